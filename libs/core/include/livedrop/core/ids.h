@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace livedrop {
+
+// A random (version 4) UUID in canonical lowercase form.
+std::string NewUuid();
+
+// True for a canonical UUID string (any version); use before handing client input to SQL.
+bool IsUuid(std::string_view text);
+
+// base64url without padding (RFC 4648 §5), as JWTs and opaque cursors use it.
+std::string Base64UrlEncode(std::string_view bytes);
+// Returns false on malformed input.
+bool Base64UrlDecode(std::string_view text, std::string& out);
+
+}  // namespace livedrop

@@ -1,0 +1,71 @@
+#include <gtest/gtest.h>
+
+#include "livedrop/core/error.h"
+#include "livedrop/core/ids.h"
+#include "livedrop/core/time.h"
+
+namespace livedrop {
+namespace {
+
+TEST(Uuid, NewUuid_IsCanonicalVersion4AndUnique) {
+  const auto a = NewUuid();
+  const auto b = NewUuid();
+  EXPECT_TRUE(IsUuid(a));
+  EXPECT_EQ(a[14], '4');
+  EXPECT_NE(a, b);
+}
+
+TEST(Uuid, IsUuid_RejectsMalformed) {
+  EXPECT_FALSE(IsUuid(""));
+  EXPECT_FALSE(IsUuid("not-a-uuid"));
+  EXPECT_FALSE(IsUuid("123e4567-e89b-12d3-a456-42661417400g"));
+  EXPECT_FALSE(IsUuid("123e4567e89b-12d3-a456-4266141740000"));
+  EXPECT_TRUE(IsUuid("123e4567-e89b-12d3-a456-426614174000"));
+}
+
+TEST(Base64Url, RoundTripsBinaryWithoutPadding) {
+  const std::string bytes("\xff\xfe\x00\x01?>", 6);
+  const auto text = Base64UrlEncode(bytes);
+  EXPECT_EQ(text.find('='), std::string::npos);
+  EXPECT_EQ(text.find('+'), std::string::npos);
+  std::string back;
+  ASSERT_TRUE(Base64UrlDecode(text, back));
+  EXPECT_EQ(back, bytes);
+}
+
+TEST(Base64Url, Decode_RejectsGarbage) {
+  std::string out;
+  EXPECT_FALSE(Base64UrlDecode("a*b", out));
+}
+
+TEST(Rfc3339, FormatThenParse_RoundTripsToTheMillisecond) {
+  const auto t = ParseRfc3339("2026-11-25T10:20:30.456Z");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(FormatRfc3339(*t), "2026-11-25T10:20:30.456Z");
+}
+
+TEST(Rfc3339, Parse_AppliesNumericOffset) {
+  const auto a = ParseRfc3339("2026-11-25T12:00:00+02:00");
+  const auto b = ParseRfc3339("2026-11-25T10:00:00Z");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(*a, *b);
+}
+
+TEST(Rfc3339, Parse_RejectsMalformed) {
+  EXPECT_FALSE(ParseRfc3339("2026-11-25"));
+  EXPECT_FALSE(ParseRfc3339("2026-13-25T10:00:00Z"));
+  EXPECT_FALSE(ParseRfc3339("2026-02-30T10:00:00Z"));
+  EXPECT_FALSE(ParseRfc3339("2026-11-25T10:00:00"));
+  EXPECT_FALSE(ParseRfc3339("2026-11-25T10:00:00Zjunk"));
+}
+
+TEST(Error, ValidationError_CarriesFieldAndStableCode) {
+  const auto e = ValidationError("email", "email is malformed");
+  EXPECT_EQ(e.kind(), ErrorKind::kInvalidArgument);
+  EXPECT_EQ(e.code(), "validation_failed");
+  EXPECT_EQ(e.metadata().at("field"), "email");
+  EXPECT_STREQ(e.what(), "email is malformed");
+}
+
+}  // namespace
+}  // namespace livedrop
