@@ -1,0 +1,48 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <variant>
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/status.h>
+
+#include "livedrop/core/error.h"
+#include "livedrop/grpc/client.h"
+#include "livedrop/grpc/status.h"
+
+namespace livedrop::gateway {
+
+// What a downstream call ends with: the response or the service's error.
+template <class Response>
+using Outcome = std::variant<Response, Error>;
+
+template <class Response>
+using Done = std::function<void(Outcome<Response>)>;
+
+// Starts a non-blocking unary call with gRPC's callback API; `done` runs on a gRPC thread.
+// `start` is the stub's async method bound to the stub, e.g.
+//   [stub](auto* ctx, auto* req, auto* resp, auto cb) { stub->async()->GetUser(ctx, req, resp, cb); }
+template <class Request, class Response, class Start>
+void UnaryCall(Start&& start, Request request, const rpc::CallOrigin& origin,
+               std::chrono::milliseconds timeout, Done<Response> done) {
+  struct State {
+    std::unique_ptr<::grpc::ClientContext> context;
+    Request request;
+    Response response;
+    Done<Response> done;
+  };
+  auto state = std::make_shared<State>(
+      State{rpc::NewClientContext(timeout, origin), std::move(request), Response{}, std::move(done)});
+  start(state->context.get(), &state->request, &state->response,
+        [state](::grpc::Status status) {
+          if (status.ok()) {
+            state->done(Outcome<Response>(std::move(state->response)));
+          } else {
+            state->done(Outcome<Response>(rpc::FromStatus(status)));
+          }
+        });
+}
+
+}  // namespace livedrop::gateway

@@ -1,0 +1,77 @@
+// livedrop-gateway: the public HTTP API. Wiring only: config → clients → routes → server.
+#include <spdlog/spdlog.h>
+
+#include "clients/auth_client.h"
+#include "livedrop/config/config.h"
+#include "livedrop/core/shutdown.h"
+#include "livedrop/grpc/client.h"
+#include "livedrop/http/server.h"
+#include "routes/auth_routes.h"
+#include "routes/ops_routes.h"
+#include "server/gateway.h"
+#include "server/key_refresher.h"
+
+using namespace livedrop;
+
+int main(int argc, char** argv) {
+  BlockShutdownSignals();
+  config::Spec spec("livedrop-gateway", "The public HTTP API of Live Drops.");
+  spec.String("http-listen", "Address the HTTP API listens on", "127.0.0.1:8080")
+      .Int("http-threads", "I/O threads", 2, 1, 64)
+      .Int("body-limit", "Largest accepted request body in bytes", 64 * 1024, 1024, 16 << 20)
+      .Duration("read-timeout", "Time allowed to receive a whole request", std::chrono::seconds(10))
+      .Duration("idle-timeout", "Keep-alive connections close after this long idle",
+                std::chrono::seconds(60))
+      .Duration("upstream-timeout", "Deadline of each call to a service", std::chrono::seconds(5))
+      .String("tls-cert", "PEM certificate file; with --tls-key serves HTTPS", "")
+      .String("tls-key", "PEM private key file for --tls-cert", "")
+      .String("auth-addr", "livedrop-auth instances (host:port,...)", "127.0.0.1:7001")
+      .String("token-issuer", "Expected iss claim of access tokens", "livedrop")
+      .Duration("jwks-refresh", "How often to refresh access-token keys", std::chrono::minutes(5))
+      .Duration("shutdown-grace", "Time in-flight requests get to finish on SIGTERM",
+                std::chrono::seconds(10));
+  config::AddLoggingOptions(spec);
+  const config::Config cfg = config::ParseOrExit(spec, argc, argv);
+  config::InitLogging(cfg, "livedrop-gateway");
+
+  try {
+    const auto timeout = cfg.GetDuration("upstream-timeout");
+    gateway::AuthClient auth(rpc::MakeChannel(cfg.GetString("auth-addr")), timeout);
+    auth::JwtVerifier verifier(cfg.GetString("token-issuer"));
+    gateway::KeyRefresher keys(auth, verifier,
+                      std::chrono::duration_cast<std::chrono::seconds>(cfg.GetDuration("jwks-refresh")));
+    keys.Start();
+
+    gateway::RouteTable table;
+    gateway::AddAuthRoutes(table, auth);
+    gateway::AddOpsRoutes(table, [&] { return keys.Loaded(); });
+    gateway::Gateway gateway(table, verifier, &keys);
+
+    const auto [host, port] = config::SplitHostPort(cfg.GetString("http-listen"));
+    http::ServerOptions options;
+    options.host = host;
+    options.port = port;
+    options.threads = static_cast<int>(cfg.GetInt("http-threads"));
+    options.body_limit = static_cast<std::size_t>(cfg.GetInt("body-limit"));
+    options.read_timeout = cfg.GetDuration("read-timeout");
+    options.idle_timeout = cfg.GetDuration("idle-timeout");
+    options.handler_timeout = timeout + std::chrono::seconds(1);
+    options.tls_cert_file = cfg.GetString("tls-cert");
+    options.tls_key_file = cfg.GetString("tls-key");
+    http::Server server(options, [&](http::Request&& request, http::Responder responder) {
+      gateway.Handle(std::move(request), std::move(responder));
+    });
+    server.Start();
+    spdlog::info("gateway listening on {}://{}:{}", options.tls_cert_file.empty() ? "http" : "https",
+                 host, server.port());
+
+    const int sig = WaitForShutdownSignal();
+    spdlog::info("signal {} received, draining", sig);
+    server.Stop(cfg.GetDuration("shutdown-grace"));
+    keys.Stop();
+  } catch (const std::exception& e) {
+    spdlog::critical("livedrop-gateway cannot run: {}", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,66 @@
+#include "json_body.h"
+
+#include <boost/json.hpp>
+
+#include "livedrop/core/error.h"
+
+namespace livedrop::gateway {
+namespace json = boost::json;
+
+JsonBody JsonBody::Parse(const http::Request& request) {
+  const auto content_type = request.headers.Get("Content-Type");
+  if (content_type && content_type->find("application/json") == std::string::npos &&
+      content_type->find("+json") == std::string::npos) {
+    throw Error(ErrorKind::kInvalidArgument, "unsupported_media_type",
+                "request body must be application/json");
+  }
+  json::error_code ec;
+  json::parse_options options;
+  options.max_depth = 32;
+  json::value value = json::parse(request.body, ec, {}, options);
+  if (ec) {
+    throw Error(ErrorKind::kInvalidArgument, "malformed_json",
+                "request body is not valid JSON: " + ec.message());
+  }
+  if (!value.is_object()) {
+    throw Error(ErrorKind::kInvalidArgument, "validation_failed",
+                "request body must be a JSON object");
+  }
+  return JsonBody(std::move(value.as_object()));
+}
+
+std::optional<std::string> JsonBody::OptionalString(const char* field,
+                                                    std::size_t max_length) const {
+  const auto* v = object_.if_contains(field);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (!v->is_string()) throw ValidationError(field, std::string(field) + " must be a string");
+  if (v->as_string().size() > max_length) {
+    throw ValidationError(field, std::string(field) + " must be at most " +
+                                     std::to_string(max_length) + " bytes");
+  }
+  return std::string(v->as_string());
+}
+
+std::string JsonBody::RequiredString(const char* field, std::size_t max_length) const {
+  auto value = OptionalString(field, max_length);
+  if (!value) throw ValidationError(field, std::string(field) + " is required");
+  return *value;
+}
+
+std::optional<std::int64_t> JsonBody::OptionalInt(const char* field) const {
+  const auto* v = object_.if_contains(field);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (v->is_int64()) return v->as_int64();
+  if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return static_cast<std::int64_t>(v->as_uint64());
+  }
+  throw ValidationError(field, std::string(field) + " must be an integer");
+}
+
+std::int64_t JsonBody::RequiredInt(const char* field) const {
+  auto value = OptionalInt(field);
+  if (!value) throw ValidationError(field, std::string(field) + " is required");
+  return *value;
+}
+
+}  // namespace livedrop::gateway

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "livedrop/http/message.h"
+
+namespace livedrop::gateway {
+
+// A request body read as a JSON object, with field accessors that throw clear
+// validation errors (400, code validation_failed, naming the field).
+class JsonBody {
+ public:
+  // Throws 415 unsupported_media_type for a non-JSON Content-Type, 400 malformed_json for
+  // unparsable input, 400 validation_failed when the top level is not an object.
+  static JsonBody Parse(const http::Request& request);
+
+  std::string RequiredString(const char* field, std::size_t max_length = 1024) const;
+  std::optional<std::string> OptionalString(const char* field,
+                                            std::size_t max_length = 1024) const;
+  std::int64_t RequiredInt(const char* field) const;
+  std::optional<std::int64_t> OptionalInt(const char* field) const;
+
+  const boost::json::object& object() const { return object_; }
+
+ private:
+  explicit JsonBody(boost::json::object object) : object_(std::move(object)) {}
+  boost::json::object object_;
+};
+
+}  // namespace livedrop::gateway

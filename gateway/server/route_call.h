@@ -1,0 +1,48 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "livedrop/auth/jwt.h"
+#include "livedrop/core/error.h"
+#include "livedrop/grpc/client.h"
+#include "livedrop/http/message.h"
+
+namespace livedrop::gateway {
+
+// One request in flight through the gateway: what a route handler reads and how it answers.
+// Shared by the handler and any asynchronous downstream calls; answers exactly once.
+class RouteCall : public std::enable_shared_from_this<RouteCall> {
+ public:
+  RouteCall(http::Request request, http::Responder responder, std::string request_id,
+            std::string trace_parent);
+
+  const http::Request& request() const { return request_; }
+  const std::string& request_id() const { return request_id_; }
+  rpc::CallOrigin origin() const { return rpc::CallOrigin{request_id_, trace_parent_}; }
+
+  // The authenticated caller; set by the gateway before an authenticated route runs.
+  const auth::Claims& caller() const { return *caller_; }
+  void set_caller(auth::Claims claims) { caller_ = std::move(claims); }
+
+  const std::string& PathParam(const std::string& name) const;
+
+  void ReplyJson(int status, std::string body);
+  void ReplyEmpty(int status);
+  void Fail(const Error& error);
+  void Reply(http::Response response);
+
+ private:
+  http::Request request_;
+  http::Responder responder_;
+  std::string request_id_;
+  std::string trace_parent_;
+  std::optional<auth::Claims> caller_;
+  std::atomic<bool> answered_{false};
+};
+
+using CallPtr = std::shared_ptr<RouteCall>;
+
+}  // namespace livedrop::gateway

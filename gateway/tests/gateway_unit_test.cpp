@@ -1,0 +1,115 @@
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <set>
+
+#include "clients/auth_client.h"
+#include "livedrop/grpc/client.h"
+#include "routes/auth_routes.h"
+#include "routes/ops_routes.h"
+#include "server/http_errors.h"
+#include "server/json_body.h"
+
+namespace livedrop::gateway {
+namespace {
+
+namespace json = boost::json;
+
+http::Request JsonRequest(std::string body) {
+  http::Request r;
+  r.method = "POST";
+  r.body = std::move(body);
+  r.headers.Set("Content-Type", "application/json");
+  return r;
+}
+
+std::string CodeOf(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return "none";
+}
+
+TEST(HttpErrors, EveryKindMapsToItsStatus) {
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kInvalidArgument, "x", "")), 400);
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kUnauthenticated, "x", "")), 401);
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kPermissionDenied, "x", "")), 403);
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kNotFound, "x", "")), 404);
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kAlreadyExists, "x", "")), 409);
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kAborted, "x", "")), 409);
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kFailedPrecondition, "x", "")), 409);
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kResourceExhausted, "x", "")), 429);
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kUnavailable, "x", "")), 503);
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kDeadlineExceeded, "x", "")), 504);
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kInternal, "x", "")), 500);
+}
+
+TEST(HttpErrors, CodesWithTheirOwnHttpStatusOverrideTheKind) {
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kFailedPrecondition, "payment_declined", "")), 402);
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kFailedPrecondition, "idempotency_key_reused", "")),
+            422);
+}
+
+TEST(HttpErrors, InternalProblemHidesTheDetail) {
+  const auto response =
+      ProblemFor(Error(ErrorKind::kInternal, "db_exploded", "password=hunter2"), "req-1");
+  EXPECT_EQ(response.status, 500);
+  EXPECT_EQ(response.body.find("hunter2"), std::string::npos);
+  const auto body = json::parse(response.body).as_object();
+  EXPECT_EQ(body.at("code").as_string(), "internal");
+  EXPECT_EQ(body.at("request_id").as_string(), "req-1");
+}
+
+TEST(JsonBody, MalformedJson_IsMalformedJson) {
+  EXPECT_EQ(CodeOf([] { JsonBody::Parse(JsonRequest("{\"email\": ")); }), "malformed_json");
+}
+
+TEST(JsonBody, NonObject_IsValidationFailed) {
+  EXPECT_EQ(CodeOf([] { JsonBody::Parse(JsonRequest("[1,2]")); }), "validation_failed");
+}
+
+TEST(JsonBody, WrongContentType_IsUnsupportedMediaType) {
+  auto request = JsonRequest("{}");
+  request.headers.Set("Content-Type", "text/plain");
+  EXPECT_EQ(CodeOf([&] { JsonBody::Parse(request); }), "unsupported_media_type");
+  EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kInvalidArgument, "unsupported_media_type", "")), 415);
+}
+
+TEST(JsonBody, FieldRules_MissingWrongTypeAndOversized) {
+  const auto body = JsonBody::Parse(JsonRequest(R"({"a": 5, "b": "xxxxxxxxxx", "n": 3})"));
+  EXPECT_EQ(CodeOf([&] { body.RequiredString("missing"); }), "validation_failed");
+  EXPECT_EQ(CodeOf([&] { body.RequiredString("a"); }), "validation_failed");
+  EXPECT_EQ(CodeOf([&] { body.RequiredString("b", 5); }), "validation_failed");
+  EXPECT_EQ(body.RequiredString("b"), "xxxxxxxxxx");
+  EXPECT_EQ(body.RequiredInt("n"), 3);
+  EXPECT_EQ(CodeOf([&] { body.RequiredInt("b"); }), "validation_failed");
+}
+
+// Every route the gateway serves is in /openapi.json, and the document names no route that
+// does not exist.
+TEST(OpenApi, DocumentListsExactlyTheRoutesThatExist) {
+  AuthClient auth(rpc::MakeChannel("127.0.0.1:1"), std::chrono::seconds(1));
+  RouteTable table;
+  AddAuthRoutes(table, auth);
+  AddOpsRoutes(table, [] { return true; });
+  std::set<std::string> served;
+  for (const auto& r : table.routes()) {
+    std::string method = r.method;
+    for (auto& c : method) c = static_cast<char>(std::tolower(c));
+    served.insert(method + " " + r.pattern);
+  }
+  std::set<std::string> documented;
+  const auto doc = json::parse(OpenApiDocument()).as_object();
+  EXPECT_EQ(doc.at("openapi").as_string(), "3.1.0");
+  for (const auto& [path, item] : doc.at("paths").as_object()) {
+    for (const auto& [method, op] : item.as_object()) {
+      documented.insert(std::string(method) + " " + std::string(path));
+    }
+  }
+  EXPECT_EQ(served, documented);
+}
+
+}  // namespace
+}  // namespace livedrop::gateway

@@ -1,0 +1,184 @@
+#include "livedrop/auth/jwt.h"
+
+#include <sodium.h>
+
+#include <boost/json.hpp>
+#include <mutex>
+#include <shared_mutex>
+
+#include "livedrop/core/error.h"
+#include "livedrop/core/ids.h"
+
+namespace livedrop::auth {
+namespace json = boost::json;
+
+namespace {
+
+void EnsureSodium() {
+  static const bool ok = sodium_init() >= 0;
+  if (!ok) throw Error(ErrorKind::kInternal, "crypto_unavailable", "libsodium failed to start");
+}
+
+std::int64_t ToUnixSeconds(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+TimePoint FromUnixSeconds(std::int64_t s) {
+  return TimePoint(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::seconds(s)));
+}
+
+Error Invalid(const std::string& why) {
+  return Error(ErrorKind::kUnauthenticated, "token_invalid", "access token is invalid: " + why);
+}
+
+struct Parts {
+  std::string_view header, payload, signature;
+};
+
+bool Split(std::string_view token, Parts& parts) {
+  const auto a = token.find('.');
+  if (a == std::string_view::npos) return false;
+  const auto b = token.find('.', a + 1);
+  if (b == std::string_view::npos || token.find('.', b + 1) != std::string_view::npos) {
+    return false;
+  }
+  parts = {token.substr(0, a), token.substr(a + 1, b - a - 1), token.substr(b + 1)};
+  return true;
+}
+
+json::object DecodeObject(std::string_view b64) {
+  std::string raw;
+  if (!Base64UrlDecode(b64, raw)) throw Invalid("bad encoding");
+  json::error_code ec;
+  auto value = json::parse(raw, ec);
+  if (ec || !value.is_object()) throw Invalid("bad JSON");
+  return value.as_object();
+}
+
+std::string StringField(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || !v->is_string()) return {};
+  return std::string(v->as_string());
+}
+
+std::int64_t IntField(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr || !v->is_int64()) throw Invalid(std::string("missing ") + key);
+  return v->as_int64();
+}
+
+}  // namespace
+
+SigningKey SigningKey::Generate() {
+  EnsureSodium();
+  SigningKey key;
+  key.secret_key.resize(crypto_sign_SECRETKEYBYTES);
+  key.public_key.resize(crypto_sign_PUBLICKEYBYTES);
+  crypto_sign_keypair(reinterpret_cast<unsigned char*>(key.public_key.data()),
+                      reinterpret_cast<unsigned char*>(key.secret_key.data()));
+  key.kid = NewUuid();
+  return key;
+}
+
+std::string SignJwt(const Claims& claims, const SigningKey& key) {
+  EnsureSodium();
+  const json::object header{{"alg", "EdDSA"}, {"typ", "JWT"}, {"kid", key.kid}};
+  const json::object payload{{"sub", claims.subject},
+                             {"role", claims.role},
+                             {"iss", claims.issuer},
+                             {"jti", claims.token_id},
+                             {"iat", ToUnixSeconds(claims.issued_at)},
+                             {"exp", ToUnixSeconds(claims.expires_at)}};
+  std::string signing_input = Base64UrlEncode(json::serialize(header)) + "." +
+                              Base64UrlEncode(json::serialize(payload));
+  std::string signature(crypto_sign_BYTES, '\0');
+  crypto_sign_detached(reinterpret_cast<unsigned char*>(signature.data()), nullptr,
+                       reinterpret_cast<const unsigned char*>(signing_input.data()),
+                       signing_input.size(),
+                       reinterpret_cast<const unsigned char*>(key.secret_key.data()));
+  return signing_input + "." + Base64UrlEncode(signature);
+}
+
+struct JwtVerifier::Impl {
+  std::string issuer;
+  std::chrono::seconds leeway;
+  mutable std::shared_mutex mutex;
+  std::map<std::string, std::string, std::less<>> keys;  // kid → public key
+};
+
+JwtVerifier::JwtVerifier(std::string issuer, std::chrono::seconds leeway)
+    : impl_(std::make_unique<Impl>()) {
+  EnsureSodium();
+  impl_->issuer = std::move(issuer);
+  impl_->leeway = leeway;
+}
+
+JwtVerifier::~JwtVerifier() = default;
+
+void JwtVerifier::SetKeys(std::vector<PublicKey> keys) {
+  std::map<std::string, std::string, std::less<>> next;
+  for (auto& k : keys) {
+    if (k.public_key.size() == crypto_sign_PUBLICKEYBYTES) next[k.kid] = std::move(k.public_key);
+  }
+  std::unique_lock lock(impl_->mutex);
+  impl_->keys = std::move(next);
+}
+
+bool JwtVerifier::HasKey(std::string_view kid) const {
+  std::shared_lock lock(impl_->mutex);
+  return impl_->keys.find(kid) != impl_->keys.end();
+}
+
+std::string JwtVerifier::KeyIdOf(std::string_view token) {
+  Parts parts;
+  if (!Split(token, parts)) return {};
+  try {
+    return StringField(DecodeObject(parts.header), "kid");
+  } catch (const Error&) {
+    return {};
+  }
+}
+
+Claims JwtVerifier::Verify(std::string_view token, TimePoint now) const {
+  Parts parts;
+  if (token.size() > 8192 || !Split(token, parts)) throw Invalid("not a JWT");
+  const auto header = DecodeObject(parts.header);
+  if (StringField(header, "alg") != "EdDSA") throw Invalid("unsupported algorithm");
+  const std::string kid = StringField(header, "kid");
+
+  std::string signature;
+  if (!Base64UrlDecode(parts.signature, signature) || signature.size() != crypto_sign_BYTES) {
+    throw Invalid("bad signature");
+  }
+  {
+    std::shared_lock lock(impl_->mutex);
+    const auto it = impl_->keys.find(kid);
+    if (it == impl_->keys.end()) throw Invalid("unknown key");
+    const std::string_view signing_input =
+        token.substr(0, parts.header.size() + 1 + parts.payload.size());
+    if (crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(signature.data()),
+                                    reinterpret_cast<const unsigned char*>(signing_input.data()),
+                                    signing_input.size(),
+                                    reinterpret_cast<const unsigned char*>(it->second.data())) !=
+        0) {
+      throw Invalid("bad signature");
+    }
+  }
+
+  const auto payload = DecodeObject(parts.payload);
+  Claims claims;
+  claims.subject = StringField(payload, "sub");
+  claims.role = StringField(payload, "role");
+  claims.issuer = StringField(payload, "iss");
+  claims.token_id = StringField(payload, "jti");
+  claims.issued_at = FromUnixSeconds(IntField(payload, "iat"));
+  claims.expires_at = FromUnixSeconds(IntField(payload, "exp"));
+  if (claims.subject.empty()) throw Invalid("missing subject");
+  if (claims.issuer != impl_->issuer) throw Invalid("wrong issuer");
+  if (now > claims.expires_at + impl_->leeway) {
+    throw Error(ErrorKind::kUnauthenticated, "token_expired", "access token has expired");
+  }
+  return claims;
+}
+
+}  // namespace livedrop::auth

@@ -1,0 +1,111 @@
+#include <gtest/gtest.h>
+
+#include "livedrop/auth/jwt.h"
+#include "livedrop/core/error.h"
+#include "livedrop/core/ids.h"
+
+namespace livedrop::auth {
+namespace {
+
+using namespace std::chrono_literals;
+
+Claims SampleClaims(TimePoint now) {
+  return Claims{"user-1", "creator", "livedrop", "jti-1", now, now + 15min};
+}
+
+ErrorKind KindOf(const JwtVerifier& v, const std::string& token, TimePoint now, std::string& code) {
+  try {
+    v.Verify(token, now);
+  } catch (const Error& e) {
+    code = e.code();
+    return e.kind();
+  }
+  code = "ok";
+  return ErrorKind::kInternal;
+}
+
+class JwtTest : public ::testing::Test {
+ protected:
+  SigningKey key = SigningKey::Generate();
+  JwtVerifier verifier{"livedrop"};
+  TimePoint now = Now();
+  void SetUp() override { verifier.SetKeys({{key.kid, key.public_key}}); }
+};
+
+TEST_F(JwtTest, SignThenVerify_ReturnsTheClaims) {
+  const auto token = SignJwt(SampleClaims(now), key);
+  const auto claims = verifier.Verify(token, now);
+  EXPECT_EQ(claims.subject, "user-1");
+  EXPECT_EQ(claims.role, "creator");
+  EXPECT_EQ(claims.token_id, "jti-1");
+  EXPECT_EQ(JwtVerifier::KeyIdOf(token), key.kid);
+}
+
+TEST_F(JwtTest, Verify_ExpiredToken_IsTokenExpired) {
+  const auto token = SignJwt(SampleClaims(now), key);
+  std::string code;
+  EXPECT_EQ(KindOf(verifier, token, now + 16min, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(code, "token_expired");
+}
+
+TEST_F(JwtTest, Verify_TamperedPayload_IsRejected) {
+  auto claims = SampleClaims(now);
+  const auto token = SignJwt(claims, key);
+  claims.role = "admin";
+  const auto forged = SignJwt(claims, key);
+  // Keep the original signature but swap in the forged payload.
+  const auto dot1 = token.find('.');
+  const auto dot2 = token.rfind('.');
+  const auto f1 = forged.find('.');
+  const auto f2 = forged.rfind('.');
+  const std::string tampered =
+      token.substr(0, dot1 + 1) + forged.substr(f1 + 1, f2 - f1 - 1) + token.substr(dot2);
+  std::string code;
+  EXPECT_EQ(KindOf(verifier, tampered, now, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(code, "token_invalid");
+}
+
+TEST_F(JwtTest, Verify_TokenFromAnotherKey_IsRejected) {
+  auto other = SigningKey::Generate();
+  other.kid = key.kid;  // same kid, different key: the signature must not verify
+  std::string code;
+  EXPECT_EQ(KindOf(verifier, SignJwt(SampleClaims(now), other), now, code),
+            ErrorKind::kUnauthenticated);
+  EXPECT_EQ(code, "token_invalid");
+}
+
+TEST_F(JwtTest, Verify_AlgNone_IsRejected) {
+  const std::string header = Base64UrlEncode(R"({"alg":"none","typ":"JWT","kid":")" + key.kid +
+                                             R"("})");
+  const std::string payload = Base64UrlEncode(R"({"sub":"u","iss":"livedrop","iat":1,"exp":9999999999})");
+  std::string code;
+  EXPECT_EQ(KindOf(verifier, header + "." + payload + ".", now, code),
+            ErrorKind::kUnauthenticated);
+}
+
+TEST_F(JwtTest, Verify_Garbage_IsRejected) {
+  std::string code;
+  EXPECT_EQ(KindOf(verifier, "", now, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(KindOf(verifier, "a.b", now, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(KindOf(verifier, "a.b.c.d", now, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(KindOf(verifier, "!!.??.**", now, code), ErrorKind::kUnauthenticated);
+}
+
+TEST_F(JwtTest, Verify_WrongIssuer_IsRejected) {
+  auto claims = SampleClaims(now);
+  claims.issuer = "someone-else";
+  std::string code;
+  EXPECT_EQ(KindOf(verifier, SignJwt(claims, key), now, code), ErrorKind::kUnauthenticated);
+}
+
+TEST_F(JwtTest, SetKeys_RotatingAwayAKey_InvalidatesItsTokens) {
+  const auto token = SignJwt(SampleClaims(now), key);
+  const auto next = SigningKey::Generate();
+  verifier.SetKeys({{next.kid, next.public_key}});
+  EXPECT_FALSE(verifier.HasKey(key.kid));
+  std::string code;
+  EXPECT_EQ(KindOf(verifier, token, now, code), ErrorKind::kUnauthenticated);
+}
+
+}  // namespace
+}  // namespace livedrop::auth

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+namespace livedrop::rpc {
+
+// A channel to every instance of one service, balanced round-robin.
+// `addresses` is "host:port" or a comma-separated list "a:7001,b:7001". Names are resolved
+// with DNS (dns:/// — a Kubernetes headless Service returns every pod); a list is resolved
+// once and dialled as one ipv4/ipv6 target so every listed instance gets calls.
+std::shared_ptr<::grpc::Channel> MakeChannel(const std::string& addresses);
+
+// Metadata an outgoing call carries when it is not made while serving a call (the gateway).
+struct CallOrigin {
+  std::string request_id;
+  std::string trace_parent;  // the caller's W3C traceparent; the callee sees a child of it
+};
+
+// A ClientContext with a deadline of now + timeout, never later than the deadline of the
+// call being served on this thread, carrying that call's request id and a child traceparent.
+std::unique_ptr<::grpc::ClientContext> NewClientContext(std::chrono::milliseconds timeout);
+std::unique_ptr<::grpc::ClientContext> NewClientContext(std::chrono::milliseconds timeout,
+                                                        const CallOrigin& origin);
+
+}  // namespace livedrop::rpc

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace grpc {
+class Service;
+}
+
+namespace livedrop::rpc {
+
+struct ServerOptions {
+  std::string service_name;        // e.g. "livedrop-auth": logs and ErrorInfo.domain
+  std::string listen;              // "127.0.0.1:7001"; port 0 picks a free port
+  int max_threads = 32;            // bounds the handler pool: blocking work never exceeds it
+  std::chrono::milliseconds drain{10000};
+};
+
+// Runs a gRPC server with grpc.health.v1 and server reflection. Handlers run on gRPC's sync
+// thread pool bounded by max_threads (so handlers may block on PostgreSQL without starving
+// an event loop). Shutdown() flips health to NOT_SERVING, stops accepting and lets in-flight
+// calls finish for up to `drain`.
+class ServerRunner {
+ public:
+  explicit ServerRunner(ServerOptions options);
+  ~ServerRunner();
+  ServerRunner(const ServerRunner&) = delete;
+  ServerRunner& operator=(const ServerRunner&) = delete;
+
+  void AddService(::grpc::Service* service);  // not owned; must outlive the runner
+  void Start();                               // throws livedrop::Error if it cannot bind
+  int port() const;
+  void SetServing(bool serving);
+  void Shutdown();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace livedrop::rpc

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "livedrop/auth/v1/auth.grpc.pb.h"
+#include "passwords.h"
+#include "token_issuer.h"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace livedrop::pg {
+class Pool;
+}
+
+namespace livedrop::auth {
+
+// gRPC handlers of livedrop.auth.v1.AuthService: translate proto ↔ domain and compose the
+// rules (auth_logic), the hashing (passwords), the SQL (auth_store) and the tokens.
+class AuthServiceImpl final : public livedrop::auth::v1::AuthService::Service {
+ public:
+  AuthServiceImpl(pg::Pool& pool, const PasswordHasher& hasher, const TokenIssuer& tokens);
+
+  ::grpc::Status Register(::grpc::ServerContext* ctx, const v1::RegisterRequest* req,
+                          v1::RegisterResponse* resp) override;
+  ::grpc::Status Login(::grpc::ServerContext* ctx, const v1::LoginRequest* req,
+                       v1::LoginResponse* resp) override;
+  ::grpc::Status Refresh(::grpc::ServerContext* ctx, const v1::RefreshRequest* req,
+                         v1::RefreshResponse* resp) override;
+  ::grpc::Status Logout(::grpc::ServerContext* ctx, const v1::LogoutRequest* req,
+                        v1::LogoutResponse* resp) override;
+  ::grpc::Status GetUser(::grpc::ServerContext* ctx, const v1::GetUserRequest* req,
+                         v1::GetUserResponse* resp) override;
+  ::grpc::Status GetJwks(::grpc::ServerContext* ctx, const v1::GetJwksRequest* req,
+                         v1::GetJwksResponse* resp) override;
+
+ private:
+  // Starts a new refresh-token family for the user and fills both tokens.
+  void IssueTokens(pqxx::transaction_base& tx, const UserRecord& user, v1::TokenPair& out) const;
+
+  pg::Pool& pool_;
+  const PasswordHasher& hasher_;
+  const TokenIssuer& tokens_;
+};
+
+}  // namespace livedrop::auth

@@ -1,0 +1,133 @@
+#include "auth_store.h"
+
+#include <pqxx/pqxx>
+
+#include "livedrop/core/error.h"
+#include "livedrop/core/ids.h"
+
+namespace livedrop::auth {
+namespace {
+
+constexpr char kInsertUser[] = R"sql(
+  INSERT INTO users (id, email, email_normalized, password_hash, display_name, role)
+  VALUES ($1, $2, $3, $4, $5, $6)
+  ON CONFLICT (email_normalized) DO NOTHING
+  RETURNING (extract(epoch FROM created_at) * 1000000)::bigint
+)sql";
+
+constexpr char kUserColumns[] =
+    "id::text, email, display_name, role, password_hash, "
+    "(extract(epoch FROM created_at) * 1000000)::bigint";
+
+constexpr char kInsertRefreshToken[] = R"sql(
+  INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at)
+  VALUES ($1, $2, $3, to_timestamp($4::double precision / 1000000))
+)sql";
+
+constexpr char kLockRefreshToken[] = R"sql(
+  SELECT token_hash, family_id::text, user_id::text,
+         (extract(epoch FROM expires_at) * 1000000)::bigint,
+         used_at IS NOT NULL, revoked_at IS NOT NULL
+  FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE
+)sql";
+
+constexpr char kMarkUsed[] =
+    "UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL";
+
+constexpr char kRevokeFamily[] =
+    "UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL";
+
+// Any constant distinct from other advisory locks in this schema.
+constexpr char kLockKeys[] = "SELECT pg_advisory_xact_lock(hashtext('auth.signing_keys'))";
+
+constexpr char kActiveKeys[] = R"sql(
+  SELECT kid, public_key, secret_key, (extract(epoch FROM created_at) * 1000000)::bigint
+  FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC
+)sql";
+
+constexpr char kInsertKey[] =
+    "INSERT INTO signing_keys (kid, public_key, secret_key) VALUES ($1, $2, $3)";
+
+TimePoint Micros(const pqxx::field& f) {
+  return TimePoint(std::chrono::microseconds(f.as<long long>()));
+}
+
+UserRecord ReadUser(const pqxx::row& r) {
+  return UserRecord{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                    r[3].as<std::string>(), r[4].as<std::string>(), Micros(r[5])};
+}
+
+std::string Decode(const std::string& b64) {
+  std::string raw;
+  if (!Base64UrlDecode(b64, raw)) {
+    throw Error(ErrorKind::kInternal, "corrupt_key", "stored signing key is not base64url");
+  }
+  return raw;
+}
+
+}  // namespace
+
+bool AuthStore::InsertUser(pqxx::transaction_base& tx, const UserRecord& user,
+                           const std::string& email_normalized) {
+  const auto result = tx.exec_params(kInsertUser, user.id, user.email, email_normalized,
+                                     user.password_hash, user.display_name, user.role);
+  return !result.empty();
+}
+
+std::optional<UserRecord> AuthStore::FindUserByEmail(pqxx::transaction_base& tx,
+                                                     const std::string& email_normalized) {
+  const auto result = tx.exec_params(
+      std::string("SELECT ") + kUserColumns + " FROM users WHERE email_normalized = $1",
+      email_normalized);
+  if (result.empty()) return std::nullopt;
+  return ReadUser(result[0]);
+}
+
+std::optional<UserRecord> AuthStore::FindUserById(pqxx::transaction_base& tx,
+                                                  const std::string& id) {
+  const auto result =
+      tx.exec_params(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1", id);
+  if (result.empty()) return std::nullopt;
+  return ReadUser(result[0]);
+}
+
+void AuthStore::InsertRefreshToken(pqxx::transaction_base& tx, const RefreshTokenRecord& token) {
+  tx.exec_params(kInsertRefreshToken, token.token_hash, token.family_id, token.user_id,
+                 static_cast<long long>(token.expires_at.time_since_epoch().count()));
+}
+
+std::optional<RefreshTokenRecord> AuthStore::LockRefreshToken(pqxx::transaction_base& tx,
+                                                              const std::string& token_hash) {
+  const auto result = tx.exec_params(kLockRefreshToken, token_hash);
+  if (result.empty()) return std::nullopt;
+  const auto& r = result[0];
+  return RefreshTokenRecord{r[0].as<std::string>(), r[1].as<std::string>(),
+                            r[2].as<std::string>(), Micros(r[3]), r[4].as<bool>(),
+                            r[5].as<bool>()};
+}
+
+void AuthStore::MarkRefreshTokenUsed(pqxx::transaction_base& tx, const std::string& token_hash) {
+  tx.exec_params(kMarkUsed, token_hash);
+}
+
+void AuthStore::RevokeFamily(pqxx::transaction_base& tx, const std::string& family_id) {
+  tx.exec_params(kRevokeFamily, family_id);
+}
+
+void AuthStore::LockKeys(pqxx::transaction_base& tx) { tx.exec(kLockKeys); }
+
+std::vector<StoredKey> AuthStore::ActiveKeys(pqxx::transaction_base& tx) {
+  std::vector<StoredKey> keys;
+  for (const auto& r : tx.exec(kActiveKeys)) {
+    keys.push_back(StoredKey{r[0].as<std::string>(), Decode(r[1].as<std::string>()),
+                             Decode(r[2].as<std::string>()), Micros(r[3])});
+  }
+  return keys;
+}
+
+void AuthStore::InsertKey(pqxx::transaction_base& tx, const StoredKey& key) {
+  tx.exec_params(kInsertKey, key.kid, Base64UrlEncode(key.public_key),
+                 Base64UrlEncode(key.secret_key));
+}
+
+}  // namespace livedrop::auth

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "livedrop/core/time.h"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace livedrop::pg {
+class Pool;
+}
+
+namespace livedrop::auth {
+
+struct UserRecord {
+  std::string id;
+  std::string email;
+  std::string display_name;
+  std::string role;
+  std::string password_hash;
+  TimePoint created_at;
+};
+
+struct RefreshTokenRecord {
+  std::string token_hash;
+  std::string family_id;
+  std::string user_id;
+  TimePoint expires_at;
+  bool used = false;
+  bool revoked = false;
+};
+
+struct StoredKey {
+  std::string kid;
+  std::string public_key;  // raw bytes
+  std::string secret_key;  // raw bytes
+  TimePoint created_at;
+};
+
+// The SQL of the auth schema. Each method runs inside the caller's transaction, so the
+// service composes several into one atomic step.
+class AuthStore {
+ public:
+  // Returns false when the normalized email is taken.
+  static bool InsertUser(pqxx::transaction_base& tx, const UserRecord& user,
+                         const std::string& email_normalized);
+  static std::optional<UserRecord> FindUserByEmail(pqxx::transaction_base& tx,
+                                                   const std::string& email_normalized);
+  static std::optional<UserRecord> FindUserById(pqxx::transaction_base& tx, const std::string& id);
+
+  static void InsertRefreshToken(pqxx::transaction_base& tx, const RefreshTokenRecord& token);
+  // Locks the row (FOR UPDATE) so two concurrent refreshes of one token serialize.
+  static std::optional<RefreshTokenRecord> LockRefreshToken(pqxx::transaction_base& tx,
+                                                            const std::string& token_hash);
+  static void MarkRefreshTokenUsed(pqxx::transaction_base& tx, const std::string& token_hash);
+  static void RevokeFamily(pqxx::transaction_base& tx, const std::string& family_id);
+
+  // Serializes key creation across instances (transaction-scoped advisory lock).
+  static void LockKeys(pqxx::transaction_base& tx);
+  static std::vector<StoredKey> ActiveKeys(pqxx::transaction_base& tx);
+  static void InsertKey(pqxx::transaction_base& tx, const StoredKey& key);
+};
+
+}  // namespace livedrop::auth
