@@ -1,0 +1,64 @@
+#include "platform.h"
+
+#include <stdexcept>
+
+#include "livedrop/kafka/mock_cluster.h"
+#include "livedrop/testing/process.h"
+#include "livedrop/testing/servers.h"
+
+namespace livedrop::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::map<std::string, std::string> Merge(std::map<std::string, std::string> base,
+                                         const std::map<std::string, std::string>& extra) {
+  for (const auto& [k, v] : extra) base[k] = v;
+  return base;
+}
+
+}  // namespace
+
+Platform::Platform(Options options) : options_(std::move(options)) {
+  db_url_ = testing::PostgresServer::Shared().CreateDatabase();
+  kafka_ = std::make_unique<kafka::MockCluster>(1);
+  auth_port_ = testing::FreePort();
+  auth_admin_port_ = testing::FreePort();
+  http_port_ = testing::FreePort();
+  StartAuth();
+  gateway_ = std::make_unique<testing::Process>(
+      testing::BinPath("livedrop-gateway"), std::vector<std::string>{},
+      Merge({{"LIVEDROP_HTTP_LISTEN", "127.0.0.1:" + std::to_string(http_port_)},
+             {"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)}},
+            options_.gateway_env));
+  if (!testing::WaitForHttpOk(http_port_, "/readyz", 30s)) {
+    throw std::runtime_error("gateway not ready:\n" + gateway_->ReadLog());
+  }
+}
+
+Platform::~Platform() = default;
+
+void Platform::StartAuth() {
+  auth_ = std::make_unique<testing::Process>(
+      testing::BinPath("livedrop-auth"), std::vector<std::string>{},
+      Merge({{"LIVEDROP_PG_URL", db_url_},
+             {"LIVEDROP_KAFKA_BROKERS", kafka_->BootstrapServers()},
+             {"LIVEDROP_GRPC_LISTEN", "127.0.0.1:" + std::to_string(auth_port_)},
+             {"LIVEDROP_ADMIN_LISTEN", "127.0.0.1:" + std::to_string(auth_admin_port_)},
+             // Cheap hashing keeps the suite fast; production uses libsodium's interactive cost.
+             {"LIVEDROP_PASSWORD_HASH_OPS", "1"},
+             {"LIVEDROP_PASSWORD_HASH_MEM_KIB", "8"}},
+            options_.auth_env));
+  if (!testing::WaitForHttpOk(auth_admin_port_, "/readyz", 30s)) {
+    throw std::runtime_error("livedrop-auth not ready:\n" + auth_->ReadLog());
+  }
+}
+
+void Platform::RestartAuth() {
+  auth_->Stop();
+  StartAuth();
+}
+
+std::string Platform::AuthLog() const { return auth_->ReadLog(); }
+
+}  // namespace livedrop::e2e

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http_client.h"
+
+namespace livedrop::kafka {
+class MockCluster;
+}
+namespace livedrop::testing {
+class Process;
+}
+
+namespace livedrop::e2e {
+
+// The real binaries on free loopback ports against a fresh PostgreSQL database and an
+// in-process Kafka-protocol broker: what the end-to-end tests talk to through the gateway.
+class Platform {
+ public:
+  struct Options {
+    std::map<std::string, std::string> auth_env;     // extra LIVEDROP_* for livedrop-auth
+    std::map<std::string, std::string> gateway_env;  // extra LIVEDROP_* for the gateway
+  };
+
+  explicit Platform(Options options);
+  Platform() : Platform(Options{}) {}
+  ~Platform();
+
+  HttpClient Http() const { return HttpClient(http_port_); }
+  int HttpPort() const { return http_port_; }
+  const std::string& DatabaseUrl() const { return db_url_; }
+
+  // Stops and starts livedrop-auth again on the same port and database.
+  void RestartAuth();
+  std::string AuthLog() const;
+
+ private:
+  void StartAuth();
+
+  Options options_;
+  std::string db_url_;
+  std::unique_ptr<kafka::MockCluster> kafka_;
+  std::unique_ptr<testing::Process> auth_;
+  std::unique_ptr<testing::Process> gateway_;
+  int auth_port_ = 0, auth_admin_port_ = 0, http_port_ = 0;
+};
+
+}  // namespace livedrop::e2e
