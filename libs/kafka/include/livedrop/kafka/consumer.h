@@ -1,0 +1,86 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "livedrop/core/error.h"
+#include "livedrop/kafka/producer.h"
+
+namespace livedrop::kafka {
+
+struct Message {
+  std::string topic;
+  int32_t partition = -1;
+  int64_t offset = -1;
+  std::string key;
+  std::string payload;
+  Headers headers;
+  int64_t timestamp_ms = -1;  // broker or producer time; -1 when unknown
+};
+
+struct ConsumerOptions {
+  std::string brokers;  // bootstrap.servers
+  std::string group_id;
+  std::vector<std::string> topics;
+  std::string client_id = "livedrop";
+  // Backoff between attempts at a message whose handler failed with a retryable error.
+  std::chrono::milliseconds retry_initial_backoff{100};
+  std::chrono::milliseconds retry_max_backoff{5000};
+  // Handled offsets are committed at least this often (and on stop and on rebalance).
+  std::chrono::milliseconds commit_interval{500};
+  std::string dlq_suffix = ".dlq";
+  // Extra librdkafka consumer settings, applied last.
+  std::map<std::string, std::string> settings;
+  // Extra librdkafka settings for the dead-letter producer (e.g. security.*).
+  std::map<std::string, std::string> dlq_producer_settings;
+};
+
+// True for the error kinds a consumer retries instead of dead-lettering:
+// kUnavailable, kDeadlineExceeded and kAborted.
+bool IsRetryable(ErrorKind kind);
+
+// A consumer-group member with at-least-once delivery: an offset is committed only after
+// the handler returned for that message.
+//
+// Handler outcomes:
+//  - returns: the message is done; its offset is stored and committed soon after.
+//  - throws livedrop::Error with a retryable kind: the same message is retried with capped
+//    exponential backoff until it succeeds or the consumer stops; it is never skipped, and
+//    nothing after it on this consumer is handled meanwhile.
+//  - throws anything else: a poison message. It is logged, published to `<topic><dlq_suffix>`
+//    with headers naming its origin and the error, then committed.
+//
+// A Consumer runs once: Run() (or Start()/Stop()) ends by committing what was handled and
+// leaving the group. Handlers run on the consuming thread, one message at a time.
+class Consumer {
+ public:
+  using Handler = std::function<void(const Message&)>;
+
+  explicit Consumer(ConsumerOptions options);
+  ~Consumer();  // Stop()s if started
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  // Consumes on the calling thread until `stop` is requested.
+  void Run(const Handler& handler, std::stop_token stop);
+
+  // Runs on a background thread; Stop() requests the stop and waits for the clean exit.
+  void Start(Handler handler);
+  void Stop();
+
+  uint64_t handled() const;        // handler returned
+  uint64_t retries() const;        // retryable failures
+  uint64_t dead_lettered() const;  // poison messages sent to the DLQ
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace livedrop::kafka

@@ -1,0 +1,308 @@
+#include "livedrop/kafka/consumer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "rdkafka_util.h"
+
+namespace livedrop::kafka {
+namespace {
+
+using std::chrono::milliseconds;
+using SteadyClock = std::chrono::steady_clock;
+
+struct MessageDeleter {
+  void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
+};
+using MessagePtr = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
+
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const {
+    rd_kafka_topic_partition_list_destroy(l);
+  }
+};
+using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
+Message ToMessage(const rd_kafka_message_t& m) {
+  Message out;
+  out.topic = rd_kafka_topic_name(m.rkt);
+  out.partition = m.partition;
+  out.offset = m.offset;
+  if (m.key != nullptr) out.key.assign(static_cast<const char*>(m.key), m.key_len);
+  if (m.payload != nullptr) out.payload.assign(static_cast<const char*>(m.payload), m.len);
+  rd_kafka_timestamp_type_t ts_type;
+  out.timestamp_ms = rd_kafka_message_timestamp(&m, &ts_type);
+  rd_kafka_headers_t* hdrs = nullptr;
+  if (rd_kafka_message_headers(&m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* name;
+    const void* value;
+    size_t size;
+    for (size_t i = 0;
+         rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+      out.headers.emplace_back(name, value != nullptr
+                                         ? std::string(static_cast<const char*>(value), size)
+                                         : std::string());
+    }
+  }
+  return out;
+}
+
+// Sleeps for `d` unless `stop` is requested first; returns false when stopped.
+bool SleepUnlessStopped(milliseconds d, const std::stop_token& stop) {
+  std::mutex mu;
+  std::condition_variable_any cv;
+  std::unique_lock lock(mu);
+  cv.wait_for(lock, stop, d, [] { return false; });
+  return !stop.stop_requested();
+}
+
+}  // namespace
+
+bool IsRetryable(ErrorKind kind) {
+  return kind == ErrorKind::kUnavailable || kind == ErrorKind::kDeadlineExceeded ||
+         kind == ErrorKind::kAborted;
+}
+
+struct Consumer::Impl {
+  ConsumerOptions options;
+  rd_kafka_t* rk = nullptr;
+  bool closed = false;
+  std::unique_ptr<Producer> dlq;
+  std::jthread thread;
+  std::atomic<uint64_t> handled{0};
+  std::atomic<uint64_t> retries{0};
+  std::atomic<uint64_t> dead_lettered{0};
+  bool uncommitted = false;
+
+  ~Impl() {
+    if (rk == nullptr) return;
+    if (!closed) Close();
+    rd_kafka_destroy(rk);
+  }
+
+  void CommitSync() {
+    rd_kafka_resp_err_t err = rd_kafka_commit(rk, nullptr, /*async=*/0);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+      spdlog::warn("kafka consumer {}: commit failed: {}", options.group_id, rd_kafka_err2str(err));
+    }
+    uncommitted = false;
+  }
+
+  void CommitAsync() {
+    rd_kafka_resp_err_t err = rd_kafka_commit(rk, nullptr, /*async=*/1);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+      spdlog::warn("kafka consumer {}: commit failed: {}", options.group_id, rd_kafka_err2str(err));
+    }
+    uncommitted = false;
+  }
+
+  void Close() {
+    if (uncommitted) CommitSync();
+    rd_kafka_resp_err_t err = rd_kafka_consumer_close(rk);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      spdlog::warn("kafka consumer {}: close: {}", options.group_id, rd_kafka_err2str(err));
+    }
+    closed = true;
+  }
+
+  void StoreOffset(const rd_kafka_message_t& m) {
+    PartitionListPtr list(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(list.get(), rd_kafka_topic_name(m.rkt), m.partition)->offset =
+        m.offset + 1;
+    rd_kafka_resp_err_t err = rd_kafka_offsets_store(rk, list.get());
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = list->elems[0].err;
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // Typically the partition was revoked meanwhile: its new owner sees the message again.
+      spdlog::warn("kafka consumer {}: cannot store offset {}/{}@{}: {}", options.group_id,
+                   rd_kafka_topic_name(m.rkt), m.partition, m.offset, rd_kafka_err2str(err));
+      return;
+    }
+    uncommitted = true;
+  }
+
+  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                          rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+    auto* self = static_cast<Impl*>(opaque);
+    bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      spdlog::info("kafka consumer {}: assigned {} partitions", self->options.group_id,
+                   partitions->cnt);
+      if (cooperative) {
+        rd_kafka_error_t* error = rd_kafka_incremental_assign(rk, partitions);
+        if (error != nullptr) rd_kafka_error_destroy(error);
+      } else {
+        rd_kafka_assign(rk, partitions);
+      }
+      return;
+    }
+    // Revoked (or lost): commit what was handled while we still own the partitions.
+    spdlog::info("kafka consumer {}: revoked {} partitions", self->options.group_id,
+                 partitions->cnt);
+    if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !rd_kafka_assignment_lost(rk) &&
+        self->uncommitted) {
+      self->CommitSync();
+    }
+    if (cooperative) {
+      rd_kafka_error_t* error = rd_kafka_incremental_unassign(rk, partitions);
+      if (error != nullptr) rd_kafka_error_destroy(error);
+    } else {
+      rd_kafka_assign(rk, nullptr);
+    }
+  }
+
+  Producer& DlqProducer() {
+    if (!dlq) {
+      ProducerOptions po;
+      po.brokers = options.brokers;
+      po.client_id = options.client_id + "-dlq";
+      po.settings = options.dlq_producer_settings;
+      dlq = std::make_unique<Producer>(std::move(po));
+    }
+    return *dlq;
+  }
+
+  // Returns false when stopped before the message was done with.
+  bool Handle(const Message& msg, const Handler& handler, const std::stop_token& stop) {
+    milliseconds backoff = options.retry_initial_backoff;
+    auto next_backoff = [&] {
+      milliseconds current = backoff;
+      backoff = std::min(backoff * 2, options.retry_max_backoff);
+      return current;
+    };
+    std::string poison_reason;
+    while (true) {
+      try {
+        handler(msg);
+        handled.fetch_add(1);
+        return true;
+      } catch (const Error& e) {
+        if (!IsRetryable(e.kind())) {
+          poison_reason = e.code() + ": " + e.what();
+          break;
+        }
+        retries.fetch_add(1);
+        spdlog::warn("kafka consumer {}: {}/{}@{} failed ({}: {}), retrying", options.group_id,
+                     msg.topic, msg.partition, msg.offset, e.code(), e.what());
+      } catch (const std::exception& e) {
+        poison_reason = e.what();
+        break;
+      } catch (...) {
+        poison_reason = "unknown exception";
+        break;
+      }
+      if (!SleepUnlessStopped(next_backoff(), stop)) return false;
+    }
+
+    spdlog::error("kafka consumer {}: poison message {}/{}@{} key={} sent to {}{}: {}",
+                  options.group_id, msg.topic, msg.partition, msg.offset, msg.key, msg.topic,
+                  options.dlq_suffix, poison_reason);
+    Headers headers = msg.headers;
+    headers.emplace_back("livedrop-dlq-topic", msg.topic);
+    headers.emplace_back("livedrop-dlq-partition", std::to_string(msg.partition));
+    headers.emplace_back("livedrop-dlq-offset", std::to_string(msg.offset));
+    headers.emplace_back("livedrop-dlq-group", options.group_id);
+    headers.emplace_back("livedrop-dlq-error", poison_reason);
+    backoff = options.retry_initial_backoff;
+    while (true) {
+      try {
+        DlqProducer().ProduceSync(msg.topic + options.dlq_suffix, msg.key, msg.payload,
+                                  std::chrono::seconds(10), headers);
+        dead_lettered.fetch_add(1);
+        return true;
+      } catch (const std::exception& e) {
+        // Committing without the DLQ copy would lose the message; wait for Kafka instead.
+        spdlog::warn("kafka consumer {}: cannot dead-letter {}/{}@{}: {}", options.group_id,
+                     msg.topic, msg.partition, msg.offset, e.what());
+      }
+      if (!SleepUnlessStopped(next_backoff(), stop)) return false;
+    }
+  }
+};
+
+Consumer::Consumer(ConsumerOptions options) : impl_(std::make_unique<Impl>()) {
+  if (options.brokers.empty() || options.group_id.empty() || options.topics.empty()) {
+    throw Error(ErrorKind::kInvalidArgument, "validation_failed",
+                "kafka consumer needs brokers, a group id and topics");
+  }
+  impl_->options = std::move(options);
+  const ConsumerOptions& o = impl_->options;
+  auto conf = internal::MakeConf({
+      {"bootstrap.servers", o.brokers},
+      {"client.id", o.client_id},
+      {"group.id", o.group_id},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", "earliest"},
+      {"enable.partition.eof", "false"},
+  });
+  for (const auto& [key, value] : o.settings) internal::SetOrThrow(conf.get(), key, value);
+  rd_kafka_conf_set_opaque(conf.get(), impl_.get());
+  rd_kafka_conf_set_rebalance_cb(conf.get(), &Impl::OnRebalance);
+  impl_->rk = internal::NewClient(RD_KAFKA_CONSUMER, std::move(conf));
+  rd_kafka_poll_set_consumer(impl_->rk);
+
+  PartitionListPtr topics(rd_kafka_topic_partition_list_new(static_cast<int>(o.topics.size())));
+  for (const auto& topic : o.topics) {
+    rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  rd_kafka_resp_err_t err = rd_kafka_subscribe(impl_->rk, topics.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw Error(ErrorKind::kInvalidArgument, "kafka_subscribe_failed",
+                std::string("cannot subscribe: ") + rd_kafka_err2str(err));
+  }
+}
+
+Consumer::~Consumer() { Stop(); }
+
+void Consumer::Run(const Handler& handler, std::stop_token stop) {
+  Impl& impl = *impl_;
+  if (impl.closed) {
+    throw Error(ErrorKind::kFailedPrecondition, "consumer_closed", "a Consumer runs only once");
+  }
+  auto last_commit = SteadyClock::now();
+  while (!stop.stop_requested()) {
+    MessagePtr m(rd_kafka_consumer_poll(impl.rk, 100));
+    if (m && m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      spdlog::warn("kafka consumer {}: {}", impl.options.group_id,
+                   rd_kafka_message_errstr(m.get()));
+      m.reset();
+    }
+    if (m) {
+      if (!impl.Handle(ToMessage(*m), handler, stop)) break;
+      impl.StoreOffset(*m);
+    }
+    // Commit when idle or every commit_interval, not per message: one round trip per message
+    // would cap throughput, and at-least-once only needs the commit to follow the handler.
+    if (impl.uncommitted &&
+        (!m || SteadyClock::now() - last_commit >= impl.options.commit_interval)) {
+      impl.CommitAsync();
+      last_commit = SteadyClock::now();
+    }
+  }
+  impl.Close();
+}
+
+void Consumer::Start(Handler handler) {
+  impl_->thread = std::jthread(
+      [this, handler = std::move(handler)](std::stop_token stop) { Run(handler, stop); });
+}
+
+void Consumer::Stop() {
+  if (impl_->thread.joinable()) {
+    impl_->thread.request_stop();
+    impl_->thread.join();
+  }
+}
+
+uint64_t Consumer::handled() const { return impl_->handled.load(); }
+uint64_t Consumer::retries() const { return impl_->retries.load(); }
+uint64_t Consumer::dead_lettered() const { return impl_->dead_lettered.load(); }
+
+}  // namespace livedrop::kafka

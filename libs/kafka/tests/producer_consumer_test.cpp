@@ -1,0 +1,256 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "livedrop/core/error.h"
+#include "livedrop/kafka/consumer.h"
+#include "livedrop/kafka/mock_cluster.h"
+#include "livedrop/kafka/producer.h"
+#include "test_util.h"
+
+namespace livedrop::kafka {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::WaitFor;
+
+// Collects what a handler saw, thread-safely.
+class Received {
+ public:
+  void Add(const Message& m) {
+    std::lock_guard lock(mu_);
+    messages_.push_back(m);
+  }
+  std::vector<Message> Snapshot() const {
+    std::lock_guard lock(mu_);
+    return messages_;
+  }
+  size_t Size() const {
+    std::lock_guard lock(mu_);
+    return messages_.size();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<Message> messages_;
+};
+
+ProducerOptions ProducerFor(const MockCluster& cluster) {
+  ProducerOptions o;
+  o.brokers = cluster.BootstrapServers();
+  o.client_id = "test-producer";
+  return o;
+}
+
+ConsumerOptions ConsumerFor(const MockCluster& cluster, std::string group,
+                            std::vector<std::string> topics) {
+  ConsumerOptions o;
+  o.brokers = cluster.BootstrapServers();
+  o.group_id = std::move(group);
+  o.topics = std::move(topics);
+  o.client_id = "test-consumer";
+  o.retry_initial_backoff = milliseconds(20);
+  o.retry_max_backoff = milliseconds(100);
+  // The mock coordinator waits up to session.timeout.ms for known members on rejoin; the
+  // 45 s default would make every restart test crawl.
+  o.settings["session.timeout.ms"] = "6000";
+  o.settings["heartbeat.interval.ms"] = "500";
+  return o;
+}
+
+std::string HeaderValue(const Message& m, const std::string& name) {
+  for (const auto& [key, value] : m.headers) {
+    if (key == name) return value;
+  }
+  return "<missing>";
+}
+
+TEST(MockCluster, CreateTopic_Twice_ThrowsAlreadyExists) {
+  MockCluster cluster;
+  cluster.CreateTopic("twice", 1);
+  try {
+    cluster.CreateTopic("twice", 1);
+    FAIL() << "second CreateTopic succeeded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kAlreadyExists);
+  }
+}
+
+TEST(ProducerConsumer, RoundTrip_KeysPayloadsAndPerKeyOrderPreserved) {
+  MockCluster cluster(3);
+  cluster.CreateTopic("livedrop.test", 3);
+  Producer producer(ProducerFor(cluster));
+  std::map<std::string, std::vector<std::string>> sent;  // key -> payloads in order
+  for (int i = 0; i < 30; ++i) {
+    std::string key = "key-" + std::to_string(i % 5);
+    std::string payload = "payload-" + std::to_string(i);
+    producer.ProduceSync("livedrop.test", key, payload, milliseconds(10000));
+    sent[key].push_back(payload);
+  }
+
+  Received received;
+  Consumer consumer(ConsumerFor(cluster, "round-trip", {"livedrop.test"}));
+  consumer.Start([&](const Message& m) { received.Add(m); });
+  ASSERT_TRUE(WaitFor([&] { return received.Size() >= 30; })) << received.Size();
+  consumer.Stop();
+
+  std::map<std::string, std::vector<std::string>> got;
+  std::map<std::string, int32_t> partition_of_key;
+  for (const Message& m : received.Snapshot()) {
+    EXPECT_EQ(m.topic, "livedrop.test");
+    got[m.key].push_back(m.payload);
+    auto [it, inserted] = partition_of_key.emplace(m.key, m.partition);
+    EXPECT_EQ(it->second, m.partition) << "key " << m.key << " spread over partitions";
+  }
+  EXPECT_EQ(got, sent);
+  EXPECT_EQ(consumer.handled(), 30u);
+}
+
+TEST(ProducerConsumer, Produce_Async_CallsDeliveryCallbackWithOffset) {
+  MockCluster cluster;
+  cluster.CreateTopic("async", 1);
+  Producer producer(ProducerFor(cluster));
+  std::mutex mu;
+  std::vector<DeliveryResult> results;
+  for (int i = 0; i < 3; ++i) {
+    producer.Produce("async", "k", "v" + std::to_string(i), [&](const DeliveryResult& r) {
+      std::lock_guard lock(mu);
+      results.push_back(r);
+    });
+  }
+  ASSERT_TRUE(producer.Flush(milliseconds(10000)));
+  std::lock_guard lock(mu);
+  ASSERT_EQ(results.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(results[i].ok) << results[i].error;
+    EXPECT_EQ(results[i].offset, i);
+  }
+}
+
+TEST(ProducerConsumer, Headers_RoundTrip) {
+  MockCluster cluster;
+  cluster.CreateTopic("hdr", 1);
+  Producer producer(ProducerFor(cluster));
+  producer.ProduceSync("hdr", "k", "v", milliseconds(10000), {{"traceparent", "00-abc-01"}});
+  Received received;
+  Consumer consumer(ConsumerFor(cluster, "hdr-group", {"hdr"}));
+  consumer.Start([&](const Message& m) { received.Add(m); });
+  ASSERT_TRUE(WaitFor([&] { return received.Size() >= 1; }));
+  consumer.Stop();
+  EXPECT_EQ(HeaderValue(received.Snapshot()[0], "traceparent"), "00-abc-01");
+}
+
+TEST(Producer, ProduceSync_BrokerDown_ThrowsBrokerUnavailable) {
+  MockCluster cluster;
+  cluster.CreateTopic("down", 1);
+  cluster.SetBrokerDown(1);
+  ProducerOptions options = ProducerFor(cluster);
+  options.delivery_timeout = milliseconds(1000);
+  Producer producer(options);
+  try {
+    producer.ProduceSync("down", "k", "v", milliseconds(5000));
+    FAIL() << "ProduceSync succeeded with the only broker down";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUnavailable);
+    EXPECT_EQ(e.code(), "broker_unavailable");
+  }
+}
+
+TEST(Consumer, HandlerThrowsRetryable_OffsetNotCommittedAndRedeliveredAfterRestart) {
+  MockCluster cluster;
+  cluster.CreateTopic("retry", 1);
+  Producer producer(ProducerFor(cluster));
+  producer.ProduceSync("retry", "order-1", "first", milliseconds(10000));
+
+  std::atomic<int> attempts{0};
+  {
+    Consumer failing(ConsumerFor(cluster, "retry-group", {"retry"}));
+    failing.Start([&](const Message& m) {
+      attempts.fetch_add(1);
+      throw Error(ErrorKind::kUnavailable, "db_down", "database unavailable");
+    });
+    ASSERT_TRUE(WaitFor([&] { return attempts.load() >= 3; }));
+    failing.Stop();
+    EXPECT_GE(failing.retries(), 3u);
+    EXPECT_EQ(failing.handled(), 0u);
+    EXPECT_EQ(failing.dead_lettered(), 0u);
+  }
+
+  Received received;
+  Consumer healthy(ConsumerFor(cluster, "retry-group", {"retry"}));
+  healthy.Start([&](const Message& m) { received.Add(m); });
+  ASSERT_TRUE(WaitFor([&] { return received.Size() >= 1; }))
+      << "message was committed although its handler never succeeded";
+  healthy.Stop();
+  Message m = received.Snapshot()[0];
+  EXPECT_EQ(m.offset, 0);
+  EXPECT_EQ(m.key, "order-1");
+  EXPECT_EQ(m.payload, "first");
+}
+
+TEST(Consumer, HandlerRetryableThenSucceeds_MessageHandledOnce) {
+  MockCluster cluster;
+  cluster.CreateTopic("flaky", 1);
+  Producer producer(ProducerFor(cluster));
+  producer.ProduceSync("flaky", "k", "v", milliseconds(10000));
+  std::atomic<int> attempts{0};
+  Consumer consumer(ConsumerFor(cluster, "flaky-group", {"flaky"}));
+  consumer.Start([&](const Message&) {
+    if (attempts.fetch_add(1) < 2) throw Error(ErrorKind::kDeadlineExceeded, "slow", "slow");
+  });
+  ASSERT_TRUE(WaitFor([&] { return consumer.handled() == 1; }));
+  consumer.Stop();
+  EXPECT_EQ(attempts.load(), 3);
+  EXPECT_EQ(consumer.retries(), 2u);
+}
+
+TEST(Consumer, PoisonMessage_PublishedToDlqAndCommitted) {
+  MockCluster cluster;
+  cluster.CreateTopic("orders", 1);
+  Producer producer(ProducerFor(cluster));
+  producer.ProduceSync("orders", "bad-key", "bad", milliseconds(10000));
+  producer.ProduceSync("orders", "good-key", "good", milliseconds(10000));
+
+  Received handled;
+  {
+    Consumer consumer(ConsumerFor(cluster, "orders-group", {"orders"}));
+    consumer.Start([&](const Message& m) {
+      if (m.payload == "bad") throw std::runtime_error("cannot parse");
+      handled.Add(m);
+    });
+    ASSERT_TRUE(WaitFor([&] { return handled.Size() >= 1; }));
+    consumer.Stop();
+    EXPECT_EQ(consumer.dead_lettered(), 1u);
+  }
+  EXPECT_EQ(handled.Snapshot()[0].payload, "good");
+
+  Received dlq;
+  Consumer dlq_reader(ConsumerFor(cluster, "dlq-reader", {"orders.dlq"}));
+  dlq_reader.Start([&](const Message& m) { dlq.Add(m); });
+  ASSERT_TRUE(WaitFor([&] { return dlq.Size() >= 1; }));
+  dlq_reader.Stop();
+  Message dead = dlq.Snapshot()[0];
+  EXPECT_EQ(dead.key, "bad-key");
+  EXPECT_EQ(dead.payload, "bad");
+  EXPECT_EQ(HeaderValue(dead, "livedrop-dlq-topic"), "orders");
+  EXPECT_EQ(HeaderValue(dead, "livedrop-dlq-offset"), "0");
+  EXPECT_THAT(HeaderValue(dead, "livedrop-dlq-error"), ::testing::HasSubstr("cannot parse"));
+
+  // Both were committed: a restarted member of the group starts after them.
+  producer.ProduceSync("orders", "later-key", "later", milliseconds(10000));
+  Received after;
+  Consumer restarted(ConsumerFor(cluster, "orders-group", {"orders"}));
+  restarted.Start([&](const Message& m) { after.Add(m); });
+  ASSERT_TRUE(WaitFor([&] { return after.Size() >= 1; }));
+  restarted.Stop();
+  EXPECT_EQ(after.Snapshot()[0].payload, "later");
+  EXPECT_EQ(after.Size(), 1u);
+}
+
+}  // namespace
+}  // namespace livedrop::kafka
