@@ -7,24 +7,11 @@ using namespace livedrop::auth::v1;
 AuthClient::AuthClient(std::shared_ptr<::grpc::Channel> channel, std::chrono::milliseconds timeout)
     : stub_(AuthService::NewStub(std::move(channel))), timeout_(timeout) {}
 
-#define LIVEDROP_AUTH_CALL(Method)                                                              \
-  void AuthClient::Method(Method##Request req, const rpc::CallOrigin& origin,                  \
-                          Done<Method##Response> done) {                                        \
-    auto* stub = stub_.get();                                                                   \
-    UnaryCall<Method##Request, Method##Response>(                                               \
-        [stub](auto* ctx, auto* request, auto* response, auto callback) {                       \
-          stub->async()->Method(ctx, request, response, std::move(callback));                   \
-        },                                                                                      \
-        std::move(req), origin, timeout_, std::move(done));                                     \
-  }
-
-LIVEDROP_AUTH_CALL(Register)
-LIVEDROP_AUTH_CALL(Login)
-LIVEDROP_AUTH_CALL(Refresh)
-LIVEDROP_AUTH_CALL(Logout)
-LIVEDROP_AUTH_CALL(GetUser)
-
-#undef LIVEDROP_AUTH_CALL
+LIVEDROP_CLIENT_CALL(AuthClient, Register)
+LIVEDROP_CLIENT_CALL(AuthClient, Login)
+LIVEDROP_CLIENT_CALL(AuthClient, Refresh)
+LIVEDROP_CLIENT_CALL(AuthClient, Logout)
+LIVEDROP_CLIENT_CALL(AuthClient, GetUser)
 
 GetJwksResponse AuthClient::GetJwksBlocking() {
   auto ctx = rpc::NewClientContext(timeout_, rpc::CallOrigin{});

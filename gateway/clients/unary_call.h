@@ -46,3 +46,16 @@ void UnaryCall(Start&& start, Request request, const rpc::CallOrigin& origin,
 }
 
 }  // namespace livedrop::gateway
+
+// Defines Client::Method(MethodRequest, origin, Done<MethodResponse>) as a UnaryCall on the
+// client's stub_ with its timeout_: every client wrapper method is this one line.
+#define LIVEDROP_CLIENT_CALL(Client, Method)                                                  \
+  void Client::Method(Method##Request req, const ::livedrop::rpc::CallOrigin& origin,        \
+                      ::livedrop::gateway::Done<Method##Response> done) {                    \
+    auto* stub = stub_.get();                                                                 \
+    ::livedrop::gateway::UnaryCall<Method##Request, Method##Response>(                        \
+        [stub](auto* ctx, auto* request, auto* response, auto callback) {                     \
+          stub->async()->Method(ctx, request, response, std::move(callback));                 \
+        },                                                                                    \
+        std::move(req), origin, timeout_, std::move(done));                                   \
+  }
