@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "rdkafka_util.h"
+#include "stop_wait.h"
 
 namespace livedrop::kafka {
 namespace {
@@ -52,15 +53,6 @@ Message ToMessage(const rd_kafka_message_t& m) {
     }
   }
   return out;
-}
-
-// Sleeps for `d` unless `stop` is requested first; returns false when stopped.
-bool SleepUnlessStopped(milliseconds d, const std::stop_token& stop) {
-  std::mutex mu;
-  std::condition_variable_any cv;
-  std::unique_lock lock(mu);
-  cv.wait_for(lock, stop, d, [] { return false; });
-  return !stop.stop_requested();
 }
 
 }  // namespace
@@ -197,7 +189,7 @@ struct Consumer::Impl {
         poison_reason = "unknown exception";
         break;
       }
-      if (!SleepUnlessStopped(next_backoff(), stop)) return false;
+      if (!internal::SleepUnlessStopped(next_backoff(), stop)) return false;
     }
 
     spdlog::error("kafka consumer {}: poison message {}/{}@{} key={} sent to {}{}: {}",
@@ -221,7 +213,7 @@ struct Consumer::Impl {
         spdlog::warn("kafka consumer {}: cannot dead-letter {}/{}@{}: {}", options.group_id,
                      msg.topic, msg.partition, msg.offset, e.what());
       }
-      if (!SleepUnlessStopped(next_backoff(), stop)) return false;
+      if (!internal::SleepUnlessStopped(next_backoff(), stop)) return false;
     }
   }
 };
