@@ -28,6 +28,10 @@ flags:
                     produce, with 4 partitions)
   --partitions P    partitions for each --topics topic (default 3)
   --help            print this text and exit
+
+Consumer groups: after a member leaves, the mock coordinator holds the next join for up to
+the members' session.timeout.ms (45 s by default); consumers restarted against this broker
+rejoin faster with a short session.timeout.ms (e.g. 6000).
 )";
 
 struct Flags {
