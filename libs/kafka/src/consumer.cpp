@@ -282,6 +282,9 @@ void Consumer::Run(const Handler& handler, std::stop_token stop) {
 }
 
 void Consumer::Start(Handler handler) {
+  if (impl_->thread.joinable() || impl_->closed) {
+    throw Error(ErrorKind::kFailedPrecondition, "consumer_started", "a Consumer runs only once");
+  }
   impl_->thread = std::jthread(
       [this, handler = std::move(handler)](std::stop_token stop) { Run(handler, stop); });
 }

@@ -56,6 +56,9 @@ bool IsRetryable(ErrorKind kind);
 //  - throws anything else: a poison message. It is logged, published to `<topic><dlq_suffix>`
 //    with headers naming its origin and the error, then committed.
 //
+// A message retried for longer than max.poll.interval.ms (5 min by default) costs this member
+// its partitions; the new owner starts again from the last commit, so nothing is lost.
+//
 // A Consumer runs once: Run() (or Start()/Stop()) ends by committing what was handled and
 // leaving the group. Handlers run on the consuming thread, one message at a time.
 class Consumer {
