@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+
+#include "livedrop/config/config.h"
+
+namespace livedrop::config {
+
+struct ServiceDefaults {
+  int grpc_port;
+  int admin_port;
+};
+
+// What every service takes: grpc-listen, admin-listen, grpc-max-threads, pg-url,
+// pg-pool-size, shutdown-grace, and the logging options.
+void AddCommonServiceOptions(Spec& spec, ServiceDefaults defaults);
+
+// log-level and log-format.
+void AddLoggingOptions(Spec& spec);
+
+// Sets up logging from log-level and log-format.
+void InitLogging(const Config& config, const std::string& service);
+
+}  // namespace livedrop::config

@@ -1,0 +1,33 @@
+#include "livedrop/config/service_options.h"
+
+#include "livedrop/log/log.h"
+
+namespace livedrop::config {
+
+void AddCommonServiceOptions(Spec& spec, ServiceDefaults defaults) {
+  spec.String("grpc-listen", "Address the gRPC API listens on",
+              "127.0.0.1:" + std::to_string(defaults.grpc_port))
+      .String("admin-listen", "Address of /metrics, /healthz and /readyz",
+              "127.0.0.1:" + std::to_string(defaults.admin_port))
+      .Int("grpc-max-threads", "Most requests handled at once (the handler pool)", 32, 2, 1024)
+      .Secret("pg-url", "PostgreSQL URL, e.g. postgresql://user@host:5432/livedrop")
+      .Int("pg-pool-size", "PostgreSQL connections in the pool", 8, 1, 256)
+      .Duration("shutdown-grace", "Time in-flight calls get to finish on SIGTERM",
+                std::chrono::seconds(10));
+  AddLoggingOptions(spec);
+}
+
+void AddLoggingOptions(Spec& spec) {
+  spec.Enum("log-level", "Least severe level logged",
+            {"trace", "debug", "info", "warn", "error", "critical", "off"}, "info")
+      .Enum("log-format", "text (readable) or json (one object per line)", {"text", "json"},
+            "text");
+}
+
+void InitLogging(const Config& config, const std::string& service) {
+  log::Init(service, config.GetString("log-format") == "json" ? log::Format::kJson
+                                                              : log::Format::kText,
+            config.GetString("log-level"));
+}
+
+}  // namespace livedrop::config

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <spdlog/formatter.h>
+
+#include "livedrop/log/log.h"
+
+namespace livedrop::log {
+
+// The line formatter Init() installs; exposed so a custom sink (tests, files) can use it.
+std::unique_ptr<spdlog::formatter> MakeFormatter(const std::string& service, Format format);
+
+}  // namespace livedrop::log
