@@ -1,0 +1,71 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <memory>
+#include <string>
+#include <type_traits>
+
+#include <pqxx/connection>
+#include <pqxx/transaction>
+
+namespace livedrop::pg {
+
+struct PoolOptions {
+  std::string url;     // libpq URL, e.g. postgresql://user@127.0.0.1:5432/livedrop
+  std::string schema;  // the service's schema: created if missing, first on every search_path
+  int size = 8;        // most connections open at once
+  std::chrono::milliseconds acquire_timeout{2000};
+};
+
+// A bounded pool of libpqxx connections. Connections open lazily and a broken one is
+// dropped and replaced. Waiting longer than acquire_timeout for a connection, or failing to
+// connect, throws livedrop::Error(kUnavailable, "database_unavailable").
+class Pool {
+ public:
+  explicit Pool(PoolOptions options);  // connects once to fail fast on a bad URL
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // Runs fn in a read-committed transaction and commits; on a serialization failure or a
+  // deadlock the whole fn is retried (bounded, with jitter). Returns what fn returns.
+  template <class Fn>
+  auto Transact(Fn&& fn) -> std::invoke_result_t<Fn, pqxx::work&> {
+    using R = std::invoke_result_t<Fn, pqxx::work&>;
+    if constexpr (std::is_void_v<R>) {
+      RunTransaction([&](pqxx::work& tx) { fn(tx); });
+    } else {
+      std::optional<R> result;
+      RunTransaction([&](pqxx::work& tx) { result.emplace(fn(tx)); });
+      return std::move(*result);
+    }
+  }
+
+  // Runs fn with a leased connection and no transaction management.
+  template <class Fn>
+  auto WithConnection(Fn&& fn) -> std::invoke_result_t<Fn, pqxx::connection&> {
+    using R = std::invoke_result_t<Fn, pqxx::connection&>;
+    if constexpr (std::is_void_v<R>) {
+      RunWithConnection([&](pqxx::connection& c) { fn(c); });
+    } else {
+      std::optional<R> result;
+      RunWithConnection([&](pqxx::connection& c) { result.emplace(fn(c)); });
+      return std::move(*result);
+    }
+  }
+
+  const PoolOptions& options() const;
+  // SELECT 1 within the acquire timeout; for /readyz.
+  bool Healthy();
+
+ private:
+  void RunTransaction(const std::function<void(pqxx::work&)>& fn);
+  void RunWithConnection(const std::function<void(pqxx::connection&)>& fn);
+
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace livedrop::pg
