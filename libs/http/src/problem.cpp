@@ -1,0 +1,22 @@
+#include "livedrop/http/problem.h"
+
+#include <boost/json.hpp>
+
+namespace livedrop::http {
+
+Response Problem(int status, const std::string& code, const std::string& title,
+                 const std::string& detail, const std::string& request_id) {
+  boost::json::object body{{"type", "https://livedrop.dev/problems/" + code},
+                           {"title", title},
+                           {"status", status},
+                           {"detail", detail},
+                           {"code", code}};
+  if (!request_id.empty()) body["request_id"] = request_id;
+  Response r;
+  r.status = status;
+  r.headers.Set("Content-Type", "application/problem+json");
+  r.body = boost::json::serialize(body);
+  return r;
+}
+
+}  // namespace livedrop::http
