@@ -34,7 +34,9 @@ int Connect(int port) {
   return fd;
 }
 
-int HttpStatus(int port, const std::string& path) {
+}  // namespace
+
+int HttpGetStatus(int port, const std::string& path) {
   const int fd = Connect(port);
   if (fd < 0) return 0;
   timeval tv{2, 0};
@@ -52,6 +54,8 @@ int HttpStatus(int port, const std::string& path) {
   if (n < 12 || std::strncmp(buf, "HTTP/1.", 7) != 0) return 0;
   return std::atoi(buf + 9);
 }
+
+namespace {
 
 std::string TempDir() {
   char tmpl[] = "/tmp/livedrop-proc.XXXXXX";
@@ -99,7 +103,7 @@ bool WaitForTcp(int port, std::chrono::milliseconds timeout) {
 bool WaitForHttpOk(int port, const std::string& path, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (HttpStatus(port, path) == 200) return true;
+    if (HttpGetStatus(port, path) == 200) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;

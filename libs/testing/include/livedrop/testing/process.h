@@ -16,6 +16,8 @@ std::string BinPath(const std::string& name);
 int FreePort();
 
 bool WaitForTcp(int port, std::chrono::milliseconds timeout);
+// The status of one GET http://127.0.0.1:<port><path>, or 0 if nothing answered.
+int HttpGetStatus(int port, const std::string& path);
 // Polls GET http://127.0.0.1:<port><path> until it answers 200.
 bool WaitForHttpOk(int port, const std::string& path, std::chrono::milliseconds timeout);
 

@@ -1,0 +1,91 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+// Prometheus instrumentation. Look a metric up once (by name and labels) and keep the
+// reference: updating it is a few atomic operations.
+namespace livedrop::metrics {
+
+using Labels = std::map<std::string, std::string>;
+
+class Counter {
+ public:
+  void Inc(double by = 1) { value_.fetch_add(by, std::memory_order_relaxed); }
+  double Value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<double> value_{0};
+};
+
+class Gauge {
+ public:
+  void Set(double v) { value_.store(v, std::memory_order_relaxed); }
+  void Inc(double by = 1) { value_.fetch_add(by, std::memory_order_relaxed); }
+  void Dec(double by = 1) { value_.fetch_sub(by, std::memory_order_relaxed); }
+  double Value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<double> value_{0};
+};
+
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> upper_bounds);
+  void Observe(double value);
+  // Cumulative counts per bound (+Inf last), sum and count — a consistent-enough snapshot.
+  std::vector<std::uint64_t> CumulativeCounts() const;
+  double Sum() const { return sum_.load(std::memory_order_relaxed); }
+  std::uint64_t Count() const { return count_.load(std::memory_order_relaxed); }
+  const std::vector<double>& bounds() const { return bounds_; }
+
+ private:
+  std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<std::uint64_t>[]> buckets_;  // per bound, plus +Inf
+  std::atomic<double> sum_{0};
+  std::atomic<std::uint64_t> count_{0};
+};
+
+// Seconds: 1 ms … 10 s.
+std::vector<double> DefaultLatencyBuckets();
+
+class Registry {
+ public:
+  static Registry& Default();
+
+  Counter& GetCounter(const std::string& name, const std::string& help, const Labels& labels = {});
+  Gauge& GetGauge(const std::string& name, const std::string& help, const Labels& labels = {});
+  Histogram& GetHistogram(const std::string& name, const std::string& help,
+                          const std::vector<double>& buckets, const Labels& labels = {});
+  // A gauge read when metrics are rendered (e.g. an invariant computed from the database).
+  void AddGaugeCallback(const std::string& name, const std::string& help,
+                        std::function<double()> read, const Labels& labels = {});
+
+  // Text exposition format 0.0.4.
+  std::string Render() const;
+
+ private:
+  enum class Type { kCounter, kGauge, kHistogram };
+  struct Family {
+    std::string help;
+    Type type;
+    std::map<Labels, std::unique_ptr<Counter>> counters;
+    std::map<Labels, std::unique_ptr<Gauge>> gauges;
+    std::map<Labels, std::unique_ptr<Histogram>> histograms;
+    std::map<Labels, std::function<double()>> callbacks;
+  };
+  Family& FamilyFor(const std::string& name, const std::string& help, Type type);
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Family> families_;
+};
+
+// process_resident_memory_bytes, process_open_fds, process_start_time_seconds.
+void RegisterProcessMetrics(Registry& registry = Registry::Default());
+
+}  // namespace livedrop::metrics
