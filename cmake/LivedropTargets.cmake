@@ -1,6 +1,6 @@
 # Small helpers so every library, service and test is declared the same way.
 
-set(LIVEDROP_WARNINGS -Wall -Wextra -Wpedantic -Wno-unused-parameter)
+set(LIVEDROP_WARNINGS -Wall -Wextra -Wpedantic -Wno-unused-parameter -Wno-missing-field-initializers)
 
 # livedrop_library(<name> SOURCES ... DEPS ...)
 # Creates target livedrop_<name> (alias livedrop::<name>) with include/ as its public headers.

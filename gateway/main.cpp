@@ -3,6 +3,7 @@
 
 #include "clients/auth_client.h"
 #include "livedrop/config/config.h"
+#include "livedrop/config/service_options.h"
 #include "livedrop/core/shutdown.h"
 #include "livedrop/grpc/client.h"
 #include "livedrop/http/server.h"

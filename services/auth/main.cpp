@@ -1,6 +1,7 @@
 // livedrop-auth: accounts, passwords, access and refresh tokens, signing keys.
 // Wiring only: config → database → keys → service → run until SIGTERM.
 #include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
 
 #include <thread>
 

@@ -85,6 +85,9 @@ std::shared_ptr<::grpc::Channel> MakeChannel(const std::string& addresses) {
   // Keep idle channels warm so the first call after a quiet spell does not pay a reconnect.
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // A restarted instance is found again within a second, not after gRPC's default 2 min cap.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   return ::grpc::CreateCustomChannel(Target(addresses), ::grpc::InsecureChannelCredentials(),
                                      args);
 }
@@ -98,6 +101,9 @@ std::unique_ptr<::grpc::ClientContext> NewClientContext(std::chrono::millisecond
     deadline = *inbound->deadline;
   }
   context->set_deadline(deadline);
+  // During a restart or rollout, wait (within the deadline) for an instance to accept the
+  // call instead of failing at once.
+  context->set_wait_for_ready(true);
   if (!origin.request_id.empty()) context->AddMetadata(kRequestIdHeader, origin.request_id);
   const auto parent = log::ParseTraceParent(origin.trace_parent);
   const auto child = parent ? log::ChildOf(*parent) : log::NewTraceParent();

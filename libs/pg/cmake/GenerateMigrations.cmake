@@ -1,4 +1,5 @@
 # cmake -P helper of livedrop_embed_migrations: writes HEADER and SOURCE from DIR/*.sql.
+cmake_minimum_required(VERSION 3.25)
 file(GLOB sql_files ${DIR}/*.sql)
 list(SORT sql_files)
 string(REGEX MATCH "^(.*)::([A-Za-z_][A-Za-z0-9_]*)$" _ ${FUNCTION})

@@ -66,9 +66,16 @@ std::string TempDir() {
 }  // namespace
 
 std::string BinPath(const std::string& name) {
-  const char* dir = std::getenv("LIVEDROP_BIN_DIR");
-  if (dir == nullptr) throw std::runtime_error("LIVEDROP_BIN_DIR is not set (run through ctest)");
-  return std::string(dir) + "/" + name;
+  if (const char* dir = std::getenv("LIVEDROP_BIN_DIR"); dir != nullptr && *dir != '\0') {
+    return std::string(dir) + "/" + name;
+  }
+  // Run by hand: test binaries live in <build>/tests, the others in <build>/bin.
+  char self[4096] = {};
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) throw std::runtime_error("set LIVEDROP_BIN_DIR to the directory of the binaries");
+  std::string path(self, static_cast<std::size_t>(n));
+  path = path.substr(0, path.rfind('/'));
+  return path.substr(0, path.rfind('/')) + "/bin/" + name;
 }
 
 int FreePort() {
