@@ -98,7 +98,9 @@ void AuthServiceImpl::IssueTokens(pqxx::transaction_base& tx, const UserRecord& 
     }
     user.password_hash = hasher_.Hash(req->password());
     pool_.Transact([&](pqxx::work& tx) {
-      if (!AuthStore::InsertUser(tx, user, normalized)) throw taken();
+      const auto created_at = AuthStore::InsertUser(tx, user, normalized);
+      if (!created_at) throw taken();
+      user.created_at = *created_at;
       IssueTokens(tx, user, *resp->mutable_tokens());
       v1::UserRegistered event;
       event.set_user_id(user.id);

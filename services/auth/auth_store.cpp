@@ -67,11 +67,13 @@ std::string Decode(const std::string& b64) {
 
 }  // namespace
 
-bool AuthStore::InsertUser(pqxx::transaction_base& tx, const UserRecord& user,
-                           const std::string& email_normalized) {
+std::optional<TimePoint> AuthStore::InsertUser(pqxx::transaction_base& tx,
+                                               const UserRecord& user,
+                                               const std::string& email_normalized) {
   const auto result = tx.exec_params(kInsertUser, user.id, user.email, email_normalized,
                                      user.password_hash, user.display_name, user.role);
-  return !result.empty();
+  if (result.empty()) return std::nullopt;
+  return Micros(result[0][0]);
 }
 
 std::optional<UserRecord> AuthStore::FindUserByEmail(pqxx::transaction_base& tx,

@@ -46,8 +46,8 @@ struct StoredKey {
 // service composes several into one atomic step.
 class AuthStore {
  public:
-  // Returns false when the normalized email is taken.
-  static bool InsertUser(pqxx::transaction_base& tx, const UserRecord& user,
+  // Returns the stored creation time, or nothing when the normalized email is taken.
+  static std::optional<TimePoint> InsertUser(pqxx::transaction_base& tx, const UserRecord& user,
                          const std::string& email_normalized);
   static std::optional<UserRecord> FindUserByEmail(pqxx::transaction_base& tx,
                                                    const std::string& email_normalized);

@@ -82,6 +82,7 @@ TEST_F(AuthE2E, RegisterLoginMeRefreshLogout_FullJourney) {
   ASSERT_EQ(me.status, 200) << me.body;
   EXPECT_EQ(Str(Json(me), "email"), email);
   EXPECT_EQ(Str(Json(me), "id"), Str(registered.at("user").as_object(), "id"));
+  EXPECT_EQ(Str(Json(me), "created_at"), Str(registered.at("user").as_object(), "created_at"));
 
   const auto refreshed =
       http().PostJson("/v1/auth/refresh", TokenBody(Str(session, "refresh_token")));
