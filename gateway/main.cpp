@@ -2,12 +2,14 @@
 #include <spdlog/spdlog.h>
 
 #include "clients/auth_client.h"
+#include "clients/followers_client.h"
 #include "livedrop/config/config.h"
 #include "livedrop/config/service_options.h"
 #include "livedrop/core/shutdown.h"
 #include "livedrop/grpc/client.h"
 #include "livedrop/http/server.h"
 #include "routes/auth_routes.h"
+#include "routes/follow_routes.h"
 #include "routes/ops_routes.h"
 #include "server/gateway.h"
 #include "server/key_refresher.h"
@@ -27,6 +29,7 @@ int main(int argc, char** argv) {
       .String("tls-cert", "PEM certificate file; with --tls-key serves HTTPS", "")
       .String("tls-key", "PEM private key file for --tls-cert", "")
       .String("auth-addr", "livedrop-auth instances (host:port,...)", "127.0.0.1:7001")
+      .String("followers-addr", "livedrop-followers instances (host:port,...)", "127.0.0.1:7002")
       .String("token-issuer", "Expected iss claim of access tokens", "livedrop")
       .Duration("jwks-refresh", "How often to refresh access-token keys", std::chrono::minutes(5))
       .Duration("shutdown-grace", "Time in-flight requests get to finish on SIGTERM",
@@ -38,6 +41,7 @@ int main(int argc, char** argv) {
   try {
     const auto timeout = cfg.GetDuration("upstream-timeout");
     gateway::AuthClient auth(rpc::MakeChannel(cfg.GetString("auth-addr")), timeout);
+    gateway::FollowersClient followers(rpc::MakeChannel(cfg.GetString("followers-addr")), timeout);
     auth::JwtVerifier verifier(cfg.GetString("token-issuer"));
     gateway::KeyRefresher keys(auth, verifier,
                       std::chrono::duration_cast<std::chrono::seconds>(cfg.GetDuration("jwks-refresh")));
@@ -45,6 +49,7 @@ int main(int argc, char** argv) {
 
     gateway::RouteTable table;
     gateway::AddAuthRoutes(table, auth);
+    gateway::AddFollowRoutes(table, auth, followers);
     gateway::AddOpsRoutes(table, [&] { return keys.Loaded(); });
     gateway::Gateway gateway(table, verifier, &keys);
 

@@ -7,6 +7,7 @@
 
 #include "livedrop/auth/jwt.h"
 #include "livedrop/core/ids.h"
+#include "api.h"
 #include "platform.h"
 
 namespace livedrop::e2e {
@@ -14,14 +15,6 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-json::object Json(const HttpResult& r) { return json::parse(r.body).as_object(); }
-
-std::string Str(const json::object& o, const char* key) {
-  return std::string(o.at(key).as_string());
-}
-
-std::string UniqueEmail() { return "user-" + NewUuid().substr(0, 8) + "@example.com"; }
 
 std::string RegisterBody(const std::string& email, const std::string& password = "s3cret-pass",
                          const std::string& role = "buyer") {
@@ -35,15 +28,6 @@ std::string LoginBody(const std::string& email, const std::string& password) {
 
 std::string TokenBody(const std::string& refresh) {
   return json::serialize(json::object{{"refresh_token", refresh}});
-}
-
-void ExpectProblem(const HttpResult& r, int status, const std::string& code) {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(r.Header("content-type"), "application/problem+json") << r.body;
-  const auto body = Json(r);
-  EXPECT_EQ(Str(body, "code"), code) << r.body;
-  EXPECT_EQ(body.at("status").as_int64(), status);
-  EXPECT_FALSE(Str(body, "request_id").empty());
 }
 
 class AuthE2E : public ::testing::Test {

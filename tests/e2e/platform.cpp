@@ -25,11 +25,18 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   auth_port_ = testing::FreePort();
   auth_admin_port_ = testing::FreePort();
   http_port_ = testing::FreePort();
+  followers_port_ = testing::FreePort();
+  followers_admin_port_ = testing::FreePort();
   StartAuth();
+  followers_ = StartService(
+      "livedrop-followers", followers_port_, followers_admin_port_,
+      Merge({{"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)}},
+            options_.followers_env));
   gateway_ = std::make_unique<testing::Process>(
       testing::BinPath("livedrop-gateway"), std::vector<std::string>{},
       Merge({{"LIVEDROP_HTTP_LISTEN", "127.0.0.1:" + std::to_string(http_port_)},
-             {"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)}},
+             {"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)},
+             {"LIVEDROP_FOLLOWERS_ADDR", "127.0.0.1:" + std::to_string(followers_port_)}},
             options_.gateway_env));
   if (!testing::WaitForHttpOk(http_port_, "/readyz", 30s)) {
     throw std::runtime_error("gateway not ready:\n" + gateway_->ReadLog());
@@ -38,20 +45,28 @@ Platform::Platform(Options options) : options_(std::move(options)) {
 
 Platform::~Platform() = default;
 
-void Platform::StartAuth() {
-  auth_ = std::make_unique<testing::Process>(
-      testing::BinPath("livedrop-auth"), std::vector<std::string>{},
-      Merge({{"LIVEDROP_PG_URL", db_url_},
-             {"LIVEDROP_KAFKA_BROKERS", kafka_->BootstrapServers()},
-             {"LIVEDROP_GRPC_LISTEN", "127.0.0.1:" + std::to_string(auth_port_)},
-             {"LIVEDROP_ADMIN_LISTEN", "127.0.0.1:" + std::to_string(auth_admin_port_)},
-             // Cheap hashing keeps the suite fast; production uses libsodium's interactive cost.
-             {"LIVEDROP_PASSWORD_HASH_OPS", "1"},
-             {"LIVEDROP_PASSWORD_HASH_MEM_KIB", "8"}},
-            options_.auth_env));
-  if (!testing::WaitForHttpOk(auth_admin_port_, "/readyz", 30s)) {
-    throw std::runtime_error("livedrop-auth not ready:\n" + auth_->ReadLog());
+std::unique_ptr<testing::Process> Platform::StartService(const std::string& binary,
+                                                         int grpc_port, int admin_port,
+                                                         std::map<std::string, std::string> env) {
+  env = Merge({{"LIVEDROP_PG_URL", db_url_},
+               {"LIVEDROP_KAFKA_BROKERS", kafka_->BootstrapServers()},
+               {"LIVEDROP_GRPC_LISTEN", "127.0.0.1:" + std::to_string(grpc_port)},
+               {"LIVEDROP_ADMIN_LISTEN", "127.0.0.1:" + std::to_string(admin_port)}},
+              env);
+  auto process =
+      std::make_unique<testing::Process>(testing::BinPath(binary), std::vector<std::string>{}, env);
+  if (!testing::WaitForHttpOk(admin_port, "/readyz", 30s)) {
+    throw std::runtime_error(binary + " not ready:\n" + process->ReadLog());
   }
+  return process;
+}
+
+void Platform::StartAuth() {
+  // Cheap hashing keeps the suite fast; production uses libsodium's interactive cost.
+  auth_ = StartService("livedrop-auth", auth_port_, auth_admin_port_,
+                       Merge({{"LIVEDROP_PASSWORD_HASH_OPS", "1"},
+                              {"LIVEDROP_PASSWORD_HASH_MEM_KIB", "8"}},
+                             options_.auth_env));
 }
 
 void Platform::RestartAuth() {

@@ -22,6 +22,7 @@ class Platform {
  public:
   struct Options {
     std::map<std::string, std::string> auth_env;     // extra LIVEDROP_* for livedrop-auth
+    std::map<std::string, std::string> followers_env;
     std::map<std::string, std::string> gateway_env;  // extra LIVEDROP_* for the gateway
   };
 
@@ -39,13 +40,18 @@ class Platform {
 
  private:
   void StartAuth();
+  std::unique_ptr<testing::Process> StartService(const std::string& binary, int grpc_port,
+                                                 int admin_port,
+                                                 std::map<std::string, std::string> env);
 
   Options options_;
   std::string db_url_;
   std::unique_ptr<kafka::MockCluster> kafka_;
   std::unique_ptr<testing::Process> auth_;
+  std::unique_ptr<testing::Process> followers_;
   std::unique_ptr<testing::Process> gateway_;
   int auth_port_ = 0, auth_admin_port_ = 0, http_port_ = 0;
+  int followers_port_ = 0, followers_admin_port_ = 0;
 };
 
 }  // namespace livedrop::e2e

@@ -6,6 +6,7 @@
 #include "livedrop/grpc/status.h"
 #include "livedrop/log/log.h"
 #include "livedrop/log/traceparent.h"
+#include "livedrop/metrics/registry.h"
 
 namespace livedrop::rpc {
 namespace {
@@ -24,6 +25,38 @@ std::string Metadata(const ::grpc::ServerContext& context, const char* key) {
   return std::string(it->second.data(), it->second.size());
 }
 
+const char* CodeName(::grpc::StatusCode code) {
+  switch (code) {
+    case ::grpc::StatusCode::OK: return "OK";
+    case ::grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case ::grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
+    case ::grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
+    case ::grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
+    case ::grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
+    case ::grpc::StatusCode::ABORTED: return "ABORTED";
+    case ::grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
+    case ::grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
+    case ::grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
+    case ::grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
+    default: return "INTERNAL";
+  }
+}
+
+// Every call counted by method and outcome, and timed by method.
+void Record(std::string_view method, const ::grpc::Status& status,
+            std::chrono::steady_clock::time_point started) {
+  auto& registry = metrics::Registry::Default();
+  const std::string name(method);
+  registry
+      .GetCounter("livedrop_rpc_requests_total", "gRPC calls served, by method and status code",
+                  {{"method", name}, {"code", CodeName(status.error_code())}})
+      .Inc();
+  registry
+      .GetHistogram("livedrop_rpc_duration_seconds", "gRPC call latency by method",
+                    metrics::DefaultLatencyBuckets(), {{"method", name}})
+      .Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
 class CallScope {
  public:
   explicit CallScope(const InboundCall& call) : previous_(current_call) { current_call = &call; }
@@ -32,6 +65,23 @@ class CallScope {
  private:
   const InboundCall* previous_;
 };
+
+::grpc::Status RunBoundary(std::string_view method, const std::function<void()>& body) {
+  try {
+    body();
+    return ::grpc::Status::OK;
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kInternal) {
+      spdlog::error("{} failed: {} ({})", method, e.what(), e.code());
+      return ToStatus(Error(ErrorKind::kInternal, "internal", "internal error"), ServiceName());
+    }
+    if (e.kind() == ErrorKind::kUnavailable) spdlog::warn("{} unavailable: {}", method, e.what());
+    return ToStatus(e, ServiceName());
+  } catch (const std::exception& e) {
+    spdlog::error("{} failed with an unexpected exception: {}", method, e.what());
+    return ToStatus(Error(ErrorKind::kInternal, "internal", "internal error"), ServiceName());
+  }
+}
 
 }  // namespace
 
@@ -59,20 +109,10 @@ const std::string& ServiceName() { return ServiceNameStorage(); }
   }
   CallScope scope(call);
   log::ScopedContext log_scope(log::Context{call.request_id, trace_id});
-  try {
-    body();
-    return ::grpc::Status::OK;
-  } catch (const Error& e) {
-    if (e.kind() == ErrorKind::kInternal) {
-      spdlog::error("{} failed: {} ({})", method, e.what(), e.code());
-      return ToStatus(Error(ErrorKind::kInternal, "internal", "internal error"), ServiceName());
-    }
-    if (e.kind() == ErrorKind::kUnavailable) spdlog::warn("{} unavailable: {}", method, e.what());
-    return ToStatus(e, ServiceName());
-  } catch (const std::exception& e) {
-    spdlog::error("{} failed with an unexpected exception: {}", method, e.what());
-    return ToStatus(Error(ErrorKind::kInternal, "internal", "internal error"), ServiceName());
-  }
+  const auto started = std::chrono::steady_clock::now();
+  const ::grpc::Status status = RunBoundary(method, body);
+  Record(method, status, started);
+  return status;
 }
 
 }  // namespace livedrop::rpc

@@ -9,6 +9,7 @@
 #include "livedrop/grpc/client.h"
 #include "livedrop/grpc/server_runner.h"
 #include "livedrop/grpc/status.h"
+#include "livedrop/metrics/registry.h"
 
 namespace livedrop::rpc {
 namespace {
@@ -97,6 +98,10 @@ TEST(ServerRunner, Serve_DomainErrorArrivesWithReason) {
   const Error e = FromStatus(stub->GetUser(ctx.get(), req, &resp));
   EXPECT_EQ(e.kind(), ErrorKind::kNotFound);
   EXPECT_EQ(e.code(), "not_found");
+  // The call is counted by method and outcome.
+  EXPECT_NE(metrics::Registry::Default().Render().find(
+                "livedrop_rpc_requests_total{code=\"NOT_FOUND\",method=\"GetUser\"} "),
+            std::string::npos);
 }
 
 TEST(ServerRunner, Serve_UnexpectedExceptionBecomesGenericInternal) {
