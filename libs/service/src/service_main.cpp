@@ -1,0 +1,60 @@
+#include "livedrop/service/service_main.h"
+
+#include <spdlog/spdlog.h>
+
+#include "livedrop/config/service_options.h"
+#include "livedrop/core/shutdown.h"
+#include "livedrop/grpc/server_runner.h"
+#include "livedrop/kafka/outbox.h"
+#include "livedrop/kafka/producer.h"
+#include "livedrop/metrics/admin_server.h"
+#include "livedrop/pg/pool.h"
+
+namespace livedrop::service {
+
+int ServiceMain(const ServiceSpec& spec, int argc, char** argv, const AddOptions& add_options,
+                const Wire& wire) {
+  BlockShutdownSignals();
+  config::Spec options(spec.name, spec.summary);
+  config::AddCommonServiceOptions(options, config::ServiceDefaults{spec.grpc_port, spec.admin_port});
+  options.String("kafka-brokers", "Kafka bootstrap servers (host:port,...)");
+  if (add_options) add_options(options);
+  const config::Config cfg = config::ParseOrExit(options, argc, argv);
+  config::InitLogging(cfg, spec.name);
+
+  try {
+    // One more connection than asked: the outbox relay keeps one for LISTEN.
+    pg::Pool pool(pg::PoolOptions{cfg.GetString("pg-url"), spec.schema,
+                                  static_cast<int>(cfg.GetInt("pg-pool-size")) + 1});
+    if (spec.migrations != nullptr) pg::Migrate(pool, spec.schema, *spec.migrations);
+    pg::Migrate(pool, "outbox", kafka::OutboxMigrations());
+
+    kafka::Producer producer(kafka::ProducerOptions{cfg.GetString("kafka-brokers"), spec.name});
+    kafka::OutboxRelay relay(pool, producer);
+    relay.Start();
+
+    Runtime runtime{cfg, pool, producer};
+    wire(runtime);
+
+    rpc::ServerRunner server(rpc::ServerOptions{spec.name, cfg.GetString("grpc-listen"),
+                                                static_cast<int>(cfg.GetInt("grpc-max-threads")),
+                                                cfg.GetDuration("shutdown-grace")});
+    for (auto* s : runtime.services) server.AddService(s);
+    server.Start();
+
+    metrics::AdminServer admin(cfg.GetString("admin-listen"), [&] { return pool.Healthy(); });
+    admin.Start();
+
+    const int sig = WaitForShutdownSignal();
+    spdlog::info("signal {} received, draining", sig);
+    server.Shutdown();
+    relay.Stop();
+    admin.Stop();
+  } catch (const std::exception& e) {
+    spdlog::critical("{} cannot run: {}", spec.name, e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace livedrop::service
