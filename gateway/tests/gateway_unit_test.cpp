@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "livedrop/testing/errors.h"
+
 #include <boost/json.hpp>
 #include <set>
 
@@ -25,14 +27,7 @@ http::Request JsonRequest(std::string body) {
   return r;
 }
 
-std::string CodeOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return "none";
-}
+using testing::ErrorCodeOf;
 
 TEST(HttpErrors, EveryKindMapsToItsStatus) {
   EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kInvalidArgument, "x", "")), 400);
@@ -65,28 +60,28 @@ TEST(HttpErrors, InternalProblemHidesTheDetail) {
 }
 
 TEST(JsonBody, MalformedJson_IsMalformedJson) {
-  EXPECT_EQ(CodeOf([] { JsonBody::Parse(JsonRequest("{\"email\": ")); }), "malformed_json");
+  EXPECT_EQ(ErrorCodeOf([] { JsonBody::Parse(JsonRequest("{\"email\": ")); }), "malformed_json");
 }
 
 TEST(JsonBody, NonObject_IsValidationFailed) {
-  EXPECT_EQ(CodeOf([] { JsonBody::Parse(JsonRequest("[1,2]")); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([] { JsonBody::Parse(JsonRequest("[1,2]")); }), "validation_failed");
 }
 
 TEST(JsonBody, WrongContentType_IsUnsupportedMediaType) {
   auto request = JsonRequest("{}");
   request.headers.Set("Content-Type", "text/plain");
-  EXPECT_EQ(CodeOf([&] { JsonBody::Parse(request); }), "unsupported_media_type");
+  EXPECT_EQ(ErrorCodeOf([&] { JsonBody::Parse(request); }), "unsupported_media_type");
   EXPECT_EQ(HttpStatusFor(Error(ErrorKind::kInvalidArgument, "unsupported_media_type", "")), 415);
 }
 
 TEST(JsonBody, FieldRules_MissingWrongTypeAndOversized) {
   const auto body = JsonBody::Parse(JsonRequest(R"({"a": 5, "b": "xxxxxxxxxx", "n": 3})"));
-  EXPECT_EQ(CodeOf([&] { body.RequiredString("missing"); }), "validation_failed");
-  EXPECT_EQ(CodeOf([&] { body.RequiredString("a"); }), "validation_failed");
-  EXPECT_EQ(CodeOf([&] { body.RequiredString("b", 5); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([&] { body.RequiredString("missing"); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([&] { body.RequiredString("a"); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([&] { body.RequiredString("b", 5); }), "validation_failed");
   EXPECT_EQ(body.RequiredString("b"), "xxxxxxxxxx");
   EXPECT_EQ(body.RequiredInt("n"), 3);
-  EXPECT_EQ(CodeOf([&] { body.RequiredInt("b"); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([&] { body.RequiredInt("b"); }), "validation_failed");
 }
 
 // Every route the gateway serves is in /openapi.json, and the document names no route that

@@ -1,26 +1,21 @@
 #include <gtest/gtest.h>
 
+#include "livedrop/testing/errors.h"
+
 #include "followers_logic.h"
 #include "livedrop/core/error.h"
 
 namespace livedrop::followers {
 namespace {
 
-std::string CodeOf(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return "none";
-}
+using testing::ErrorCodeOf;
 
 TEST(FollowersLogic, PageSize_DefaultsAndBounds) {
   EXPECT_EQ(PageSize(0), kDefaultPageSize);
   EXPECT_EQ(PageSize(1), 1);
   EXPECT_EQ(PageSize(kMaxPageSize), kMaxPageSize);
-  EXPECT_EQ(CodeOf([] { PageSize(-1); }), "validation_failed");
-  EXPECT_EQ(CodeOf([] { PageSize(kMaxPageSize + 1); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([] { PageSize(-1); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([] { PageSize(kMaxPageSize + 1); }), "validation_failed");
 }
 
 TEST(FollowersLogic, Cursor_RoundTripsAndIsOpaque) {
@@ -31,15 +26,15 @@ TEST(FollowersLogic, Cursor_RoundTripsAndIsOpaque) {
 }
 
 TEST(FollowersLogic, Cursor_RejectsForgeries) {
-  EXPECT_EQ(CodeOf([] { DecodeCursor("!!!"); }), "validation_failed");
-  EXPECT_EQ(CodeOf([] { DecodeCursor("eHl6"); }), "validation_failed");  // "xyz"
-  EXPECT_EQ(CodeOf([] { DecodeCursor(EncodeCursor(0)); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([] { DecodeCursor("!!!"); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([] { DecodeCursor("eHl6"); }), "validation_failed");  // "xyz"
+  EXPECT_EQ(ErrorCodeOf([] { DecodeCursor(EncodeCursor(0)); }), "validation_failed");
 }
 
 TEST(FollowersLogic, ValidateFollow_SelfAndNonCreatorRejected) {
-  EXPECT_EQ(CodeOf([] { ValidateFollow("a", "a", "creator"); }), "cannot_follow_self");
-  EXPECT_EQ(CodeOf([] { ValidateFollow("a", "b", "buyer"); }), "not_a_creator");
-  EXPECT_EQ(CodeOf([] { ValidateFollow("a", "b", "creator"); }), "none");
+  EXPECT_EQ(ErrorCodeOf([] { ValidateFollow("a", "a", "creator"); }), "cannot_follow_self");
+  EXPECT_EQ(ErrorCodeOf([] { ValidateFollow("a", "b", "buyer"); }), "not_a_creator");
+  EXPECT_EQ(ErrorCodeOf([] { ValidateFollow("a", "b", "creator"); }), "none");
 }
 
 }  // namespace
