@@ -8,6 +8,7 @@
 #include "followers_store.h"
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/core/paging.h"
 #include "livedrop/grpc/call.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/outbox.h"

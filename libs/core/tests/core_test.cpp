@@ -1,11 +1,38 @@
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/core/paging.h"
 #include "livedrop/core/time.h"
+#include "livedrop/testing/errors.h"
 
 namespace livedrop {
 namespace {
+
+using testing::ErrorCodeOf;
+
+TEST(Paging, PageSize_DefaultsAndBounds) {
+  EXPECT_EQ(PageSize(0), kDefaultPageSize);
+  EXPECT_EQ(PageSize(1), 1);
+  EXPECT_EQ(PageSize(kMaxPageSize), kMaxPageSize);
+  EXPECT_EQ(ErrorCodeOf([] { PageSize(-1); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([] { PageSize(kMaxPageSize + 1); }), "validation_failed");
+}
+
+TEST(Paging, Cursor_RoundTripsAndIsOpaque) {
+  const auto cursor = EncodeCursor(123456789);
+  EXPECT_EQ(cursor.find("123456789"), std::string::npos);
+  EXPECT_EQ(DecodeCursor(cursor), 123456789);
+  EXPECT_EQ(DecodeCursor(""), std::nullopt);
+}
+
+TEST(Paging, Cursor_RejectsForgeries) {
+  EXPECT_EQ(ErrorCodeOf([] { DecodeCursor("!!!"); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([] { DecodeCursor("eHl6"); }), "validation_failed");  // "xyz"
+  EXPECT_EQ(ErrorCodeOf([] { DecodeCursor(EncodeCursor(0)); }), "validation_failed");
+}
 
 TEST(Uuid, NewUuid_IsCanonicalVersion4AndUnique) {
   const auto a = NewUuid();

@@ -1,0 +1,175 @@
+#include "drops_store.h"
+
+#include <pqxx/pqxx>
+
+namespace livedrop::drops {
+namespace {
+
+constexpr char kProductColumns[] = R"sql(
+  id::text, creator_id::text, title, description, unit_amount, currency,
+  array_to_string(image_urls, E'\n'), (extract(epoch FROM created_at) * 1000000)::bigint
+)sql";
+
+constexpr char kDropColumns[] = R"sql(
+  id::text, creator_id::text, product_id::text,
+  (extract(epoch FROM starts_at) * 1000000)::bigint,
+  (extract(epoch FROM ends_at) * 1000000)::bigint,
+  quantity, per_buyer_limit, status, version, seq
+)sql";
+
+TimePoint Micros(const pqxx::field& f) {
+  return TimePoint(std::chrono::microseconds(f.as<long long>()));
+}
+
+std::string ToPgTime(TimePoint t) {
+  return std::to_string(t.time_since_epoch().count());
+}
+
+std::vector<std::string> SplitLines(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (!s.empty() && start <= s.size()) {
+    const auto nl = s.find('\n', start);
+    out.push_back(s.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  return out;
+}
+
+// image URLs travel as one newline-joined string: URLs cannot contain a raw newline.
+std::string JoinLines(const std::vector<std::string>& v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "\n" : "") + v[i];
+  return out;
+}
+
+ProductRow ReadProduct(const pqxx::row& r) {
+  ProductRow p;
+  p.id = r[0].as<std::string>();
+  p.creator_id = r[1].as<std::string>();
+  p.fields.title = r[2].as<std::string>();
+  p.fields.description = r[3].as<std::string>();
+  p.fields.unit_amount = r[4].as<std::int64_t>();
+  p.fields.currency = r[5].as<std::string>();
+  p.fields.image_urls = SplitLines(r[6].as<std::string>());
+  p.created_at = Micros(r[7]);
+  return p;
+}
+
+DropRow ReadDrop(const pqxx::row& r) {
+  DropRow d;
+  d.id = r[0].as<std::string>();
+  d.creator_id = r[1].as<std::string>();
+  d.product_id = r[2].as<std::string>();
+  d.fields.starts_at = Micros(r[3]);
+  d.fields.ends_at = Micros(r[4]);
+  d.fields.quantity = r[5].as<int>();
+  d.fields.per_buyer_limit = r[6].as<int>();
+  d.status = ParseStatus(r[7].as<std::string>()).value_or(DropStatus::kScheduled);
+  d.version = r[8].as<std::int64_t>();
+  d.seq = r[9].as<std::int64_t>();
+  return d;
+}
+
+std::vector<DropRow> ReadDrops(const pqxx::result& result) {
+  std::vector<DropRow> out;
+  for (const auto& r : result) out.push_back(ReadDrop(r));
+  return out;
+}
+
+std::string Sql(const char* head, const char* columns, const char* tail) {
+  return std::string(head) + columns + tail;
+}
+
+}  // namespace
+
+ProductRow DropsStore::InsertProduct(pqxx::transaction_base& tx, const std::string& id,
+                                     const std::string& creator_id, const NewProduct& p) {
+  const auto r = tx.exec_params1(
+      Sql("INSERT INTO products (id, creator_id, title, description, unit_amount, currency, "
+          "image_urls) VALUES ($1, $2, $3, $4, $5, $6, "
+          "CASE WHEN $7 = '' THEN '{}'::text[] ELSE string_to_array($7, E'\\n') END) RETURNING ",
+          kProductColumns, ""),
+      id, creator_id, p.title, p.description, p.unit_amount, p.currency, JoinLines(p.image_urls));
+  return ReadProduct(r);
+}
+
+std::optional<ProductRow> DropsStore::FindProduct(pqxx::transaction_base& tx,
+                                                  const std::string& id) {
+  const auto result = tx.exec_params(Sql("SELECT ", kProductColumns, " FROM products WHERE id = $1"), id);
+  if (result.empty()) return std::nullopt;
+  return ReadProduct(result[0]);
+}
+
+DropRow DropsStore::InsertDrop(pqxx::transaction_base& tx, const std::string& id,
+                               const std::string& creator_id, const std::string& product_id,
+                               const NewDrop& d) {
+  const auto r = tx.exec_params1(
+      Sql("INSERT INTO drops (id, creator_id, product_id, starts_at, ends_at, quantity, "
+          "per_buyer_limit) VALUES ($1, $2, $3, to_timestamp($4::double precision / 1000000), "
+          "to_timestamp($5::double precision / 1000000), $6, $7) RETURNING ",
+          kDropColumns, ""),
+      id, creator_id, product_id, ToPgTime(d.starts_at), ToPgTime(d.ends_at), d.quantity,
+      d.per_buyer_limit);
+  return ReadDrop(r);
+}
+
+std::optional<DropRow> DropsStore::FindDrop(pqxx::transaction_base& tx, const std::string& id,
+                                            bool for_update) {
+  const auto result = tx.exec_params(
+      Sql("SELECT ", kDropColumns, for_update ? " FROM drops WHERE id = $1 FOR UPDATE"
+                                              : " FROM drops WHERE id = $1"),
+      id);
+  if (result.empty()) return std::nullopt;
+  return ReadDrop(result[0]);
+}
+
+std::vector<DropRow> DropsStore::ListDrops(pqxx::transaction_base& tx, const DropFilter& filter,
+                                           std::optional<std::int64_t> before_seq, int limit) {
+  return ReadDrops(tx.exec_params(
+      Sql("SELECT ", kDropColumns,
+          " FROM drops WHERE ($1 = '' OR status = $1) "
+          "AND ($2 = '' OR creator_id = NULLIF($2, '')::uuid) AND seq < $3 "
+          "ORDER BY seq DESC LIMIT $4"),
+      filter.status ? StatusName(*filter.status) : "", filter.creator_id,
+      before_seq.value_or(INT64_MAX), limit));
+}
+
+DropRow DropsStore::SetStatus(pqxx::transaction_base& tx, const std::string& id, DropStatus to) {
+  return ReadDrop(tx.exec_params1(
+      Sql("UPDATE drops SET status = $2, version = version + 1, "
+          "ended_at = CASE WHEN $2 IN ('ended', 'cancelled') THEN now() ELSE ended_at END "
+          "WHERE id = $1 RETURNING ",
+          kDropColumns, ""),
+      id, StatusName(to)));
+}
+
+std::vector<DropRow> DropsStore::StartDue(pqxx::transaction_base& tx, int limit) {
+  return ReadDrops(tx.exec_params(
+      Sql("UPDATE drops SET status = 'live', started_at = now(), version = version + 1 "
+          "WHERE id IN (SELECT id FROM drops WHERE status = 'scheduled' AND starts_at <= now() "
+          "ORDER BY starts_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING ",
+          kDropColumns, ""),
+      limit));
+}
+
+std::vector<DropRow> DropsStore::EndDue(pqxx::transaction_base& tx, int limit) {
+  return ReadDrops(tx.exec_params(
+      Sql("UPDATE drops SET status = 'ended', ended_at = now(), version = version + 1 "
+          "WHERE id IN (SELECT id FROM drops WHERE status IN ('live', 'sold_out') "
+          "AND ends_at <= now() ORDER BY ends_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING ",
+          kDropColumns, ""),
+      limit));
+}
+
+std::optional<TimePoint> DropsStore::NextDue(pqxx::transaction_base& tx) {
+  const auto r = tx.exec1(
+      "SELECT (extract(epoch FROM least("
+      "(SELECT min(starts_at) FROM drops WHERE status = 'scheduled'), "
+      "(SELECT min(ends_at) FROM drops WHERE status IN ('live', 'sold_out')))) * 1000000)::bigint");
+  if (r[0].is_null()) return std::nullopt;
+  return Micros(r[0]);
+}
+
+}  // namespace livedrop::drops

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drops_logic.h"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace livedrop::drops {
+
+struct ProductRow {
+  std::string id;
+  std::string creator_id;
+  NewProduct fields;
+  TimePoint created_at;
+};
+
+struct DropRow {
+  std::string id;
+  std::string creator_id;
+  std::string product_id;
+  NewDrop fields;
+  DropStatus status = DropStatus::kScheduled;
+  std::int64_t version = 0;
+  std::int64_t seq = 0;
+};
+
+struct DropFilter {
+  std::optional<DropStatus> status;
+  std::string creator_id;  // empty: any
+};
+
+// The SQL of the drops schema; every method runs in the caller's transaction.
+class DropsStore {
+ public:
+  static ProductRow InsertProduct(pqxx::transaction_base& tx, const std::string& id,
+                                  const std::string& creator_id, const NewProduct& product);
+  static std::optional<ProductRow> FindProduct(pqxx::transaction_base& tx, const std::string& id);
+
+  static DropRow InsertDrop(pqxx::transaction_base& tx, const std::string& id,
+                            const std::string& creator_id, const std::string& product_id,
+                            const NewDrop& drop);
+  static std::optional<DropRow> FindDrop(pqxx::transaction_base& tx, const std::string& id,
+                                         bool for_update = false);
+  // Newest first, strictly older than before_seq when given.
+  static std::vector<DropRow> ListDrops(pqxx::transaction_base& tx, const DropFilter& filter,
+                                        std::optional<std::int64_t> before_seq, int limit);
+
+  // Moves a drop to `to` (bumping its version); the caller checked the transition is legal.
+  static DropRow SetStatus(pqxx::transaction_base& tx, const std::string& id, DropStatus to);
+
+  // The scheduler's steps: each flips at most `limit` due drops and returns them. Rows
+  // another instance is flipping right now are skipped (SKIP LOCKED), and the status in the
+  // WHERE clause makes every transition happen exactly once.
+  static std::vector<DropRow> StartDue(pqxx::transaction_base& tx, int limit);
+  static std::vector<DropRow> EndDue(pqxx::transaction_base& tx, int limit);
+  // The next instant at which something starts or ends, if anything is pending.
+  static std::optional<TimePoint> NextDue(pqxx::transaction_base& tx);
+};
+
+}  // namespace livedrop::drops

@@ -1,0 +1,62 @@
+// The scheduler against a real PostgreSQL: two instances, one drop, each transition once.
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "drops_migrations.h"
+#include "drops_scheduler.h"
+#include "drops_store.h"
+#include "livedrop/core/ids.h"
+#include "livedrop/kafka/outbox.h"
+#include "livedrop/pg/pool.h"
+#include "livedrop/testing/servers.h"
+
+namespace livedrop::drops {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(DropsScheduler, TwoInstances_StartAndEndADropOnceAndNeverEarly) {
+  const auto url = testing::PostgresServer::Shared().CreateDatabase();
+  pg::Pool pool(pg::PoolOptions{url, "drops", 4});
+  pg::Migrate(pool, "drops", Migrations());
+  pg::Migrate(pool, "outbox", kafka::OutboxMigrations());
+  const std::string creator = NewUuid();
+  const TimePoint start = Now() + 400ms;
+  const TimePoint end = start + 400ms;
+  const auto drop = pool.Transact([&](pqxx::work& tx) {
+    const auto product =
+        DropsStore::InsertProduct(tx, NewUuid(), creator, NewProduct{"Tee", "", 100, "EUR", {}});
+    return DropsStore::InsertDrop(tx, NewUuid(), creator, product.id, NewDrop{start, end, 5, 1});
+  });
+
+  pg::Pool other_pool(pg::PoolOptions{url, "drops", 4});
+  DropsScheduler a(pool), b(other_pool);
+  a.Start();
+  b.Start();
+  std::this_thread::sleep_for(1500ms);
+  a.Stop();
+  b.Stop();
+
+  EXPECT_EQ(a.started() + b.started(), 1u);
+  EXPECT_EQ(a.ended() + b.ended(), 1u);
+  pqxx::connection conn(url);
+  pqxx::work tx(conn);
+  const auto row = tx.exec_params1(
+      "SELECT status, started_at >= starts_at, ended_at >= ends_at, "
+      "extract(epoch FROM started_at - starts_at) * 1000 FROM drops.drops WHERE id = $1",
+      drop.id);
+  EXPECT_EQ(row[0].as<std::string>(), "ended");
+  EXPECT_TRUE(row[1].as<bool>()) << "started before its start time";
+  EXPECT_TRUE(row[2].as<bool>()) << "ended before its end time";
+  std::cout << "start lateness: " << row[3].as<double>() << " ms\n";
+  const auto events = tx.exec1(
+      "SELECT count(*) FILTER (WHERE event_type = 'drop_started'), "
+      "count(*) FILTER (WHERE event_type = 'drop_ended') FROM drops.outbox");
+  EXPECT_EQ(events[0].as<int>(), 1);
+  EXPECT_EQ(events[1].as<int>(), 1);
+}
+
+}  // namespace
+}  // namespace livedrop::drops
