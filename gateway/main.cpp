@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "clients/auth_client.h"
+#include "clients/drops_client.h"
 #include "clients/followers_client.h"
 #include "livedrop/config/config.h"
 #include "livedrop/config/service_options.h"
@@ -9,6 +10,7 @@
 #include "livedrop/grpc/client.h"
 #include "livedrop/http/server.h"
 #include "routes/auth_routes.h"
+#include "routes/drop_routes.h"
 #include "routes/follow_routes.h"
 #include "routes/ops_routes.h"
 #include "server/gateway.h"
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
       .String("tls-key", "PEM private key file for --tls-cert", "")
       .String("auth-addr", "livedrop-auth instances (host:port,...)", "127.0.0.1:7001")
       .String("followers-addr", "livedrop-followers instances (host:port,...)", "127.0.0.1:7002")
+      .String("drops-addr", "livedrop-drops instances (host:port,...)", "127.0.0.1:7003")
       .String("token-issuer", "Expected iss claim of access tokens", "livedrop")
       .Duration("jwks-refresh", "How often to refresh access-token keys", std::chrono::minutes(5))
       .Duration("shutdown-grace", "Time in-flight requests get to finish on SIGTERM",
@@ -42,6 +45,7 @@ int main(int argc, char** argv) {
     const auto timeout = cfg.GetDuration("upstream-timeout");
     gateway::AuthClient auth(rpc::MakeChannel(cfg.GetString("auth-addr")), timeout);
     gateway::FollowersClient followers(rpc::MakeChannel(cfg.GetString("followers-addr")), timeout);
+    gateway::DropsClient drops(rpc::MakeChannel(cfg.GetString("drops-addr")), timeout);
     auth::JwtVerifier verifier(cfg.GetString("token-issuer"));
     gateway::KeyRefresher keys(auth, verifier,
                       std::chrono::duration_cast<std::chrono::seconds>(cfg.GetDuration("jwks-refresh")));
@@ -50,6 +54,7 @@ int main(int argc, char** argv) {
     gateway::RouteTable table;
     gateway::AddAuthRoutes(table, auth);
     gateway::AddFollowRoutes(table, auth, followers);
+    gateway::AddDropRoutes(table, drops);
     gateway::AddOpsRoutes(table, [&] { return keys.Loaded(); });
     gateway::Gateway gateway(table, verifier, &keys);
 

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "clients/auth_client.h"
+#include "routes/answer.h"
 #include "routes/views.h"
 #include "server/json_body.h"
 
@@ -15,15 +16,6 @@ Role ParseRole(const std::string& role) {
   if (role == "buyer") return ROLE_BUYER;
   if (role == "creator") return ROLE_CREATOR;
   throw ValidationError("role", "role must be 'buyer' or 'creator'");
-}
-
-// Answers with `status` and the JSON `view` of a successful response, or the error.
-template <class Response, class View>
-Done<Response> Answer(const CallPtr& call, int status, View view) {
-  return [call, status, view](Outcome<Response> outcome) {
-    if (auto* error = std::get_if<Error>(&outcome)) return call->Fail(*error);
-    call->ReplyJson(status, boost::json::serialize(view(std::get<Response>(outcome))));
-  };
 }
 
 }  // namespace

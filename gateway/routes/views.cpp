@@ -42,4 +42,42 @@ boost::json::object Session(const auth::v1::User& user, const auth::v1::TokenPai
           {"token_type", tokens.token_type()}};
 }
 
+boost::json::object Product(const drops::v1::Product& p) {
+  boost::json::array images;
+  for (const auto& url : p.image_urls()) images.emplace_back(url);
+  return {{"id", p.id()},
+          {"creator_id", p.creator_id()},
+          {"title", p.title()},
+          {"description", p.description()},
+          {"unit_amount", p.price().unit_amount()},
+          {"currency", p.price().currency()},
+          {"image_urls", std::move(images)},
+          {"created_at", Rfc3339(p.created_at())}};
+}
+
+const char* DropStatusName(drops::v1::DropStatus status) {
+  switch (status) {
+    case drops::v1::DROP_STATUS_SCHEDULED: return "scheduled";
+    case drops::v1::DROP_STATUS_LIVE: return "live";
+    case drops::v1::DROP_STATUS_SOLD_OUT: return "sold_out";
+    case drops::v1::DROP_STATUS_ENDED: return "ended";
+    case drops::v1::DROP_STATUS_CANCELLED: return "cancelled";
+    default: return "unknown";
+  }
+}
+
+boost::json::object Drop(const drops::v1::Drop& d) {
+  boost::json::object o{{"id", d.id()},
+                        {"creator_id", d.creator_id()},
+                        {"product_id", d.product_id()},
+                        {"starts_at", Rfc3339(d.starts_at())},
+                        {"ends_at", Rfc3339(d.ends_at())},
+                        {"quantity", d.quantity()},
+                        {"per_buyer_limit", d.per_buyer_limit()},
+                        {"status", DropStatusName(d.status())},
+                        {"available", d.available()}};
+  if (d.has_product()) o["product"] = Product(d.product());
+  return o;
+}
+
 }  // namespace livedrop::gateway::views

@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 
 #include "livedrop/auth/v1/auth.pb.h"
+#include "livedrop/drops/v1/drops.pb.h"
 
 namespace google::protobuf {
 class Timestamp;
@@ -17,5 +18,12 @@ const char* RoleName(auth::v1::Role role);
 boost::json::object User(const auth::v1::User& user);
 // {user, access_token, refresh_token, expires_in, token_type}
 boost::json::object Session(const auth::v1::User& user, const auth::v1::TokenPair& tokens);
+
+// {id, creator_id, title, description, unit_amount, currency, image_urls, created_at}
+boost::json::object Product(const drops::v1::Product& product);
+// {id, creator_id, product_id, starts_at, ends_at, quantity, per_buyer_limit, status,
+//  available[, product]}
+boost::json::object Drop(const drops::v1::Drop& drop);
+const char* DropStatusName(drops::v1::DropStatus status);
 
 }  // namespace livedrop::gateway::views

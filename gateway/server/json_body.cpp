@@ -63,4 +63,41 @@ std::int64_t JsonBody::RequiredInt(const char* field) const {
   return *value;
 }
 
+int JsonBody::RequiredInt32(const char* field) const {
+  const auto value = RequiredInt(field);
+  if (value < INT32_MIN || value > INT32_MAX) {
+    throw ValidationError(field, std::string(field) + " is out of range");
+  }
+  return static_cast<int>(value);
+}
+
+std::vector<std::string> JsonBody::OptionalStringArray(const char* field, std::size_t max_items,
+                                                       std::size_t max_length) const {
+  std::vector<std::string> out;
+  const auto* v = object_.if_contains(field);
+  if (v == nullptr || v->is_null()) return out;
+  if (!v->is_array()) throw ValidationError(field, std::string(field) + " must be an array");
+  if (v->as_array().size() > max_items) {
+    throw ValidationError(field, std::string(field) + " has too many items");
+  }
+  for (const auto& item : v->as_array()) {
+    if (!item.is_string() || item.as_string().size() > max_length) {
+      throw ValidationError(field, std::string(field) + " must hold strings of at most " +
+                                       std::to_string(max_length) + " bytes");
+    }
+    out.emplace_back(item.as_string());
+  }
+  return out;
+}
+
+TimePoint JsonBody::RequiredTime(const char* field) const {
+  const auto text = RequiredString(field, 64);
+  const auto t = ParseRfc3339(text);
+  if (!t) {
+    throw ValidationError(field, std::string(field) +
+                                     " must be an RFC 3339 time such as 2026-12-01T18:00:00Z");
+  }
+  return *t;
+}
+
 }  // namespace livedrop::gateway

@@ -3,9 +3,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
+#include "livedrop/core/time.h"
 #include "livedrop/http/message.h"
 
 namespace livedrop::gateway {
@@ -22,6 +24,12 @@ class JsonBody {
   std::optional<std::string> OptionalString(const char* field,
                                             std::size_t max_length = 1024) const;
   std::int64_t RequiredInt(const char* field) const;
+  // An int that must fit in 32 bits.
+  int RequiredInt32(const char* field) const;
+  std::vector<std::string> OptionalStringArray(const char* field, std::size_t max_items,
+                                               std::size_t max_length) const;
+  // An RFC 3339 timestamp.
+  TimePoint RequiredTime(const char* field) const;
   std::optional<std::int64_t> OptionalInt(const char* field) const;
 
   const boost::json::object& object() const { return object_; }

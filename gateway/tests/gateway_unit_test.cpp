@@ -6,9 +6,11 @@
 #include <set>
 
 #include "clients/auth_client.h"
+#include "clients/drops_client.h"
 #include "clients/followers_client.h"
 #include "livedrop/grpc/client.h"
 #include "routes/auth_routes.h"
+#include "routes/drop_routes.h"
 #include "routes/follow_routes.h"
 #include "routes/ops_routes.h"
 #include "server/http_errors.h"
@@ -92,6 +94,8 @@ TEST(OpenApi, DocumentListsExactlyTheRoutesThatExist) {
   RouteTable table;
   AddAuthRoutes(table, auth);
   AddFollowRoutes(table, auth, followers);
+  DropsClient drops(rpc::MakeChannel("127.0.0.1:1"), std::chrono::seconds(1));
+  AddDropRoutes(table, drops);
   AddOpsRoutes(table, [] { return true; });
   std::set<std::string> served;
   for (const auto& r : table.routes()) {

@@ -27,7 +27,10 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   http_port_ = testing::FreePort();
   followers_port_ = testing::FreePort();
   followers_admin_port_ = testing::FreePort();
+  drops_port_ = testing::FreePort();
+  drops_admin_port_ = testing::FreePort();
   StartAuth();
+  drops_ = StartService("livedrop-drops", drops_port_, drops_admin_port_, {});
   followers_ = StartService(
       "livedrop-followers", followers_port_, followers_admin_port_,
       Merge({{"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)}},
@@ -36,7 +39,8 @@ Platform::Platform(Options options) : options_(std::move(options)) {
       testing::BinPath("livedrop-gateway"), std::vector<std::string>{},
       Merge({{"LIVEDROP_HTTP_LISTEN", "127.0.0.1:" + std::to_string(http_port_)},
              {"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)},
-             {"LIVEDROP_FOLLOWERS_ADDR", "127.0.0.1:" + std::to_string(followers_port_)}},
+             {"LIVEDROP_FOLLOWERS_ADDR", "127.0.0.1:" + std::to_string(followers_port_)},
+             {"LIVEDROP_DROPS_ADDR", "127.0.0.1:" + std::to_string(drops_port_)}},
             options_.gateway_env));
   if (!testing::WaitForHttpOk(http_port_, "/readyz", 30s)) {
     throw std::runtime_error("gateway not ready:\n" + gateway_->ReadLog());

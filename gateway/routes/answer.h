@@ -1,0 +1,20 @@
+#pragma once
+
+#include <boost/json/serialize.hpp>
+
+#include "clients/unary_call.h"
+#include "server/route_call.h"
+
+namespace livedrop::gateway {
+
+// The usual end of a route: answer `status` with the JSON view of the service's response, or
+// the service's error as problem+json.
+template <class Response, class View>
+Done<Response> Answer(const CallPtr& call, int status, View view) {
+  return [call, status, view](Outcome<Response> outcome) {
+    if (auto* error = std::get_if<Error>(&outcome)) return call->Fail(*error);
+    call->ReplyJson(status, boost::json::serialize(view(std::get<Response>(outcome))));
+  };
+}
+
+}  // namespace livedrop::gateway
