@@ -1,15 +1,15 @@
 #include "livedrop/log/log.h"
-#include "livedrop/log/formatter.h"
 
-#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <string_view>
 
 #include "livedrop/core/ids.h"
+#include "livedrop/log/formatter.h"
 
 namespace livedrop::log {
 namespace {
@@ -28,33 +28,124 @@ void AppendTime(spdlog::memory_buf_t& out, spdlog::log_clock::time_point t) {
   out.append(buf, buf + n);
 }
 
-void Append(spdlog::memory_buf_t& out, std::string_view s) { out.append(s.data(), s.data() + s.size()); }
+void Append(spdlog::memory_buf_t& out, std::string_view s) {
+  out.append(s.data(), s.data() + s.size());
+}
 
+// Length of the well-formed UTF-8 sequence starting at s[i], or 0 if it is malformed
+// (bad lead byte, truncated, overlong, surrogate or beyond U+10FFFF).
+std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char lead = byte(i);
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    len = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    len = 3;
+    if (lead == 0xe0) lo = 0xa0;
+    if (lead == 0xed) hi = 0x9f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    len = 4;
+    if (lead == 0xf0) lo = 0x90;
+    if (lead == 0xf4) hi = 0x8f;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
+  }
+  return len;
+}
+
+std::string_view ShortEscape(char c) {
+  switch (c) {
+    case '"':
+      return "\\\"";
+    case '\\':
+      return "\\\\";
+    case '\n':
+      return "\\n";
+    case '\r':
+      return "\\r";
+    case '\t':
+      return "\\t";
+    default:
+      return {};
+  }
+}
+
+// Log messages carry client input (headers, bodies); a stray byte must not make the line
+// unparseable, so malformed UTF-8 becomes U+FFFD.
 void AppendJsonString(spdlog::memory_buf_t& out, std::string_view s) {
   out.push_back('"');
-  for (const char c : s) {
-    switch (c) {
-      case '"': Append(out, "\\\""); break;
-      case '\\': Append(out, "\\\\"); break;
-      case '\n': Append(out, "\\n"); break;
-      case '\r': Append(out, "\\r"); break;
-      case '\t': Append(out, "\\t"); break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          Append(out, buf);
-        } else {
-          out.push_back(c);
-        }
+  for (std::size_t i = 0; i < s.size();) {
+    const char c = s[i];
+    if (const auto escape = ShortEscape(c); !escape.empty()) {
+      Append(out, escape);
+      ++i;
+      continue;
+    }
+    if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+      Append(out, buf);
+      ++i;
+      continue;
+    }
+    const std::size_t len = Utf8SequenceLength(s, i);
+    if (len == 0) {
+      Append(out, "\xef\xbf\xbd");
+      ++i;
+    } else {
+      Append(out, s.substr(i, len));
+      i += len;
     }
   }
   out.push_back('"');
 }
 
-std::string_view LevelName(spdlog::level::level_enum level) {
-  const auto& name = spdlog::level::to_string_view(level);
-  return std::string_view(name.data(), name.size());
+// Our own names: spdlog's are "warning" and "critical", which neither match the log-level
+// option values nor fit the five-column text layout.
+std::string_view JsonLevel(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace:
+      return "trace";
+    case spdlog::level::debug:
+      return "debug";
+    case spdlog::level::info:
+      return "info";
+    case spdlog::level::warn:
+      return "warn";
+    case spdlog::level::err:
+      return "error";
+    case spdlog::level::critical:
+      return "critical";
+    default:
+      return "off";
+  }
+}
+
+std::string_view TextLevel(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace:
+      return "TRACE";
+    case spdlog::level::debug:
+      return "DEBUG";
+    case spdlog::level::info:
+      return "INFO ";
+    case spdlog::level::warn:
+      return "WARN ";
+    case spdlog::level::err:
+      return "ERROR";
+    case spdlog::level::critical:
+      return "CRIT ";
+    default:
+      return "OFF  ";
+  }
 }
 
 // One formatter for both formats: spdlog's pattern flags cannot reach a thread-local context
@@ -64,6 +155,8 @@ class LineFormatter final : public spdlog::formatter {
   LineFormatter(std::string service, Format format)
       : service_(std::move(service)), format_(format) {}
 
+  // Both ids are always present (empty / "-" outside a request) so that every line has the
+  // same shape for whoever parses it.
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& out) override {
     const Context& ctx = current_context;
     const std::string_view text(msg.payload.data(), msg.payload.size());
@@ -71,17 +164,13 @@ class LineFormatter final : public spdlog::formatter {
       Append(out, "{\"time\":\"");
       AppendTime(out, msg.time);
       Append(out, "\",\"level\":\"");
-      Append(out, LevelName(msg.level));
+      Append(out, JsonLevel(msg.level));
       Append(out, "\",\"service\":");
       AppendJsonString(out, service_);
-      if (!ctx.request_id.empty()) {
-        Append(out, ",\"request_id\":");
-        AppendJsonString(out, ctx.request_id);
-      }
-      if (!ctx.trace_id.empty()) {
-        Append(out, ",\"trace_id\":");
-        AppendJsonString(out, ctx.trace_id);
-      }
+      Append(out, ",\"request_id\":");
+      AppendJsonString(out, ctx.request_id);
+      Append(out, ",\"trace_id\":");
+      AppendJsonString(out, ctx.trace_id);
       Append(out, ",\"msg\":");
       AppendJsonString(out, text);
       Append(out, "}\n");
@@ -89,20 +178,14 @@ class LineFormatter final : public spdlog::formatter {
     }
     AppendTime(out, msg.time);
     out.push_back(' ');
-    std::string level(LevelName(msg.level));
-    for (auto& c : level) c = static_cast<char>(std::toupper(c));
-    level.resize(5, ' ');
-    Append(out, level);
+    Append(out, TextLevel(msg.level));
     out.push_back(' ');
     Append(out, service_);
-    if (!ctx.request_id.empty() || !ctx.trace_id.empty()) {
-      Append(out, " [req=");
-      Append(out, ctx.request_id.empty() ? "-" : ctx.request_id);
-      Append(out, " trace=");
-      Append(out, ctx.trace_id.empty() ? "-" : ctx.trace_id);
-      out.push_back(']');
-    }
-    out.push_back(' ');
+    Append(out, " [req=");
+    Append(out, ctx.request_id.empty() ? "-" : ctx.request_id);
+    Append(out, " trace=");
+    Append(out, ctx.trace_id.empty() ? "-" : ctx.trace_id);
+    Append(out, "] ");
     Append(out, text);
     out.push_back('\n');
   }

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <spdlog/formatter.h>
+
 #include <memory>
 #include <string>
-
-#include <spdlog/formatter.h>
 
 #include "livedrop/log/log.h"
 

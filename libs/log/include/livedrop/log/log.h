@@ -4,7 +4,12 @@
 
 // Logging: spdlog underneath (call spdlog::info(...) etc.), set up here so that every line —
 // text locally, JSON lines in production — carries the service name and the request id and
-// trace id of the call the thread is serving.
+// trace id of the call the thread is serving:
+//   text: 2026-11-25T10:00:00.123Z INFO  livedrop-auth [req=<id> trace=<id>] message
+//   json: {"time":"...","level":"info","service":"livedrop-auth","request_id":"...",
+//          "trace_id":"...","msg":"..."}
+// Both ids are on every line ("-" / "" outside a request); levels are named like the
+// log-level option (trace, debug, info, warn, error, critical).
 namespace livedrop::log {
 
 enum class Format { kText, kJson };

@@ -9,9 +9,9 @@
 namespace livedrop::log {
 
 struct TraceParent {
-  std::string trace_id;   // 32 lowercase hex, not all zero
-  std::string parent_id;  // 16 lowercase hex, not all zero
-  std::uint8_t flags = 1; // 01 = sampled
+  std::string trace_id;    // 32 lowercase hex, not all zero
+  std::string parent_id;   // 16 lowercase hex, not all zero
+  std::uint8_t flags = 1;  // 01 = sampled
 };
 
 std::optional<TraceParent> ParseTraceParent(std::string_view text);
