@@ -1,14 +1,16 @@
 #include "livedrop/config/service_options.h"
 
+#include <spdlog/spdlog.h>
+
 #include "livedrop/log/log.h"
 
 namespace livedrop::config {
 
 void AddCommonServiceOptions(Spec& spec, ServiceDefaults defaults) {
-  spec.String("grpc-listen", "Address the gRPC API listens on",
-              "127.0.0.1:" + std::to_string(defaults.grpc_port))
-      .String("admin-listen", "Address of /metrics, /healthz and /readyz",
-              "127.0.0.1:" + std::to_string(defaults.admin_port))
+  spec.HostPort("grpc-listen", "Address the gRPC API listens on",
+                "127.0.0.1:" + std::to_string(defaults.grpc_port))
+      .HostPort("admin-listen", "Address of /metrics, /healthz and /readyz",
+                "127.0.0.1:" + std::to_string(defaults.admin_port))
       .Int("grpc-max-threads", "Most requests handled at once (the handler pool)", 32, 2, 1024)
       .Secret("pg-url", "PostgreSQL URL, e.g. postgresql://user@host:5432/livedrop")
       .Int("pg-pool-size", "PostgreSQL connections in the pool", 8, 1, 256)
@@ -25,9 +27,10 @@ void AddLoggingOptions(Spec& spec) {
 }
 
 void InitLogging(const Config& config, const std::string& service) {
-  log::Init(service, config.GetString("log-format") == "json" ? log::Format::kJson
-                                                              : log::Format::kText,
+  log::Init(service,
+            config.GetString("log-format") == "json" ? log::Format::kJson : log::Format::kText,
             config.GetString("log-level"));
+  spdlog::info("configuration: {}", config.Summary());
 }
 
 }  // namespace livedrop::config

@@ -18,7 +18,7 @@ void AddCommonServiceOptions(Spec& spec, ServiceDefaults defaults);
 // log-level and log-format.
 void AddLoggingOptions(Spec& spec);
 
-// Sets up logging from log-level and log-format.
+// Sets up logging from log-level and log-format, then logs config.Summary() (secrets hidden).
 void InitLogging(const Config& config, const std::string& service);
 
 }  // namespace livedrop::config
