@@ -16,8 +16,9 @@ constexpr int kBatch = 200;
 
 }  // namespace
 
-DropsScheduler::DropsScheduler(pg::Pool& pool, std::chrono::milliseconds max_sleep)
-    : pool_(pool), max_sleep_(max_sleep) {}
+DropsScheduler::DropsScheduler(pg::Pool& pool, std::function<void(const DropRow&)> on_change,
+                               std::chrono::milliseconds max_sleep)
+    : pool_(pool), on_change_(std::move(on_change)), max_sleep_(max_sleep) {}
 
 DropsScheduler::~DropsScheduler() { Stop(); }
 
@@ -45,19 +46,26 @@ std::chrono::steady_clock::time_point DropsScheduler::Pass() {
       "livedrop_drop_start_lateness_seconds",
       "Delay from a drop's scheduled start to its flip to live", metrics::DefaultLatencyBuckets());
   const auto now_steady = std::chrono::steady_clock::now();
+  std::vector<DropRow> changed;
   const auto next = pool_.Transact([&](pqxx::work& tx) {
+    changed.clear();
     for (const auto& row : DropsStore::StartDue(tx, kBatch)) {
+      changed.push_back(row);
       EmitDropEvent(tx, "drop_started", row);
       lateness.Observe(
           std::chrono::duration<double>(Now() - row.fields.starts_at).count());
       started_++;
     }
     for (const auto& row : DropsStore::EndDue(tx, kBatch)) {
+      changed.push_back(row);
       EmitDropEvent(tx, "drop_ended", row);
       ended_++;
     }
     return DropsStore::NextDue(tx);
   });
+  if (on_change_) {
+    for (const auto& row : changed) on_change_(row);
+  }
   auto wake_at = now_steady + max_sleep_;
   if (next) {
     const auto until = std::chrono::duration_cast<std::chrono::steady_clock::duration>(*next - Now());

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <functional>
 #include <thread>
 
 namespace livedrop::pg {
@@ -13,6 +14,8 @@ class Pool;
 
 namespace livedrop::drops {
 
+struct DropRow;
+
 // Starts drops at their start time and ends them at their end time. Sleeps until the next
 // due instant (never longer than `max_sleep`, so drops created by another instance are seen
 // quickly) and is woken at once when this instance schedules a drop. Safe with several
@@ -20,8 +23,9 @@ namespace livedrop::drops {
 // it happens exactly once, and its event is written in the same transaction.
 class DropsScheduler {
  public:
-  explicit DropsScheduler(pg::Pool& pool,
-                          std::chrono::milliseconds max_sleep = std::chrono::milliseconds(50));
+  // on_change sees every drop the scheduler moved, after the move committed.
+  DropsScheduler(pg::Pool& pool, std::function<void(const DropRow&)> on_change,
+                 std::chrono::milliseconds max_sleep = std::chrono::milliseconds(50));
   ~DropsScheduler();
 
   void Start();
@@ -37,6 +41,7 @@ class DropsScheduler {
   std::chrono::steady_clock::time_point Pass();
 
   pg::Pool& pool_;
+  std::function<void(const DropRow&)> on_change_;
   std::chrono::milliseconds max_sleep_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -35,8 +35,8 @@ void RequireCreator(const std::string& id) {
 
 }  // namespace
 
-DropsServiceImpl::DropsServiceImpl(pg::Pool& pool, DropsScheduler& scheduler)
-    : pool_(pool), scheduler_(scheduler) {}
+DropsServiceImpl::DropsServiceImpl(pg::Pool& pool, DropsScheduler& scheduler, DropViews& views)
+    : pool_(pool), scheduler_(scheduler), views_(views) {}
 
 ::grpc::Status DropsServiceImpl::CreateProduct(::grpc::ServerContext* ctx,
                                                const v1::CreateProductRequest* req,
@@ -59,10 +59,9 @@ DropsServiceImpl::DropsServiceImpl(pg::Pool& pool, DropsScheduler& scheduler)
                                             v1::GetProductResponse* resp) {
   return rpc::Serve(ctx, "GetProduct", [&] {
     if (!IsUuid(req->id())) throw NotFoundError("product");
-    const auto row =
-        pool_.Transact([&](pqxx::work& tx) { return DropsStore::FindProduct(tx, req->id()); });
-    if (!row) throw NotFoundError("product");
-    ToProto(*row, *resp->mutable_product());
+    auto product = views_.Product(req->id());
+    if (!product) throw NotFoundError("product");
+    *resp->mutable_product() = std::move(*product);
   });
 }
 
@@ -88,6 +87,7 @@ DropsServiceImpl::DropsServiceImpl(pg::Pool& pool, DropsScheduler& scheduler)
       return std::make_pair(row, *product);
     });
     scheduler_.Wake();
+    views_.Refresh(row);
     ToProto(row, &product, *resp->mutable_drop());
   });
 }
@@ -97,14 +97,12 @@ DropsServiceImpl::DropsServiceImpl(pg::Pool& pool, DropsScheduler& scheduler)
                                          v1::GetDropResponse* resp) {
   return rpc::Serve(ctx, "GetDrop", [&] {
     if (!IsUuid(req->id())) throw NotFoundError("drop");
-    const auto found = pool_.Transact([&](pqxx::work& tx) {
-      auto drop = DropsStore::FindDrop(tx, req->id());
-      std::optional<ProductRow> product;
-      if (drop) product = DropsStore::FindProduct(tx, drop->product_id);
-      return std::make_pair(drop, product);
-    });
-    if (!found.first) throw NotFoundError("drop");
-    ToProto(*found.first, found.second ? &*found.second : nullptr, *resp->mutable_drop());
+    auto drop = views_.Drop(req->id());
+    if (!drop) throw NotFoundError("drop");
+    if (auto product = views_.Product(drop->product_id())) {
+      *drop->mutable_product() = std::move(*product);
+    }
+    *resp->mutable_drop() = std::move(*drop);
   });
 }
 
@@ -149,6 +147,7 @@ DropsServiceImpl::DropsServiceImpl(pg::Pool& pool, DropsScheduler& scheduler)
       EmitDropEvent(tx, "drop_cancelled", cancelled);
       return cancelled;
     });
+    views_.Refresh(row);
     ToProto(row, nullptr, *resp->mutable_drop());
   });
 }

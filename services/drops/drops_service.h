@@ -1,5 +1,6 @@
 #pragma once
 
+#include "drop_views.h"
 #include "drops_scheduler.h"
 #include "livedrop/drops/v1/drops.grpc.pb.h"
 
@@ -13,7 +14,7 @@ namespace livedrop::drops {
 // creator's id; the role check (only creators create) happens where the token is read.
 class DropsServiceImpl final : public v1::DropsService::Service {
  public:
-  DropsServiceImpl(pg::Pool& pool, DropsScheduler& scheduler);
+  DropsServiceImpl(pg::Pool& pool, DropsScheduler& scheduler, DropViews& views);
 
   ::grpc::Status CreateProduct(::grpc::ServerContext* ctx, const v1::CreateProductRequest* req,
                                v1::CreateProductResponse* resp) override;
@@ -31,6 +32,7 @@ class DropsServiceImpl final : public v1::DropsService::Service {
  private:
   pg::Pool& pool_;
   DropsScheduler& scheduler_;
+  DropViews& views_;
 };
 
 }  // namespace livedrop::drops

@@ -1,6 +1,7 @@
 // livedrop-drops: products, drops and the scheduler that starts and ends them on time.
 #include "drops_migrations.h"
 #include "drops_service.h"
+#include "livedrop/redis/pool.h"
 #include "livedrop/service/service_main.h"
 
 using namespace livedrop;
@@ -12,14 +13,28 @@ int main(int argc, char** argv) {
       argc, argv,
       [](config::Spec& spec) {
         spec.Duration("scheduler-max-sleep", "Longest pause between scheduler passes",
-                      std::chrono::milliseconds(50));
+                      std::chrono::milliseconds(50))
+            .String("redis-url", "Redis for the read cache (redis://host:port); empty: no cache",
+                    "")
+            .Duration("cache-ttl", "How long a cached drop view may live", std::chrono::seconds(30));
       },
       [](service::Runtime& rt) {
-        auto scheduler =
-            std::make_shared<drops::DropsScheduler>(rt.pool, rt.config.GetDuration("scheduler-max-sleep"));
+        std::shared_ptr<redis::Pool> redis;
+        if (!rt.config.GetString("redis-url").empty()) {
+          redis = std::make_shared<redis::Pool>(redis::RedisOptions{rt.config.GetString("redis-url")});
+        }
+        const auto ttl = rt.config.GetDuration("cache-ttl");
+        auto views = std::make_shared<drops::DropViews>(
+            rt.pool, redis::VersionedCache(redis.get(), "drop", ttl),
+            redis::VersionedCache(redis.get(), "product", std::chrono::hours(1)));
+        auto scheduler = std::make_shared<drops::DropsScheduler>(
+            rt.pool, [views](const drops::DropRow& row) { views->Refresh(row); },
+            rt.config.GetDuration("scheduler-max-sleep"));
         scheduler->Start();
-        auto service = std::make_shared<drops::DropsServiceImpl>(rt.pool, *scheduler);
+        auto service = std::make_shared<drops::DropsServiceImpl>(rt.pool, *scheduler, *views);
         rt.Serve(service.get());
+        rt.Keep(redis);
+        rt.Keep(views);
         rt.Keep(scheduler);
         rt.Keep(service);
       });

@@ -146,6 +146,31 @@ TEST_F(DropsE2E, Cancel_OnlyByItsCreatorAndOnlyOnce) {
                 "drop_not_cancellable");
 }
 
+// The drop view is cached in Redis; a change must show on the very next read.
+TEST_F(DropsE2E, CachedView_ShowsAChangeImmediately) {
+  const auto creator = RegisterAccount(http(), "creator");
+  const auto id = Str(Json(CreateDrop(creator, NewProductId(creator), 1h, 2h)), "id");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Str(Json(http().Get("/v1/drops/" + id)), "status"), "scheduled");
+  ASSERT_EQ(http().PostJson("/v1/drops/" + id + "/cancel", "", creator.access_token).status, 200);
+  EXPECT_EQ(Str(Json(http().Get("/v1/drops/" + id)), "status"), "cancelled");
+}
+
+TEST_F(DropsE2E, Reads_AreStillServedWithRedisStopped) {
+  const auto creator = RegisterAccount(http(), "creator");
+  const auto product = NewProductId(creator);
+  const auto id = Str(Json(CreateDrop(creator, product, 1h, 2h)), "id");
+  EXPECT_EQ(http().Get("/v1/drops/" + id).status, 200);  // cached now
+  platform_->StopRedis();
+  const auto drop = http().Get("/v1/drops/" + id);
+  EXPECT_EQ(drop.status, 200) << drop.body;
+  EXPECT_EQ(Str(Json(drop), "id"), id);
+  EXPECT_EQ(http().Get("/v1/products/" + product).status, 200);
+  // A change while Redis is down is still seen once it is back (nothing stale survives).
+  ASSERT_EQ(http().PostJson("/v1/drops/" + id + "/cancel", "", creator.access_token).status, 200);
+  platform_->StartRedis();
+  EXPECT_EQ(Str(Json(http().Get("/v1/drops/" + id)), "status"), "cancelled");
+}
+
 TEST_F(DropsE2E, Browse_FiltersByStatusAndCreatorInPages) {
   const auto creator = RegisterAccount(http(), "creator");
   const auto product = NewProductId(creator);

@@ -22,6 +22,7 @@ std::map<std::string, std::string> Merge(std::map<std::string, std::string> base
 Platform::Platform(Options options) : options_(std::move(options)) {
   db_url_ = testing::PostgresServer::Shared().CreateDatabase();
   kafka_ = std::make_unique<kafka::MockCluster>(1);
+  redis_ = std::make_unique<testing::RedisServer>();
   auth_port_ = testing::FreePort();
   auth_admin_port_ = testing::FreePort();
   http_port_ = testing::FreePort();
@@ -30,7 +31,8 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   drops_port_ = testing::FreePort();
   drops_admin_port_ = testing::FreePort();
   StartAuth();
-  drops_ = StartService("livedrop-drops", drops_port_, drops_admin_port_, {});
+  drops_ = StartService("livedrop-drops", drops_port_, drops_admin_port_,
+                        {{"LIVEDROP_REDIS_URL", redis_->Url()}});
   followers_ = StartService(
       "livedrop-followers", followers_port_, followers_admin_port_,
       Merge({{"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)}},
@@ -79,5 +81,9 @@ void Platform::RestartAuth() {
 }
 
 std::string Platform::AuthLog() const { return auth_->ReadLog(); }
+
+void Platform::StopRedis() { redis_->Stop(); }
+
+void Platform::StartRedis() { redis_->Start(); }
 
 }  // namespace livedrop::e2e

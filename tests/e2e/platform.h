@@ -12,6 +12,7 @@ class MockCluster;
 }
 namespace livedrop::testing {
 class Process;
+class RedisServer;
 }
 
 namespace livedrop::e2e {
@@ -37,6 +38,9 @@ class Platform {
   // Stops and starts livedrop-auth again on the same port and database.
   void RestartAuth();
   std::string AuthLog() const;
+  // The read cache's Redis, to check that reads survive without it.
+  void StopRedis();
+  void StartRedis();
 
  private:
   void StartAuth();
@@ -47,6 +51,7 @@ class Platform {
   Options options_;
   std::string db_url_;
   std::unique_ptr<kafka::MockCluster> kafka_;
+  std::unique_ptr<testing::RedisServer> redis_;
   std::unique_ptr<testing::Process> auth_;
   std::unique_ptr<testing::Process> followers_;
   std::unique_ptr<testing::Process> drops_;

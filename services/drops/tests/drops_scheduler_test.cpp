@@ -32,7 +32,7 @@ TEST(DropsScheduler, TwoInstances_StartAndEndADropOnceAndNeverEarly) {
   });
 
   pg::Pool other_pool(pg::PoolOptions{url, "drops", 4});
-  DropsScheduler a(pool), b(other_pool);
+  DropsScheduler a(pool, nullptr), b(other_pool, nullptr);
   a.Start();
   b.Start();
   std::this_thread::sleep_for(1500ms);
