@@ -11,7 +11,7 @@ void AddCommonServiceOptions(Spec& spec, ServiceDefaults defaults) {
                 "127.0.0.1:" + std::to_string(defaults.grpc_port))
       .HostPort("admin-listen", "Address of /metrics, /healthz and /readyz",
                 "127.0.0.1:" + std::to_string(defaults.admin_port))
-      .Int("grpc-max-threads", "Most requests handled at once (the handler pool)", 32, 2, 1024)
+      .Int("grpc-max-threads", "Most requests handled at once (the handler pool; beyond it calls get RESOURCE_EXHAUSTED)", 128, 2, 1024)
       .Secret("pg-url", "PostgreSQL URL, e.g. postgresql://user@host:5432/livedrop")
       .Int("pg-pool-size", "PostgreSQL connections in the pool", 8, 1, 256)
       .Duration("shutdown-grace", "Time in-flight calls get to finish on SIGTERM",

@@ -9,7 +9,7 @@ namespace livedrop::redis {
 
 struct RedisOptions {
   std::string url;  // redis://host:port[/db]
-  int size = 8;
+  int size = 32;  // idle connections kept; more are opened under load and closed after
   std::chrono::milliseconds timeout{200};   // connect and per command
   std::chrono::milliseconds cooldown{1000};  // after a failure, fail fast this long
 };
