@@ -54,8 +54,9 @@ void FillPage(std::vector<FollowRow> rows, int limit, Response& resp) {
 
 }  // namespace
 
-FollowersServiceImpl::FollowersServiceImpl(pg::Pool& pool, UserDirectory& users)
-    : pool_(pool), users_(users) {}
+FollowersServiceImpl::FollowersServiceImpl(pg::Pool& pool, UserDirectory& users,
+                                           CountsView& counts)
+    : pool_(pool), users_(users), counts_(counts) {}
 
 std::string FollowersServiceImpl::RequireUser(const std::string& id, const char* what) {
   if (!IsUuid(id)) throw NotFoundError(what);
@@ -80,6 +81,10 @@ std::string FollowersServiceImpl::RequireUser(const std::string& id, const char*
       return std::make_pair(*FollowersStore::Find(tx, req->follower_id(), req->creator_id()),
                             false);
     });
+    if (row.second) {
+      counts_.Refresh(req->creator_id());
+      counts_.Refresh(req->follower_id());
+    }
     ToProto(row.first, *resp->mutable_follow());
     resp->set_created(row.second);
   });
@@ -97,6 +102,10 @@ std::string FollowersServiceImpl::RequireUser(const std::string& id, const char*
                            FollowRow{req->follower_id(), req->creator_id(), Now(), 0});
       return true;
     });
+    if (removed) {
+      counts_.Refresh(req->creator_id());
+      counts_.Refresh(req->follower_id());
+    }
     resp->set_removed(removed);
   });
 }
@@ -151,8 +160,7 @@ std::string FollowersServiceImpl::RequireUser(const std::string& id, const char*
                                                v1::GetCountsResponse* resp) {
   return rpc::Serve(ctx, "GetCounts", [&] {
     if (!IsUuid(req->user_id())) throw NotFoundError("user");
-    const auto counts = pool_.Transact(
-        [&](pqxx::work& tx) { return FollowersStore::ReadCounts(tx, req->user_id()); });
+    const auto counts = counts_.Get(req->user_id());
     resp->set_follower_count(counts.followers);
     resp->set_following_count(counts.following);
   });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "counts_view.h"
 #include "livedrop/followers/v1/followers.grpc.pb.h"
 #include "user_directory.h"
 
@@ -12,7 +13,7 @@ namespace livedrop::followers {
 // gRPC handlers of livedrop.followers.v1.FollowersService.
 class FollowersServiceImpl final : public v1::FollowersService::Service {
  public:
-  FollowersServiceImpl(pg::Pool& pool, UserDirectory& users);
+  FollowersServiceImpl(pg::Pool& pool, UserDirectory& users, CountsView& counts);
 
   ::grpc::Status Follow(::grpc::ServerContext* ctx, const v1::FollowRequest* req,
                         v1::FollowResponse* resp) override;
@@ -33,6 +34,7 @@ class FollowersServiceImpl final : public v1::FollowersService::Service {
 
   pg::Pool& pool_;
   UserDirectory& users_;
+  CountsView& counts_;
 };
 
 }  // namespace livedrop::followers

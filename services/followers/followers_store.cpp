@@ -43,15 +43,17 @@ constexpr char kFollowing[] = R"sql(
 
 // Two rows in one statement: the creator gains a follower, the follower a followee.
 constexpr char kAddToCounts[] = R"sql(
-  INSERT INTO follow_counts (user_id, slot, followers, following)
-  VALUES ($1, $4, $3, 0), ($2, $4, 0, $3)
+  INSERT INTO follow_counts (user_id, slot, followers, following, changes)
+  VALUES ($1, $4, $3, 0, 1), ($2, $4, 0, $3, 1)
   ON CONFLICT (user_id, slot) DO UPDATE
     SET followers = follow_counts.followers + EXCLUDED.followers,
-        following = follow_counts.following + EXCLUDED.following
+        following = follow_counts.following + EXCLUDED.following,
+        changes = follow_counts.changes + 1
 )sql";
 
 constexpr char kReadCounts[] = R"sql(
-  SELECT coalesce(sum(followers), 0)::bigint, coalesce(sum(following), 0)::bigint
+  SELECT coalesce(sum(followers), 0)::bigint, coalesce(sum(following), 0)::bigint,
+         coalesce(sum(changes), 0)::bigint
   FROM follow_counts WHERE user_id = $1
 )sql";
 
@@ -114,7 +116,7 @@ void FollowersStore::AddToCounts(pqxx::transaction_base& tx, const std::string& 
 
 Counts FollowersStore::ReadCounts(pqxx::transaction_base& tx, const std::string& user) {
   const auto r = tx.exec_params1(kReadCounts, user);
-  return Counts{r[0].as<std::int64_t>(), r[1].as<std::int64_t>()};
+  return Counts{r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>()};
 }
 
 }  // namespace livedrop::followers

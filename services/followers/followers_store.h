@@ -23,6 +23,7 @@ struct FollowRow {
 struct Counts {
   std::int64_t followers = 0;
   std::int64_t following = 0;
+  std::int64_t version = 0;  // grows with every committed change
 };
 
 // The SQL of the followers schema; every method runs in the caller's transaction.

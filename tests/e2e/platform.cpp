@@ -35,7 +35,8 @@ Platform::Platform(Options options) : options_(std::move(options)) {
                         {{"LIVEDROP_REDIS_URL", redis_->Url()}});
   followers_ = StartService(
       "livedrop-followers", followers_port_, followers_admin_port_,
-      Merge({{"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)}},
+      Merge({{"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)},
+             {"LIVEDROP_REDIS_URL", redis_->Url()}},
             options_.followers_env));
   gateway_ = std::make_unique<testing::Process>(
       testing::BinPath("livedrop-gateway"), std::vector<std::string>{},
