@@ -41,3 +41,22 @@ function(livedrop_test target)
     PROPERTIES LABELS "${ARG_LABELS}"
                ENVIRONMENT "LIVEDROP_BIN_DIR=${CMAKE_BINARY_DIR}/bin")
 endfunction()
+
+# livedrop_service(<name> SOURCES ... DEPS ...)
+# The shape every service has: its logic, store and handlers in livedrop_<name>_core (which
+# tests link), its migrations/NNNN_<what>.sql embedded as livedrop::<name>::Migrations() in
+# <name>_migrations.h, and main.cpp built into the binary livedrop-<name>.
+function(livedrop_service name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  set(core livedrop_${name}_core)
+  add_library(${core} STATIC ${ARG_SOURCES})
+  target_include_directories(${core} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+  target_compile_options(${core} PRIVATE ${LIVEDROP_WARNINGS})
+  target_link_libraries(${core} PUBLIC ${ARG_DEPS})
+  livedrop_embed_migrations(${core}
+    DIR ${CMAKE_CURRENT_SOURCE_DIR}/migrations
+    FUNCTION livedrop::${name}::Migrations
+    HEADER ${name}_migrations.h)
+  livedrop_executable(${name}_service OUTPUT livedrop-${name} SOURCES main.cpp
+    DEPS ${core} livedrop::service)
+endfunction()

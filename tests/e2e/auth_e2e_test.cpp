@@ -8,7 +8,7 @@
 #include "livedrop/auth/jwt.h"
 #include "livedrop/core/ids.h"
 #include "api.h"
-#include "platform.h"
+#include "platform_test.h"
 
 namespace livedrop::e2e {
 namespace {
@@ -30,25 +30,14 @@ std::string TokenBody(const std::string& refresh) {
   return json::serialize(json::object{{"refresh_token", refresh}});
 }
 
-class AuthE2E : public ::testing::Test {
+class AuthE2E : public PlatformTest {
  protected:
-  static void SetUpTestSuite() { platform_ = new Platform(); }
-  static void TearDownTestSuite() {
-    delete platform_;
-    platform_ = nullptr;
-  }
-  HttpClient http() const { return platform_->Http(); }
-
   json::object Register(const std::string& email) {
     const auto r = http().PostJson("/v1/auth/register", RegisterBody(email));
     EXPECT_EQ(r.status, 201) << r.body;
     return Json(r);
   }
-
-  static Platform* platform_;
 };
-
-Platform* AuthE2E::platform_ = nullptr;
 
 TEST_F(AuthE2E, RegisterLoginMeRefreshLogout_FullJourney) {
   const std::string email = UniqueEmail();

@@ -7,7 +7,7 @@
 #include "api.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/core/time.h"
-#include "platform.h"
+#include "platform_test.h"
 
 namespace livedrop::e2e {
 namespace {
@@ -17,15 +17,8 @@ using namespace std::chrono_literals;
 
 std::string At(std::chrono::milliseconds from_now) { return FormatRfc3339(Now() + from_now); }
 
-class DropsE2E : public ::testing::Test {
+class DropsE2E : public PlatformTest {
  protected:
-  static void SetUpTestSuite() { platform_ = new Platform(); }
-  static void TearDownTestSuite() {
-    delete platform_;
-    platform_ = nullptr;
-  }
-  HttpClient http() const { return platform_->Http(); }
-
   HttpResult CreateProduct(const Account& who, json::object body) const {
     return http().PostJson("/v1/products", json::serialize(body), who.access_token);
   }
@@ -58,11 +51,7 @@ class DropsE2E : public ::testing::Test {
     }
     return seen;
   }
-
-  static Platform* platform_;
 };
-
-Platform* DropsE2E::platform_ = nullptr;
 
 TEST_F(DropsE2E, Product_CreateAndReadBack) {
   const auto creator = RegisterAccount(http(), "creator");

@@ -8,22 +8,15 @@
 
 #include "api.h"
 #include "livedrop/core/ids.h"
-#include "platform.h"
+#include "platform_test.h"
 
 namespace livedrop::e2e {
 namespace {
 
 namespace json = boost::json;
 
-class FollowsE2E : public ::testing::Test {
+class FollowsE2E : public PlatformTest {
  protected:
-  static void SetUpTestSuite() { platform_ = new Platform(); }
-  static void TearDownTestSuite() {
-    delete platform_;
-    platform_ = nullptr;
-  }
-  HttpClient http() const { return platform_->Http(); }
-
   HttpResult Follow(const Account& who, const std::string& creator) const {
     return http().Request("PUT", "/v1/me/following/" + creator, "",
                           {{"Authorization", "Bearer " + who.access_token}});
@@ -37,11 +30,7 @@ class FollowsE2E : public ::testing::Test {
     EXPECT_EQ(r.status, 200) << r.body;
     return Json(r).at("follower_count").as_int64();
   }
-
-  static Platform* platform_;
 };
-
-Platform* FollowsE2E::platform_ = nullptr;
 
 TEST_F(FollowsE2E, FollowAndUnfollow_AreIdempotent) {
   const auto creator = RegisterAccount(http(), "creator");
