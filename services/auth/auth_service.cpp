@@ -63,8 +63,8 @@ std::string Trimmed(const std::string& s) {
 }  // namespace
 
 AuthServiceImpl::AuthServiceImpl(pg::Pool& pool, const PasswordHasher& hasher,
-                                 const TokenIssuer& tokens)
-    : pool_(pool), hasher_(hasher), tokens_(tokens) {}
+                                 const TokenIssuer& tokens, redis::VersionedCache users)
+    : pool_(pool), hasher_(hasher), tokens_(tokens), users_(std::move(users)) {}
 
 void AuthServiceImpl::IssueTokens(pqxx::transaction_base& tx, const UserRecord& user,
                                   v1::TokenPair& out) const {
@@ -191,10 +191,15 @@ void AuthServiceImpl::IssueTokens(pqxx::transaction_base& tx, const UserRecord& 
                                         v1::GetUserResponse* resp) {
   return rpc::Serve(ctx, "GetUser", [&] {
     if (!IsUuid(req->id())) throw NotFoundError("user");
+    const std::string key = "ld:auth:user:" + req->id();
+    if (const auto cached = users_.Get(key); cached && resp->mutable_user()->ParseFromString(*cached)) {
+      return;
+    }
     const auto user =
         pool_.Transact([&](pqxx::work& tx) { return AuthStore::FindUserById(tx, req->id()); });
     if (!user) throw NotFoundError("user");
     ToProto(*user, *resp->mutable_user());
+    users_.PutIfNewer(key, 1, resp->user().SerializeAsString());
   });
 }
 

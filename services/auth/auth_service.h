@@ -1,6 +1,7 @@
 #pragma once
 
 #include "livedrop/auth/v1/auth.grpc.pb.h"
+#include "livedrop/redis/versioned_cache.h"
 #include "passwords.h"
 #include "token_issuer.h"
 
@@ -18,7 +19,10 @@ namespace livedrop::auth {
 // rules (auth_logic), the hashing (passwords), the SQL (auth_store) and the tokens.
 class AuthServiceImpl final : public livedrop::auth::v1::AuthService::Service {
  public:
-  AuthServiceImpl(pg::Pool& pool, const PasswordHasher& hasher, const TokenIssuer& tokens);
+  // `users` caches public user views (ld:auth:user:<id>); users never change after sign-up
+  // yet, so entries are written once, at version 1. A profile-update route must bump it.
+  AuthServiceImpl(pg::Pool& pool, const PasswordHasher& hasher, const TokenIssuer& tokens,
+                  redis::VersionedCache users);
 
   ::grpc::Status Register(::grpc::ServerContext* ctx, const v1::RegisterRequest* req,
                           v1::RegisterResponse* resp) override;
@@ -40,6 +44,7 @@ class AuthServiceImpl final : public livedrop::auth::v1::AuthService::Service {
   pg::Pool& pool_;
   const PasswordHasher& hasher_;
   const TokenIssuer& tokens_;
+  redis::VersionedCache users_;
 };
 
 }  // namespace livedrop::auth

@@ -2,6 +2,7 @@
 #include "auth_migrations.h"
 #include "auth_service.h"
 #include "livedrop/pg/pool.h"
+#include "livedrop/redis/pool.h"
 #include "livedrop/service/service_main.h"
 
 using namespace livedrop;
@@ -21,7 +22,9 @@ int main(int argc, char** argv) {
                  static_cast<long long>(interactive.ops_limit), 1, 10)
             .Int("password-hash-mem-kib", "Argon2id memory per hash in KiB",
                  static_cast<long long>(interactive.mem_limit_bytes / 1024), 8, 1 << 20)
-            .Int("password-hash-concurrency", "Password hashes computed at once", 2, 1, 64);
+            .Int("password-hash-concurrency", "Password hashes computed at once", 2, 1, 64)
+            .String("redis-url", "Redis for the user-view cache (redis://host:port); empty: none",
+                    "");
       },
       [](service::Runtime& rt) {
         using std::chrono::duration_cast;
@@ -37,7 +40,14 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(rt.config.GetInt("password-hash-ops")),
                 static_cast<std::size_t>(rt.config.GetInt("password-hash-mem-kib")) * 1024},
             static_cast<int>(rt.config.GetInt("password-hash-concurrency")));
-        auto service = std::make_shared<auth::AuthServiceImpl>(rt.pool, *hasher, *tokens);
+        std::shared_ptr<redis::Pool> redis;
+        if (!rt.config.GetString("redis-url").empty()) {
+          redis = std::make_shared<redis::Pool>(redis::RedisOptions{rt.config.GetString("redis-url")});
+        }
+        auto service = std::make_shared<auth::AuthServiceImpl>(
+            rt.pool, *hasher, *tokens,
+            redis::VersionedCache(redis.get(), "user", std::chrono::hours(1)));
+        rt.Keep(redis);
         rt.Serve(service.get());
         rt.Keep(tokens);
         rt.Keep(hasher);

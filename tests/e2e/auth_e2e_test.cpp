@@ -7,6 +7,7 @@
 
 #include "livedrop/auth/jwt.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/redis/pool.h"
 #include "api.h"
 #include "platform_test.h"
 
@@ -70,6 +71,18 @@ TEST_F(AuthE2E, RegisterLoginMeRefreshLogout_FullJourney) {
                 "refresh_token_invalid");
   // Logging out twice is fine.
   EXPECT_EQ(http().PostJson("/v1/auth/logout", TokenBody(Str(next, "refresh_token"))).status, 204);
+}
+
+// Public user views (read by every creator profile) are cached in Redis after the first read.
+TEST_F(AuthE2E, UserView_IsCachedAfterTheFirstRead) {
+  const auto session = Register(UniqueEmail());
+  const std::string id = Str(session.at("user").as_object(), "id");
+  redis::Pool redis(redis::RedisOptions{platform_->RedisUrl()});
+  EXPECT_EQ(redis.Command({"EXISTS", "ld:auth:user:" + id}).integer, 0);
+  ASSERT_EQ(http().Get("/v1/me", Str(session, "access_token")).status, 200);
+  EXPECT_EQ(redis.Command({"EXISTS", "ld:auth:user:" + id}).integer, 1);
+  const auto again = http().Get("/v1/me", Str(session, "access_token"));
+  EXPECT_EQ(Str(Json(again), "id"), id);
 }
 
 TEST_F(AuthE2E, Register_DuplicateEmailInAnyCase_Is409) {

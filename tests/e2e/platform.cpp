@@ -72,7 +72,8 @@ void Platform::StartAuth() {
   // Cheap hashing keeps the suite fast; production uses libsodium's interactive cost.
   auth_ = StartService("livedrop-auth", auth_port_, auth_admin_port_,
                        Merge({{"LIVEDROP_PASSWORD_HASH_OPS", "1"},
-                              {"LIVEDROP_PASSWORD_HASH_MEM_KIB", "8"}},
+                              {"LIVEDROP_PASSWORD_HASH_MEM_KIB", "8"},
+                              {"LIVEDROP_REDIS_URL", redis_->Url()}},
                              options_.auth_env));
 }
 
@@ -86,5 +87,7 @@ std::string Platform::AuthLog() const { return auth_->ReadLog(); }
 void Platform::StopRedis() { redis_->Stop(); }
 
 void Platform::StartRedis() { redis_->Start(); }
+
+std::string Platform::RedisUrl() const { return redis_->Url(); }
 
 }  // namespace livedrop::e2e

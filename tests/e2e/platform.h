@@ -41,6 +41,7 @@ class Platform {
   // The read cache's Redis, to check that reads survive without it.
   void StopRedis();
   void StartRedis();
+  std::string RedisUrl() const;
 
  private:
   void StartAuth();
