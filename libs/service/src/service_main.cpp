@@ -48,6 +48,9 @@ int ServiceMain(const ServiceSpec& spec, int argc, char** argv, const AddOptions
     const int sig = WaitForShutdownSignal();
     spdlog::info("signal {} received, draining", sig);
     server.Shutdown();
+    // Objects were kept in the order they were built, each after what it uses: release them
+    // newest first so background threads stop before what they touch goes.
+    while (!runtime.kept.empty()) runtime.kept.pop_back();
     relay.Stop();
     admin.Stop();
   } catch (const std::exception& e) {

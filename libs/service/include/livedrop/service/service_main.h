@@ -37,7 +37,8 @@ struct Runtime {
   const config::Config& config;
   pg::Pool& pool;
   kafka::Producer& producer;
-  // Keeps an object alive until the server has drained.
+  // Keeps an object alive until the server has drained; objects are released newest first,
+  // so keep each after the objects it uses.
   void Keep(std::shared_ptr<void> object) { kept.push_back(std::move(object)); }
   // Serves a gRPC service (the object must be kept alive, e.g. with Keep).
   void Serve(::grpc::Service* service) { services.push_back(service); }

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "inventory_store.h"
+
+// Stock rules with no I/O.
+namespace livedrop::inventory {
+
+// 10% of the drop, at least 1: low_stock fires when available first falls below it.
+int DefaultLowStockThreshold(int total, int percent = 10);
+
+// Throws sold_out / limit_exceeded / validation_failed (livedrop::Error) when the reservation
+// may not happen.
+void CheckReserve(const StockRow& stock, int already_held_by_buyer, int quantity);
+
+// The events a stock change causes: "sold_out", "low_stock", "restocked".
+std::vector<std::string> EventsFor(const StockRow& before, const StockRow& after);
+
+}  // namespace livedrop::inventory

@@ -1,0 +1,92 @@
+#include "inventory_service.h"
+
+#include "livedrop/core/error.h"
+#include "livedrop/core/ids.h"
+#include "livedrop/grpc/call.h"
+
+namespace livedrop::inventory {
+namespace {
+
+void ToProto(const StockRow& s, v1::Stock& out) {
+  out.set_drop_id(s.drop_id);
+  out.set_total(s.total);
+  out.set_available(s.available);
+  out.set_reserved(s.reserved);
+  out.set_sold(s.sold);
+  out.set_per_buyer_limit(s.per_buyer_limit);
+}
+
+void ToProto(const ReservationRow& r, v1::Reservation& out) {
+  out.set_order_id(r.order_id);
+  out.set_drop_id(r.drop_id);
+  out.set_buyer_id(r.buyer_id);
+  out.set_quantity(r.quantity);
+  switch (r.state) {
+    case ReservationState::kHeld: out.set_state(v1::RESERVATION_STATE_HELD); break;
+    case ReservationState::kConfirmed: out.set_state(v1::RESERVATION_STATE_CONFIRMED); break;
+    case ReservationState::kReleased: out.set_state(v1::RESERVATION_STATE_RELEASED); break;
+    case ReservationState::kExpired: out.set_state(v1::RESERVATION_STATE_EXPIRED); break;
+  }
+  const auto us = r.expires_at.time_since_epoch().count();
+  out.mutable_expires_at()->set_seconds(us / 1'000'000);
+  out.mutable_expires_at()->set_nanos(static_cast<int>(us % 1'000'000) * 1000);
+}
+
+void RequireIds(std::initializer_list<std::pair<const char*, const std::string*>> ids) {
+  for (const auto& [field, value] : ids) {
+    if (!IsUuid(*value)) throw ValidationError(field, std::string(field) + " must be a UUID");
+  }
+}
+
+}  // namespace
+
+::grpc::Status InventoryServiceImpl::CreateStock(::grpc::ServerContext* ctx,
+                                                 const v1::CreateStockRequest* req,
+                                                 v1::CreateStockResponse* resp) {
+  return rpc::Serve(ctx, "CreateStock", [&] {
+    RequireIds({{"drop_id", &req->drop_id()}});
+    ToProto(inventory_.CreateStock(req->drop_id(), req->total(), req->per_buyer_limit()),
+            *resp->mutable_stock());
+  });
+}
+
+::grpc::Status InventoryServiceImpl::Reserve(::grpc::ServerContext* ctx,
+                                             const v1::ReserveRequest* req,
+                                             v1::ReserveResponse* resp) {
+  return rpc::Serve(ctx, "Reserve", [&] {
+    RequireIds({{"drop_id", &req->drop_id()},
+                {"order_id", &req->order_id()},
+                {"buyer_id", &req->buyer_id()}});
+    ToProto(inventory_.Reserve(req->drop_id(), req->order_id(), req->buyer_id(), req->quantity()),
+            *resp->mutable_reservation());
+  });
+}
+
+::grpc::Status InventoryServiceImpl::Confirm(::grpc::ServerContext* ctx,
+                                             const v1::ConfirmRequest* req,
+                                             v1::ConfirmResponse* resp) {
+  return rpc::Serve(ctx, "Confirm", [&] {
+    RequireIds({{"order_id", &req->order_id()}});
+    ToProto(inventory_.Confirm(req->order_id()), *resp->mutable_reservation());
+  });
+}
+
+::grpc::Status InventoryServiceImpl::Release(::grpc::ServerContext* ctx,
+                                             const v1::ReleaseRequest* req,
+                                             v1::ReleaseResponse* resp) {
+  return rpc::Serve(ctx, "Release", [&] {
+    RequireIds({{"order_id", &req->order_id()}});
+    ToProto(inventory_.Release(req->order_id()), *resp->mutable_reservation());
+  });
+}
+
+::grpc::Status InventoryServiceImpl::GetStock(::grpc::ServerContext* ctx,
+                                              const v1::GetStockRequest* req,
+                                              v1::GetStockResponse* resp) {
+  return rpc::Serve(ctx, "GetStock", [&] {
+    if (!IsUuid(req->drop_id())) throw NotFoundError("stock");
+    ToProto(inventory_.GetStock(req->drop_id()), *resp->mutable_stock());
+  });
+}
+
+}  // namespace livedrop::inventory

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "inventory.h"
+#include "livedrop/inventory/v1/inventory.grpc.pb.h"
+
+namespace livedrop::inventory {
+
+// gRPC handlers of livedrop.inventory.v1.InventoryService (called by drops and orders).
+class InventoryServiceImpl final : public v1::InventoryService::Service {
+ public:
+  explicit InventoryServiceImpl(Inventory& inventory) : inventory_(inventory) {}
+
+  ::grpc::Status CreateStock(::grpc::ServerContext* ctx, const v1::CreateStockRequest* req,
+                             v1::CreateStockResponse* resp) override;
+  ::grpc::Status Reserve(::grpc::ServerContext* ctx, const v1::ReserveRequest* req,
+                         v1::ReserveResponse* resp) override;
+  ::grpc::Status Confirm(::grpc::ServerContext* ctx, const v1::ConfirmRequest* req,
+                         v1::ConfirmResponse* resp) override;
+  ::grpc::Status Release(::grpc::ServerContext* ctx, const v1::ReleaseRequest* req,
+                         v1::ReleaseResponse* resp) override;
+  ::grpc::Status GetStock(::grpc::ServerContext* ctx, const v1::GetStockRequest* req,
+                          v1::GetStockResponse* resp) override;
+
+ private:
+  Inventory& inventory_;
+};
+
+}  // namespace livedrop::inventory
