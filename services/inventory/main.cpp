@@ -1,7 +1,9 @@
 // livedrop-inventory: stock per drop and reservations that never oversell.
+#include "drop_events_handler.h"
 #include "expiry_sweeper.h"
 #include "inventory_migrations.h"
 #include "inventory_service.h"
+#include "livedrop/kafka/consumer.h"
 #include "livedrop/service/service_main.h"
 
 using namespace livedrop;
@@ -27,10 +29,19 @@ int main(int argc, char** argv) {
         auto sweeper = std::make_shared<inventory::ExpirySweeper>(
             *inventory, rt.config.GetDuration("expiry-sweep"));
         sweeper->Start();
+        // Stock is created from the drops topic: drop_scheduled carries quantity and limit.
+        kafka::ConsumerOptions consumer_options;
+        consumer_options.brokers = rt.config.GetString("kafka-brokers");
+        consumer_options.group_id = "livedrop-inventory";
+        consumer_options.topics = {"livedrop.drops"};
+        consumer_options.client_id = "livedrop-inventory";
+        auto consumer = std::make_shared<kafka::Consumer>(consumer_options);
+        consumer->Start(inventory::DropEventsHandler(*inventory));
         auto service = std::make_shared<inventory::InventoryServiceImpl>(*inventory);
         rt.Serve(service.get());
         rt.Keep(inventory);
         rt.Keep(sweeper);
+        rt.Keep(consumer);
         rt.Keep(service);
       });
 }

@@ -7,6 +7,7 @@
 #include "api.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/core/time.h"
+#include <pqxx/pqxx>
 #include "platform_test.h"
 
 namespace livedrop::e2e {
@@ -158,6 +159,24 @@ TEST_F(DropsE2E, Reads_AreStillServedWithRedisStopped) {
   ASSERT_EQ(http().PostJson("/v1/drops/" + id + "/cancel", "", creator.access_token).status, 200);
   platform_->StartRedis();
   EXPECT_EQ(Str(Json(http().Get("/v1/drops/" + id)), "status"), "cancelled");
+}
+
+// drop_scheduled travels outbox → Kafka → livedrop-inventory, which creates the stock.
+TEST_F(DropsE2E, ScheduledDrop_GetsItsStockFromTheEvent) {
+  const auto creator = RegisterAccount(http(), "creator");
+  const auto id = Str(Json(CreateDrop(creator, NewProductId(creator), 1h, 2h, 40, 3)), "id");
+  pqxx::connection conn(platform_->DatabaseUrl());
+  std::string stock;
+  for (int i = 0; i < 300 && stock.empty(); ++i) {
+    pqxx::work tx(conn);
+    const auto r = tx.exec_params(
+        "SELECT total || '/' || available || '/' || per_buyer_limit FROM inventory.stock "
+        "WHERE drop_id = $1",
+        id);
+    if (!r.empty()) stock = r[0][0].as<std::string>();
+    if (stock.empty()) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(stock, "40/40/3");
 }
 
 TEST_F(DropsE2E, Browse_FiltersByStatusAndCreatorInPages) {

@@ -30,7 +30,10 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   followers_admin_port_ = testing::FreePort();
   drops_port_ = testing::FreePort();
   drops_admin_port_ = testing::FreePort();
+  inventory_port_ = testing::FreePort();
+  inventory_admin_port_ = testing::FreePort();
   StartAuth();
+  inventory_ = StartService("livedrop-inventory", inventory_port_, inventory_admin_port_, {});
   drops_ = StartService("livedrop-drops", drops_port_, drops_admin_port_,
                         {{"LIVEDROP_REDIS_URL", redis_->Url()}});
   followers_ = StartService(

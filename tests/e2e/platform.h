@@ -56,10 +56,12 @@ class Platform {
   std::unique_ptr<testing::Process> auth_;
   std::unique_ptr<testing::Process> followers_;
   std::unique_ptr<testing::Process> drops_;
+  std::unique_ptr<testing::Process> inventory_;
   std::unique_ptr<testing::Process> gateway_;
   int auth_port_ = 0, auth_admin_port_ = 0, http_port_ = 0;
   int followers_port_ = 0, followers_admin_port_ = 0;
   int drops_port_ = 0, drops_admin_port_ = 0;
+  int inventory_port_ = 0, inventory_admin_port_ = 0;
 };
 
 }  // namespace livedrop::e2e
