@@ -145,6 +145,17 @@ DropRow DropsStore::SetStatus(pqxx::transaction_base& tx, const std::string& id,
       id, StatusName(to)));
 }
 
+std::optional<DropRow> DropsStore::MoveStatus(pqxx::transaction_base& tx, const std::string& id,
+                                              DropStatus from, DropStatus to) {
+  const auto result = tx.exec_params(
+      Sql("UPDATE drops SET status = $3, version = version + 1 WHERE id = $1 AND status = $2 "
+          "RETURNING ",
+          kDropColumns, ""),
+      id, StatusName(from), StatusName(to));
+  if (result.empty()) return std::nullopt;
+  return ReadDrop(result[0]);
+}
+
 std::vector<DropRow> DropsStore::StartDue(pqxx::transaction_base& tx, int limit) {
   return ReadDrops(tx.exec_params(
       Sql("UPDATE drops SET status = 'live', started_at = now(), version = version + 1 "

@@ -54,6 +54,10 @@ class DropsStore {
   // Moves a drop to `to` (bumping its version); the caller checked the transition is legal.
   static DropRow SetStatus(pqxx::transaction_base& tx, const std::string& id, DropStatus to);
 
+  // Moves a drop from `from` to `to` if it is in `from`; nothing otherwise.
+  static std::optional<DropRow> MoveStatus(pqxx::transaction_base& tx, const std::string& id,
+                                           DropStatus from, DropStatus to);
+
   // The scheduler's steps: each flips at most `limit` due drops and returns them. Rows
   // another instance is flipping right now are skipped (SKIP LOCKED), and the status in the
   // WHERE clause makes every transition happen exactly once.

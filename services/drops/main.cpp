@@ -1,6 +1,8 @@
 // livedrop-drops: products, drops and the scheduler that starts and ends them on time.
 #include "drops_migrations.h"
 #include "drops_service.h"
+#include "inventory_events_handler.h"
+#include "livedrop/kafka/consumer.h"
 #include "livedrop/redis/pool.h"
 #include "livedrop/service/service_main.h"
 
@@ -31,11 +33,21 @@ int main(int argc, char** argv) {
             rt.pool, [views](const drops::DropRow& row) { views->Refresh(row); },
             rt.config.GetDuration("scheduler-max-sleep"));
         scheduler->Start();
+        // sold_out / restocked from inventory move a live drop to sold_out and back.
+        kafka::ConsumerOptions consumer_options;
+        consumer_options.brokers = rt.config.GetString("kafka-brokers");
+        consumer_options.group_id = "livedrop-drops";
+        consumer_options.topics = {"livedrop.inventory"};
+        consumer_options.client_id = "livedrop-drops";
+        auto consumer = std::make_shared<kafka::Consumer>(consumer_options);
+        consumer->Start(drops::InventoryEventsHandler(
+            rt.pool, [views](const drops::DropRow& row) { views->Refresh(row); }));
         auto service = std::make_shared<drops::DropsServiceImpl>(rt.pool, *scheduler, *views);
         rt.Serve(service.get());
         rt.Keep(redis);
         rt.Keep(views);
         rt.Keep(scheduler);
+        rt.Keep(consumer);
         rt.Keep(service);
       });
 }

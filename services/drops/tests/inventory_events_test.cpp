@@ -1,0 +1,67 @@
+// Inventory's sold_out / restocked events move a live drop to sold_out and back, once.
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+
+#include "drops_migrations.h"
+#include "inventory_events_handler.h"
+#include "livedrop/core/ids.h"
+#include "livedrop/inventory/v1/inventory.pb.h"
+#include "livedrop/kafka/envelope.h"
+#include "livedrop/pg/pool.h"
+#include "livedrop/testing/servers.h"
+
+namespace livedrop::drops {
+namespace {
+
+using namespace std::chrono_literals;
+
+kafka::Message EventMessage(const std::string& type, const google::protobuf::Message& payload,
+                            const std::string& drop_id) {
+  kafka::Message m;
+  m.topic = "livedrop.inventory";
+  m.key = drop_id;
+  m.payload = kafka::SerializeEnvelope(kafka::MakeEnvelope(type, "test", drop_id, payload));
+  return m;
+}
+
+TEST(InventoryEvents, SoldOutAndRestocked_MoveALiveDropOnce) {
+  pg::Pool pool(pg::PoolOptions{testing::PostgresServer::Shared().CreateDatabase(), "drops", 2});
+  pg::Migrate(pool, "drops", Migrations());
+  const std::string creator = NewUuid();
+  const auto drop = pool.Transact([&](pqxx::work& tx) {
+    const auto product =
+        DropsStore::InsertProduct(tx, NewUuid(), creator, NewProduct{"Tee", "", 100, "EUR", {}});
+    const auto row = DropsStore::InsertDrop(tx, NewUuid(), creator, product.id,
+                                            NewDrop{Now() - 1s, Now() + 1h, 5, 1});
+    return *DropsStore::MoveStatus(tx, row.id, DropStatus::kScheduled, DropStatus::kLive);
+  });
+  int changes = 0;
+  InventoryEventsHandler handler(pool, [&](const DropRow&) { changes++; });
+  auto status = [&] {
+    return pool.Transact([&](pqxx::work& tx) { return DropsStore::FindDrop(tx, drop.id)->status; });
+  };
+
+  inventory::v1::SoldOut sold_out;
+  sold_out.set_drop_id(drop.id);
+  handler(EventMessage("sold_out", sold_out, drop.id));
+  EXPECT_EQ(status(), DropStatus::kSoldOut);
+  handler(EventMessage("sold_out", sold_out, drop.id));  // redelivered
+  EXPECT_EQ(changes, 1);
+
+  inventory::v1::Restocked restocked;
+  restocked.set_drop_id(drop.id);
+  restocked.set_available(1);
+  handler(EventMessage("restocked", restocked, drop.id));
+  EXPECT_EQ(status(), DropStatus::kLive);
+  EXPECT_EQ(changes, 2);
+
+  // A cancelled drop stays cancelled whatever inventory says later.
+  pool.Transact([&](pqxx::work& tx) { DropsStore::SetStatus(tx, drop.id, DropStatus::kCancelled); });
+  handler(EventMessage("sold_out", sold_out, drop.id));
+  EXPECT_EQ(status(), DropStatus::kCancelled);
+  EXPECT_EQ(changes, 2);
+}
+
+}  // namespace
+}  // namespace livedrop::drops
