@@ -1,7 +1,9 @@
 #include "livedrop/pg/pool.h"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <pqxx/pqxx>
@@ -14,33 +16,58 @@
 namespace livedrop::pg {
 namespace {
 
+// Serialization failures and deadlocks are expected under contention; a stale connection
+// (the server restarted, or the backend was terminated) is replaced and the work redone.
 constexpr int kMaxAttempts = 6;
 
 Error Unavailable(const std::string& why) {
   return Error(ErrorKind::kUnavailable, "database_unavailable", "database unavailable: " + why);
 }
 
+Error TooMuchContention() {
+  return Error(ErrorKind::kAborted, "conflict", "too much contention, try again");
+}
+
 std::chrono::milliseconds Backoff(int attempt) {
   thread_local std::minstd_rand rng(std::random_device{}());
-  const int base = 2 << attempt;  // 4, 8, 16, ... ms
+  const int base = 2 << std::min(attempt, 8);  // 4, 8, 16, ... ms, plus up to as much jitter
   return std::chrono::milliseconds(base + static_cast<int>(rng() % static_cast<unsigned>(base)));
+}
+
+// libpq waits for an unreachable host for as long as the OS lets it; bound the connect so
+// start-up and Acquire fail fast. libpq's connect_timeout is in whole seconds, at least 2.
+std::string WithConnectTimeout(const std::string& url, std::chrono::milliseconds timeout) {
+  if (url.find("connect_timeout") != std::string::npos) return url;
+  const auto seconds = std::max<long long>(2, (timeout.count() + 999) / 1000);
+  const std::string param = "connect_timeout=" + std::to_string(seconds);
+  if (url.find("://") == std::string::npos) return url + " " + param;  // key=value form
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + param;
+}
+
+// An idle connection never has anything to read: if its socket is readable (EOF, or the
+// server's "terminating connection" notice), the server has gone away.
+bool LooksAlive(const pqxx::connection& conn) {
+  const int fd = conn.sock();
+  if (fd < 0) return false;
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) == 0;
 }
 
 }  // namespace
 
 struct Pool::Impl {
   PoolOptions options;
+  std::string conninfo;
   std::mutex mutex;
   std::condition_variable available;
   std::vector<std::unique_ptr<pqxx::connection>> idle;
-  int open = 0;
+  int open = 0;  // connections leased or idle, plus slots reserved by connects in flight
 
   std::unique_ptr<pqxx::connection> Connect() {
     try {
-      auto conn = std::make_unique<pqxx::connection>(options.url);
-      pqxx::nontransaction setup(*conn);
-      setup.exec("SET search_path TO " + setup.quote_name(options.schema) + ", public");
-      setup.commit();
+      auto conn = std::make_unique<pqxx::connection>(conninfo);
+      // set_variable (not a raw SET) so that libpqxx restores it should it ever reconnect.
+      conn->set_variable("search_path", conn->quote_name(options.schema) + ", public");
       return conn;
     } catch (const pqxx::broken_connection& e) {
       throw Unavailable(e.what());
@@ -50,17 +77,19 @@ struct Pool::Impl {
   std::unique_ptr<pqxx::connection> Acquire() {
     std::unique_lock lock(mutex);
     const auto deadline = std::chrono::steady_clock::now() + options.acquire_timeout;
-    while (idle.empty() && open >= options.size) {
+    for (;;) {
+      while (!idle.empty()) {
+        auto conn = std::move(idle.back());
+        idle.pop_back();
+        if (LooksAlive(*conn)) return conn;
+        --open;  // dropped; its slot is free for a fresh connection
+      }
+      if (open < options.size) break;
       if (available.wait_until(lock, deadline) == std::cv_status::timeout && idle.empty() &&
           open >= options.size) {
         throw Unavailable("no free connection within " +
                           std::to_string(options.acquire_timeout.count()) + " ms");
       }
-    }
-    if (!idle.empty()) {
-      auto conn = std::move(idle.back());
-      idle.pop_back();
-      return conn;
     }
     ++open;
     lock.unlock();
@@ -72,7 +101,7 @@ struct Pool::Impl {
     }
   }
 
-  // Returns a connection (or, with nullptr, the slot of one that broke).
+  // Returns a connection to the pool, or with nullptr frees the slot of one that broke.
   void Release(std::unique_ptr<pqxx::connection> conn) {
     {
       std::lock_guard lock(mutex);
@@ -84,21 +113,47 @@ struct Pool::Impl {
     }
     available.notify_one();
   }
+
+  // Leases a connection for fn; pqxx exceptions pass through, a broken connection is dropped.
+  void Run(const std::function<void(pqxx::connection&)>& fn) {
+    auto conn = Acquire();
+    try {
+      fn(*conn);
+    } catch (const pqxx::broken_connection&) {
+      conn.reset();
+      Release(nullptr);
+      throw;
+    } catch (...) {
+      Release(std::move(conn));
+      throw;
+    }
+    Release(std::move(conn));
+  }
 };
 
 Pool::Pool(PoolOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
-  if (impl_->options.size < 1) impl_->options.size = 1;
-  // Create the schema first, on a connection without it on the path.
+  impl_->options.size = std::max(impl_->options.size, 1);
+  impl_->conninfo = WithConnectTimeout(impl_->options.url, impl_->options.acquire_timeout);
+  // Connect now so a wrong URL or a database that is down fails at start-up, and create the
+  // schema on that connection before it has the schema on its path.
   try {
-    pqxx::connection conn(impl_->options.url);
-    pqxx::work tx(conn);
-    tx.exec("CREATE SCHEMA IF NOT EXISTS " + tx.quote_name(impl_->options.schema));
-    tx.commit();
-  } catch (const pqxx::unique_violation&) {
-    // Another instance created it at the same moment.
+    auto conn = std::make_unique<pqxx::connection>(impl_->conninfo);
+    try {
+      pqxx::work tx(*conn);
+      tx.exec("CREATE SCHEMA IF NOT EXISTS " + tx.quote_name(impl_->options.schema));
+      tx.commit();
+    } catch (const pqxx::unique_violation&) {
+      // Another instance created it at the same moment.
+    }
+    conn->set_variable("search_path", conn->quote_name(impl_->options.schema) + ", public");
+    impl_->idle.push_back(std::move(conn));
+    impl_->open = 1;
   } catch (const pqxx::broken_connection& e) {
     throw Unavailable(e.what());
+  } catch (const pqxx::failure& e) {
+    throw Error(ErrorKind::kInternal, "database_setup_failed",
+                "cannot create schema " + impl_->options.schema + ": " + e.what());
   }
 }
 
@@ -107,44 +162,44 @@ Pool::~Pool() = default;
 const PoolOptions& Pool::options() const { return impl_->options; }
 
 void Pool::RunWithConnection(const std::function<void(pqxx::connection&)>& fn) {
-  auto conn = impl_->Acquire();
   try {
-    fn(*conn);
+    impl_->Run(fn);
   } catch (const pqxx::broken_connection& e) {
-    impl_->Release(nullptr);
     throw Unavailable(e.what());
-  } catch (...) {
-    impl_->Release(std::move(conn));
-    throw;
   }
-  impl_->Release(std::move(conn));
 }
 
 void Pool::RunTransaction(const std::function<void(pqxx::work&)>& fn) {
   for (int attempt = 1;; ++attempt) {
     try {
-      RunWithConnection([&](pqxx::connection& conn) {
+      impl_->Run([&](pqxx::connection& conn) {
         pqxx::work tx(conn);
         fn(tx);
         tx.commit();
       });
       return;
-    } catch (const pqxx::serialization_failure& e) {
-      if (attempt >= kMaxAttempts) throw Error(ErrorKind::kAborted, "conflict", "too much contention, try again");
-      std::this_thread::sleep_for(Backoff(attempt));
-    } catch (const pqxx::deadlock_detected& e) {
-      if (attempt >= kMaxAttempts) throw Error(ErrorKind::kAborted, "conflict", "too much contention, try again");
-      std::this_thread::sleep_for(Backoff(attempt));
     } catch (const pqxx::in_doubt_error& e) {
+      // The commit may or may not have happened: redoing fn could apply it twice.
       throw Unavailable(std::string("commit outcome unknown: ") + e.what());
+    } catch (const pqxx::broken_connection& e) {
+      // Nothing was committed; the dead connection is gone, so the next attempt gets a new one.
+      if (attempt >= kMaxAttempts) throw Unavailable(e.what());
+      spdlog::debug("database connection lost, retrying: {}", e.what());
+    } catch (const pqxx::serialization_failure&) {
+      if (attempt >= kMaxAttempts) throw TooMuchContention();
+      std::this_thread::sleep_for(Backoff(attempt));
+    } catch (const pqxx::deadlock_detected&) {
+      if (attempt >= kMaxAttempts) throw TooMuchContention();
+      std::this_thread::sleep_for(Backoff(attempt));
     }
   }
 }
 
 bool Pool::Healthy() {
   try {
-    WithConnection([](pqxx::connection& conn) {
-      pqxx::nontransaction tx(conn);
+    Transact([&](pqxx::work& tx) {
+      tx.exec("SET LOCAL statement_timeout = " +
+              std::to_string(std::max<long long>(1, impl_->options.acquire_timeout.count())));
       tx.exec("SELECT 1");
     });
     return true;
