@@ -1,6 +1,7 @@
 #include "livedrop/redis/pool.h"
 
 #include <hiredis/hiredis.h>
+#include <poll.h>
 
 #include <atomic>
 #include <mutex>
@@ -18,6 +19,14 @@ using Context = std::unique_ptr<redisContext, ContextDeleter>;
 timeval ToTimeval(std::chrono::milliseconds ms) {
   return timeval{static_cast<time_t>(ms.count() / 1000),
                  static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
+}
+
+// An idle connection has nothing to read unless the server closed it (restart, timeout):
+// such a connection is dropped on lease instead of failing a command and starting a cooldown.
+bool LooksAlive(const redisContext* c) {
+  if (c->err != 0 || c->fd < 0) return false;
+  pollfd p{c->fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) == 0;
 }
 
 Reply Convert(const redisReply* r) {
@@ -56,18 +65,26 @@ struct Pool::Impl {
   std::vector<Context> idle;
   std::atomic<std::int64_t> down_until_ns{0};
 
+  // Starts the cooldown and forgets every idle connection: they lead to the same server,
+  // so after one has failed the others are suspect too.
   Error Unavailable(const std::string& why) {
-    down_until_ns = (std::chrono::steady_clock::now() + options.cooldown).time_since_epoch().count();
+    down_until_ns =
+        (std::chrono::steady_clock::now() + options.cooldown).time_since_epoch().count();
+    std::vector<Context> dropped;
+    {
+      std::lock_guard lock(mutex);
+      dropped.swap(idle);
+    }
     return Error(ErrorKind::kUnavailable, "cache_unavailable", "cache unavailable: " + why);
   }
 
   Context Lease() {
     {
       std::lock_guard lock(mutex);
-      if (!idle.empty()) {
+      while (!idle.empty()) {
         Context c = std::move(idle.back());
         idle.pop_back();
-        return c;
+        if (LooksAlive(c.get())) return c;
       }
     }
     Context c(redisConnectWithTimeout(host.c_str(), port, ToTimeval(options.timeout)));
@@ -108,6 +125,7 @@ Pool::Pool(RedisOptions options) : impl_(std::make_unique<Impl>()) {
 Pool::~Pool() = default;
 
 Reply Pool::Command(const std::vector<std::string>& args) {
+  if (args.empty()) throw Error(ErrorKind::kInvalidArgument, "cache_error", "empty redis command");
   if (std::chrono::steady_clock::now().time_since_epoch().count() < impl_->down_until_ns.load()) {
     throw Error(ErrorKind::kUnavailable, "cache_unavailable", "cache unavailable (cooling down)");
   }
