@@ -12,7 +12,7 @@ struct RedisOptions {
   // Idle connections kept. Not a cap: more are opened under load and closed when returned,
   // because a cache that makes callers queue is worse than none (callers are bounded anyway).
   int size = 32;
-  std::chrono::milliseconds timeout{200};   // connect and per command
+  std::chrono::milliseconds timeout{200};    // connect and per command
   std::chrono::milliseconds cooldown{1000};  // after a failure, fail fast this long
 };
 
