@@ -2,16 +2,24 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <filesystem>
 #include <fstream>
+#include <functional>
+#include <future>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -116,9 +124,63 @@ bool WaitForHttpOk(int port, const std::string& path, std::chrono::milliseconds 
   return false;
 }
 
+namespace {
+
+// PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, not the process. Every
+// fork therefore happens on this one thread, which is never joined and lives until exit.
+class Spawner {
+ public:
+  static Spawner& Instance() {
+    static Spawner* spawner = new Spawner();  // never destroyed: its thread must outlive all
+    return *spawner;
+  }
+
+  pid_t Spawn(std::function<pid_t()> fork_child) {
+    std::packaged_task<pid_t()> task(std::move(fork_child));
+    auto result = task.get_future();
+    {
+      std::lock_guard lock(mutex_);
+      tasks_.push_back(std::move(task));
+    }
+    ready_.notify_one();
+    return result.get();
+  }
+
+ private:
+  Spawner() {
+    std::thread([this] {
+      for (;;) {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [this] { return !tasks_.empty(); });
+        auto task = std::move(tasks_.front());
+        tasks_.pop_front();
+        lock.unlock();
+        task();
+      }
+    }).detach();
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::packaged_task<pid_t()>> tasks_;
+};
+
+void WriteAll(int fd, const char* text) {
+  for (std::size_t left = std::strlen(text); left > 0;) {
+    const ssize_t n = write(fd, text, left);
+    if (n <= 0) return;
+    text += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
 Process::Process(const std::string& binary, const std::vector<std::string>& args,
-                 const std::map<std::string, std::string>& extra_env) {
-  log_path_ = TempDir() + "/output.log";
+                 const std::map<std::string, std::string>& extra_env,
+                 const std::string& run_as_user) {
+  dir_ = TempDir();
+  log_path_ = dir_ + "/output.log";
   std::map<std::string, std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string entry(*e);
@@ -126,37 +188,64 @@ Process::Process(const std::string& binary, const std::vector<std::string>& args
     if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   for (const auto& [k, v] : extra_env) env[k] = v;
+  // Everything the child needs is prepared here: between fork and exec only
+  // async-signal-safe calls are allowed.
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
   std::vector<std::string> argv_strings{binary};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv, envp;
+  for (auto& s : argv_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  const std::string exec_failed = "exec " + binary + " failed\n";
 
+  const bool switch_user = !run_as_user.empty() && geteuid() == 0;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  if (switch_user) {
+    const passwd* pw = getpwnam(run_as_user.c_str());
+    if (pw == nullptr) throw std::runtime_error("no such user: " + run_as_user);
+    uid = pw->pw_uid;
+    gid = pw->pw_gid;
+  }
+  const int log_fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log_fd < 0) throw std::runtime_error("cannot open " + log_path_);
   const pid_t parent = getpid();
-  pid_ = fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
+
+  pid_ = Spawner::Instance().Spawn([&]() -> pid_t {
+    const pid_t pid = fork();
+    if (pid != 0) return pid;
+    // Credentials first: changing them clears the parent-death signal.
+    if (switch_user &&
+        (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0 || chdir("/") != 0)) {
+      _exit(126);
+    }
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);
-    const int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(fd, STDOUT_FILENO);
-    dup2(fd, STDERR_FILENO);
-    close(fd);
-    // The test process may block signals for its own threads; the child starts clean.
+    dup2(log_fd, STDOUT_FILENO);
+    dup2(log_fd, STDERR_FILENO);
+    // The test process may block or ignore signals; the child starts clean.
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    std::vector<char*> argv, envp;
-    for (auto& s : argv_strings) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    for (auto& s : env_strings) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    execve(binary.c_str(), argv.data(), envp.data());
-    std::perror(("exec " + binary).c_str());
+    signal(SIGPIPE, SIG_DFL);
+    execve(argv[0], argv.data(), envp.data());
+    WriteAll(STDERR_FILENO, exec_failed.c_str());
     _exit(127);
-  }
+  });
+  close(log_fd);
+  if (pid_ < 0) throw std::runtime_error("fork failed");
 }
 
-Process::~Process() { Stop(); }
+Process::~Process() {
+  Stop();
+  if (const char* keep = std::getenv("LIVEDROP_KEEP_TEST_LOGS"); keep == nullptr || *keep == '\0') {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+}
 
 bool Process::Running() {
   if (exited_ || pid_ <= 0) return false;
@@ -170,9 +259,14 @@ bool Process::Running() {
   return true;
 }
 
-int Process::Stop(std::chrono::milliseconds grace) {
+std::optional<int> Process::ExitCode() {
+  if (Running()) return std::nullopt;
+  return exit_code_;
+}
+
+int Process::Stop(std::chrono::milliseconds grace, int signal) {
   if (!Running()) return exit_code_;
-  kill(pid_, SIGTERM);
+  kill(pid_, signal);
   const auto deadline = std::chrono::steady_clock::now() + grace;
   while (Running() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

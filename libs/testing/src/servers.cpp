@@ -3,10 +3,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <pqxx/pqxx>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "livedrop/core/ids.h"
 #include "livedrop/testing/process.h"
@@ -21,7 +25,8 @@ constexpr char kPgBin[] = "/usr/lib/postgresql/15/bin/";
 // Runs a command to completion (as `user` when given and we are root); throws on failure.
 void Run(const std::string& command, const std::string& user = "") {
   const std::string full =
-      user.empty() ? command : "setpriv --reuid=" + user + " --regid=" + user + " --init-groups " + command;
+      user.empty() ? command
+                   : "setpriv --reuid=" + user + " --regid=" + user + " --init-groups " + command;
   if (std::system((full + " >/dev/null 2>&1").c_str()) != 0) {
     throw std::runtime_error("command failed: " + full);
   }
@@ -52,26 +57,45 @@ PostgresServer::PostgresServer() {
   char tmpl[] = "/tmp/livedrop-pg.XXXXXX";
   if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
-  user_ = geteuid() == 0 ? "postgres" : "";
+  user_ = geteuid() == 0 ? "postgres" : "";  // PostgreSQL refuses to run as root
   if (!user_.empty()) Run("chown postgres " + dir_);
-  port_ = FreePort();
   Run(std::string(kPgBin) + "initdb -D " + dir_ + "/data -A trust -U livedrop -E UTF8", user_);
-  Run(std::string(kPgBin) + "pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -w -o \"-p " +
-          std::to_string(port_) + " -k " + dir_ +
-          " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-          " -c full_page_writes=off -c max_connections=300\" start",
-      user_);
+  port_ = FreePort();
+  // postgres itself (not pg_ctl, which daemonizes) so that it dies with the test process.
+  server_ = std::make_unique<Process>(
+      std::string(kPgBin) + "postgres",
+      std::vector<std::string>{"-D", dir_ + "/data", "-p", std::to_string(port_), "-k", dir_, "-c",
+                               "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
+                               "synchronous_commit=off", "-c", "full_page_writes=off", "-c",
+                               "max_connections=300"},
+      std::map<std::string, std::string>{}, user_);
   admin_url_ = "postgresql://livedrop@127.0.0.1:" + std::to_string(port_) + "/postgres";
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  for (;;) {
+    try {
+      pqxx::connection probe(admin_url_);
+      break;
+    } catch (const pqxx::broken_connection&) {
+      // Not listening yet, or "the database system is starting up".
+    }
+    if (!server_->Running() || std::chrono::steady_clock::now() > deadline) {
+      const std::string log = server_->ReadLog();
+      Shutdown();
+      throw std::runtime_error("postgres did not start:\n" + log);
+    }
+    std::this_thread::sleep_for(50ms);
+  }
 }
 
-PostgresServer::~PostgresServer() {
+PostgresServer::~PostgresServer() { Shutdown(); }
+
+void PostgresServer::Shutdown() {
+  if (server_) server_->Stop(10s, SIGINT);  // fast shutdown: ends open sessions
+  server_.reset();
   if (dir_.empty()) return;
-  try {
-    Run(std::string(kPgBin) + "pg_ctl -D " + dir_ + "/data -m immediate -w stop", user_);
-  } catch (...) {
-  }
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
+  dir_.clear();
 }
 
 std::string PostgresServer::CreateDatabase() {
@@ -91,8 +115,8 @@ RedisServer::~RedisServer() { Stop(); }
 void RedisServer::Start() {
   process_ = std::make_unique<Process>(
       "/usr/bin/redis-server",
-      std::vector<std::string>{"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save",
-                               "", "--appendonly", "no"});
+      std::vector<std::string>{"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no"});
   if (!WaitForTcp(port_, 10s)) {
     throw std::runtime_error("redis-server did not start:\n" + process_->ReadLog());
   }

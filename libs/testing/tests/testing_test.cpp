@@ -1,7 +1,13 @@
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
-#include <pqxx/pqxx>
 #include <csignal>
+#include <filesystem>
+#include <memory>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "livedrop/testing/process.h"
@@ -50,6 +56,121 @@ TEST(Process, ExtraEnvironmentReachesTheChild) {
   Process p("/bin/sh", {"-c", "echo value=$LIVEDROP_PROBE"}, {{"LIVEDROP_PROBE", "xyz"}});
   for (int i = 0; i < 100 && p.Running(); ++i) std::this_thread::sleep_for(20ms);
   EXPECT_NE(p.ReadLog().find("value=xyz"), std::string::npos);
+}
+
+TEST(Process, ExitCode_IsEmptyWhileRunningThenTheCode) {
+  Process p("/bin/sh", {"-c", "sleep 0.2; exit 7"});
+  EXPECT_EQ(p.ExitCode(), std::nullopt);
+  for (int i = 0; i < 100 && p.Running(); ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(p.ExitCode(), 7);
+}
+
+TEST(Process, Stop_SendsTheRequestedSignal) {
+  Process p("/bin/sleep", {"60"});
+  EXPECT_EQ(p.Stop(2s, SIGINT), -SIGINT);
+}
+
+TEST(Process, Stop_KillsAChildThatIgnoresSigterm) {
+  Process p("/bin/sh", {"-c", "trap '' TERM; echo armed; while :; do sleep 0.05; done"});
+  for (int i = 0; i < 100 && p.ReadLog().find("armed") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(p.Stop(300ms), -SIGKILL);
+}
+
+TEST(Process, Destructor_RemovesTheLogDirectory) {
+  std::string dir;
+  {
+    Process p("/bin/sh", {"-c", "echo x"});
+    dir = std::filesystem::path(p.LogPath()).parent_path();
+    EXPECT_TRUE(std::filesystem::exists(dir));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
+TEST(Process, StartedFromAThreadThatEnds_KeepsRunning) {
+  std::unique_ptr<Process> p;
+  std::thread([&] {
+    p = std::make_unique<Process>("/bin/sh", std::vector<std::string>{"-c", "echo up; sleep 60"});
+    // Let the child arm its parent-death signal before this thread ends.
+    for (int i = 0; i < 100 && p->ReadLog().empty(); ++i) std::this_thread::sleep_for(10ms);
+  }).join();
+  std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(p->Running());
+  EXPECT_EQ(p->Stop(2s), -SIGTERM);
+}
+
+TEST(Process, RunAsUser_DropsRootPrivileges) {
+  if (geteuid() != 0) GTEST_SKIP() << "only root can switch users";
+  Process p("/usr/bin/id", {"-un"}, {}, "postgres");
+  for (int i = 0; i < 100 && p.Running(); ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(p.ReadLog(), "postgres\n");
+}
+
+TEST(Process, MissingBinary_ExitsWith127) {
+  Process p("/nonexistent/binary", {});
+  for (int i = 0; i < 100 && p.Running(); ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(p.ExitCode(), 127);
+  EXPECT_NE(p.ReadLog().find("exec /nonexistent/binary failed"), std::string::npos);
+}
+
+// Answers every connection with `status` until stopped; for the HTTP helpers.
+class TinyHttpServer {
+ public:
+  explicit TinyHttpServer(int status) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(fd_, 8);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this, status] {
+      for (;;) {
+        const int c = accept(fd_, nullptr, nullptr);
+        if (c < 0) return;
+        char buf[1024];
+        recv(c, buf, sizeof buf, 0);
+        const std::string answer = "HTTP/1.1 " + std::to_string(status) +
+                                   " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
+        close(c);
+      }
+    });
+  }
+  ~TinyHttpServer() {
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  int fd_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST(Http, WaitForHttpOk_TrueOnlyFor200) {
+  TinyHttpServer ok(200), unavailable(503);
+  EXPECT_EQ(HttpGetStatus(ok.port(), "/readyz"), 200);
+  EXPECT_TRUE(WaitForHttpOk(ok.port(), "/readyz", 1s));
+  EXPECT_EQ(HttpGetStatus(unavailable.port(), "/readyz"), 503);
+  EXPECT_FALSE(WaitForHttpOk(unavailable.port(), "/readyz", 200ms));
+  EXPECT_EQ(HttpGetStatus(FreePort(), "/"), 0);
+}
+
+TEST(BinPath, UsesLivedropBinDir) {
+  const char* before = std::getenv("LIVEDROP_BIN_DIR");
+  const std::string saved = before != nullptr ? before : "";
+  setenv("LIVEDROP_BIN_DIR", "/opt/ld/bin", 1);
+  EXPECT_EQ(BinPath("livedrop-auth"), "/opt/ld/bin/livedrop-auth");
+  if (before != nullptr) {
+    setenv("LIVEDROP_BIN_DIR", saved.c_str(), 1);
+  } else {
+    unsetenv("LIVEDROP_BIN_DIR");
+  }
 }
 
 TEST(FreePort, IsBindableAndWaitForTcpSeesNothingThere) {

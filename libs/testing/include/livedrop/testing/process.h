@@ -1,15 +1,18 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
+#include <csignal>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include <sys/types.h>
-
 namespace livedrop::testing {
 
-// The path of a built binary: $LIVEDROP_BIN_DIR/<name> (ctest sets LIVEDROP_BIN_DIR).
+// The path of a built binary: $LIVEDROP_BIN_DIR/<name> (ctest sets LIVEDROP_BIN_DIR); run by
+// hand, <build>/bin/<name> next to the <build>/tests directory of the running test.
 std::string BinPath(const std::string& name);
 
 // A port nothing listens on right now (bound to 127.0.0.1:0 and released).
@@ -21,20 +24,28 @@ int HttpGetStatus(int port, const std::string& path);
 // Polls GET http://127.0.0.1:<port><path> until it answers 200.
 bool WaitForHttpOk(int port, const std::string& path, std::chrono::milliseconds timeout);
 
-// A child process with its output in a log file. It dies with the test process
-// (PR_SET_PDEATHSIG) and is stopped (SIGTERM, then SIGKILL) when this object goes.
+// A child process with stdout and stderr appended to a log file in its own temporary
+// directory, removed with this object (set LIVEDROP_KEEP_TEST_LOGS=1 to keep it). The child
+// dies with the test process (PR_SET_PDEATHSIG, armed from a thread that lives as long as the
+// process, so a child started from a short-lived test thread is not killed when it ends) and
+// is stopped (SIGTERM, then SIGKILL) when this object goes.
 class Process {
  public:
+  // `run_as_user`: when running as root, the child drops to that user (e.g. "postgres").
   Process(const std::string& binary, const std::vector<std::string>& args,
-          const std::map<std::string, std::string>& extra_env = {});
+          const std::map<std::string, std::string>& extra_env = {},
+          const std::string& run_as_user = "");
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
 
   bool Running();
-  // SIGTERM, wait up to `grace`, then SIGKILL. Returns the exit code (-signal if killed).
-  int Stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+  // Sends `signal`, waits up to `grace`, then SIGKILL. Returns the exit code (-signal if
+  // killed by one).
+  int Stop(std::chrono::milliseconds grace = std::chrono::seconds(10), int signal = SIGTERM);
   void Kill();  // SIGKILL at once: a crash
+  // The exit code (-signal if killed by one), or nullopt while the child runs.
+  std::optional<int> ExitCode();
   pid_t pid() const { return pid_; }
   const std::string& LogPath() const { return log_path_; }
   std::string ReadLog() const;
@@ -43,6 +54,7 @@ class Process {
   pid_t pid_ = -1;
   int exit_code_ = 0;
   bool exited_ = false;
+  std::string dir_;
   std::string log_path_;
 };
 

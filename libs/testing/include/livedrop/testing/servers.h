@@ -10,7 +10,8 @@ class Process;
 // A PostgreSQL server for a test process. If LIVEDROP_TEST_PG_URL names a running server
 // (the test script starts one for the whole suite), it is used; otherwise a private one is
 // initialised in a temporary directory (as the `postgres` user when running as root) with
-// durability off, and removed at exit.
+// durability off, on a free loopback port; it is a child of the test process (it dies with
+// it) and is stopped and its directory removed at exit.
 class PostgresServer {
  public:
   static PostgresServer& Shared();
@@ -22,10 +23,12 @@ class PostgresServer {
 
  private:
   PostgresServer();
+  void Shutdown();
   std::string admin_url_;
   std::string dir_;
   std::string user_;
   int port_ = 0;
+  std::unique_ptr<Process> server_;
 };
 
 // A redis-server on a free loopback port, without persistence; Stop/Start keep the port.
