@@ -1,71 +1,99 @@
 #include "livedrop/http/router.h"
 
-#include <sstream>
+#include <boost/url/pct_string_view.hpp>
+#include <set>
+#include <string_view>
 
+#include "livedrop/core/error.h"
 #include "livedrop/http/problem.h"
 
 namespace livedrop::http {
 namespace {
 
-std::vector<std::string> Split(const std::string& path) {
-  std::vector<std::string> out;
-  std::string segment;
-  std::stringstream in(path);
-  while (std::getline(in, segment, '/')) {
+std::vector<std::string_view> Split(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    const auto slash = path.find('/');
+    const auto segment = path.substr(0, slash);
     if (!segment.empty()) out.push_back(segment);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
   }
   return out;
 }
 
-bool IsParam(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
-
-// -1: no match; otherwise the number of literal segments (more literals = more specific).
-int Match(const std::vector<std::string>& pattern, const std::vector<std::string>& path) {
-  if (pattern.size() != path.size()) return -1;
-  int literals = 0;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    if (IsParam(pattern[i])) continue;
-    if (pattern[i] != path[i]) return -1;
-    ++literals;
-  }
-  return literals;
+std::string Decode(std::string_view segment) {
+  const auto pct = boost::urls::make_pct_string_view(segment);
+  return pct ? pct->decode() : std::string(segment);  // invalid escapes stay as written
 }
 
 }  // namespace
 
 void Router::Add(std::string method, std::string pattern, Handler handler) {
-  routes_.push_back(Route{std::move(method), Split(pattern), std::move(handler)});
+  Route route{std::move(method), std::move(pattern), {}, std::move(handler)};
+  for (const auto part : Split(route.pattern)) {
+    const bool braced = part.front() == '{' || part.back() == '}';
+    if (braced && (part.size() < 3 || part.front() != '{' || part.back() != '}')) {
+      throw Error(ErrorKind::kInvalidArgument, "route_invalid",
+                  "bad parameter segment in route " + route.pattern);
+    }
+    route.segments.push_back(braced ? Segment{std::string(part.substr(1, part.size() - 2)), true}
+                                    : Segment{std::string(part), false});
+  }
+  for (const auto& other : routes_) {
+    if (other.method != route.method || other.segments.size() != route.segments.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; same && i < route.segments.size(); ++i) {
+      const auto& a = route.segments[i];
+      const auto& b = other.segments[i];
+      same = a.param == b.param && (a.param || a.text == b.text);
+    }
+    if (same) {
+      throw Error(ErrorKind::kInvalidArgument, "route_invalid",
+                  "route " + route.method + " " + route.pattern + " clashes with " + other.pattern);
+    }
+  }
+  routes_.push_back(std::move(route));
 }
 
 void Router::Handle(Request&& request, Responder responder) const {
   const auto path = Split(request.path);
   const Route* best = nullptr;
-  int best_score = -1;
-  std::string allow;
+  std::set<std::string> allowed;
   for (const auto& route : routes_) {
-    const int score = Match(route.segments, path);
-    if (score < 0) continue;
-    if (route.method == request.method && score > best_score) {
-      best = &route;
-      best_score = score;
+    if (route.segments.size() != path.size()) continue;
+    bool match = true;
+    for (std::size_t i = 0; match && i < path.size(); ++i) {
+      match = route.segments[i].param || route.segments[i].text == path[i];
     }
-    if (allow.find(route.method) == std::string::npos) {
-      allow += (allow.empty() ? "" : ", ") + route.method;
+    if (!match) continue;
+    allowed.insert(route.method);
+    if (route.method != request.method) continue;
+    // Both match: the first position where one has a literal and the other a parameter
+    // decides.
+    if (best != nullptr) {
+      for (std::size_t i = 0; i < path.size(); ++i) {
+        if (route.segments[i].param == best->segments[i].param) continue;
+        if (!route.segments[i].param) best = &route;
+        break;
+      }
+    } else {
+      best = &route;
     }
   }
   if (best == nullptr) {
-    if (allow.empty()) {
+    if (allowed.empty()) {
       return responder(Problem(404, "not_found", "Not Found", "no route for " + request.path));
     }
+    std::string allow;
+    for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
     auto response = Problem(405, "method_not_allowed", "Method Not Allowed",
                             request.method + " is not allowed on " + request.path);
     response.headers.Set("Allow", allow);
     return responder(std::move(response));
   }
-  for (std::size_t i = 0; i < best->segments.size(); ++i) {
-    if (IsParam(best->segments[i])) {
-      request.path_params[best->segments[i].substr(1, best->segments[i].size() - 2)] = path[i];
-    }
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (best->segments[i].param) request.path_params[best->segments[i].text] = Decode(path[i]);
   }
   best->handler(std::move(request), std::move(responder));
 }

@@ -1,11 +1,15 @@
-// The Beast side of livedrop::http: a listener and one session per connection (plain or
-// TLS), each on its own strand. Nothing here leaks into the public headers.
+// The Beast side of livedrop::http: a Listener that accepts connections and one HttpSession
+// per connection (plain or TLS, one template), each on its own strand. Nothing here leaks
+// into the public headers.
 #include "livedrop/http/server.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -13,46 +17,147 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
-#include <spdlog/spdlog.h>
-
-#include <atomic>
+#include <condition_variable>
+#include <ctime>
+#include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
 #include "livedrop/core/error.h"
 #include "livedrop/http/problem.h"
+#include "upgrade.h"
 
 namespace livedrop::http {
+namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
+using detail::BeastRequest;
+using detail::PlainStream;
+using detail::TlsStream;
+using BeastResponse = bhttp::response<bhttp::string_body>;
+
+constexpr auto kTlsShutdownTimeout = std::chrono::seconds(1);
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
+constexpr auto kCloseWait = std::chrono::milliseconds(250);
+
+// IMF-fixdate (RFC 9110 §5.6.7), recomputed at most once a second per thread.
+const std::string& HttpDate() {
+  thread_local std::time_t cached_second = -1;
+  thread_local std::string cached;
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[64];
+    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
+                  tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec);
+    cached = buf;
+    cached_second = now;
+  }
+  return cached;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+Request ToRequest(BeastRequest& msg, const std::string& remote) {
+  Request r;
+  r.method = std::string(msg.method_string());
+  r.target = std::string(msg.target());
+  if (const auto url = boost::urls::parse_uri_reference(r.target); url) {
+    r.path = std::string(url->encoded_path());
+    r.query = std::string(url->encoded_query());
+    for (const auto& param : url->params()) r.query_params.emplace(param.key, param.value);
+  } else {
+    // Not a valid URI (e.g. raw spaces): routed as written, no query parameters.
+    const auto q = r.target.find('?');
+    r.path = r.target.substr(0, q);
+    if (q != std::string::npos) r.query = r.target.substr(q + 1);
+  }
+  if (r.path.empty()) r.path = "/";
+  for (const auto& field : msg) {
+    r.headers.Add(std::string(field.name_string()), std::string(field.value()));
+  }
+  r.body = std::move(msg.body());
+  r.remote_address = remote;
+  return r;
+}
+
+BeastResponse ToBeast(Response&& response, unsigned version, bool keep_alive,
+                      const std::string& server_name) {
+  int status = response.status;
+  if (status < 100 || status > 599) {
+    spdlog::error("HTTP handler answered with invalid status {}; sending 500", status);
+    response = Problem(500, "internal", "Internal Server Error", "an unexpected error occurred");
+    status = 500;
+  }
+  BeastResponse res;
+  res.version(version);
+  res.result(static_cast<unsigned>(status));
+  for (auto& [name, value] : response.headers.fields()) res.insert(name, value);
+  if (res.find(bhttp::field::server) == res.end()) res.set(bhttp::field::server, server_name);
+  if (res.find(bhttp::field::date) == res.end()) res.set(bhttp::field::date, HttpDate());
+  // 1xx, 204 and 304 carry no body (prepare_payload would refuse one).
+  if (status < 200 || status == 204 || status == 304) {
+    response.body.clear();
+  }
+  res.body() = std::move(response.body);
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+bool IsUpgrade(const BeastRequest& msg) {
+  return msg.version() >= 11 && msg.find(bhttp::field::upgrade) != msg.end() &&
+         msg[bhttp::field::connection].find("pgrade") != beast::string_view::npos;
+}
+
+}  // namespace
 
 class SessionBase {
  public:
   virtual ~SessionBase() = default;
-  virtual void Close() = 0;
+  virtual void CloseIfIdle() = 0;  // idle keep-alive connections go at the start of Stop()
+  virtual void Close() = 0;        // everything goes when the drain time is up
 };
 
-// Member order matters: sessions still queued in the io_context are destroyed with it and
-// unregister themselves, so everything they touch is declared (and outlives) before ioc.
+// A Responder may be called after the Server is gone (a gRPC callback that comes late). It
+// reaches its session only through this gate, which closes before the io_context dies.
+struct PostGate {
+  std::mutex mutex;
+  bool open = true;
+};
+
+// Shared by the listener and every session. Member order matters: sessions still queued in
+// the io_context are destroyed with it and unregister themselves, so everything they touch
+// is declared (and so outlives) before ioc.
 struct ServerState {
   ServerOptions options;
   Handler handler;
-  std::atomic<int> in_flight{0};
-  std::atomic<bool> stopping{false};
-  int port = 0;
-  std::mutex sessions_mutex;
-  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  detail::UpgradeHooks upgrade;
   std::optional<ssl::context> tls;
+  std::atomic<int> active_requests{0};
+  std::atomic<bool> stopping{false};
+  std::shared_ptr<PostGate> gate = std::make_shared<PostGate>();
+  std::mutex sessions_mutex;
+  std::condition_variable sessions_changed;
+  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
   asio::io_context ioc;
-  tcp::acceptor acceptor{ioc};
-  std::vector<std::thread> threads;
 
-  void Accept();
   void Register(const std::shared_ptr<SessionBase>& s) {
     std::lock_guard lock(sessions_mutex);
     sessions[s.get()] = s;
@@ -60,212 +165,362 @@ struct ServerState {
   void Unregister(SessionBase* s) {
     std::lock_guard lock(sessions_mutex);
     sessions.erase(s);
+    sessions_changed.notify_all();
+  }
+  std::vector<std::shared_ptr<SessionBase>> OpenSessions() {
+    std::lock_guard lock(sessions_mutex);
+    std::vector<std::shared_ptr<SessionBase>> out;
+    for (auto& [ptr, weak] : sessions) {
+      if (auto s = weak.lock()) out.push_back(std::move(s));
+    }
+    return out;
   }
 };
 
 namespace {
 
-Request ToRequest(const bhttp::request<bhttp::string_body>& msg, const std::string& remote) {
-  Request r;
-  r.method = std::string(msg.method_string());
-  r.target = std::string(msg.target());
-  const auto q = r.target.find('?');
-  r.path = r.target.substr(0, q);
-  if (q != std::string::npos) r.query = r.target.substr(q + 1);
-  for (const auto& field : msg) {
-    r.headers.Add(std::string(field.name_string()), std::string(field.value()));
-  }
-  r.body = msg.body();
-  r.remote_address = remote;
-  if (const auto url = boost::urls::parse_origin_form(r.target); url) {
-    for (const auto& param : url->params()) r.query_params.emplace(param.key, param.value);
-  }
-  return r;
-}
-
-bhttp::response<bhttp::string_body> ToBeast(Response&& response, unsigned version,
-                                            bool keep_alive, const std::string& server_name) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version};
-  res.set(bhttp::field::server, server_name);
-  for (auto& [name, value] : response.headers.fields()) res.insert(name, value);
-  res.body() = std::move(response.body);
-  res.keep_alive(keep_alive);
-  res.prepare_payload();
-  return res;
-}
-
-// One connection: read a request, hand it to the handler, write its answer, repeat.
+// One connection: [TLS handshake], then read a request, hand it to the handler, write its
+// answer, repeat while keep-alive holds.
 template <class Stream>
-class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+class HttpSession : public SessionBase, public std::enable_shared_from_this<HttpSession<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  Session(ServerState* server, Stream stream)
-      : server_(server),
-        stream_(std::move(stream)),
-        timer_(stream_.get_executor()) {}
+  HttpSession(ServerState& server, Stream&& stream)
+      : server_(server), stream_(std::move(stream)), timer_(stream_.get_executor()) {}
+
+  ~HttpSession() override {
+    FinishRequest();
+    server_.Unregister(this);
+  }
 
   void Run() {
-    server_->Register(this->shared_from_this());
-    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->Start(); });
+    server_.Register(this->shared_from_this());
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->Begin(); });
   }
 
-  void Close() override {
+  void CloseIfIdle() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
-      beast::error_code ec;
-      self->Socket().shutdown(tcp::socket::shutdown_both, ec);
-      self->Socket().close(ec);
+      const bool idle =
+          self->state_ == State::kIdle || self->state_ == State::kHandshake ||
+          (self->state_ == State::kReading && self->parser_ && !self->parser_->got_some());
+      if (idle) self->CloseNow();
     });
   }
 
-  ~Session() override { server_->Unregister(this); }
+  void Close() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->CloseNow(); });
+  }
 
  private:
+  enum class State { kHandshake, kIdle, kReading, kHandling, kWriting, kClosed };
+
   tcp::socket& Socket() { return beast::get_lowest_layer(stream_).socket(); }
   beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+  std::shared_ptr<HttpSession> Self() { return this->shared_from_this(); }
 
-  void Start() {
+  void Begin() {
     beast::error_code ec;
     const auto endpoint = Socket().remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string();
-    if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
-      Tcp().expires_after(server_->options.read_timeout);
-      stream_.async_handshake(ssl::stream_base::server,
-                              [self = this->shared_from_this()](beast::error_code ec) {
-                                if (!ec) self->Read();
-                              });
+    if (state_ == State::kClosed) return;  // closed by Stop() before it began
+    if (server_.stopping) return CloseNow();
+    if constexpr (kTls) {
+      state_ = State::kHandshake;
+      Tcp().expires_after(server_.options.read_timeout);
+      stream_.async_handshake(ssl::stream_base::server, [self = Self()](beast::error_code ec) {
+        if (ec) return self->CloseNow();
+        self->ReadRequest();
+      });
     } else {
-      Read();
+      ReadRequest();
     }
   }
 
-  void Read() {
+  // Between keep-alive requests: wait (up to idle_timeout) for the first byte of the next
+  // one, so read_timeout measures the request itself rather than the client's pause.
+  void AwaitNextRequest() {
+    if (server_.stopping) return CloseNow();
+    if (buffer_.size() > 0) return ReadRequest();  // pipelined
+    state_ = State::kIdle;
+    Tcp().expires_after(server_.options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = Self()](beast::error_code ec, std::size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec || self->state_ == State::kClosed) return self->CloseNow();
+                              self->ReadRequest();
+                            });
+  }
+
+  void ReadRequest() {
+    state_ = State::kReading;
     parser_.emplace();
-    parser_->body_limit(server_->options.body_limit);
-    parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
-    Tcp().expires_after(served_ == 0 ? server_->options.read_timeout
-                                     : server_->options.idle_timeout);
+    parser_->body_limit(server_.options.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(server_.options.header_limit, UINT32_MAX)));
+    Tcp().expires_never();  // our own timer, so that a timeout can still be answered with 408
+    read_timed_out_ = false;
+    ArmTimer(server_.options.read_timeout, [](HttpSession& s) {
+      s.read_timed_out_ = true;
+      s.Tcp().cancel();
+    });
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->OnRead(ec);
-                      });
+                      [self = Self()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::eof ||
-        ec == asio::error::connection_reset) {
-      return Shutdown();
+    DisarmTimer();
+    if (state_ == State::kClosed) return;
+    if (read_timed_out_) {
+      return WriteAndClose(Problem(408, "request_timeout", "Request Timeout",
+                                   "the request was not received in time"));
+    }
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      return CloseNow();
     }
     if (ec == bhttp::error::body_limit) {
-      return WriteError(Problem(413, "payload_too_large", "Content Too Large",
-                                "request body exceeds " +
-                                    std::to_string(server_->options.body_limit) + " bytes"));
+      return WriteAndClose(
+          Problem(413, "payload_too_large", "Content Too Large",
+                  "request body exceeds " + std::to_string(server_.options.body_limit) + " bytes"));
     }
     if (ec == bhttp::error::header_limit) {
-      return WriteError(Problem(431, "headers_too_large", "Request Header Fields Too Large",
-                                "request headers are too large"));
+      return WriteAndClose(Problem(431, "headers_too_large", "Request Header Fields Too Large",
+                                   "request headers are too large"));
     }
     if (ec) {
-      return WriteError(Problem(400, "malformed_request", "Bad Request",
-                                "malformed HTTP request: " + ec.message()));
+      return WriteAndClose(Problem(400, "malformed_request", "Bad Request",
+                                   "malformed HTTP request: " + ec.message()));
     }
     auto msg = parser_->release();
     version_ = msg.version();
     keep_alive_ = msg.keep_alive();
     ++served_;
-    Tcp().expires_never();
+    if (IsUpgrade(msg) && TryUpgrade(msg)) return;
     Dispatch(ToRequest(msg, remote_));
   }
 
+  bool TryUpgrade(BeastRequest& msg) {
+    if constexpr (kTls) {
+      return HandOver(server_.upgrade.tls, msg);
+    } else {
+      return HandOver(server_.upgrade.plain, msg);
+    }
+  }
+
+  template <class Hook>
+  bool HandOver(const Hook& hook, BeastRequest& msg) {
+    if (!hook) return false;
+    state_ = State::kClosed;  // the stream is the hook's now
+    hook(std::move(stream_), std::move(msg), std::move(buffer_));
+    return true;
+  }
+
   void Dispatch(Request&& request) {
-    answered_ = std::make_shared<std::atomic<bool>>(false);
-    server_->in_flight++;
-    timer_.expires_after(server_->options.handler_timeout);
-    timer_.async_wait([self = this->shared_from_this(), answered = answered_](beast::error_code ec) {
-      if (ec || answered->exchange(true)) return;
-      self->Write(Problem(504, "handler_timeout", "Gateway Timeout",
-                          "the request took too long to answer"));
-    });
-    auto self = this->shared_from_this();
-    Responder responder = [self, answered = answered_](Response response) {
+    state_ = State::kHandling;
+    request_active_ = true;
+    ++server_.active_requests;
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    // The timer's handler holds the session: it lives at least until answer or timeout.
+    ArmTimer(server_.options.handler_timeout, [answered](HttpSession& s) {
       if (answered->exchange(true)) return;
+      s.Respond(Problem(504, "handler_timeout", "Gateway Timeout",
+                        "the request took too long to answer"));
+    });
+    Responder responder = [weak = this->weak_from_this(), gate = server_.gate,
+                           answered](Response response) {
+      if (answered->exchange(true)) return;
+      std::lock_guard lock(gate->mutex);
+      if (!gate->open) return;
+      auto self = weak.lock();
+      if (!self) return;
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-        self->timer_.cancel();
-        self->Write(std::move(response));
+        self->Respond(std::move(response));
       });
     };
     try {
-      server_->handler(std::move(request), std::move(responder));
+      server_.handler(std::move(request), std::move(responder));
     } catch (const std::exception& e) {
       spdlog::error("HTTP handler threw: {}", e.what());
-      if (!answered_->exchange(true)) {
-        timer_.cancel();
-        Write(Problem(500, "internal", "Internal Server Error", "an unexpected error occurred"));
+      if (!answered->exchange(true)) {
+        Respond(Problem(500, "internal", "Internal Server Error", "an unexpected error occurred"));
       }
     }
   }
 
-  void Write(Response&& response) {
-    server_->in_flight--;
-    const bool keep_alive = keep_alive_ && !server_->stopping;
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
-        ToBeast(std::move(response), version_, keep_alive, server_->options.server_name));
-    Tcp().expires_after(server_->options.read_timeout);
+  void Respond(Response&& response) {
+    if (state_ != State::kHandling) return FinishRequest();  // closed meanwhile
+    DisarmTimer();
+    const auto connection = response.headers.Get("Connection");
+    const bool close =
+        !keep_alive_ || server_.stopping || (connection && EqualsIgnoreCase(*connection, "close"));
+    Write(std::move(response), close);
+  }
+
+  // Answers a request that could not be read, then closes.
+  void WriteAndClose(Response&& response) {
+    keep_alive_ = false;
+    Write(std::move(response), true);
+  }
+
+  void Write(Response&& response, bool close) {
+    state_ = State::kWriting;
+    std::shared_ptr<BeastResponse> res;
+    try {
+      res = std::make_shared<BeastResponse>(
+          ToBeast(std::move(response), version_, !close, server_.options.server_name));
+    } catch (const std::exception& e) {
+      spdlog::error("HTTP response could not be serialized: {}", e.what());
+      return CloseNow();
+    }
+    // A client that does not read its answer cannot hold the connection forever.
+    Tcp().expires_after(server_.options.read_timeout);
     bhttp::async_write(stream_, *res,
-                       [self = this->shared_from_this(), res, keep_alive](beast::error_code ec,
-                                                                         std::size_t) {
-                         if (ec || !keep_alive) return self->Shutdown();
-                         self->Read();
+                       [self = Self(), res, close](beast::error_code ec, std::size_t) {
+                         self->FinishRequest();
+                         if (ec || self->state_ == State::kClosed) return self->CloseNow();
+                         if (close) return self->GracefulClose();
+                         self->AwaitNextRequest();
                        });
   }
 
-  // Answers a request that could not be read and closes the connection.
-  void WriteError(Response&& response) {
-    keep_alive_ = false;
-    server_->in_flight++;
-    Write(std::move(response));
+  void FinishRequest() {
+    if (request_active_) {
+      request_active_ = false;
+      --server_.active_requests;
+    }
   }
 
-  void Shutdown() {
-    beast::error_code ec;
-    Socket().shutdown(tcp::socket::shutdown_send, ec);
+  void GracefulClose() {
+    state_ = State::kClosed;
+    if constexpr (kTls) {
+      Tcp().expires_after(kTlsShutdownTimeout);
+      stream_.async_shutdown([self = Self()](beast::error_code) { self->CloseNow(); });
+    } else {
+      beast::error_code ec;
+      Socket().shutdown(tcp::socket::shutdown_send, ec);
+      CloseNow();
+    }
   }
 
-  ServerState* server_;  // outlives every session (see ServerState)
+  void CloseNow() {
+    state_ = State::kClosed;
+    DisarmTimer();
+    FinishRequest();
+    Tcp().close();
+  }
+
+  // One timer serves the read deadline and the handler deadline (never both at once); the
+  // generation makes a stale expiry a no-op.
+  template <class OnExpire>
+  void ArmTimer(std::chrono::milliseconds after, OnExpire on_expire) {
+    timer_.expires_after(after);
+    timer_.async_wait([self = Self(), generation = ++timer_generation_,
+                       on_expire = std::move(on_expire)](beast::error_code ec) {
+      if (ec || generation != self->timer_generation_ || self->state_ == State::kClosed) return;
+      on_expire(*self);
+    });
+  }
+
+  void DisarmTimer() {
+    ++timer_generation_;
+    timer_.cancel();
+  }
+
+  ServerState& server_;  // outlives every session (see ServerState)
   Stream stream_;
   asio::steady_timer timer_;
+  std::uint64_t timer_generation_ = 0;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::shared_ptr<std::atomic<bool>> answered_;
+  State state_ = State::kHandshake;
   std::string remote_;
   unsigned version_ = 11;
   bool keep_alive_ = true;
+  bool read_timed_out_ = false;
+  bool request_active_ = false;  // counted in server_.active_requests
   int served_ = 0;
+};
+
+// Accepts connections, each onto a strand of its own, and starts a session for it.
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(ServerState& server, const tcp::endpoint& endpoint)
+      : server_(server),
+        acceptor_(asio::make_strand(server.ioc)),
+        retry_(acceptor_.get_executor()) {
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+  }
+
+  int port() const { return acceptor_.local_endpoint().port(); }
+
+  void Run() { Accept(); }
+
+  // Returns once the port is closed, so nothing connects after Stop() begins. Must not be
+  // called from an I/O thread.
+  void Stop() {
+    std::promise<void> closed;
+    asio::post(acceptor_.get_executor(), [self = shared_from_this(), &closed] {
+      beast::error_code ec;
+      self->acceptor_.close(ec);
+      self->retry_.cancel();
+      closed.set_value();
+    });
+    closed.get_future().wait();
+  }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept(asio::make_strand(server_.ioc),
+                           [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                             self->OnAccept(ec, std::move(socket));
+                           });
+  }
+
+  void OnAccept(beast::error_code ec, tcp::socket socket) {
+    if (!acceptor_.is_open() || server_.stopping) return;
+    if (ec) {
+      // E.g. out of file descriptors: back off instead of spinning.
+      spdlog::warn("HTTP accept failed: {}", ec.message());
+      retry_.expires_after(kAcceptRetryDelay);
+      retry_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (!ec) self->Accept();
+      });
+      return;
+    }
+    if (server_.tls) {
+      std::make_shared<HttpSession<TlsStream>>(
+          server_, TlsStream(beast::tcp_stream(std::move(socket)), *server_.tls))
+          ->Run();
+    } else {
+      std::make_shared<HttpSession<PlainStream>>(server_, PlainStream(std::move(socket)))->Run();
+    }
+    Accept();
+  }
+
+  ServerState& server_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer retry_;
 };
 
 }  // namespace
 
-void ServerState::Accept() {
-  acceptor.async_accept(
-      asio::make_strand(ioc), [self = this](beast::error_code ec, tcp::socket socket) {
-        if (ec) {
-          if (ec != asio::error::operation_aborted) self->Accept();
-          return;
-        }
-        if (self->stopping) return;
-        if (self->tls) {
-          std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-              self, beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)),
-                                                         *self->tls))
-              ->Run();
-        } else {
-          std::make_shared<Session<beast::tcp_stream>>(self, beast::tcp_stream(std::move(socket)))
-              ->Run();
-        }
-        self->Accept();
-      });
-}
+struct Server::Impl : ServerState {
+  std::shared_ptr<Listener> listener;
+  int port = 0;
+  std::vector<std::thread> threads;
+  std::mutex lifecycle_mutex;  // Start/Stop/Wait
+  std::condition_variable lifecycle_changed;
+  bool running = false;
+  bool started = false;
+};
 
-struct Server::Impl : ServerState {};
+void SetUpgradeHooks(Server& server, detail::UpgradeHooks hooks) {
+  server.impl_->upgrade = std::move(hooks);
+}
 
 Server::Server(ServerOptions options, Handler handler) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
@@ -275,6 +530,10 @@ Server::Server(ServerOptions options, Handler handler) : impl_(std::make_unique<
 Server::~Server() { Stop(std::chrono::milliseconds(0)); }
 
 void Server::Start() {
+  std::lock_guard lock(impl_->lifecycle_mutex);
+  if (impl_->started) {
+    throw Error(ErrorKind::kFailedPrecondition, "server_started", "a Server starts only once");
+  }
   auto& o = impl_->options;
   if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
     try {
@@ -290,48 +549,56 @@ void Server::Start() {
     }
   }
   try {
-    const tcp::endpoint endpoint(asio::ip::make_address(o.host), static_cast<unsigned short>(o.port));
-    impl_->acceptor.open(endpoint.protocol());
-    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
-    impl_->acceptor.bind(endpoint);
-    impl_->acceptor.listen(asio::socket_base::max_listen_connections);
-    impl_->port = impl_->acceptor.local_endpoint().port();
+    const tcp::endpoint endpoint(asio::ip::make_address(o.host),
+                                 static_cast<unsigned short>(o.port));
+    impl_->listener = std::make_shared<Listener>(*impl_, endpoint);
+    impl_->port = impl_->listener->port();
   } catch (const std::exception& e) {
     throw Error(ErrorKind::kUnavailable, "listen_failed",
                 "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + e.what());
   }
-  impl_->Accept();
+  impl_->listener->Run();
   for (int i = 0; i < std::max(1, o.threads); ++i) {
     impl_->threads.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
   }
+  impl_->started = true;
+  impl_->running = true;
 }
 
 int Server::port() const { return impl_->port; }
 
 void Server::Stop(std::chrono::milliseconds drain) {
-  if (impl_->threads.empty()) return;
+  std::unique_lock lock(impl_->lifecycle_mutex);
+  if (!impl_->running) return;
   impl_->stopping = true;
-  asio::post(impl_->ioc, [impl = impl_.get()] {
-    beast::error_code ec;
-    impl->acceptor.close(ec);
-  });
+  impl_->listener->Stop();
+  for (auto& s : impl_->OpenSessions()) s->CloseIfIdle();
+
   const auto deadline = std::chrono::steady_clock::now() + drain;
-  while (impl_->in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  while (impl_->active_requests > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  std::vector<std::shared_ptr<SessionBase>> open;
+  for (auto& s : impl_->OpenSessions()) s->Close();
   {
-    std::lock_guard lock(impl_->sessions_mutex);
-    for (auto& [ptr, weak] : impl_->sessions) {
-      if (auto s = weak.lock()) open.push_back(std::move(s));
-    }
+    // Sessions unregister as their last pending operation completes.
+    std::unique_lock sessions_lock(impl_->sessions_mutex);
+    impl_->sessions_changed.wait_for(sessions_lock, kCloseWait,
+                                     [&] { return impl_->sessions.empty(); });
   }
-  for (auto& s : open) s->Close();
-  open.clear();
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  {
+    std::lock_guard gate_lock(impl_->gate->mutex);
+    impl_->gate->open = false;
+  }
   impl_->ioc.stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
+  impl_->running = false;
+  impl_->lifecycle_changed.notify_all();
+}
+
+void Server::Wait() {
+  std::unique_lock lock(impl_->lifecycle_mutex);
+  impl_->lifecycle_changed.wait(lock, [&] { return !impl_->running; });
 }
 
 }  // namespace livedrop::http

@@ -31,7 +31,7 @@ struct Request {
   std::string body;
   std::string remote_address;
   std::multimap<std::string, std::string> query_params;  // decoded
-  std::map<std::string, std::string> path_params;         // filled by the Router
+  std::map<std::string, std::string> path_params;        // filled by the Router
 
   std::optional<std::string> QueryParam(const std::string& name) const;
 };

@@ -8,17 +8,28 @@
 namespace livedrop::http {
 
 // A routing table: method + path pattern ("/v1/drops/{id}") → handler. Segments match one
-// by one; a literal segment beats a parameter. Unknown path → 404 problem; known path with
-// another method → 405 problem with an Allow header.
+// by one and empty segments are ignored ("/a//b/" is "/a/b"). Where several patterns match,
+// the one with a literal at the first position where they differ wins
+// ("/v1/me/following" beats "/v1/me/{x}"). Path parameters are percent-decoded.
+// Unknown path → 404 problem (not_found); known path with another method → 405 problem
+// (method_not_allowed) with an Allow header. Add every route before serving: Handle is
+// const and may run on many threads.
 class Router {
  public:
+  // Throws livedrop::Error (kInvalidArgument, route_invalid) for a malformed pattern or a
+  // duplicate method + pattern.
   void Add(std::string method, std::string pattern, Handler handler);
   void Handle(Request&& request, Responder responder) const;
 
  private:
+  struct Segment {
+    std::string text;  // the literal, or the parameter's name
+    bool param = false;
+  };
   struct Route {
     std::string method;
-    std::vector<std::string> segments;  // "{id}" for a parameter
+    std::string pattern;
+    std::vector<Segment> segments;
     Handler handler;
   };
   std::vector<Route> routes_;
