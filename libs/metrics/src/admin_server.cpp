@@ -9,6 +9,34 @@
 #include "livedrop/metrics/registry.h"
 
 namespace livedrop::metrics {
+namespace {
+
+constexpr auto kDrain = std::chrono::milliseconds(500);
+
+std::pair<std::string, int> SplitHostPort(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  const auto bad = [&] {
+    return Error(ErrorKind::kInvalidArgument, "config_invalid",
+                 "'" + listen + "' is not host:port");
+  };
+  if (colon == std::string::npos || colon == 0) throw bad();
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);  // [::1]:9090
+  }
+  int port = 0;
+  try {
+    std::size_t used = 0;
+    port = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1) throw bad();
+  } catch (const std::logic_error&) {
+    throw bad();
+  }
+  if (port < 0 || port > 65535) throw bad();
+  return {host, port};
+}
+
+}  // namespace
 
 struct AdminServer::Impl {
   http::Router router;
@@ -16,29 +44,37 @@ struct AdminServer::Impl {
 };
 
 AdminServer::AdminServer(const std::string& listen, std::function<bool()> ready)
+    : AdminServer(SplitHostPort(listen).first, SplitHostPort(listen).second, std::move(ready)) {}
+
+AdminServer::AdminServer(const std::string& host, int port, std::function<bool()> ready)
     : impl_(std::make_unique<Impl>()) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) {
-    throw Error(ErrorKind::kInvalidArgument, "config_invalid", "'" + listen + "' is not host:port");
-  }
   http::ServerOptions options;
-  options.host = listen.substr(0, colon);
-  options.port = std::stoi(listen.substr(colon + 1));
+  options.host = host;
+  options.port = port;
   options.threads = 1;
   options.body_limit = 4096;
+  options.read_timeout = std::chrono::seconds(5);
+  options.handler_timeout = std::chrono::seconds(10);
   RegisterProcessMetrics();
   impl_->router.Add("GET", "/metrics", [](http::Request&&, http::Responder done) {
     auto response = http::Response::Text(200, Registry::Default().Render());
-    response.headers.Set("Content-Type", "text/plain; version=0.0.4");
+    response.headers.Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     done(std::move(response));
   });
   impl_->router.Add("GET", "/healthz", [](http::Request&&, http::Responder done) {
     done(http::Response::Text(200, "ok\n"));
   });
-  impl_->router.Add("GET", "/readyz", [ready = std::move(ready)](http::Request&&, http::Responder done) {
-    if (ready()) return done(http::Response::Text(200, "ready\n"));
-    done(http::Problem(503, "not_ready", "Service Unavailable", "dependencies are not ready"));
-  });
+  impl_->router.Add(
+      "GET", "/readyz", [ready = std::move(ready)](http::Request&&, http::Responder done) {
+        bool is_ready = false;
+        try {
+          is_ready = ready();
+        } catch (const std::exception& e) {
+          spdlog::warn("readiness check threw: {}", e.what());
+        }
+        if (is_ready) return done(http::Response::Text(200, "ready\n"));
+        done(http::Problem(503, "not_ready", "Service Unavailable", "dependencies are not ready"));
+      });
   impl_->server = std::make_unique<http::Server>(
       options, [impl = impl_.get()](http::Request&& r, http::Responder done) {
         impl->router.Handle(std::move(r), std::move(done));
@@ -54,6 +90,6 @@ void AdminServer::Start() {
 
 int AdminServer::port() const { return impl_->server->port(); }
 
-void AdminServer::Stop() { impl_->server->Stop(std::chrono::milliseconds(500)); }
+void AdminServer::Stop() { impl_->server->Stop(kDrain); }
 
 }  // namespace livedrop::metrics

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -14,9 +15,12 @@ namespace livedrop::metrics {
 
 using Labels = std::map<std::string, std::string>;
 
+// Only goes up: a negative increment is ignored.
 class Counter {
  public:
-  void Inc(double by = 1) { value_.fetch_add(by, std::memory_order_relaxed); }
+  void Inc(double by = 1) {
+    if (by > 0) value_.fetch_add(by, std::memory_order_relaxed);
+  }
   double Value() const { return value_.load(std::memory_order_relaxed); }
 
  private:
@@ -36,6 +40,7 @@ class Gauge {
 
 class Histogram {
  public:
+  // Upper bounds, sorted and deduplicated here; +Inf is implicit (and dropped if given).
   explicit Histogram(std::vector<double> upper_bounds);
   void Observe(double value);
   // Cumulative counts per bound (+Inf last), sum and count — a consistent-enough snapshot.
@@ -54,6 +59,11 @@ class Histogram {
 // Seconds: 1 ms … 10 s.
 std::vector<double> DefaultLatencyBuckets();
 
+// Families are keyed by name; each child by its label set. Names must match
+// [a-zA-Z_:][a-zA-Z0-9_:]* and label names [a-zA-Z_][a-zA-Z0-9_]* (not "le" on histograms);
+// a bad name or one name used with two types throws livedrop::Error (kInvalidArgument,
+// metric_invalid). The Get* calls take a lock: call them once and keep the reference, which
+// stays valid as long as the registry.
 class Registry {
  public:
   static Registry& Default();
@@ -63,10 +73,18 @@ class Registry {
   Histogram& GetHistogram(const std::string& name, const std::string& help,
                           const std::vector<double>& buckets, const Labels& labels = {});
   // A gauge read when metrics are rendered (e.g. an invariant computed from the database).
+  // Adding again with the same name and labels replaces the callback. A callback that throws
+  // renders as NaN.
   void AddGaugeCallback(const std::string& name, const std::string& help,
                         std::function<double()> read, const Labels& labels = {});
+  // For a callback that captures an object about to be destroyed.
+  void RemoveGaugeCallback(const std::string& name, const Labels& labels = {});
+  // Appends ready-made exposition text (whole families, HELP/TYPE included) to each Render().
+  // Returns an id for RemoveCollector.
+  int AddCollector(std::function<void(std::string& out)> collect);
+  void RemoveCollector(int id);
 
-  // Text exposition format 0.0.4.
+  // Text exposition format 0.0.4, families sorted by name.
   std::string Render() const;
 
  private:
@@ -79,13 +97,17 @@ class Registry {
     std::map<Labels, std::unique_ptr<Histogram>> histograms;
     std::map<Labels, std::function<double()>> callbacks;
   };
-  Family& FamilyFor(const std::string& name, const std::string& help, Type type);
+  Family& FamilyFor(const std::string& name, const std::string& help, Type type,
+                    const Labels& labels);
 
   mutable std::mutex mutex_;
   std::map<std::string, Family> families_;
+  std::map<int, std::function<void(std::string&)>> collectors_;
+  int next_collector_ = 1;
 };
 
-// process_resident_memory_bytes, process_open_fds, process_start_time_seconds.
+// Callback gauges process_resident_memory_bytes (/proc/self/statm), process_open_fds
+// (/proc/self/fd) and process_start_time_seconds (seconds since the epoch). Idempotent.
 void RegisterProcessMetrics(Registry& registry = Registry::Default());
 
 }  // namespace livedrop::metrics
