@@ -77,14 +77,13 @@ TEST(AdminServer, ReadinessCheckThatThrows_IsNotReady) {
 }
 
 TEST(AdminServer, Metrics_ServesTheDefaultRegistryAsPrometheusText) {
-  Registry::Default().GetCounter("admin_test_scrapes_total", "Test counter.").Inc(42);
+  Registry::Default().GetGauge("admin_test_value", "Test gauge.").Set(42);
   AdminServer admin("127.0.0.1", 0, [] { return true; });
   admin.Start();
   const auto r = Get(admin.port(), "/metrics");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.head.find("Content-Type: text/plain; version=0.0.4"), std::string::npos) << r.head;
-  EXPECT_NE(r.body.find("# TYPE admin_test_scrapes_total counter\nadmin_test_scrapes_total 42\n"),
-            std::string::npos);
+  EXPECT_NE(r.body.find("# TYPE admin_test_value gauge\nadmin_test_value 42\n"), std::string::npos);
   EXPECT_NE(r.body.find("\nprocess_resident_memory_bytes "), std::string::npos);
   EXPECT_NE(r.body.find("\nprocess_open_fds "), std::string::npos);
 }
