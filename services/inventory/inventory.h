@@ -1,11 +1,17 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "inventory_store.h"
+#include "stock_batcher.h"
+#include "stock_cache.h"
+#include "stock_request.h"
 
 namespace livedrop::pg {
 class Pool;
@@ -17,19 +23,42 @@ struct InventoryOptions {
   std::chrono::seconds hold{300};        // how long a reservation holds stock unconfirmed
   int low_stock_percent = 10;
   std::chrono::milliseconds sold_out_memory{1000};  // refuse without the DB for this long
+  // Coalesce concurrent changes of one drop's stock into shared transactions (StockBatcher).
+  // false: one transaction per call — the same rules and SQL, kept for comparison.
+  bool coalesce = true;
+  StockBatcherOptions batching;
 };
 
-// Reserve, Confirm and Release — each idempotent by order id, each one transaction in which
-// the stock row is locked, the rules checked and the events (sold_out, low_stock, restocked)
-// written to the outbox. The database constraints make overselling impossible even if these
-// rules had a bug. Once a drop is seen sold out, further attempts are refused from memory for
-// a short while without touching the database.
+// Reserve, Confirm and Release — each idempotent by order id. Every change to a drop's stock
+// goes through one function, ApplyBatch, that runs a batch of requests for one drop in one
+// transaction: the stock row is locked once, the batch's reservations and its buyers' held
+// and bought units loaded, each request decided on its own in arrival order (sold_out,
+// limit_exceeded, reservation_not_held, ...), the new reservations inserted and the changed
+// ones updated in one statement each, the stock row updated once with the net change, and the
+// events of that net change (sold_out, low_stock, restocked) written to the outbox in the same
+// transaction. With `coalesce` the batches are whatever concurrent callers queued for the drop
+// (StockBatcher); without it each call is a batch of one. The database constraints make
+// overselling impossible even if these rules had a bug.
+//
+// If a batch's transaction fails, nobody has been told anything yet and nothing was
+// committed: a batch that failed for its data is retried request by request (each gets its
+// own outcome); a failure of the database itself (down, commit outcome unknown, contention)
+// is every request's answer — all are idempotent, so the caller's retry is safe.
+//
+// After each commit the new stock view is written through to the cache (GetStock). Once a
+// drop is seen sold out, further Reserve attempts are refused from memory for a short while
+// without touching the database; a commit that leaves units available forgets it at once.
 class Inventory {
  public:
-  Inventory(pg::Pool& pool, InventoryOptions options);
+  Inventory(pg::Pool& pool, InventoryOptions options,
+            StockCache cache = StockCache(redis::VersionedCache(nullptr, "stock", {})));
+  ~Inventory();
 
   StockRow CreateStock(const std::string& drop_id, int total, int per_buyer_limit);
+  // From the cache when it has the drop, else from PostgreSQL (and then cached).
   StockRow GetStock(const std::string& drop_id);
+  // The stocks found among drop_ids, in the order asked (duplicates once).
+  std::vector<StockRow> GetStocks(const std::vector<std::string>& drop_ids);
   ReservationRow Reserve(const std::string& drop_id, const std::string& order_id,
                          const std::string& buyer_id, int quantity);
   ReservationRow Confirm(const std::string& order_id);
@@ -37,14 +66,26 @@ class Inventory {
   // Returns the stock of held reservations past their expiry; returns how many expired.
   int ExpireDue(int limit = 500);
 
+  // Applies a batch of requests for one drop in one transaction (see above) and returns one
+  // outcome per request. Public for the batcher and for tests that build a batch by hand.
+  std::vector<StockOutcome> ApplyBatch(const std::string& drop_id,
+                                       const std::vector<StockRequest>& batch);
+
  private:
-  // Returns stock from a reservation (release or expiry) in the caller's transaction.
-  void ReturnStock(pqxx::transaction_base& tx, const ReservationRow& r, ReservationState to);
+  StockOutcome Submit(const std::string& drop_id, StockRequest request);
+  std::vector<StockOutcome> CommitBatch(const std::string& drop_id,
+                                        const std::vector<StockRequest>& batch);
+  std::vector<StockOutcome> ApplyInTransaction(pqxx::transaction_base& tx,
+                                               const std::string& drop_id,
+                                               const std::vector<StockRequest>& batch,
+                                               std::optional<StockRow>& after);
   bool KnownSoldOut(const std::string& drop_id);
   void RememberSoldOut(const std::string& drop_id, bool sold_out);
 
   pg::Pool& pool_;
   InventoryOptions options_;
+  StockCache cache_;
+  std::unique_ptr<StockBatcher> batcher_;  // null without coalescing
   std::mutex mutex_;
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> sold_out_until_;
 };

@@ -7,6 +7,8 @@
 namespace livedrop::inventory {
 namespace {
 
+constexpr int kMaxStocksPerCall = 100;
+
 void ToProto(const StockRow& s, v1::Stock& out) {
   out.set_drop_id(s.drop_id);
   out.set_total(s.total);
@@ -14,6 +16,7 @@ void ToProto(const StockRow& s, v1::Stock& out) {
   out.set_reserved(s.reserved);
   out.set_sold(s.sold);
   out.set_per_buyer_limit(s.per_buyer_limit);
+  out.set_version(s.version);
 }
 
 void ToProto(const ReservationRow& r, v1::Reservation& out) {
@@ -86,6 +89,23 @@ void RequireIds(std::initializer_list<std::pair<const char*, const std::string*>
   return rpc::Serve(ctx, "GetStock", [&] {
     if (!IsUuid(req->drop_id())) throw NotFoundError("stock");
     ToProto(inventory_.GetStock(req->drop_id()), *resp->mutable_stock());
+  });
+}
+
+::grpc::Status InventoryServiceImpl::GetStocks(::grpc::ServerContext* ctx,
+                                               const v1::GetStocksRequest* req,
+                                               v1::GetStocksResponse* resp) {
+  return rpc::Serve(ctx, "GetStocks", [&] {
+    if (req->drop_ids_size() > kMaxStocksPerCall) {
+      throw ValidationError("drop_ids", "at most " + std::to_string(kMaxStocksPerCall) +
+                                            " drop ids per call");
+    }
+    // An id that is not a UUID names no drop: it is simply not found, like in GetStock.
+    std::vector<std::string> ids;
+    for (const auto& id : req->drop_ids()) {
+      if (IsUuid(id)) ids.push_back(id);
+    }
+    for (const auto& stock : inventory_.GetStocks(ids)) ToProto(stock, *resp->add_stocks());
   });
 }
 

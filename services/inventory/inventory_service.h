@@ -5,7 +5,8 @@
 
 namespace livedrop::inventory {
 
-// gRPC handlers of livedrop.inventory.v1.InventoryService (called by drops and orders).
+// gRPC handlers of livedrop.inventory.v1.InventoryService (called by orders for buying and by
+// the gateway for live stock in drop views).
 class InventoryServiceImpl final : public v1::InventoryService::Service {
  public:
   explicit InventoryServiceImpl(Inventory& inventory) : inventory_(inventory) {}
@@ -20,6 +21,8 @@ class InventoryServiceImpl final : public v1::InventoryService::Service {
                          v1::ReleaseResponse* resp) override;
   ::grpc::Status GetStock(::grpc::ServerContext* ctx, const v1::GetStockRequest* req,
                           v1::GetStockResponse* resp) override;
+  ::grpc::Status GetStocks(::grpc::ServerContext* ctx, const v1::GetStocksRequest* req,
+                           v1::GetStocksResponse* resp) override;
 
  private:
   Inventory& inventory_;

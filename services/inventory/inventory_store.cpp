@@ -7,15 +7,16 @@ namespace {
 
 constexpr char kStockColumns[] =
     "drop_id::text, total, available, reserved, sold, per_buyer_limit, low_stock_threshold, "
-    "low_stock_sent";
+    "low_stock_sent, version";
 
 constexpr char kReservationColumns[] =
     "order_id::text, drop_id::text, buyer_id::text, quantity, state, "
     "(extract(epoch FROM expires_at) * 1000000)::bigint";
 
 StockRow ReadStock(const pqxx::row& r) {
-  return StockRow{r[0].as<std::string>(), r[1].as<int>(), r[2].as<int>(), r[3].as<int>(),
-                  r[4].as<int>(),         r[5].as<int>(), r[6].as<int>(), r[7].as<bool>()};
+  return StockRow{r[0].as<std::string>(), r[1].as<int>(), r[2].as<int>(),
+                  r[3].as<int>(),         r[4].as<int>(), r[5].as<int>(),
+                  r[6].as<int>(),         r[7].as<bool>(), r[8].as<std::int64_t>()};
 }
 
 ReservationState ParseState(const std::string& s) {
@@ -34,6 +35,27 @@ ReservationRow ReadReservation(const pqxx::row& r) {
 std::optional<StockRow> OneStock(const pqxx::result& result) {
   if (result.empty()) return std::nullopt;
   return ReadStock(result[0]);
+}
+
+// A PostgreSQL array literal ({"a","b"}) for a text parameter cast to uuid[], int[], ...:
+// libpqxx 6 has no array parameters, and one array parameter keeps a batch to one statement.
+template <class T, class ToText>
+std::string ArrayLiteral(const std::vector<T>& items, ToText to_text) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (const char c : to_text(items[i])) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string ArrayLiteral(const std::vector<std::string>& items) {
+  return ArrayLiteral(items, [](const std::string& s) { return s; });
 }
 
 }  // namespace
@@ -70,62 +92,122 @@ std::optional<StockRow> InventoryStore::FindStock(pqxx::transaction_base& tx,
 }
 
 StockRow InventoryStore::Adjust(pqxx::transaction_base& tx, const std::string& drop_id,
-                                int d_available, int d_reserved, int d_sold) {
+                                int d_available, int d_reserved, int d_sold, bool low_stock_sent) {
   return ReadStock(tx.exec_params1(
       std::string("UPDATE stock SET available = available + $2, reserved = reserved + $3, "
-                  "sold = sold + $4 WHERE drop_id = $1 RETURNING ") +
+                  "sold = sold + $4, low_stock_sent = low_stock_sent OR $5, "
+                  "version = version + 1 WHERE drop_id = $1 RETURNING ") +
           kStockColumns,
-      drop_id, d_available, d_reserved, d_sold));
+      drop_id, d_available, d_reserved, d_sold, low_stock_sent));
 }
 
-void InventoryStore::MarkLowStockSent(pqxx::transaction_base& tx, const std::string& drop_id,
-                                      bool sent) {
-  tx.exec_params("UPDATE stock SET low_stock_sent = $2 WHERE drop_id = $1", drop_id, sent);
+std::vector<StockRow> InventoryStore::FindStocks(pqxx::transaction_base& tx,
+                                                 const std::vector<std::string>& drop_ids) {
+  std::vector<StockRow> out;
+  if (drop_ids.empty()) return out;
+  for (const auto& r :
+       tx.exec_params(std::string("SELECT ") + kStockColumns +
+                          " FROM stock WHERE drop_id = ANY($1::uuid[])",
+                      ArrayLiteral(drop_ids))) {
+    out.push_back(ReadStock(r));
+  }
+  return out;
 }
 
 std::optional<ReservationRow> InventoryStore::FindReservation(pqxx::transaction_base& tx,
-                                                              const std::string& order_id,
-                                                              bool for_update) {
-  const auto result = tx.exec_params(std::string("SELECT ") + kReservationColumns +
-                                         " FROM reservations WHERE order_id = $1" +
-                                         (for_update ? " FOR UPDATE" : ""),
-                                     order_id);
+                                                              const std::string& order_id) {
+  const auto result = tx.exec_params(
+      std::string("SELECT ") + kReservationColumns + " FROM reservations WHERE order_id = $1",
+      order_id);
   if (result.empty()) return std::nullopt;
   return ReadReservation(result[0]);
 }
 
-int InventoryStore::HeldOrBought(pqxx::transaction_base& tx, const std::string& drop_id,
-                                 const std::string& buyer_id) {
-  return tx.exec_params1("SELECT coalesce(sum(quantity), 0)::int FROM reservations "
-                         "WHERE drop_id = $1 AND buyer_id = $2 AND state IN ('held', 'confirmed')",
-                         drop_id, buyer_id)[0]
-      .as<int>();
-}
-
-void InventoryStore::InsertReservation(pqxx::transaction_base& tx, const ReservationRow& r) {
-  tx.exec_params("INSERT INTO reservations (order_id, drop_id, buyer_id, quantity, state, "
-                 "expires_at) VALUES ($1, $2, $3, $4, $5, "
-                 "to_timestamp($6::double precision / 1000000))",
-                 r.order_id, r.drop_id, r.buyer_id, r.quantity, StateName(r.state),
-                 static_cast<long long>(r.expires_at.time_since_epoch().count()));
-}
-
-void InventoryStore::SetState(pqxx::transaction_base& tx, const std::string& order_id,
-                              ReservationState state) {
-  tx.exec_params("UPDATE reservations SET state = $2, updated_at = now() WHERE order_id = $1",
-                 order_id, StateName(state));
-}
-
-std::vector<ReservationRow> InventoryStore::LockExpired(pqxx::transaction_base& tx, int limit) {
+std::vector<ReservationRow> InventoryStore::LockReservations(
+    pqxx::transaction_base& tx, const std::vector<std::string>& order_ids) {
   std::vector<ReservationRow> out;
-  for (const auto& r : tx.exec_params(
-           std::string("SELECT ") + kReservationColumns +
-               " FROM reservations WHERE state = 'held' AND expires_at <= now() "
-               "ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED",
-           limit)) {
+  if (order_ids.empty()) return out;
+  for (const auto& r : tx.exec_params(std::string("SELECT ") + kReservationColumns +
+                                          " FROM reservations WHERE order_id = ANY($1::uuid[]) "
+                                          "ORDER BY order_id FOR UPDATE",
+                                      ArrayLiteral(order_ids))) {
     out.push_back(ReadReservation(r));
   }
   return out;
+}
+
+std::map<std::string, int> InventoryStore::HeldOrBought(pqxx::transaction_base& tx,
+                                                        const std::string& drop_id,
+                                                        const std::vector<std::string>& buyer_ids) {
+  std::map<std::string, int> out;
+  if (buyer_ids.empty()) return out;
+  for (const auto& r : tx.exec_params(
+           "SELECT buyer_id::text, sum(quantity)::int FROM reservations "
+           "WHERE drop_id = $1 AND buyer_id = ANY($2::uuid[]) AND state IN ('held', 'confirmed') "
+           "GROUP BY buyer_id",
+           drop_id, ArrayLiteral(buyer_ids))) {
+    out[r[0].as<std::string>()] = r[1].as<int>();
+  }
+  return out;
+}
+
+void InventoryStore::InsertReservations(pqxx::transaction_base& tx,
+                                        const std::vector<ReservationRow>& rows) {
+  if (rows.empty()) return;
+  tx.exec_params(
+      "INSERT INTO reservations (order_id, drop_id, buyer_id, quantity, state, expires_at) "
+      "SELECT o, d, b, q, s, to_timestamp(e::double precision / 1000000) "
+      "FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::bigint[]) "
+      "AS u(o, d, b, q, s, e)",
+      ArrayLiteral(rows, [](const ReservationRow& r) { return r.order_id; }),
+      ArrayLiteral(rows, [](const ReservationRow& r) { return r.drop_id; }),
+      ArrayLiteral(rows, [](const ReservationRow& r) { return r.buyer_id; }),
+      ArrayLiteral(rows, [](const ReservationRow& r) { return std::to_string(r.quantity); }),
+      ArrayLiteral(rows, [](const ReservationRow& r) { return std::string(StateName(r.state)); }),
+      ArrayLiteral(rows, [](const ReservationRow& r) {
+        return std::to_string(static_cast<long long>(r.expires_at.time_since_epoch().count()));
+      }));
+}
+
+void InventoryStore::SetStates(
+    pqxx::transaction_base& tx,
+    const std::vector<std::pair<std::string, ReservationState>>& order_states) {
+  if (order_states.empty()) return;
+  using Item = std::pair<std::string, ReservationState>;
+  tx.exec_params(
+      "UPDATE reservations r SET state = u.s, updated_at = now() "
+      "FROM unnest($1::uuid[], $2::text[]) AS u(o, s) WHERE r.order_id = u.o",
+      ArrayLiteral(order_states, [](const Item& i) { return i.first; }),
+      ArrayLiteral(order_states, [](const Item& i) { return std::string(StateName(i.second)); }));
+}
+
+std::vector<std::pair<std::string, std::string>> InventoryStore::FindExpired(
+    pqxx::transaction_base& tx, int limit) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : tx.exec_params(
+           "SELECT order_id::text, drop_id::text FROM reservations "
+           "WHERE state = 'held' AND expires_at <= now() ORDER BY expires_at LIMIT $1",
+           limit)) {
+    out.emplace_back(r[0].as<std::string>(), r[1].as<std::string>());
+  }
+  return out;
+}
+
+// One statement, so one snapshot: a change committed meanwhile cannot look like a violation.
+StockTotals InventoryStore::Totals(pqxx::transaction_base& tx) {
+  const auto r = tx.exec1(
+      "SELECT coalesce(sum(s.available), 0)::bigint, coalesce(sum(s.reserved), 0)::bigint, "
+      "coalesce(sum(s.sold), 0)::bigint, "
+      "count(*) FILTER (WHERE s.available + s.reserved + s.sold <> s.total OR s.available < 0 "
+      "OR s.reserved < 0 OR s.sold < 0), "
+      "count(*) FILTER (WHERE s.reserved <> coalesce(r.held, 0) OR s.sold <> coalesce(r.bought, 0)) "
+      "FROM stock s LEFT JOIN (SELECT drop_id, "
+      "sum(quantity) FILTER (WHERE state = 'held') AS held, "
+      "sum(quantity) FILTER (WHERE state = 'confirmed') AS bought "
+      "FROM reservations WHERE state IN ('held', 'confirmed') GROUP BY drop_id) r "
+      "USING (drop_id)");
+  return StockTotals{r[0].as<long long>(), r[1].as<long long>(), r[2].as<long long>(),
+                     r[3].as<long long>(), r[4].as<long long>()};
 }
 
 }  // namespace livedrop::inventory

@@ -2,8 +2,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "livedrop/core/time.h"
@@ -20,6 +22,7 @@ struct StockRow {
   int per_buyer_limit = 0;
   int low_stock_threshold = 0;
   bool low_stock_sent = false;
+  std::int64_t version = 1;  // bumped by every change (orders cached views)
 };
 
 enum class ReservationState { kHeld, kConfirmed, kReleased, kExpired };
@@ -32,28 +35,54 @@ struct ReservationRow {
   TimePoint expires_at;
 };
 
+// What the invariant metrics read: one consistent snapshot of every drop's stock.
+struct StockTotals {
+  long long available = 0, reserved = 0, sold = 0;
+  // Drops whose row breaks available + reserved + sold = total or available >= 0.
+  long long invariant_violations = 0;
+  // Drops whose reserved / sold differ from the sum of their held / confirmed reservations.
+  long long reservation_mismatches = 0;
+};
+
 // The SQL of the inventory schema; every method runs in the caller's transaction.
+//
+// Lock order, everywhere: a drop's stock row first, then its reservations. Every change to
+// a reservation also changes its drop's stock row, so holding the stock row lock means no one
+// else is changing that drop's reservations.
 class InventoryStore {
  public:
   // Creates the stock of a drop once; returns false if it already exists.
   static bool CreateStock(pqxx::transaction_base& tx, const StockRow& stock);
   static std::optional<StockRow> LockStock(pqxx::transaction_base& tx, const std::string& drop_id);
   static std::optional<StockRow> FindStock(pqxx::transaction_base& tx, const std::string& drop_id);
-  // Moves `quantity` between the columns, e.g. available → reserved (-q, +q, 0).
+  static std::vector<StockRow> FindStocks(pqxx::transaction_base& tx,
+                                          const std::vector<std::string>& drop_ids);
+  // The one UPDATE of the stock row per transaction: moves units between the columns
+  // (e.g. available → reserved is -q, +q, 0), bumps the version and, if asked, records that
+  // low_stock was sent.
   static StockRow Adjust(pqxx::transaction_base& tx, const std::string& drop_id, int d_available,
-                         int d_reserved, int d_sold);
-  static void MarkLowStockSent(pqxx::transaction_base& tx, const std::string& drop_id, bool sent);
+                         int d_reserved, int d_sold, bool low_stock_sent);
 
   static std::optional<ReservationRow> FindReservation(pqxx::transaction_base& tx,
-                                                       const std::string& order_id,
-                                                       bool for_update = false);
-  static int HeldOrBought(pqxx::transaction_base& tx, const std::string& drop_id,
-                          const std::string& buyer_id);
-  static void InsertReservation(pqxx::transaction_base& tx, const ReservationRow& row);
-  static void SetState(pqxx::transaction_base& tx, const std::string& order_id,
-                       ReservationState state);
-  // Held reservations past their expiry, locked and skipped if another sweeper has them.
-  static std::vector<ReservationRow> LockExpired(pqxx::transaction_base& tx, int limit);
+                                                       const std::string& order_id);
+  // The reservations among order_ids, locked (call with the stock row locked).
+  static std::vector<ReservationRow> LockReservations(pqxx::transaction_base& tx,
+                                                      const std::vector<std::string>& order_ids);
+  // Units each buyer holds or bought of the drop (buyers without any are absent).
+  static std::map<std::string, int> HeldOrBought(pqxx::transaction_base& tx,
+                                                 const std::string& drop_id,
+                                                 const std::vector<std::string>& buyer_ids);
+  static void InsertReservations(pqxx::transaction_base& tx,
+                                 const std::vector<ReservationRow>& rows);
+  static void SetStates(
+      pqxx::transaction_base& tx,
+      const std::vector<std::pair<std::string, ReservationState>>& order_states);
+  // Held reservations past their expiry (order id, drop id), oldest first, not locked: they
+  // are expired through their drop's stock row like any other change.
+  static std::vector<std::pair<std::string, std::string>> FindExpired(pqxx::transaction_base& tx,
+                                                                      int limit);
+
+  static StockTotals Totals(pqxx::transaction_base& tx);
 };
 
 }  // namespace livedrop::inventory
