@@ -394,23 +394,7 @@ int RunDropStorm(int argc, char** argv) {
         << " clients, attempts: " << o.plan.Describe() << ", " << Fixed(o.decline_share * 100, 0)
         << "% declined cards, " << Fixed(o.retry_share * 100, 0) << "% replayed\n";
 
-    // Accounts. Tokens must outlive the whole run.
-    const auto validity = std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::minutes(5) + o.plan.duration + o.refusal + o.grace +
-        std::chrono::seconds(o.baseline_seconds));
-    const std::string prefix = "loadgen-" + o.run_id;
-    const auto creator =
-        EnsureAccounts(o.gateway, prefix + "-creator", "creator", 1, 1, o.token_cache, validity)
-            .front();
-    const auto reg_start = SteadyClock::now();
-    auto buyers = EnsureAccounts(o.gateway, prefix + "-buyer", "buyer", o.buyers,
-                                 o.register_concurrency, o.token_cache, validity);
-    const double reg_s = std::chrono::duration<double>(SteadyClock::now() - reg_start).count();
-    out << "accounts: " << o.buyers << " buyers ready in " << Fixed(reg_s, 1) << " s ("
-        << o.register_concurrency << " registrations/logins at once; cached tokens reused)\n";
-    result["accounts_seconds"] = reg_s;
-
-    // Baseline, before the drop exists so the two never overlap.
+    // Baseline first, on a quiet database: nothing of the storm runs beside it.
     std::optional<double> baseline_tps;
     json::object baseline_json{{"seconds", o.baseline_seconds}, {"clients", o.concurrency}};
     if (o.baseline_seconds > 0) {
@@ -434,6 +418,22 @@ int RunDropStorm(int argc, char** argv) {
       baseline_json["command"] = b.command;
     }
     result["baseline"] = baseline_json;
+
+    // Accounts. Tokens must outlive the whole run.
+    const auto validity = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::minutes(5) + o.plan.duration + o.refusal + o.grace +
+        std::chrono::seconds(o.baseline_seconds));
+    const std::string prefix = "loadgen-" + o.run_id;
+    const auto creator =
+        EnsureAccounts(o.gateway, prefix + "-creator", "creator", 1, 1, o.token_cache, validity)
+            .front();
+    const auto reg_start = SteadyClock::now();
+    auto buyers = EnsureAccounts(o.gateway, prefix + "-buyer", "buyer", o.buyers,
+                                 o.register_concurrency, o.token_cache, validity);
+    const double reg_s = std::chrono::duration<double>(SteadyClock::now() - reg_start).count();
+    out << "accounts: " << o.buyers << " buyers ready in " << Fixed(reg_s, 1) << " s ("
+        << o.register_concurrency << " registrations/logins at once; cached tokens reused)\n";
+    result["accounts_seconds"] = reg_s;
 
     // The drop.
     GatewayApi api(o.gateway);
@@ -584,11 +584,11 @@ int RunDropStorm(int argc, char** argv) {
     };
     ratio_row("pgbench naive reserve (baseline)", baseline_tps.value_or(0));
     ratio_row("attempts (storm phase)", attempts_per_s);
-    ratio_row("confirmed orders (first attempt→last)", confirmed_per_s);
+    ratio_row("confirmed orders (first attempt -> last)", confirmed_per_s);
     if (refusals) ratio_row("sold-out refusals (after sell-out)", refusals_per_s);
-    out << "first attempt → first sold_out: "
+    out << "first attempt -> first sold_out: "
         << (race.first_sold_out_us >= 0 ? Fixed(first_sold_out_s, 3) + " s" : "never")
-        << "; → last confirmed: "
+        << "; -> last confirmed: "
         << (race.last_confirmed_us >= 0 ? Fixed(last_confirmed_s, 3) + " s" : "never") << "\n";
     out << "demand " << demand << " units for " << o.units << " ("
         << (facts.demand_exceeds_supply ? "exceeds supply" : "does not exceed supply")

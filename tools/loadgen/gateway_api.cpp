@@ -110,8 +110,11 @@ Account GatewayApi::RegisterOrLogin(const std::string& email, const std::string&
       registered_before = true;
       continue;
     }
-    const bool overloaded = a.status == 429 || a.status == 503 || a.status == 0;
-    if (!overloaded || attempt >= 20) {
+    // Password hashing is bounded: 429/503 mean "later". No answer at all is retried only a
+    // little (a gateway that is not there should fail the run quickly).
+    const bool retry = ((a.status == 429 || a.status == 503) && attempt < 20) ||
+                       (a.status == 0 && attempt < 2);
+    if (!retry) {
       throw std::runtime_error((registered_before ? "login " : "register ") + email + ": " +
                                Describe(a));
     }
