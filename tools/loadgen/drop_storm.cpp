@@ -1,9 +1,8 @@
 // drop-storm: C concurrent buyers race for a drop of K units through the public API; the
 // figures are printed next to a pgbench baseline of the naive reservation transaction taken
 // in the same run, then the database is audited (no overselling, no double charge, limits).
-#include <boost/json.hpp>
-
 #include <atomic>
+#include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
@@ -87,7 +86,8 @@ Options ParseOptions(int argc, char** argv) {
                 "After sell-out, keep sending fresh attempts this long to measure sold-out "
                 "refusal throughput (0 to skip)",
                 milliseconds(5000))
-      .Duration("grace", "How long orders may take to settle before the checks", milliseconds(15000))
+      .Duration("grace", "How long orders may take to settle before the checks",
+                milliseconds(15000))
       .Duration("request-timeout", "Timeout of one HTTP request", milliseconds(30000))
       .Int("baseline-seconds", "pgbench baseline duration (0 to skip)", 10, 0, 3600)
       .String("pgbench", "pgbench binary (default: PATH, then /usr/lib/postgresql/15/bin)", "")
@@ -176,8 +176,8 @@ struct PhaseStats {
   long long attempts = 0;
   double seconds = 0;
   std::map<Outcome, std::vector<double>> ms;
-  std::map<int, long long> statuses;          // 0: no answer
-  std::map<std::string, long long> other;     // code (or transport error) of "other" answers
+  std::map<int, long long> statuses;       // 0: no answer
+  std::map<std::string, long long> other;  // code (or transport error) of "other" answers
   std::vector<std::string> confirmed_ids;
   ReplayStats replays;
 
@@ -200,10 +200,10 @@ struct Race {
   const Options& options;
   std::string drop_id;
   std::vector<Account> buyers;
-  std::vector<int> order;                   // buyers in a shuffled order
+  std::vector<int> order;                      // buyers in a shuffled order
   std::vector<std::atomic<long long>> wanted;  // units each buyer asked for with a good card
-  std::atomic<long long> next{0};           // attempt index, across phases
-  SteadyClock::time_point start;            // first attempt
+  std::atomic<long long> next{0};              // attempt index, across phases
+  SteadyClock::time_point start;               // first attempt
   std::atomic<long long> first_sold_out_us{-1};
   std::atomic<long long> last_confirmed_us{-1};
 
@@ -234,8 +234,8 @@ struct Race {
 };
 
 bool Comparable(const HttpAnswer& first, const Classified& c) {
-  return first.status != 0 && first.status != 429 && first.status != 503 &&
-         first.status != 504 && c.code != "request_in_progress";
+  return first.status != 0 && first.status != 429 && first.status != 503 && first.status != 504 &&
+         c.code != "request_in_progress";
 }
 
 // Sends one replay of the attempt and compares it with the first answer.
@@ -275,17 +275,19 @@ PhaseStats Client(Race& race, int client, const std::function<bool(long long)>& 
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const std::string target = o.gateway.path + "/v1/orders";
   for (long long i = race.next++; more(i); i = race.next++) {
-    const int buyer = race.order[static_cast<std::size_t>(i % static_cast<long long>(race.order.size()))];
+    const int buyer =
+        race.order[static_cast<std::size_t>(i % static_cast<long long>(race.order.size()))];
     const bool declined = unit(rng) < o.decline_share;
     const bool replay = unit(rng) < o.retry_share;
     if (!declined) race.wanted[static_cast<std::size_t>(buyer)] += o.quantity;
-    const std::string body = json::serialize(json::object{
-        {"drop_id", race.drop_id},
-        {"quantity", o.quantity},
-        {"payment_token", declined ? "tok_chargeDeclined" : "tok_visa"}});
-    const Headers headers{{"Content-Type", "application/json"},
-                          {"Authorization", "Bearer " + race.buyers[static_cast<std::size_t>(buyer)].access_token},
-                          {"Idempotency-Key", "lg-" + NewUuid()}};
+    const std::string body = json::serialize(
+        json::object{{"drop_id", race.drop_id},
+                     {"quantity", o.quantity},
+                     {"payment_token", declined ? "tok_chargeDeclined" : "tok_visa"}});
+    const Headers headers{
+        {"Content-Type", "application/json"},
+        {"Authorization", "Bearer " + race.buyers[static_cast<std::size_t>(buyer)].access_token},
+        {"Idempotency-Key", "lg-" + NewUuid()}};
     const auto answer = http.Request("POST", target, body, headers);
     ++stats.attempts;
     const auto c = ClassifyOrderAnswer(answer.status, answer.body);
@@ -297,9 +299,9 @@ PhaseStats Client(Race& race, int client, const std::function<bool(long long)>& 
     } else if (c.outcome == Outcome::kSoldOut) {
       race.NoteSoldOut();
     } else if (c.outcome == Outcome::kOther) {
-      ++stats.other[answer.status == 0 ? "no answer (" + answer.error + ")"
-                                       : std::to_string(answer.status) + " " +
-                                             (c.code.empty() ? "-" : c.code)];
+      ++stats.other[answer.status == 0
+                        ? "no answer (" + answer.error + ")"
+                        : std::to_string(answer.status) + " " + (c.code.empty() ? "-" : c.code)];
     }
     if (replay) Replay(http, target, body, headers, answer, c, stats.replays);
   }
@@ -311,7 +313,8 @@ PhaseStats RunPhase(Race& race, const std::function<bool(long long)>& more) {
   const auto start = SteadyClock::now();
   std::vector<std::thread> threads;
   for (int t = 0; t < race.options.concurrency; ++t) {
-    threads.emplace_back([&, t] { per_client[static_cast<std::size_t>(t)] = Client(race, t, more); });
+    threads.emplace_back(
+        [&, t] { per_client[static_cast<std::size_t>(t)] = Client(race, t, more); });
   }
   for (auto& t : threads) t.join();
   PhaseStats total;
@@ -349,8 +352,7 @@ void WaitUntilLive(GatewayApi& api, const Options& o, const std::string& drop_id
         live = true;
         out << "drop live " << std::fixed << std::setprecision(3)
             << std::chrono::duration<double>(SteadyClock::now() - created).count()
-            << " s after creation (start delay " << config::FormatDuration(o.start_delay)
-            << ")\n";
+            << " s after creation (start delay " << config::FormatDuration(o.start_delay) << ")\n";
       } else if (view.status != "scheduled") {
         throw std::runtime_error("drop is " + view.status + ", expected scheduled then live");
       }
@@ -399,16 +401,17 @@ int RunDropStorm(int argc, char** argv) {
     json::object baseline_json{{"seconds", o.baseline_seconds}, {"clients", o.concurrency}};
     if (o.baseline_seconds > 0) {
       out << "baseline: pgbench, naive reserve transaction, " << o.concurrency << " clients, "
-          << o.baseline_seconds << " s ...\n" << std::flush;
-      const auto b = RunPgbenchBaseline(o.pg_url, o.concurrency,
-                                        std::chrono::seconds(o.baseline_seconds),
-                                        o.pgbench.empty() ? FindPgbench() : o.pgbench);
+          << o.baseline_seconds << " s ...\n"
+          << std::flush;
+      const auto b =
+          RunPgbenchBaseline(o.pg_url, o.concurrency, std::chrono::seconds(o.baseline_seconds),
+                             o.pgbench.empty() ? FindPgbench() : o.pgbench);
       if (b.ok) {
         baseline_tps = b.report.tps;
         out << "baseline: " << Fixed(*b.report.tps) << " tps, latency avg "
             << Fixed(b.report.latency_avg_ms.value_or(0), 2) << " ms, "
-            << b.report.transactions.value_or(0) << " transactions, "
-            << b.report.failed.value_or(0) << " failed\n";
+            << b.report.transactions.value_or(0) << " transactions, " << b.report.failed.value_or(0)
+            << " failed\n";
       } else {
         out << "baseline: FAILED (" << b.error << ")\n";
         baseline_json["error"] = b.error;
@@ -437,7 +440,8 @@ int RunDropStorm(int argc, char** argv) {
 
     // The drop.
     GatewayApi api(o.gateway);
-    const auto product = api.CreateProduct(creator.access_token, "Loadgen drop-storm tee", 2500, "EUR");
+    const auto product =
+        api.CreateProduct(creator.access_token, "Loadgen drop-storm tee", 2500, "EUR");
     const auto now = Now();
     const auto starts = now + std::chrono::duration_cast<std::chrono::microseconds>(o.start_delay);
     const auto ends = starts + std::chrono::duration_cast<std::chrono::microseconds>(
@@ -460,9 +464,12 @@ int RunDropStorm(int argc, char** argv) {
     const auto storm_deadline = race.start + o.plan.duration;
     PhaseStats storm = RunPhase(race, [&](long long i) {
       switch (o.plan.kind) {
-        case AttemptPlan::Kind::kEveryBuyerOnce: return i < o.buyers;
-        case AttemptPlan::Kind::kCount: return i < o.plan.count;
-        case AttemptPlan::Kind::kDuration: return SteadyClock::now() < storm_deadline;
+        case AttemptPlan::Kind::kEveryBuyerOnce:
+          return i < o.buyers;
+        case AttemptPlan::Kind::kCount:
+          return i < o.plan.count;
+        case AttemptPlan::Kind::kDuration:
+          return SteadyClock::now() < storm_deadline;
       }
       return false;
     });
@@ -485,7 +492,8 @@ int RunDropStorm(int argc, char** argv) {
     // Demand: what buyers asked for with a good card, each capped by the limit.
     long long demand = 0;
     for (auto& w : race.wanted) {
-      if (o.quantity <= o.per_buyer_limit) demand += std::min<long long>(w.load(), o.per_buyer_limit);
+      if (o.quantity <= o.per_buyer_limit)
+        demand += std::min<long long>(w.load(), o.per_buyer_limit);
     }
 
     // Verification.
@@ -498,7 +506,8 @@ int RunDropStorm(int argc, char** argv) {
     facts.confirmed_order_ids = {all.confirmed_ids.begin(), all.confirmed_ids.end()};
     for (const auto& b : race.buyers) facts.buyer_ids.push_back(b.user_id);
     facts.captures_before = captures_before;
-    if (captures_before) facts.read_captures_after = [&] { return ScrapeCaptures(o.payment_metrics); };
+    if (captures_before)
+      facts.read_captures_after = [&] { return ScrapeCaptures(o.payment_metrics); };
     DropLedger ledger;
     auto checks = VerifyDrop(o.pg_url, facts, o.grace, ledger);
     checks.insert(checks.begin(),
@@ -513,11 +522,14 @@ int RunDropStorm(int argc, char** argv) {
     const double attempts_per_s = storm.seconds > 0 ? storm.attempts / storm.seconds : 0;
     const double selling_s = race.last_confirmed_us > 0 ? last_confirmed_s : storm.seconds;
     const double confirmed_per_s = selling_s > 0 ? confirmed_orders / selling_s : 0;
-    const double refusals_per_s =
-        refusals && refusals->seconds > 0 ? refusals->Count(Outcome::kSoldOut) / refusals->seconds : 0;
+    const double refusals_per_s = refusals && refusals->seconds > 0
+                                      ? refusals->Count(Outcome::kSoldOut) / refusals->seconds
+                                      : 0;
 
-    out << "\n" << std::left << std::setw(16) << "phase" << std::right << std::setw(10)
-        << "attempts" << std::setw(10) << "seconds" << std::setw(12) << "attempts/s" << "\n";
+    out << "\n"
+        << std::left << std::setw(16) << "phase" << std::right << std::setw(10) << "attempts"
+        << std::setw(10) << "seconds" << std::setw(12) << "attempts/s"
+        << "\n";
     const auto phase_row = [&](const std::string& name, const PhaseStats& p) {
       out << std::left << std::setw(16) << name << std::right << std::setw(10) << p.attempts
           << std::setw(10) << Fixed(p.seconds, 2) << std::setw(12)
@@ -526,17 +538,19 @@ int RunDropStorm(int argc, char** argv) {
     phase_row("storm", storm);
     if (refusals) phase_row("after sell-out", *refusals);
 
-    out << "\n" << std::left << std::setw(16) << "phase" << std::setw(18) << "outcome" << std::right
+    out << "\n"
+        << std::left << std::setw(16) << "phase" << std::setw(18) << "outcome" << std::right
         << std::setw(8) << "count" << std::setw(10) << "p50 ms" << std::setw(10) << "p95 ms"
-        << std::setw(10) << "p99 ms" << std::setw(10) << "max ms" << "\n";
+        << std::setw(10) << "p99 ms" << std::setw(10) << "max ms"
+        << "\n";
     json::object outcomes_json;
     const auto latency_row = [&](const std::string& phase, const std::string& name,
                                  const std::vector<double>& ms) {
       const auto s = Summarize(ms);
       out << std::left << std::setw(16) << phase << std::setw(18) << name << std::right
           << std::setw(8) << s.count << std::setw(10) << Fixed(s.p50, 2) << std::setw(10)
-          << Fixed(s.p95, 2) << std::setw(10) << Fixed(s.p99, 2) << std::setw(10)
-          << Fixed(s.max, 2) << "\n";
+          << Fixed(s.p95, 2) << std::setw(10) << Fixed(s.p99, 2) << std::setw(10) << Fixed(s.max, 2)
+          << "\n";
       return s;
     };
     const auto phase_outcomes = [&](const std::string& phase, const PhaseStats& p) {
@@ -570,14 +584,16 @@ int RunDropStorm(int argc, char** argv) {
       }
       out << "\n";
     }
-    out << "replays: " << all.replays.sent << " sent, " << all.replays.mismatches
-        << " mismatches, " << all.replays.not_comparable
+    out << "replays: " << all.replays.sent << " sent, " << all.replays.mismatches << " mismatches, "
+        << all.replays.not_comparable
         << " not comparable (first answer 429/503/504/request_in_progress/none), "
         << all.replays.without_header << " matching but without Idempotent-Replayed: true\n";
     for (const auto& e : all.replays.examples) out << "  mismatch: " << e << "\n";
 
-    out << "\n" << std::left << std::setw(40) << "throughput" << std::right << std::setw(12)
-        << "per s" << std::setw(16) << "/ baseline tps" << "\n";
+    out << "\n"
+        << std::left << std::setw(40) << "throughput" << std::right << std::setw(12) << "per s"
+        << std::setw(16) << "/ baseline tps"
+        << "\n";
     const auto ratio_row = [&](const std::string& name, double v) {
       out << std::left << std::setw(40) << name << std::right << std::setw(12) << Fixed(v)
           << std::setw(16) << Ratio(v, baseline_tps) << "\n";
@@ -616,8 +632,9 @@ int RunDropStorm(int argc, char** argv) {
                                     {"decline_share", o.decline_share},
                                     {"retry_share", o.retry_share},
                                     {"attempts", o.plan.Describe()}};
-    result["storm"] = json::object{
-        {"attempts", storm.attempts}, {"seconds", storm.seconds}, {"attempts_per_s", attempts_per_s}};
+    result["storm"] = json::object{{"attempts", storm.attempts},
+                                   {"seconds", storm.seconds},
+                                   {"attempts_per_s", attempts_per_s}};
     if (refusals) {
       result["after_sell_out"] = json::object{{"attempts", refusals->attempts},
                                               {"seconds", refusals->seconds},
@@ -638,12 +655,13 @@ int RunDropStorm(int argc, char** argv) {
                                      {"not_comparable", all.replays.not_comparable},
                                      {"without_header", all.replays.without_header}};
     const auto ratio_json = [&](double v) {
-      return baseline_tps && *baseline_tps > 0 ? json::value(v / *baseline_tps) : json::value(nullptr);
+      return baseline_tps && *baseline_tps > 0 ? json::value(v / *baseline_tps)
+                                               : json::value(nullptr);
     };
-    result["ratios"] = json::object{
-        {"attempts_per_baseline_tps", ratio_json(attempts_per_s)},
-        {"confirmed_per_baseline_tps", ratio_json(confirmed_per_s)},
-        {"refusals_per_baseline_tps", refusals ? ratio_json(refusals_per_s) : json::value(nullptr)}};
+    result["ratios"] = json::object{{"attempts_per_baseline_tps", ratio_json(attempts_per_s)},
+                                    {"confirmed_per_baseline_tps", ratio_json(confirmed_per_s)},
+                                    {"refusals_per_baseline_tps",
+                                     refusals ? ratio_json(refusals_per_s) : json::value(nullptr)}};
     result["demand_units"] = demand;
     result["ledger"] = json::object{{"confirmed_units", ledger.confirmed_units},
                                     {"confirmed_orders", ledger.confirmed_orders},

@@ -1,8 +1,7 @@
 #include "gateway_api.h"
 
-#include <boost/json.hpp>
-
 #include <atomic>
+#include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -72,7 +71,8 @@ void WriteCache(const std::string& path, const std::vector<Account>& accounts) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
-    for (const auto& a : accounts) out << a.email << ' ' << a.user_id << ' ' << a.access_token << '\n';
+    for (const auto& a : accounts)
+      out << a.email << ' ' << a.user_id << ' ' << a.access_token << '\n';
     if (!out) return;  // a cache is an optimisation; failing to write it is not an error
   }
   std::rename(tmp.c_str(), path.c_str());
@@ -112,8 +112,8 @@ Account GatewayApi::RegisterOrLogin(const std::string& email, const std::string&
     }
     // Password hashing is bounded: 429/503 mean "later". No answer at all is retried only a
     // little (a gateway that is not there should fail the run quickly).
-    const bool retry = ((a.status == 429 || a.status == 503) && attempt < 20) ||
-                       (a.status == 0 && attempt < 2);
+    const bool retry =
+        ((a.status == 429 || a.status == 503) && attempt < 20) || (a.status == 0 && attempt < 2);
     if (!retry) {
       throw std::runtime_error((registered_before ? "login " : "register ") + email + ": " +
                                Describe(a));
@@ -129,9 +129,8 @@ bool GatewayApi::TokenWorks(const std::string& access_token) {
 std::string GatewayApi::CreateProduct(const std::string& creator_token, const std::string& title,
                                       long long unit_amount, const std::string& currency) {
   const auto a = Call("POST", "/v1/products",
-                      json::serialize(json::object{{"title", title},
-                                                   {"unit_amount", unit_amount},
-                                                   {"currency", currency}}),
+                      json::serialize(json::object{
+                          {"title", title}, {"unit_amount", unit_amount}, {"currency", currency}}),
                       creator_token);
   if (a.status != 201) throw std::runtime_error("POST /v1/products: " + Describe(a));
   return FirstId(a.body);
@@ -172,8 +171,8 @@ std::vector<Account> EnsureAccounts(const HttpEndpoint& gateway, const std::stri
     accounts[static_cast<std::size_t>(i)].email =
         prefix + "-" + std::to_string(i) + "@loadgen.livedrop.test";
   }
-  auto cached = cache_path.empty() ? std::map<std::string, Account>{}
-                                   : ReadCache(cache_path, min_validity);
+  auto cached =
+      cache_path.empty() ? std::map<std::string, Account>{} : ReadCache(cache_path, min_validity);
   // One probe decides whether the cache belongs to this platform (a fresh database or new
   // signing keys make every cached token useless).
   if (!cached.empty()) {

@@ -9,11 +9,11 @@
 namespace livedrop::loadgen {
 
 struct HttpAnswer {
-  int status = 0;        // 0: no answer (connect, write, read failure or timeout)
-  std::string error;     // why there was no answer
+  int status = 0;     // 0: no answer (connect, write, read failure or timeout)
+  std::string error;  // why there was no answer
   std::string body;
-  bool replayed = false; // Idempotent-Replayed: true
-  double ms = 0;         // from write to the end of the answer
+  bool replayed = false;  // Idempotent-Replayed: true
+  double ms = 0;          // from write to the end of the answer
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;

@@ -24,11 +24,16 @@ std::string StringField(const json::object& object, std::string_view key) {
 
 std::string_view OutcomeName(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kConfirmed: return "confirmed";
-    case Outcome::kSoldOut: return "sold_out";
-    case Outcome::kLimitExceeded: return "limit_exceeded";
-    case Outcome::kPaymentDeclined: return "payment_declined";
-    case Outcome::kOther: return "other";
+    case Outcome::kConfirmed:
+      return "confirmed";
+    case Outcome::kSoldOut:
+      return "sold_out";
+    case Outcome::kLimitExceeded:
+      return "limit_exceeded";
+    case Outcome::kPaymentDeclined:
+      return "payment_declined";
+    case Outcome::kOther:
+      return "other";
   }
   return "other";
 }
@@ -51,15 +56,18 @@ Classified ClassifyOrderAnswer(int status, std::string_view body) {
   if (status == 201) {
     const auto order = ParseOrder(body);
     c.order_id = order.id;
-    c.outcome = order.status == "confirmed" && !order.id.empty() ? Outcome::kConfirmed
-                                                                 : Outcome::kOther;
+    c.outcome =
+        order.status == "confirmed" && !order.id.empty() ? Outcome::kConfirmed : Outcome::kOther;
     if (c.outcome == Outcome::kOther) c.code = "unconfirmed_201:" + order.status;
     return c;
   }
   c.code = ProblemCode(body);
-  if (status == 409 && c.code == "sold_out") c.outcome = Outcome::kSoldOut;
-  else if (status == 409 && c.code == "limit_exceeded") c.outcome = Outcome::kLimitExceeded;
-  else if (status == 402 && c.code == "payment_declined") c.outcome = Outcome::kPaymentDeclined;
+  if (status == 409 && c.code == "sold_out")
+    c.outcome = Outcome::kSoldOut;
+  else if (status == 409 && c.code == "limit_exceeded")
+    c.outcome = Outcome::kLimitExceeded;
+  else if (status == 402 && c.code == "payment_declined")
+    c.outcome = Outcome::kPaymentDeclined;
   return c;
 }
 

@@ -8,9 +8,9 @@ namespace livedrop::loadgen {
 
 // What one POST /v1/orders answer means to the storm.
 enum class Outcome { kConfirmed, kSoldOut, kLimitExceeded, kPaymentDeclined, kOther };
-inline constexpr std::array<Outcome, 5> kAllOutcomes = {
-    Outcome::kConfirmed, Outcome::kSoldOut, Outcome::kLimitExceeded, Outcome::kPaymentDeclined,
-    Outcome::kOther};
+inline constexpr std::array<Outcome, 5> kAllOutcomes = {Outcome::kConfirmed, Outcome::kSoldOut,
+                                                        Outcome::kLimitExceeded,
+                                                        Outcome::kPaymentDeclined, Outcome::kOther};
 std::string_view OutcomeName(Outcome outcome);
 
 // The stable "code" of an application/problem+json body; empty when the body is not JSON or

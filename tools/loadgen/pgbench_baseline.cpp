@@ -1,6 +1,5 @@
 #include "pgbench_baseline.h"
 
-#include <pqxx/pqxx>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <pqxx/pqxx>
 #include <thread>
 #include <vector>
 
@@ -96,8 +96,8 @@ std::string FindPgbench() {
       start = end + 1;
     }
   }
-  for (const char* candidate : {"/usr/lib/postgresql/15/bin/pgbench",
-                                "/usr/lib/postgresql/16/bin/pgbench"}) {
+  for (const char* candidate :
+       {"/usr/lib/postgresql/15/bin/pgbench", "/usr/lib/postgresql/16/bin/pgbench"}) {
     if (access(candidate, X_OK) == 0) return candidate;
   }
   return "";
@@ -123,10 +123,19 @@ BaselineResult RunPgbenchBaseline(const std::string& pg_url, int clients,
     out << kBaselineScript;
   }
   const int threads = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, clients);
-  const std::vector<std::string> argv = {
-      pgbench, "-n", "-M", "prepared", "-c", std::to_string(clients), "-j",
-      std::to_string(threads), "-T", std::to_string(duration.count()), "-f", script.string(),
-      WithDatabase(pg_url, kBenchDatabase)};
+  const std::vector<std::string> argv = {pgbench,
+                                         "-n",
+                                         "-M",
+                                         "prepared",
+                                         "-c",
+                                         std::to_string(clients),
+                                         "-j",
+                                         std::to_string(threads),
+                                         "-T",
+                                         std::to_string(duration.count()),
+                                         "-f",
+                                         script.string(),
+                                         WithDatabase(pg_url, kBenchDatabase)};
   for (const auto& a : argv) result.command += (result.command.empty() ? "" : " ") + a;
   const auto run = RunCapturingOutput(argv);
   std::filesystem::remove(script);

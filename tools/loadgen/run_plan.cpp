@@ -11,9 +11,12 @@ namespace livedrop::loadgen {
 
 std::string AttemptPlan::Describe() const {
   switch (kind) {
-    case Kind::kEveryBuyerOnce: return "every buyer once";
-    case Kind::kCount: return std::to_string(count) + " attempts";
-    case Kind::kDuration: return "for " + config::FormatDuration(duration);
+    case Kind::kEveryBuyerOnce:
+      return "every buyer once";
+    case Kind::kCount:
+      return std::to_string(count) + " attempts";
+    case Kind::kDuration:
+      return "for " + config::FormatDuration(duration);
   }
   return "";
 }
@@ -37,8 +40,10 @@ std::optional<AttemptPlan> ParseAttemptPlan(std::string_view text) {
 }
 
 std::optional<HttpEndpoint> ParseHttpUrl(std::string_view url) {
-  if (url.starts_with("http://")) url.remove_prefix(7);
-  else if (url.find("://") != std::string_view::npos) return std::nullopt;  // no TLS here
+  if (url.starts_with("http://"))
+    url.remove_prefix(7);
+  else if (url.find("://") != std::string_view::npos)
+    return std::nullopt;  // no TLS here
   HttpEndpoint e;
   const auto slash = url.find('/');
   if (slash != std::string_view::npos) {

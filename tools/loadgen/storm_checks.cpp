@@ -1,8 +1,7 @@
 #include "storm_checks.h"
 
-#include <pqxx/pqxx>
-
 #include <functional>
+#include <pqxx/pqxx>
 #include <thread>
 
 namespace livedrop::loadgen {
@@ -161,89 +160,87 @@ std::vector<Check> VerifyDrop(const std::string& pg_url, const StormFacts& facts
                   ledger.sold == confirmed && ledger.reserved == held,
                   "sold " + N(ledger.sold) + " / confirmed " + N(confirmed) + ", reserved " +
                       N(ledger.reserved) + " / held " + N(held));
-            const auto over = one_row(kReservationsOverLimit, drop, facts.per_buyer_limit)[0]
-                                  .as<long long>();
+            const auto over =
+                one_row(kReservationsOverLimit, drop, facts.per_buyer_limit)[0].as<long long>();
             c.Add("no buyer over the per-buyer limit (reservations)", over == 0,
                   N(over) + " buyers over " + N(facts.per_buyer_limit));
           });
 
-  c.Group({"confirmed units never exceed the quantity", "confirmed units = quantity (demand > supply)",
-           "no buyer over the per-buyer limit (orders)", "no more orders than attempts",
-           "every 201 is a confirmed order in the database"},
-          [&] {
-            const auto o = one_row(kOrders, drop);
-            ledger.orders = o[0].as<long long>();
-            ledger.confirmed_orders = o[1].as<long long>();
-            ledger.confirmed_units = o[2].as<long long>();
-            ledger.pending = o[3].as<long long>();
-            ledger.failed = o[4].as<long long>();
-            c.Add("confirmed units never exceed the quantity", ledger.confirmed_units <= facts.units,
-                  N(ledger.confirmed_units) + " of " + N(facts.units));
-            if (facts.demand_exceeds_supply) {
-              c.Add("confirmed units = quantity (demand > supply)",
-                    ledger.confirmed_units == facts.units,
-                    N(ledger.confirmed_units) + " of " + N(facts.units) +
-                        (ledger.held_units > 0 ? ", " + N(ledger.held_units) + " still held" : ""));
-            }
-            const auto over =
-                one_row(kOrdersOverLimit, drop, facts.per_buyer_limit)[0].as<long long>();
-            c.Add("no buyer over the per-buyer limit (orders)", over == 0,
-                  N(over) + " buyers over " + N(facts.per_buyer_limit));
-            c.Add("no more orders than attempts", ledger.orders <= facts.attempts,
-                  N(ledger.orders) + " orders for " + N(facts.attempts) + " idempotency keys");
-            std::set<std::string> confirmed;
-            {
-              pqxx::nontransaction tx(*conn);
-              for (const auto& row : tx.exec_params(kConfirmedIds, drop)) {
-                confirmed.insert(row[0].as<std::string>());
-              }
-            }
-            long long missing = 0;
-            std::string example;
-            for (const auto& id : facts.confirmed_order_ids) {
-              if (!confirmed.count(id)) {
-                ++missing;
-                if (example.empty()) example = ", e.g. " + id;
-              }
-            }
-            c.Add("every 201 is a confirmed order in the database", missing == 0,
-                  N(static_cast<long long>(facts.confirmed_order_ids.size())) + " answered 201, " +
-                      N(missing) + " not confirmed in orders.orders" + example);
-          });
+  c.Group(
+      {"confirmed units never exceed the quantity", "confirmed units = quantity (demand > supply)",
+       "no buyer over the per-buyer limit (orders)", "no more orders than attempts",
+       "every 201 is a confirmed order in the database"},
+      [&] {
+        const auto o = one_row(kOrders, drop);
+        ledger.orders = o[0].as<long long>();
+        ledger.confirmed_orders = o[1].as<long long>();
+        ledger.confirmed_units = o[2].as<long long>();
+        ledger.pending = o[3].as<long long>();
+        ledger.failed = o[4].as<long long>();
+        c.Add("confirmed units never exceed the quantity", ledger.confirmed_units <= facts.units,
+              N(ledger.confirmed_units) + " of " + N(facts.units));
+        if (facts.demand_exceeds_supply) {
+          c.Add("confirmed units = quantity (demand > supply)",
+                ledger.confirmed_units == facts.units,
+                N(ledger.confirmed_units) + " of " + N(facts.units) +
+                    (ledger.held_units > 0 ? ", " + N(ledger.held_units) + " still held" : ""));
+        }
+        const auto over = one_row(kOrdersOverLimit, drop, facts.per_buyer_limit)[0].as<long long>();
+        c.Add("no buyer over the per-buyer limit (orders)", over == 0,
+              N(over) + " buyers over " + N(facts.per_buyer_limit));
+        c.Add("no more orders than attempts", ledger.orders <= facts.attempts,
+              N(ledger.orders) + " orders for " + N(facts.attempts) + " idempotency keys");
+        std::set<std::string> confirmed;
+        {
+          pqxx::nontransaction tx(*conn);
+          for (const auto& row : tx.exec_params(kConfirmedIds, drop)) {
+            confirmed.insert(row[0].as<std::string>());
+          }
+        }
+        long long missing = 0;
+        std::string example;
+        for (const auto& id : facts.confirmed_order_ids) {
+          if (!confirmed.count(id)) {
+            ++missing;
+            if (example.empty()) example = ", e.g. " + id;
+          }
+        }
+        c.Add("every 201 is a confirmed order in the database", missing == 0,
+              N(static_cast<long long>(facts.confirmed_order_ids.size())) + " answered 201, " +
+                  N(missing) + " not confirmed in orders.orders" + example);
+      });
 
-  c.Group({"one succeeded payment per confirmed order", "no charge for an order that is not confirmed",
-           "no order charged twice", "no charge without an order (this run's buyers)"},
-          [&] {
-            const auto p = one_row(kPayments, drop);
-            ledger.succeeded_payments = p[0].as<long long>();
-            const auto unconfirmed = p[1].as<long long>();
-            const auto without = one_row(kConfirmedWithoutPayment, drop)[0].as<long long>();
-            c.Add("one succeeded payment per confirmed order",
-                  without == 0 && ledger.succeeded_payments == ledger.confirmed_orders,
-                  N(ledger.succeeded_payments) + " succeeded payments, " +
-                      N(ledger.confirmed_orders) + " confirmed orders, " + N(without) +
-                      " confirmed without one");
-            c.Add("no charge for an order that is not confirmed", unconfirmed == 0,
-                  N(unconfirmed) + " succeeded payments of unconfirmed orders");
-            const auto twice = one_row(kPaymentsPerOrder, drop)[0].as<long long>();
-            c.Add("no order charged twice", twice == 0, N(twice) + " orders with >1 succeeded payment");
-            const auto orphans =
-                one_row(kOrphanCharges, PgArray(facts.buyer_ids))[0].as<long long>();
-            c.Add("no charge without an order (this run's buyers)", orphans == 0,
-                  N(orphans) + " succeeded payments whose order does not exist");
-          });
+  c.Group(
+      {"one succeeded payment per confirmed order", "no charge for an order that is not confirmed",
+       "no order charged twice", "no charge without an order (this run's buyers)"},
+      [&] {
+        const auto p = one_row(kPayments, drop);
+        ledger.succeeded_payments = p[0].as<long long>();
+        const auto unconfirmed = p[1].as<long long>();
+        const auto without = one_row(kConfirmedWithoutPayment, drop)[0].as<long long>();
+        c.Add("one succeeded payment per confirmed order",
+              without == 0 && ledger.succeeded_payments == ledger.confirmed_orders,
+              N(ledger.succeeded_payments) + " succeeded payments, " + N(ledger.confirmed_orders) +
+                  " confirmed orders, " + N(without) + " confirmed without one");
+        c.Add("no charge for an order that is not confirmed", unconfirmed == 0,
+              N(unconfirmed) + " succeeded payments of unconfirmed orders");
+        const auto twice = one_row(kPaymentsPerOrder, drop)[0].as<long long>();
+        c.Add("no order charged twice", twice == 0, N(twice) + " orders with >1 succeeded payment");
+        const auto orphans = one_row(kOrphanCharges, PgArray(facts.buyer_ids))[0].as<long long>();
+        c.Add("no charge without an order (this run's buyers)", orphans == 0,
+              N(orphans) + " succeeded payments whose order does not exist");
+      });
 
-  const auto captures_after =
-      facts.captures_before && facts.read_captures_after ? facts.read_captures_after()
-                                                         : std::optional<double>();
+  const auto captures_after = facts.captures_before && facts.read_captures_after
+                                  ? facts.read_captures_after()
+                                  : std::optional<double>();
   if (facts.captures_before && !captures_after) {
     c.Add("provider captures = succeeded payments of the drop", false,
           "payment metrics answered before the storm but not after it");
   }
   if (facts.captures_before && captures_after) {
     const auto delta = static_cast<long long>(*captures_after - *facts.captures_before);
-    c.Add("provider captures = succeeded payments of the drop",
-          delta == ledger.succeeded_payments,
+    c.Add("provider captures = succeeded payments of the drop", delta == ledger.succeeded_payments,
           "livedrop_payment_provider_captures_total +" + N(delta) + " vs " +
               N(ledger.succeeded_payments) + " succeeded payments");
   }

@@ -24,7 +24,7 @@ struct StormFacts {
   long long attempts = 0;                     // distinct idempotency keys sent
   std::set<std::string> confirmed_order_ids;  // from 201 answers
   std::vector<std::string> buyer_ids;
-  std::optional<double> captures_before;      // the payment captures counter before the storm
+  std::optional<double> captures_before;  // the payment captures counter before the storm
   // Read once every order has settled; empty when the counter is not watched.
   std::function<std::optional<double>()> read_captures_after;
 };
