@@ -4,6 +4,8 @@
 #include "clients/auth_client.h"
 #include "clients/drops_client.h"
 #include "clients/followers_client.h"
+#include "clients/inventory_client.h"
+#include "clients/orders_client.h"
 #include "livedrop/config/config.h"
 #include "livedrop/config/service_options.h"
 #include "livedrop/core/shutdown.h"
@@ -12,6 +14,7 @@
 #include "routes/auth_routes.h"
 #include "routes/drop_routes.h"
 #include "routes/follow_routes.h"
+#include "routes/order_routes.h"
 #include "routes/ops_routes.h"
 #include "server/gateway.h"
 #include "server/key_refresher.h"
@@ -33,6 +36,11 @@ int main(int argc, char** argv) {
       .String("auth-addr", "livedrop-auth instances (host:port,...)", "127.0.0.1:7001")
       .String("followers-addr", "livedrop-followers instances (host:port,...)", "127.0.0.1:7002")
       .String("drops-addr", "livedrop-drops instances (host:port,...)", "127.0.0.1:7003")
+      .String("inventory-addr", "livedrop-inventory instances (host:port,...)", "127.0.0.1:7004")
+      .String("orders-addr", "livedrop-orders instances (host:port,...)", "127.0.0.1:7005")
+      .Duration("order-timeout",
+                "Deadline of placing an order (the whole saga, a payment included)",
+                std::chrono::seconds(20))
       .String("token-issuer", "Expected iss claim of access tokens", "livedrop")
       .Duration("jwks-refresh", "How often to refresh access-token keys", std::chrono::minutes(5))
       .Duration("shutdown-grace", "Time in-flight requests get to finish on SIGTERM",
@@ -46,6 +54,10 @@ int main(int argc, char** argv) {
     gateway::AuthClient auth(rpc::MakeChannel(cfg.GetString("auth-addr")), timeout);
     gateway::FollowersClient followers(rpc::MakeChannel(cfg.GetString("followers-addr")), timeout);
     gateway::DropsClient drops(rpc::MakeChannel(cfg.GetString("drops-addr")), timeout);
+    gateway::InventoryClient inventory(rpc::MakeChannel(cfg.GetString("inventory-addr")),
+                                       timeout);
+    gateway::OrdersClient orders(rpc::MakeChannel(cfg.GetString("orders-addr")),
+                                 cfg.GetDuration("order-timeout"));
     auth::JwtVerifier verifier(cfg.GetString("token-issuer"));
     gateway::KeyRefresher keys(auth, verifier,
                       std::chrono::duration_cast<std::chrono::seconds>(cfg.GetDuration("jwks-refresh")));
@@ -54,7 +66,8 @@ int main(int argc, char** argv) {
     gateway::RouteTable table;
     gateway::AddAuthRoutes(table, auth);
     gateway::AddFollowRoutes(table, auth, followers);
-    gateway::AddDropRoutes(table, drops);
+    gateway::AddDropRoutes(table, drops, inventory);
+    gateway::AddOrderRoutes(table, orders);
     gateway::AddOpsRoutes(table, [&] { return keys.Loaded(); });
     gateway::Gateway gateway(table, verifier, &keys);
 
@@ -66,7 +79,8 @@ int main(int argc, char** argv) {
     options.body_limit = static_cast<std::size_t>(cfg.GetInt("body-limit"));
     options.read_timeout = cfg.GetDuration("read-timeout");
     options.idle_timeout = cfg.GetDuration("idle-timeout");
-    options.handler_timeout = timeout + std::chrono::seconds(1);
+    options.handler_timeout =
+        std::max(timeout, cfg.GetDuration("order-timeout")) + std::chrono::seconds(1);
     options.tls_cert_file = cfg.GetString("tls-cert");
     options.tls_key_file = cfg.GetString("tls-key");
     http::Server server(options, [&](http::Request&& request, http::Responder responder) {

@@ -9,8 +9,8 @@
 namespace livedrop::gateway::views {
 
 std::string Rfc3339(const google::protobuf::Timestamp& ts) {
-  return FormatRfc3339(TimePoint(std::chrono::microseconds(ts.seconds() * 1'000'000 +
-                                                           ts.nanos() / 1000)));
+  return FormatRfc3339(
+      TimePoint(std::chrono::microseconds(ts.seconds() * 1'000'000 + ts.nanos() / 1000)));
 }
 
 const char* RoleName(auth::v1::Role role) {
@@ -57,12 +57,18 @@ boost::json::object Product(const drops::v1::Product& p) {
 
 const char* DropStatusName(drops::v1::DropStatus status) {
   switch (status) {
-    case drops::v1::DROP_STATUS_SCHEDULED: return "scheduled";
-    case drops::v1::DROP_STATUS_LIVE: return "live";
-    case drops::v1::DROP_STATUS_SOLD_OUT: return "sold_out";
-    case drops::v1::DROP_STATUS_ENDED: return "ended";
-    case drops::v1::DROP_STATUS_CANCELLED: return "cancelled";
-    default: return "unknown";
+    case drops::v1::DROP_STATUS_SCHEDULED:
+      return "scheduled";
+    case drops::v1::DROP_STATUS_LIVE:
+      return "live";
+    case drops::v1::DROP_STATUS_SOLD_OUT:
+      return "sold_out";
+    case drops::v1::DROP_STATUS_ENDED:
+      return "ended";
+    case drops::v1::DROP_STATUS_CANCELLED:
+      return "cancelled";
+    default:
+      return "unknown";
   }
 }
 
@@ -78,6 +84,33 @@ boost::json::object Drop(const drops::v1::Drop& d) {
                         {"available", d.available()}};
   if (d.has_product()) o["product"] = Product(d.product());
   return o;
+}
+
+const char* OrderStatusName(orders::v1::OrderStatus status) {
+  switch (status) {
+    case orders::v1::ORDER_STATUS_PENDING:
+      return "pending";
+    case orders::v1::ORDER_STATUS_CONFIRMED:
+      return "confirmed";
+    case orders::v1::ORDER_STATUS_FAILED:
+      return "failed";
+    case orders::v1::ORDER_STATUS_CANCELLED:
+      return "cancelled";
+    default:
+      return "unknown";
+  }
+}
+
+boost::json::object Order(const orders::v1::Order& o) {
+  boost::json::object out{{"id", o.id()},
+                          {"status", OrderStatusName(o.status())},
+                          {"drop_id", o.drop_id()},
+                          {"quantity", o.quantity()},
+                          {"amount", o.amount()},
+                          {"currency", o.currency()},
+                          {"created_at", Rfc3339(o.created_at())}};
+  if (!o.failure_code().empty()) out["failure_code"] = o.failure_code();
+  return out;
 }
 
 }  // namespace livedrop::gateway::views

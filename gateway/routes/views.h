@@ -4,6 +4,7 @@
 
 #include "livedrop/auth/v1/auth.pb.h"
 #include "livedrop/drops/v1/drops.pb.h"
+#include "livedrop/orders/v1/orders.pb.h"
 
 namespace google::protobuf {
 class Timestamp;
@@ -25,5 +26,9 @@ boost::json::object Product(const drops::v1::Product& product);
 //  available[, product]}
 boost::json::object Drop(const drops::v1::Drop& drop);
 const char* DropStatusName(drops::v1::DropStatus status);
+
+// {id, status, drop_id, quantity, amount, currency, created_at[, failure_code]}
+boost::json::object Order(const orders::v1::Order& order);
+const char* OrderStatusName(orders::v1::OrderStatus status);
 
 }  // namespace livedrop::gateway::views

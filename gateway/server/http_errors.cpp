@@ -59,7 +59,8 @@ int HttpStatusFor(const Error& error) {
 http::Response ProblemFor(const Error& error, const std::string& request_id) {
   for (const auto& row : kByCode) {
     if (row.code == error.code()) {
-      return http::Problem(row.status, error.code(), row.title, error.what(), request_id);
+      return http::Problem(row.status, error.code(), row.title, error.what(), request_id,
+                           error.metadata());
     }
   }
   const auto& row = RowFor(error.kind());
@@ -67,7 +68,8 @@ http::Response ProblemFor(const Error& error, const std::string& request_id) {
     return http::Problem(row.status, "internal", row.title, "an unexpected error occurred",
                          request_id);
   }
-  return http::Problem(row.status, error.code(), row.title, error.what(), request_id);
+  return http::Problem(row.status, error.code(), row.title, error.what(), request_id,
+                       error.metadata());
 }
 
 }  // namespace livedrop::gateway

@@ -7,10 +7,13 @@
 
 #include "clients/auth_client.h"
 #include "clients/drops_client.h"
+#include "clients/inventory_client.h"
+#include "clients/orders_client.h"
 #include "clients/followers_client.h"
 #include "livedrop/grpc/client.h"
 #include "routes/auth_routes.h"
 #include "routes/drop_routes.h"
+#include "routes/order_routes.h"
 #include "routes/follow_routes.h"
 #include "routes/ops_routes.h"
 #include "server/http_errors.h"
@@ -95,7 +98,10 @@ TEST(OpenApi, DocumentListsExactlyTheRoutesThatExist) {
   AddAuthRoutes(table, auth);
   AddFollowRoutes(table, auth, followers);
   DropsClient drops(rpc::MakeChannel("127.0.0.1:1"), std::chrono::seconds(1));
-  AddDropRoutes(table, drops);
+  InventoryClient inventory(rpc::MakeChannel("127.0.0.1:1"), std::chrono::seconds(1));
+  AddDropRoutes(table, drops, inventory);
+  OrdersClient orders(rpc::MakeChannel("127.0.0.1:1"), std::chrono::seconds(1));
+  AddOrderRoutes(table, orders);
   AddOpsRoutes(table, [] { return true; });
   std::set<std::string> served;
   for (const auto& r : table.routes()) {

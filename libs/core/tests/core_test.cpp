@@ -1,10 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
+#include <future>
+#include <thread>
 
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/core/paging.h"
+#include "livedrop/core/periodic.h"
 #include "livedrop/core/time.h"
 #include "livedrop/testing/errors.h"
 
@@ -92,6 +96,33 @@ TEST(Error, ValidationError_CarriesFieldAndStableCode) {
   EXPECT_EQ(e.code(), "validation_failed");
   EXPECT_EQ(e.metadata().at("field"), "email");
   EXPECT_STREQ(e.what(), "email is malformed");
+}
+
+TEST(Periodic, ThrowingPass_DoesNotStopLaterPasses) {
+  std::atomic<int> passes{0};
+  std::promise<void> third;
+  Periodic task("test pass", std::chrono::milliseconds(1), [&] {
+    const int n = ++passes;
+    if (n == 3) third.set_value();
+    if (n < 3) throw std::runtime_error("boom");
+  });
+  task.Start();
+  ASSERT_EQ(third.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  task.Stop();
+  EXPECT_GE(passes.load(), 3);
+}
+
+TEST(Periodic, Wake_RunsTheNextPassBeforeTheInterval) {
+  std::atomic<int> passes{0};
+  std::promise<void> second;
+  Periodic task("test pass", std::chrono::hours(1), [&] {
+    if (++passes == 2) second.set_value();
+  });
+  task.Start();
+  while (passes.load() < 1) std::this_thread::yield();
+  task.Wake();
+  EXPECT_EQ(second.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  task.Stop();  // returns although the interval is an hour
 }
 
 }  // namespace

@@ -110,6 +110,14 @@ TEST(Problem, CarriesEveryRfc9457FieldAndTheCode) {
   EXPECT_EQ(body.at("request_id").as_string(), "req-7");
 }
 
+TEST(Problem, ExtensionsAreAddedButNeverReplaceStandardMembers) {
+  const auto r = Problem(402, "payment_declined", "Payment Required", "declined", "req-8",
+                         {{"order_id", "o-1"}, {"status", "overridden?"}});
+  const auto body = boost::json::parse(r.body).as_object();
+  EXPECT_EQ(body.at("order_id").as_string(), "o-1");
+  EXPECT_EQ(body.at("status").as_int64(), 402);
+}
+
 TEST(Problem, EscapesJsonAndOmitsAnEmptyRequestId) {
   const auto r = Problem(400, "validation_failed", "Bad Request", "field \"name\"\n is empty");
   const auto body = boost::json::parse(r.body).as_object();

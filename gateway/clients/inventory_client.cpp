@@ -1,0 +1,13 @@
+#include "clients/inventory_client.h"
+
+namespace livedrop::gateway {
+
+using namespace livedrop::inventory::v1;
+
+InventoryClient::InventoryClient(std::shared_ptr<::grpc::Channel> channel,
+                                 std::chrono::milliseconds timeout)
+    : stub_(InventoryService::NewStub(std::move(channel))), timeout_(timeout) {}
+
+LIVEDROP_CLIENT_CALL(InventoryClient, GetStock)
+
+}  // namespace livedrop::gateway

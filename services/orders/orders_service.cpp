@@ -1,0 +1,57 @@
+#include "orders_service.h"
+
+#include "livedrop/core/ids.h"
+#include "livedrop/grpc/call.h"
+#include "order_events.h"
+
+namespace livedrop::orders {
+namespace {
+
+void RequireBuyer(const std::string& buyer_id) {
+  if (!IsUuid(buyer_id)) throw ValidationError("buyer_id", "buyer_id must be a UUID");
+}
+
+}  // namespace
+
+::grpc::Status OrdersServiceImpl::PlaceOrder(::grpc::ServerContext* ctx,
+                                             const v1::PlaceOrderRequest* req,
+                                             v1::PlaceOrderResponse* resp) {
+  return rpc::Serve(ctx, "PlaceOrder", [&] {
+    const auto result =
+        orders_.Place(PlaceOrderInput{req->buyer_id(), req->idempotency_key(), req->drop_id(),
+                                      req->payment_token(), req->quantity()});
+    ToProto(result.order, *resp->mutable_order());
+    resp->set_replayed(result.replayed);
+  });
+}
+
+::grpc::Status OrdersServiceImpl::GetOrder(::grpc::ServerContext* ctx,
+                                           const v1::GetOrderRequest* req,
+                                           v1::GetOrderResponse* resp) {
+  return rpc::Serve(ctx, "GetOrder", [&] {
+    RequireBuyer(req->buyer_id());
+    ToProto(orders_.Get(req->id(), req->buyer_id()), *resp->mutable_order());
+  });
+}
+
+::grpc::Status OrdersServiceImpl::ListOrders(::grpc::ServerContext* ctx,
+                                             const v1::ListOrdersRequest* req,
+                                             v1::ListOrdersResponse* resp) {
+  return rpc::Serve(ctx, "ListOrders", [&] {
+    RequireBuyer(req->buyer_id());
+    const auto page = orders_.List(req->buyer_id(), req->limit(), req->cursor());
+    for (const auto& order : page.items) ToProto(order, *resp->add_items());
+    resp->set_next_cursor(page.next_cursor);
+  });
+}
+
+::grpc::Status OrdersServiceImpl::CancelOrder(::grpc::ServerContext* ctx,
+                                              const v1::CancelOrderRequest* req,
+                                              v1::CancelOrderResponse* resp) {
+  return rpc::Serve(ctx, "CancelOrder", [&] {
+    RequireBuyer(req->buyer_id());
+    ToProto(orders_.Cancel(req->id(), req->buyer_id()), *resp->mutable_order());
+  });
+}
+
+}  // namespace livedrop::orders

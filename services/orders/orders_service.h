@@ -1,0 +1,27 @@
+#pragma once
+
+#include "livedrop/orders/v1/orders.grpc.pb.h"
+#include "orders.h"
+
+namespace livedrop::orders {
+
+// gRPC handlers of livedrop.orders.v1.OrdersService (called by the gateway, which passes the
+// authenticated buyer's id).
+class OrdersServiceImpl final : public v1::OrdersService::Service {
+ public:
+  explicit OrdersServiceImpl(Orders& orders) : orders_(orders) {}
+
+  ::grpc::Status PlaceOrder(::grpc::ServerContext* ctx, const v1::PlaceOrderRequest* req,
+                            v1::PlaceOrderResponse* resp) override;
+  ::grpc::Status GetOrder(::grpc::ServerContext* ctx, const v1::GetOrderRequest* req,
+                          v1::GetOrderResponse* resp) override;
+  ::grpc::Status ListOrders(::grpc::ServerContext* ctx, const v1::ListOrdersRequest* req,
+                            v1::ListOrdersResponse* resp) override;
+  ::grpc::Status CancelOrder(::grpc::ServerContext* ctx, const v1::CancelOrderRequest* req,
+                             v1::CancelOrderResponse* resp) override;
+
+ private:
+  Orders& orders_;
+};
+
+}  // namespace livedrop::orders

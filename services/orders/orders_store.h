@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "orders_logic.h"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace livedrop::orders {
+
+// The SQL of the orders schema; every method runs in the caller's transaction.
+class OrdersStore {
+ public:
+  struct KeyRow {
+    std::string request_hash;
+    std::string order_id;
+  };
+  // Claims (buyer, key) for a new order; returns the existing claim when there is one.
+  static std::optional<KeyRow> ClaimKey(pqxx::transaction_base& tx, const std::string& buyer_id,
+                                        const std::string& key, const std::string& request_hash,
+                                        const std::string& order_id);
+  static std::optional<KeyRow> FindKey(pqxx::transaction_base& tx, const std::string& buyer_id,
+                                       const std::string& key);
+
+  static OrderRow Insert(pqxx::transaction_base& tx, const OrderRow& order,
+                         std::chrono::milliseconds lease);
+  static std::optional<OrderRow> Find(pqxx::transaction_base& tx, const std::string& id);
+  // Newest first, strictly older than before_seq when given.
+  static std::vector<OrderRow> ListByBuyer(pqxx::transaction_base& tx, const std::string& buyer_id,
+                                           std::optional<std::int64_t> before_seq, int limit);
+
+  // Moves the order from stage `from` to `to` (and, at kDone, to `status`); extends the lease.
+  // Returns the updated row, or nothing when the order was not at `from` any more.
+  static std::optional<OrderRow> Advance(pqxx::transaction_base& tx, const std::string& id,
+                                         Stage from, Stage to, OrderStatus status,
+                                         const std::string& failure_code,
+                                         std::chrono::milliseconds lease);
+
+  // Takes over up to `limit` unfinished orders whose lease has lapsed, leasing them anew.
+  static std::vector<OrderRow> ClaimLapsed(pqxx::transaction_base& tx, int limit,
+                                           std::chrono::milliseconds lease);
+  // Deletes idempotency keys older than `age`; returns how many.
+  static int DeleteKeysOlderThan(pqxx::transaction_base& tx, std::chrono::seconds age, int limit);
+};
+
+}  // namespace livedrop::orders
