@@ -1,0 +1,31 @@
+#include "payment_service.h"
+
+#include "livedrop/grpc/call.h"
+#include "payment_events.h"
+
+namespace livedrop::payment {
+
+::grpc::Status PaymentServiceImpl::Charge(::grpc::ServerContext* ctx, const v1::ChargeRequest* req,
+                                          v1::ChargeResponse* resp) {
+  return rpc::Serve(ctx, "Charge", [&] {
+    ToProto(payments_.Charge(ChargeInput{req->order_id(), req->buyer_id(), req->amount(),
+                                         req->currency(), req->payment_token()}),
+            *resp->mutable_payment());
+  });
+}
+
+::grpc::Status PaymentServiceImpl::Refund(::grpc::ServerContext* ctx, const v1::RefundRequest* req,
+                                          v1::RefundResponse* resp) {
+  return rpc::Serve(ctx, "Refund",
+                    [&] { ToProto(payments_.Refund(req->order_id()), *resp->mutable_payment()); });
+}
+
+::grpc::Status PaymentServiceImpl::GetPayment(::grpc::ServerContext* ctx,
+                                              const v1::GetPaymentRequest* req,
+                                              v1::GetPaymentResponse* resp) {
+  return rpc::Serve(ctx, "GetPayment", [&] {
+    ToProto(payments_.GetPayment(req->order_id()), *resp->mutable_payment());
+  });
+}
+
+}  // namespace livedrop::payment

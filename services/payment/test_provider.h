@@ -1,0 +1,67 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "payment_provider.h"
+
+namespace livedrop::metrics {
+class Counter;
+}
+
+namespace livedrop::payment {
+
+struct TestProviderOptions {
+  // How long tok_timeout keeps the caller waiting before the charge fails provider_timeout.
+  std::chrono::milliseconds timeout{2000};
+  // Added to every call, to give benchmarks a processor's round trip.
+  std::chrono::milliseconds latency{0};
+};
+
+// A processor in test mode, answering by the familiar test tokens:
+//   tok_visa                             succeeds (a capture)
+//   tok_chargeDeclined                   card_declined
+//   tok_chargeDeclinedInsufficientFunds  insufficient_funds
+//   tok_timeout                          waits `timeout`, then provider_timeout
+//   anything else                        invalid_payment_token
+// Idempotent by order id in memory (so per process): a concurrent or later Charge for an order
+// waits for and returns the first answer. Real captures are counted in
+// livedrop_payment_provider_captures_total, so a load test can check captures against the
+// succeeded payments in the database.
+class TestProvider final : public PaymentProvider {
+ public:
+  explicit TestProvider(TestProviderOptions options = {});
+
+  ProviderResult Charge(const std::string& order_id, std::int64_t amount,
+                        const std::string& currency, const std::string& token) override;
+  // Refunds a captured charge once (charge_not_found if this process never captured it,
+  // charge_not_captured if it was declined).
+  ProviderResult Refund(const std::string& order_id) override;
+
+  // Captures and refunds made by this instance (the metrics count every instance's).
+  std::int64_t captures() const;
+  std::int64_t refunds() const;
+
+ private:
+  struct Charged {
+    bool answered = false;
+    ProviderResult result;
+    bool refunded = false;
+  };
+  ProviderResult Answer(const std::string& token) const;
+
+  const TestProviderOptions options_;
+  metrics::Counter& captures_total_;
+  metrics::Counter& refunds_total_;
+  mutable std::mutex mutex_;
+  std::condition_variable answered_;
+  std::unordered_map<std::string, Charged> charges_;
+  std::int64_t captures_ = 0;
+  std::int64_t refunds_ = 0;
+};
+
+}  // namespace livedrop::payment

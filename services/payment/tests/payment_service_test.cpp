@@ -1,0 +1,150 @@
+// The gRPC contract of PaymentService over a real server on a free port: a declined card is
+// an OK call with a FAILED payment; only bad input, mismatches and unknown orders are errors.
+#include "payment_service.h"
+
+#include <gtest/gtest.h>
+
+#include "livedrop/core/ids.h"
+#include "livedrop/grpc/client.h"
+#include "livedrop/grpc/server_runner.h"
+#include "livedrop/grpc/status.h"
+#include "livedrop/kafka/outbox.h"
+#include "livedrop/pg/pool.h"
+#include "livedrop/testing/servers.h"
+#include "payment_migrations.h"
+#include "test_provider.h"
+
+namespace livedrop::payment {
+namespace {
+
+using namespace std::chrono_literals;
+
+class PaymentServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pool_ = std::make_unique<pg::Pool>(
+        pg::PoolOptions{testing::PostgresServer::Shared().CreateDatabase(), "payment", 8});
+    pg::Migrate(*pool_, "payment", Migrations());
+    pg::Migrate(*pool_, "outbox", kafka::OutboxMigrations());
+    payments_ = std::make_unique<Payments>(*pool_, provider_);
+    service_ = std::make_unique<PaymentServiceImpl>(*payments_);
+    server_ = std::make_unique<rpc::ServerRunner>(
+        rpc::ServerOptions{"livedrop-payment", "127.0.0.1:0", 8, 1000ms});
+    server_->AddService(service_.get());
+    server_->Start();
+    stub_ = v1::PaymentService::NewStub(
+        rpc::MakeChannel("127.0.0.1:" + std::to_string(server_->port())));
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  v1::ChargeRequest Request(const std::string& token) {
+    v1::ChargeRequest req;
+    req.set_order_id(NewUuid());
+    req.set_buyer_id(NewUuid());
+    req.set_amount(4200);
+    req.set_currency("EUR");
+    req.set_payment_token(token);
+    return req;
+  }
+  ::grpc::Status Charge(const v1::ChargeRequest& req, v1::ChargeResponse& resp) {
+    return stub_->Charge(rpc::NewClientContext(5s).get(), req, &resp);
+  }
+  // "OK" or the ErrorInfo reason of the status.
+  static std::string Reason(const ::grpc::Status& status) {
+    return status.ok() ? "OK" : rpc::FromStatus(status).code();
+  }
+
+  TestProvider provider_{TestProviderOptions{100ms, 0ms}};
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<Payments> payments_;
+  std::unique_ptr<PaymentServiceImpl> service_;
+  std::unique_ptr<rpc::ServerRunner> server_;
+  std::unique_ptr<v1::PaymentService::Stub> stub_;
+};
+
+TEST_F(PaymentServiceTest, Charge_EachTestToken_ReturnsOkWithItsOutcome) {
+  for (const auto& [token, state, code] :
+       std::vector<std::tuple<std::string, v1::PaymentState, std::string>>{
+           {"tok_visa", v1::PAYMENT_STATE_SUCCEEDED, ""},
+           {"tok_chargeDeclined", v1::PAYMENT_STATE_FAILED, "card_declined"},
+           {"tok_chargeDeclinedInsufficientFunds", v1::PAYMENT_STATE_FAILED, "insufficient_funds"},
+           {"tok_timeout", v1::PAYMENT_STATE_FAILED, "provider_timeout"},
+           {"tok_bogus", v1::PAYMENT_STATE_FAILED, "invalid_payment_token"}}) {
+    const auto req = Request(token);
+    v1::ChargeResponse resp;
+    const auto status = Charge(req, resp);
+    ASSERT_TRUE(status.ok()) << token << ": " << status.error_message();
+    EXPECT_EQ(resp.payment().state(), state) << token;
+    EXPECT_EQ(resp.payment().failure_code(), code) << token;
+    EXPECT_EQ(resp.payment().order_id(), req.order_id());
+    EXPECT_EQ(resp.payment().buyer_id(), req.buyer_id());
+    EXPECT_EQ(resp.payment().amount(), 4200);
+    EXPECT_EQ(resp.payment().currency(), "EUR");
+    EXPECT_TRUE(IsUuid(resp.payment().id()));
+    EXPECT_GT(resp.payment().created_at().seconds(), 0);
+  }
+}
+
+TEST_F(PaymentServiceTest, Charge_BadInput_IsInvalidArgument) {
+  auto req = Request("tok_visa");
+  req.set_amount(-5);
+  v1::ChargeResponse resp;
+  const auto status = Charge(req, resp);
+  EXPECT_EQ(status.error_code(), ::grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Reason(status), "validation_failed");
+  auto no_token = Request("");
+  EXPECT_EQ(Reason(Charge(no_token, resp)), "validation_failed");
+}
+
+TEST_F(PaymentServiceTest, Charge_SameOrderOtherAmount_IsFailedPreconditionMismatch) {
+  auto req = Request("tok_visa");
+  v1::ChargeResponse first, again;
+  ASSERT_TRUE(Charge(req, first).ok());
+  ASSERT_TRUE(Charge(req, again).ok());
+  EXPECT_EQ(again.payment().id(), first.payment().id());
+  req.set_amount(1);
+  v1::ChargeResponse resp;
+  const auto status = Charge(req, resp);
+  EXPECT_EQ(status.error_code(), ::grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reason(status), "payment_mismatch");
+  EXPECT_EQ(provider_.captures(), 1);
+}
+
+TEST_F(PaymentServiceTest, RefundAndGetPayment_MapOutcomesToCodes) {
+  const auto paid = Request("tok_visa");
+  const auto declined = Request("tok_chargeDeclined");
+  v1::ChargeResponse resp;
+  ASSERT_TRUE(Charge(paid, resp).ok());
+  ASSERT_TRUE(Charge(declined, resp).ok());
+
+  v1::RefundRequest refund;
+  v1::RefundResponse refunded;
+  refund.set_order_id(paid.order_id());
+  ASSERT_TRUE(stub_->Refund(rpc::NewClientContext(5s).get(), refund, &refunded).ok());
+  EXPECT_EQ(refunded.payment().state(), v1::PAYMENT_STATE_REFUNDED);
+  ASSERT_TRUE(stub_->Refund(rpc::NewClientContext(5s).get(), refund, &refunded).ok());
+  EXPECT_EQ(refunded.payment().state(), v1::PAYMENT_STATE_REFUNDED);
+
+  refund.set_order_id(declined.order_id());
+  auto status = stub_->Refund(rpc::NewClientContext(5s).get(), refund, &refunded);
+  EXPECT_EQ(status.error_code(), ::grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Reason(status), "payment_not_refundable");
+
+  refund.set_order_id(NewUuid());
+  status = stub_->Refund(rpc::NewClientContext(5s).get(), refund, &refunded);
+  EXPECT_EQ(status.error_code(), ::grpc::StatusCode::NOT_FOUND);
+
+  v1::GetPaymentRequest get;
+  v1::GetPaymentResponse got;
+  get.set_order_id(declined.order_id());
+  ASSERT_TRUE(stub_->GetPayment(rpc::NewClientContext(5s).get(), get, &got).ok());
+  EXPECT_EQ(got.payment().state(), v1::PAYMENT_STATE_FAILED);
+  EXPECT_EQ(got.payment().failure_code(), "card_declined");
+  get.set_order_id(NewUuid());
+  status = stub_->GetPayment(rpc::NewClientContext(5s).get(), get, &got);
+  EXPECT_EQ(status.error_code(), ::grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Reason(status), "not_found");
+}
+
+}  // namespace
+}  // namespace livedrop::payment

@@ -1,0 +1,322 @@
+// Payments against a real PostgreSQL and the test provider: one capture per order whatever
+// the retries, races and crashes; events written once by the transition that wins.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <pqxx/pqxx>
+#include <set>
+#include <thread>
+
+#include "livedrop/core/ids.h"
+#include "livedrop/kafka/outbox.h"
+#include "livedrop/pg/pool.h"
+#include "livedrop/testing/errors.h"
+#include "livedrop/testing/servers.h"
+#include "payment_migrations.h"
+#include "payments.h"
+#include "test_provider.h"
+
+namespace livedrop::payment {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ErrorCodeOf;
+
+// A processor that cannot be reached for its first `failures` charges.
+class UnreachableProvider final : public PaymentProvider {
+ public:
+  UnreachableProvider(PaymentProvider& next, int failures) : next_(next), failures_(failures) {}
+  ProviderResult Charge(const std::string& order_id, std::int64_t amount,
+                        const std::string& currency, const std::string& token) override {
+    if (failures_-- > 0) {
+      throw Error(ErrorKind::kUnavailable, "provider_unavailable", "processor unreachable");
+    }
+    return next_.Charge(order_id, amount, currency, token);
+  }
+  ProviderResult Refund(const std::string& order_id) override { return next_.Refund(order_id); }
+
+ private:
+  PaymentProvider& next_;
+  std::atomic<int> failures_;
+};
+
+class PaymentTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url_ = testing::PostgresServer::Shared().CreateDatabase();
+    pool_ = std::make_unique<pg::Pool>(pg::PoolOptions{url_, "payment", 16});
+    pg::Migrate(*pool_, "payment", Migrations());
+    pg::Migrate(*pool_, "outbox", kafka::OutboxMigrations());
+  }
+  ChargeInput Input(const std::string& token = "tok_visa") {
+    return ChargeInput{NewUuid(), NewUuid(), 2500, "EUR", token};
+  }
+  int Count(const std::string& sql, const std::string& param) {
+    pqxx::connection conn(url_);
+    pqxx::work tx(conn);
+    return tx.exec_params1(sql, param)[0].as<int>();
+  }
+  int Events(const std::string& order_id, const std::string& type) {
+    pqxx::connection conn(url_);
+    pqxx::work tx(conn);
+    return tx
+        .exec_params1(
+            "SELECT count(*) FROM payment.outbox WHERE event_type = $1 AND "
+            "key = $2",
+            type, order_id)[0]
+        .as<int>();
+  }
+  int Rows(const std::string& order_id, const std::string& state) {
+    pqxx::connection conn(url_);
+    pqxx::work tx(conn);
+    return tx
+        .exec_params1(
+            "SELECT count(*) FROM payment.payments WHERE order_id = $1 AND "
+            "state = $2",
+            order_id, state)[0]
+        .as<int>();
+  }
+  void InsertPending(const ChargeInput& in) {
+    pqxx::connection conn(url_);
+    pqxx::work tx(conn);
+    tx.exec_params(
+        "INSERT INTO payment.payments (order_id, id, buyer_id, amount, currency, "
+        "state) VALUES ($1, $2, $3, $4, $5, 'pending')",
+        in.order_id, NewUuid(), in.buyer_id, in.amount, in.currency);
+    tx.commit();
+  }
+
+  std::string url_;
+  std::unique_ptr<pg::Pool> pool_;
+  TestProvider provider_{TestProviderOptions{100ms, 0ms}};
+};
+
+TEST_F(PaymentTest, Charge_Visa_Succeeds) {
+  Payments payments(*pool_, provider_);
+  const auto in = Input("tok_visa");
+  const auto p = payments.Charge(in);
+  EXPECT_EQ(p.state, PaymentState::kSucceeded);
+  EXPECT_EQ(p.failure_code, "");
+  EXPECT_EQ(p.order_id, in.order_id);
+  EXPECT_EQ(p.buyer_id, in.buyer_id);
+  EXPECT_EQ(p.amount, 2500);
+  EXPECT_EQ(p.currency, "EUR");
+  EXPECT_TRUE(IsUuid(p.id));
+  EXPECT_EQ(Rows(in.order_id, "succeeded"), 1);
+  EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
+  EXPECT_EQ(provider_.captures(), 1);
+}
+
+TEST_F(PaymentTest, Charge_EachFailingToken_FailsWithItsCodeAndNoCapture) {
+  Payments payments(*pool_, provider_);
+  for (const auto& [token, code] : std::vector<std::pair<std::string, std::string>>{
+           {"tok_chargeDeclined", "card_declined"},
+           {"tok_chargeDeclinedInsufficientFunds", "insufficient_funds"},
+           {"tok_timeout", "provider_timeout"},
+           {"tok_nonsense", "invalid_payment_token"}}) {
+    const auto in = Input(token);
+    const auto p = payments.Charge(in);
+    EXPECT_EQ(p.state, PaymentState::kFailed) << token;
+    EXPECT_EQ(p.failure_code, code) << token;
+    EXPECT_EQ(Rows(in.order_id, "failed"), 1) << token;
+    EXPECT_EQ(Events(in.order_id, "payment_failed"), 1) << token;
+    EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 0) << token;
+  }
+  EXPECT_EQ(provider_.captures(), 0);
+}
+
+TEST_F(PaymentTest, Charge_TimeoutToken_FailsAfterTheProviderTimeout) {
+  Payments payments(*pool_, provider_);
+  const auto started = std::chrono::steady_clock::now();
+  const auto p = payments.Charge(Input("tok_timeout"));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 100ms);
+  EXPECT_EQ(p.state, PaymentState::kFailed);
+  EXPECT_EQ(p.failure_code, "provider_timeout");
+}
+
+TEST_F(PaymentTest, Charge_SameOrderTwice_CapturesOnce) {
+  Payments payments(*pool_, provider_);
+  const auto in = Input();
+  const auto first = payments.Charge(in);
+  const auto second = payments.Charge(in);
+  EXPECT_EQ(first.id, second.id);
+  EXPECT_EQ(second.state, PaymentState::kSucceeded);
+  EXPECT_EQ(provider_.captures(), 1);
+  EXPECT_EQ(Rows(in.order_id, "succeeded"), 1);
+  EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
+}
+
+TEST_F(PaymentTest, Charge_SameOrderFromEightThreads_CapturesOnceAndEmitsOnce) {
+  TestProvider slow(TestProviderOptions{2s, 30ms});  // keeps the charges overlapping
+  Payments payments(*pool_, slow);
+  const auto in = Input();
+  std::mutex mutex;
+  std::set<std::string> ids;
+  std::atomic<int> succeeded{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      const auto p = payments.Charge(in);
+      if (p.state == PaymentState::kSucceeded) succeeded++;
+      std::lock_guard lock(mutex);
+      ids.insert(p.id);
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(succeeded.load(), 8);
+  EXPECT_EQ(ids.size(), 1u);
+  EXPECT_EQ(slow.captures(), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM payment.payments WHERE order_id = $1", in.order_id), 1);
+  EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
+}
+
+TEST_F(PaymentTest, Charge_AfterDecline_ReturnsTheFailedPaymentWithoutCharging) {
+  Payments payments(*pool_, provider_);
+  auto in = Input("tok_chargeDeclined");
+  payments.Charge(in);
+  in.payment_token = "tok_visa";
+  const auto retry = payments.Charge(in);
+  EXPECT_EQ(retry.state, PaymentState::kFailed);
+  EXPECT_EQ(retry.failure_code, "card_declined");
+  EXPECT_EQ(provider_.captures(), 0);
+  EXPECT_EQ(Events(in.order_id, "payment_failed"), 1);
+}
+
+TEST_F(PaymentTest, Charge_SameOrderOtherBuyerAmountOrCurrency_IsAMismatch) {
+  Payments payments(*pool_, provider_);
+  const auto in = Input();
+  payments.Charge(in);
+  auto other_amount = in;
+  other_amount.amount = 1;
+  auto other_buyer = in;
+  other_buyer.buyer_id = NewUuid();
+  auto other_currency = in;
+  other_currency.currency = "USD";
+  EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(other_amount); }), "payment_mismatch");
+  EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(other_buyer); }), "payment_mismatch");
+  EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(other_currency); }), "payment_mismatch");
+  EXPECT_EQ(payments.GetPayment(in.order_id).amount, 2500);
+  EXPECT_EQ(provider_.captures(), 1);
+}
+
+TEST_F(PaymentTest, Charge_PendingMismatch_NeverReachesTheProvider) {
+  Payments payments(*pool_, provider_);
+  const auto in = Input();
+  InsertPending(in);
+  auto other = in;
+  other.amount = 1;
+  EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(other); }), "payment_mismatch");
+  EXPECT_EQ(provider_.captures(), 0);
+  EXPECT_EQ(payments.GetPayment(in.order_id).state, PaymentState::kPending);
+}
+
+TEST_F(PaymentTest, Charge_BadInput_IsValidationFailedAndStoresNothing) {
+  Payments payments(*pool_, provider_);
+  auto in = Input();
+  in.currency = "eur";
+  EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(in); }), "validation_failed");
+  EXPECT_EQ(Count("SELECT count(*) FROM payment.payments WHERE order_id = $1", in.order_id), 0);
+}
+
+TEST_F(PaymentTest, Charge_PendingLeftByACrash_IsCompletedByTheNextCharge) {
+  Payments payments(*pool_, provider_);
+  const auto in = Input();
+  InsertPending(in);
+  const auto p = payments.Charge(in);
+  EXPECT_EQ(p.state, PaymentState::kSucceeded);
+  EXPECT_EQ(provider_.captures(), 1);
+  EXPECT_EQ(Rows(in.order_id, "succeeded"), 1);
+  EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
+}
+
+TEST_F(PaymentTest, Charge_CrashAfterTheCapture_CompletesWithoutASecondCapture) {
+  Payments payments(*pool_, provider_);
+  const auto in = Input();
+  // The first attempt recorded pending and the processor captured, then the process died
+  // before recording the outcome.
+  InsertPending(in);
+  ASSERT_TRUE(provider_.Charge(in.order_id, in.amount, in.currency, "tok_visa").succeeded);
+  const auto p = payments.Charge(in);
+  EXPECT_EQ(p.state, PaymentState::kSucceeded);
+  EXPECT_EQ(provider_.captures(), 1);
+  EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
+}
+
+TEST_F(PaymentTest, Charge_ProviderUnreachable_StaysPendingAndTheRetryCompletesIt) {
+  UnreachableProvider flaky(provider_, 1);
+  Payments payments(*pool_, flaky);
+  const auto in = Input();
+  EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(in); }), "provider_unavailable");
+  EXPECT_EQ(payments.GetPayment(in.order_id).state, PaymentState::kPending);
+  EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 0);
+  EXPECT_EQ(payments.Charge(in).state, PaymentState::kSucceeded);
+  EXPECT_EQ(provider_.captures(), 1);
+  EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
+}
+
+TEST_F(PaymentTest, Refund_SucceededPayment_IsRefundedOnceAndIdempotent) {
+  Payments payments(*pool_, provider_);
+  const auto in = Input();
+  payments.Charge(in);
+  const auto first = payments.Refund(in.order_id);
+  const auto second = payments.Refund(in.order_id);
+  EXPECT_EQ(first.state, PaymentState::kRefunded);
+  EXPECT_EQ(second.state, PaymentState::kRefunded);
+  EXPECT_EQ(first.id, second.id);
+  EXPECT_EQ(provider_.refunds(), 1);
+  EXPECT_EQ(Rows(in.order_id, "refunded"), 1);
+  EXPECT_EQ(Events(in.order_id, "payment_refunded"), 1);
+  // A charge retried after the refund returns the refunded payment; it never charges again.
+  EXPECT_EQ(payments.Charge(in).state, PaymentState::kRefunded);
+  EXPECT_EQ(provider_.captures(), 1);
+}
+
+TEST_F(PaymentTest, Refund_FailedOrPending_IsNotRefundable) {
+  Payments payments(*pool_, provider_);
+  const auto declined = Input("tok_chargeDeclined");
+  payments.Charge(declined);
+  EXPECT_EQ(ErrorCodeOf([&] { payments.Refund(declined.order_id); }), "payment_not_refundable");
+  const auto pending = Input();
+  InsertPending(pending);
+  EXPECT_EQ(ErrorCodeOf([&] { payments.Refund(pending.order_id); }), "payment_not_refundable");
+  EXPECT_EQ(provider_.refunds(), 0);
+  EXPECT_EQ(Events(declined.order_id, "payment_refunded"), 0);
+}
+
+TEST_F(PaymentTest, RefundAndGet_UnknownOrder_IsNotFound) {
+  Payments payments(*pool_, provider_);
+  EXPECT_EQ(ErrorCodeOf([&] { payments.Refund(NewUuid()); }), "not_found");
+  EXPECT_EQ(ErrorCodeOf([&] { payments.GetPayment(NewUuid()); }), "not_found");
+  EXPECT_EQ(ErrorCodeOf([&] { payments.GetPayment("not-a-uuid"); }), "not_found");
+  EXPECT_EQ(ErrorCodeOf([&] { payments.Refund("not-a-uuid"); }), "validation_failed");
+}
+
+TEST_F(PaymentTest, GetPayment_ReturnsTheStoredPayment) {
+  Payments payments(*pool_, provider_);
+  const auto in = Input("tok_chargeDeclinedInsufficientFunds");
+  const auto charged = payments.Charge(in);
+  const auto got = payments.GetPayment(in.order_id);
+  EXPECT_EQ(got.id, charged.id);
+  EXPECT_EQ(got.state, PaymentState::kFailed);
+  EXPECT_EQ(got.failure_code, "insufficient_funds");
+  EXPECT_GE(got.updated_at, got.created_at);
+}
+
+TEST_F(PaymentTest, Database_RefusesAnUnknownStateNegativeAmountOrBadCurrency) {
+  auto insert = [&](const std::string& amount, const std::string& currency,
+                    const std::string& state) {
+    pqxx::connection conn(url_);
+    pqxx::work tx(conn);
+    tx.exec_params(
+        "INSERT INTO payment.payments (order_id, id, buyer_id, amount, currency, "
+        "state) VALUES ($1, $2, $3, $4::bigint, $5, $6)",
+        NewUuid(), NewUuid(), NewUuid(), amount, currency, state);
+  };
+  EXPECT_NO_THROW(insert("0", "EUR", "pending"));
+  EXPECT_THROW(insert("-1", "EUR", "pending"), pqxx::check_violation);
+  EXPECT_THROW(insert("1", "eur", "pending"), pqxx::check_violation);
+  EXPECT_THROW(insert("1", "EUR", "captured"), pqxx::check_violation);
+}
+
+}  // namespace
+}  // namespace livedrop::payment

@@ -1,0 +1,117 @@
+// The test-mode processor: outcomes by token, idempotency by order id, capture counting.
+#include "test_provider.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "livedrop/core/ids.h"
+#include "livedrop/metrics/registry.h"
+
+namespace livedrop::payment {
+namespace {
+
+using namespace std::chrono_literals;
+
+double CapturesMetric() {
+  return metrics::Registry::Default()
+      .GetCounter("livedrop_payment_provider_captures_total", "")
+      .Value();
+}
+
+std::string Outcome(const ProviderResult& r) { return r.succeeded ? "ok" : r.failure_code; }
+
+TEST(TestProviderTest, EachTestToken_HasItsProcessorOutcome) {
+  TestProvider provider(TestProviderOptions{20ms, 0ms});
+  auto charge = [&](const char* token) {
+    return Outcome(provider.Charge(NewUuid(), 500, "EUR", token));
+  };
+  EXPECT_EQ(charge("tok_visa"), "ok");
+  EXPECT_EQ(charge("tok_chargeDeclined"), "card_declined");
+  EXPECT_EQ(charge("tok_chargeDeclinedInsufficientFunds"), "insufficient_funds");
+  EXPECT_EQ(charge("tok_timeout"), "provider_timeout");
+  EXPECT_EQ(charge("tok_unknown"), "invalid_payment_token");
+  EXPECT_EQ(charge("TOK_VISA"), "invalid_payment_token");
+  EXPECT_EQ(provider.captures(), 1);
+}
+
+TEST(TestProviderTest, Timeout_WaitsTheProviderTimeout) {
+  TestProvider provider(TestProviderOptions{150ms, 0ms});
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(Outcome(provider.Charge(NewUuid(), 500, "EUR", "tok_timeout")), "provider_timeout");
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(waited, 150ms);
+  EXPECT_LT(waited, 2s);
+}
+
+TEST(TestProviderTest, Latency_DelaysEveryAnswer) {
+  TestProvider provider(TestProviderOptions{2s, 60ms});
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(Outcome(provider.Charge(NewUuid(), 500, "EUR", "tok_visa")), "ok");
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 60ms);
+}
+
+TEST(TestProviderTest, SameOrderTwice_ReturnsTheFirstAnswerAndCapturesOnce) {
+  TestProvider provider;
+  const double metric_before = CapturesMetric();
+  const std::string order = NewUuid();
+  EXPECT_EQ(Outcome(provider.Charge(order, 500, "EUR", "tok_visa")), "ok");
+  // A retry with another token is still the same idempotency key: the first answer stands.
+  EXPECT_EQ(Outcome(provider.Charge(order, 500, "EUR", "tok_chargeDeclined")), "ok");
+  EXPECT_EQ(provider.captures(), 1);
+  EXPECT_EQ(CapturesMetric() - metric_before, 1);
+
+  const std::string declined = NewUuid();
+  EXPECT_EQ(Outcome(provider.Charge(declined, 500, "EUR", "tok_chargeDeclined")), "card_declined");
+  EXPECT_EQ(Outcome(provider.Charge(declined, 500, "EUR", "tok_visa")), "card_declined");
+  EXPECT_EQ(provider.captures(), 1);
+}
+
+TEST(TestProviderTest, SameOrderConcurrently_CapturesOnceAndAllSeeTheSameAnswer) {
+  TestProvider provider(TestProviderOptions{2s, 20ms});
+  const std::string order = NewUuid();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (provider.Charge(order, 500, "EUR", "tok_visa").succeeded) ok++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_EQ(provider.captures(), 1);
+}
+
+TEST(TestProviderTest, ConcurrentRetryOfATimeout_WaitsForTheFirstAnswer) {
+  TestProvider provider(TestProviderOptions{100ms, 0ms});
+  const std::string order = NewUuid();
+  std::thread first([&] { provider.Charge(order, 500, "EUR", "tok_timeout"); });
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(Outcome(provider.Charge(order, 500, "EUR", "tok_visa")), "provider_timeout");
+  first.join();
+  EXPECT_EQ(provider.captures(), 0);
+}
+
+TEST(TestProviderTest, Refund_RefundsACaptureOnce) {
+  TestProvider provider;
+  const std::string order = NewUuid();
+  provider.Charge(order, 500, "EUR", "tok_visa");
+  EXPECT_EQ(Outcome(provider.Refund(order)), "ok");
+  EXPECT_EQ(Outcome(provider.Refund(order)), "ok");
+  EXPECT_EQ(provider.refunds(), 1);
+}
+
+TEST(TestProviderTest, Refund_RefusesWhatWasNeverCaptured) {
+  TestProvider provider;
+  EXPECT_EQ(Outcome(provider.Refund(NewUuid())), "charge_not_found");
+  const std::string declined = NewUuid();
+  provider.Charge(declined, 500, "EUR", "tok_chargeDeclined");
+  EXPECT_EQ(Outcome(provider.Refund(declined)), "charge_not_captured");
+  EXPECT_EQ(provider.refunds(), 0);
+}
+
+}  // namespace
+}  // namespace livedrop::payment
