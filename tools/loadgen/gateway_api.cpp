@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -75,6 +76,10 @@ void WriteCache(const std::string& path, const std::vector<Account>& accounts) {
       out << a.email << ' ' << a.user_id << ' ' << a.access_token << '\n';
     if (!out) return;  // a cache is an optimisation; failing to write it is not an error
   }
+  // Bearer tokens: readable by this user only.
+  std::error_code ec;
+  std::filesystem::permissions(
+      tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
   std::rename(tmp.c_str(), path.c_str());
 }
 
