@@ -28,8 +28,9 @@ struct TestProviderOptions {
 //   tok_chargeDeclinedInsufficientFunds  insufficient_funds
 //   tok_timeout                          waits `timeout`, then provider_timeout
 //   anything else                        invalid_payment_token
-// Idempotent by order id in memory (so per process): a concurrent or later Charge for an order
-// waits for and returns the first answer. Real captures are counted in
+// Idempotent by order id in memory, so per process: a concurrent or later Charge for an order
+// on the same instance waits for and returns the first answer (across instances the payment
+// service's database decides which answer is recorded). Real captures are counted in
 // livedrop_payment_provider_captures_total, so a load test can check captures against the
 // succeeded payments in the database.
 class TestProvider final : public PaymentProvider {
@@ -38,8 +39,9 @@ class TestProvider final : public PaymentProvider {
 
   ProviderResult Charge(const std::string& order_id, std::int64_t amount,
                         const std::string& currency, const std::string& token) override;
-  // Refunds a captured charge once (charge_not_found if this process never captured it,
-  // charge_not_captured if it was declined).
+  // Refunds a captured charge once; charge_not_captured if this process saw it declined or
+  // still in flight. An order this process never saw is taken as captured elsewhere (another
+  // instance, or before a restart) and refunded.
   ProviderResult Refund(const std::string& order_id) override;
 
   // Captures and refunds made by this instance (the metrics count every instance's).
