@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "drop_catalog.h"
 #include "livedrop/grpc/client.h"
@@ -101,8 +102,15 @@ OrderRow OrderSaga::Reserve(const OrderRow& order) {
   req.set_buyer_id(order.buyer_id);
   req.set_quantity(order.quantity);
   inventory::v1::ReserveResponse resp;
-  const auto error = Invoke(options_.inventory_timeout,
-                            [&](auto* ctx) { return inventory_->Reserve(ctx, req, &resp); });
+  std::optional<Error> error;
+  // Stock is created from drop_scheduled through Kafka; a drop that starts right after it
+  // was scheduled may be a moment ahead of its stock.
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    error = Invoke(options_.inventory_timeout,
+                   [&](auto* ctx) { return inventory_->Reserve(ctx, req, &resp); });
+    if (!error || error->code() != "not_found") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   if (!error) {
     // A retry after the hold lapsed finds its reservation gone: the order cannot go on.
     if (resp.reservation().state() != inventory::v1::RESERVATION_STATE_HELD &&
@@ -113,6 +121,14 @@ OrderRow OrderSaga::Reserve(const OrderRow& order) {
   }
   if (error->code() == "sold_out") catalog_.RememberSoldOut(order.drop_id);
   if (IsRefusal(error->code())) {
+    if (error->code() == "not_found" && Now() < catalog_.Get(order.drop_id).ends_at) {
+      throw Error(ErrorKind::kUnavailable, "stock_not_ready",
+                  "the drop's stock is not ready yet; retry with the same Idempotency-Key");
+    }
+    if (error->code() != "sold_out" && error->code() != "limit_exceeded") {
+      spdlog::warn("order {}: inventory refused the reservation: {} ({})", order.id, error->code(),
+                   error->what());
+    }
     const std::string code = error->code() == "not_found" ? "drop_not_live" : error->code();
     return Move(order, Stage::kDone, OrderStatus::kFailed, code);
   }

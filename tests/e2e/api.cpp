@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "livedrop/core/ids.h"
+#include "livedrop/core/time.h"
 
 namespace livedrop::e2e {
 
@@ -43,6 +46,58 @@ Account RegisterAccount(const HttpClient& http, const std::string& role) {
   account.access_token = Str(body, "access_token");
   account.refresh_token = Str(body, "refresh_token");
   return account;
+}
+
+std::string NewProduct(const HttpClient& http, const Account& creator, int unit_amount) {
+  const auto r = http.PostJson(
+      "/v1/products",
+      json::serialize(json::object{
+          {"title", "Limited tee"}, {"unit_amount", unit_amount}, {"currency", "EUR"}}),
+      creator.access_token);
+  EXPECT_EQ(r.status, 201) << r.body;
+  return Str(Json(r), "id");
+}
+
+std::string NewDrop(const HttpClient& http, const Account& creator, const std::string& product,
+                    std::chrono::milliseconds start, std::chrono::milliseconds end, int quantity,
+                    int per_buyer_limit) {
+  const auto r =
+      http.PostJson("/v1/drops",
+                    json::serialize(json::object{{"product_id", product},
+                                                 {"starts_at", FormatRfc3339(Now() + start)},
+                                                 {"ends_at", FormatRfc3339(Now() + end)},
+                                                 {"quantity", quantity},
+                                                 {"per_buyer_limit", per_buyer_limit}}),
+                    creator.access_token);
+  EXPECT_EQ(r.status, 201) << r.body;
+  return Str(Json(r), "id");
+}
+
+json::object AwaitDrop(const HttpClient& http, const std::string& drop_id,
+                       const std::string& status, std::optional<int> available) {
+  json::object view;
+  for (int i = 0; i < 200; ++i) {
+    view = Json(http.Get("/v1/drops/" + drop_id));
+    const auto* a = view.if_contains("available");
+    const bool stock_ok = !available || (a && a->is_int64() && a->as_int64() == *available);
+    if (Str(view, "status") == status && stock_ok) return view;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << "drop " << drop_id << " never showed " << status << ": "
+                << json::serialize(view);
+  return view;
+}
+
+HttpResult PlaceOrder(const HttpClient& http, const Account& buyer, const std::string& key,
+                      const std::string& drop_id, int quantity, const std::string& payment_token) {
+  std::map<std::string, std::string> headers{{"Authorization", "Bearer " + buyer.access_token},
+                                             {"Content-Type", "application/json"}};
+  if (!key.empty()) headers["Idempotency-Key"] = key;
+  return http.Request(
+      "POST", "/v1/orders",
+      json::serialize(json::object{
+          {"drop_id", drop_id}, {"quantity", quantity}, {"payment_token", payment_token}}),
+      headers);
 }
 
 void ExpectProblem(const HttpResult& r, int status, const std::string& code) {

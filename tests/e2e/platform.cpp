@@ -32,21 +32,31 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   drops_admin_port_ = testing::FreePort();
   inventory_port_ = testing::FreePort();
   inventory_admin_port_ = testing::FreePort();
+  payment_port_ = testing::FreePort();
+  payment_admin_port_ = testing::FreePort();
+  orders_port_ = testing::FreePort();
+  orders_admin_port_ = testing::FreePort();
   StartAuth();
-  inventory_ = StartService("livedrop-inventory", inventory_port_, inventory_admin_port_, {});
+  inventory_ = StartService("livedrop-inventory", inventory_port_, inventory_admin_port_,
+                            Merge({{"LIVEDROP_REDIS_URL", redis_->Url()}}, options_.inventory_env));
+  payment_ = StartService("livedrop-payment", payment_port_, payment_admin_port_,
+                          Merge({{"LIVEDROP_PROVIDER_TIMEOUT", "500ms"}}, options_.payment_env));
   drops_ = StartService("livedrop-drops", drops_port_, drops_admin_port_,
                         {{"LIVEDROP_REDIS_URL", redis_->Url()}});
-  followers_ = StartService(
-      "livedrop-followers", followers_port_, followers_admin_port_,
-      Merge({{"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)},
-             {"LIVEDROP_REDIS_URL", redis_->Url()}},
-            options_.followers_env));
+  followers_ =
+      StartService("livedrop-followers", followers_port_, followers_admin_port_,
+                   Merge({{"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)},
+                          {"LIVEDROP_REDIS_URL", redis_->Url()}},
+                         options_.followers_env));
+  StartOrders(options_.orders_env);
   gateway_ = std::make_unique<testing::Process>(
       testing::BinPath("livedrop-gateway"), std::vector<std::string>{},
       Merge({{"LIVEDROP_HTTP_LISTEN", "127.0.0.1:" + std::to_string(http_port_)},
              {"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)},
              {"LIVEDROP_FOLLOWERS_ADDR", "127.0.0.1:" + std::to_string(followers_port_)},
-             {"LIVEDROP_DROPS_ADDR", "127.0.0.1:" + std::to_string(drops_port_)}},
+             {"LIVEDROP_DROPS_ADDR", "127.0.0.1:" + std::to_string(drops_port_)},
+             {"LIVEDROP_INVENTORY_ADDR", "127.0.0.1:" + std::to_string(inventory_port_)},
+             {"LIVEDROP_ORDERS_ADDR", "127.0.0.1:" + std::to_string(orders_port_)}},
             options_.gateway_env));
   if (!testing::WaitForHttpOk(http_port_, "/readyz", 30s)) {
     throw std::runtime_error("gateway not ready:\n" + gateway_->ReadLog());
@@ -55,8 +65,8 @@ Platform::Platform(Options options) : options_(std::move(options)) {
 
 Platform::~Platform() = default;
 
-std::unique_ptr<testing::Process> Platform::StartService(const std::string& binary,
-                                                         int grpc_port, int admin_port,
+std::unique_ptr<testing::Process> Platform::StartService(const std::string& binary, int grpc_port,
+                                                         int admin_port,
                                                          std::map<std::string, std::string> env) {
   env = Merge({{"LIVEDROP_PG_URL", db_url_},
                {"LIVEDROP_KAFKA_BROKERS", kafka_->BootstrapServers()},
@@ -78,6 +88,31 @@ void Platform::StartAuth() {
                               {"LIVEDROP_PASSWORD_HASH_MEM_KIB", "8"},
                               {"LIVEDROP_REDIS_URL", redis_->Url()}},
                              options_.auth_env));
+}
+
+void Platform::StartOrders(const std::map<std::string, std::string>& env) {
+  orders_ = StartService(
+      "livedrop-orders", orders_port_, orders_admin_port_,
+      Merge({{"LIVEDROP_DROPS_ADDR", "127.0.0.1:" + std::to_string(drops_port_)},
+             {"LIVEDROP_INVENTORY_ADDR", "127.0.0.1:" + std::to_string(inventory_port_)},
+             {"LIVEDROP_PAYMENT_ADDR", "127.0.0.1:" + std::to_string(payment_port_)},
+             {"LIVEDROP_ORDER_LEASE", "1s"},
+             {"LIVEDROP_RECOVERY_INTERVAL", "200ms"}},
+            env));
+}
+
+void Platform::RestartOrders(std::map<std::string, std::string> env) {
+  if (orders_->Running()) orders_->Kill();
+  orders_.reset();
+  StartOrders(env);
+}
+
+std::string Platform::Metrics(const std::string& service) const {
+  const std::map<std::string, int> ports{
+      {"auth", auth_admin_port_},       {"followers", followers_admin_port_},
+      {"drops", drops_admin_port_},     {"inventory", inventory_admin_port_},
+      {"payment", payment_admin_port_}, {"orders", orders_admin_port_}};
+  return HttpClient(ports.at(service)).Get("/metrics").body;
 }
 
 void Platform::RestartAuth() {

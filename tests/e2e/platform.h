@@ -13,7 +13,7 @@ class MockCluster;
 namespace livedrop::testing {
 class Process;
 class RedisServer;
-}
+}  // namespace livedrop::testing
 
 namespace livedrop::e2e {
 
@@ -22,8 +22,11 @@ namespace livedrop::e2e {
 class Platform {
  public:
   struct Options {
-    std::map<std::string, std::string> auth_env;     // extra LIVEDROP_* for livedrop-auth
+    std::map<std::string, std::string> auth_env;  // extra LIVEDROP_* for livedrop-auth
     std::map<std::string, std::string> followers_env;
+    std::map<std::string, std::string> inventory_env;
+    std::map<std::string, std::string> orders_env;
+    std::map<std::string, std::string> payment_env;
     std::map<std::string, std::string> gateway_env;  // extra LIVEDROP_* for the gateway
   };
 
@@ -38,6 +41,12 @@ class Platform {
   // Stops and starts livedrop-auth again on the same port and database.
   void RestartAuth();
   std::string AuthLog() const;
+  // Stops livedrop-orders at once (a crash) if it still runs, and starts it again on the same
+  // port and database with `env` instead of options.orders_env.
+  void RestartOrders(std::map<std::string, std::string> env);
+  testing::Process& Orders() { return *orders_; }
+  // Prometheus text of a service's admin port ("inventory", "payment", ...).
+  std::string Metrics(const std::string& service) const;
   // The read cache's Redis, to check that reads survive without it.
   void StopRedis();
   void StartRedis();
@@ -45,6 +54,7 @@ class Platform {
 
  private:
   void StartAuth();
+  void StartOrders(const std::map<std::string, std::string>& env);
   std::unique_ptr<testing::Process> StartService(const std::string& binary, int grpc_port,
                                                  int admin_port,
                                                  std::map<std::string, std::string> env);
@@ -57,11 +67,15 @@ class Platform {
   std::unique_ptr<testing::Process> followers_;
   std::unique_ptr<testing::Process> drops_;
   std::unique_ptr<testing::Process> inventory_;
+  std::unique_ptr<testing::Process> payment_;
+  std::unique_ptr<testing::Process> orders_;
   std::unique_ptr<testing::Process> gateway_;
   int auth_port_ = 0, auth_admin_port_ = 0, http_port_ = 0;
   int followers_port_ = 0, followers_admin_port_ = 0;
   int drops_port_ = 0, drops_admin_port_ = 0;
   int inventory_port_ = 0, inventory_admin_port_ = 0;
+  int payment_port_ = 0, payment_admin_port_ = 0;
+  int orders_port_ = 0, orders_admin_port_ = 0;
 };
 
 }  // namespace livedrop::e2e

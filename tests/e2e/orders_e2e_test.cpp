@@ -1,0 +1,390 @@
+// Buying end to end: the real gateway, orders, inventory, payment, drops and auth binaries
+// against PostgreSQL and the Kafka-protocol mock broker.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "api.h"
+#include "livedrop/core/ids.h"
+#include "livedrop/testing/process.h"
+#include "platform.h"
+
+namespace livedrop::e2e {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+class OrdersE2E : public ::testing::Test {
+ protected:
+  void Start(Platform::Options options = {}) {
+    platform_ = std::make_unique<Platform>(std::move(options));
+  }
+  HttpClient http() const { return platform_->Http(); }
+
+  // A live drop of `quantity` units whose stock inventory already holds.
+  std::string LiveDrop(int quantity, int limit, int unit_amount = 2500) {
+    creator_ = RegisterAccount(http(), "creator");
+    const auto product = NewProduct(http(), creator_, unit_amount);
+    const auto drop = NewDrop(http(), creator_, product, 200ms, 10min, quantity, limit);
+    AwaitDrop(http(), drop, "live", quantity);
+    // Stock comes from drop_scheduled through Kafka; a consumer that just joined its group
+    // may take a moment.
+    for (int i = 0;
+         i < 200 && Sql("SELECT count(*) FROM inventory.stock WHERE drop_id = '" + drop + "'") == 0;
+         ++i) {
+      std::this_thread::sleep_for(50ms);
+    }
+    return drop;
+  }
+  int Available(const std::string& drop) {
+    return static_cast<int>(Json(http().Get("/v1/drops/" + drop)).at("available").as_int64());
+  }
+  // One value from the platform's database.
+  long long Sql(const std::string& query) {
+    pqxx::connection conn(platform_->DatabaseUrl());
+    pqxx::nontransaction tx(conn);
+    return tx.exec1(query)[0].as<long long>();
+  }
+  void ExpectStockAccounted(const std::string& drop) {
+    EXPECT_EQ(Sql("SELECT count(*) FROM inventory.stock WHERE drop_id = '" + drop +
+                  "' AND available + reserved + sold = total AND available >= 0"),
+              1);
+  }
+  // Retries the same request (same key and body) until the order is done, as a client would.
+  HttpResult AwaitOutcome(const Account& buyer, const std::string& key, const std::string& drop,
+                          const std::string& token = "tok_visa") {
+    HttpResult r;
+    for (int i = 0; i < 200; ++i) {
+      r = PlaceOrder(http(), buyer, key, drop, 1, token);
+      const auto code = Str(Json(r), "code");
+      if (r.status != 503 && r.status != 504 && code != "request_in_progress") return r;
+      std::this_thread::sleep_for(100ms);
+    }
+    ADD_FAILURE() << "the order never finished: " << r.body;
+    return r;
+  }
+
+  std::unique_ptr<Platform> platform_;
+  Account creator_;
+};
+
+TEST_F(OrdersE2E, PlaceOrder_LiveDrop_ConfirmedAndStockTaken) {
+  Start();
+  const auto drop = LiveDrop(10, 2, 2500);
+  const auto buyer = RegisterAccount(http());
+  const auto r = PlaceOrder(http(), buyer, "k1", drop, 2);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto order = Json(r);
+  EXPECT_EQ(Str(order, "status"), "confirmed");
+  EXPECT_EQ(Str(order, "drop_id"), drop);
+  EXPECT_EQ(order.at("quantity").as_int64(), 2);
+  EXPECT_EQ(order.at("amount").as_int64(), 5000);
+  EXPECT_EQ(Str(order, "currency"), "EUR");
+  EXPECT_FALSE(Str(order, "created_at").empty());
+  EXPECT_EQ(Available(drop), 8);
+
+  const auto got = http().Get("/v1/orders/" + Str(order, "id"), buyer.access_token);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(Str(Json(got), "status"), "confirmed");
+  const auto mine = Json(http().Get("/v1/me/orders", buyer.access_token));
+  ASSERT_EQ(mine.at("items").as_array().size(), 1u);
+  EXPECT_EQ(Str(mine.at("items").as_array()[0].as_object(), "id"), Str(order, "id"));
+  EXPECT_EQ(
+      Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded' AND amount = 5000"), 1);
+  ExpectStockAccounted(drop);
+}
+
+TEST_F(OrdersE2E, TwoThousandConcurrentAttempts_ExactlyOneHundredConfirmed) {
+  Start();
+  const auto drop = LiveDrop(100, 2);
+  std::vector<Account> buyers;
+  for (int i = 0; i < 400; ++i) buyers.push_back(RegisterAccount(http()));
+  std::mutex mutex;
+  std::map<std::string, int> outcomes;
+  std::atomic<int> next{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 32; ++c) {
+    clients.emplace_back([&] {
+      for (int i = next++; i < 2000; i = next++) {
+        const auto r = PlaceOrder(http(), buyers[i % buyers.size()], NewUuid(), drop, 1);
+        const std::string outcome = r.status == 201 ? "confirmed" : Str(Json(r), "code");
+        std::lock_guard lock(mutex);
+        outcomes[outcome]++;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(outcomes["confirmed"], 100);
+  EXPECT_EQ(outcomes["confirmed"] + outcomes["sold_out"] + outcomes["limit_exceeded"], 2000)
+      << "unexpected outcomes: " << outcomes.size();
+  for (const auto& [outcome, n] : outcomes) {
+    EXPECT_TRUE(outcome == "confirmed" || outcome == "sold_out" || outcome == "limit_exceeded")
+        << n << " × " << outcome;
+  }
+  EXPECT_EQ(Sql("SELECT sold FROM inventory.stock WHERE drop_id = '" + drop + "'"), 100);
+  EXPECT_EQ(Sql("SELECT available FROM inventory.stock WHERE drop_id = '" + drop + "'"), 0);
+  ExpectStockAccounted(drop);
+  EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders WHERE status = 'confirmed'"), 100);
+  EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders WHERE status = 'pending'"), 0);
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded'"), 100);
+  EXPECT_EQ(Sql("SELECT count(*) FROM (SELECT buyer_id FROM orders.orders WHERE status = "
+                "'confirmed' GROUP BY buyer_id HAVING sum(quantity) > 2) over_limit"),
+            0);
+  EXPECT_EQ(Str(Json(http().Get("/v1/drops/" + drop)), "status"), "sold_out");
+}
+
+TEST_F(OrdersE2E, DeclinedPayment_Returns402AndReleasesTheStock) {
+  Start();
+  const auto drop = LiveDrop(5, 2);
+  const auto buyer = RegisterAccount(http());
+  for (const auto& [token, reason] : std::map<std::string, std::string>{
+           {"tok_chargeDeclined", "card_declined"},
+           {"tok_chargeDeclinedInsufficientFunds", "insufficient_funds"}}) {
+    const auto r = PlaceOrder(http(), buyer, token, drop, 2, token);
+    ExpectProblem(r, 402, "payment_declined");
+    const auto problem = Json(r);
+    EXPECT_EQ(Str(problem, "reason"), reason);
+    const auto order = http().Get("/v1/orders/" + Str(problem, "order_id"), buyer.access_token);
+    ASSERT_EQ(order.status, 200) << order.body;
+    EXPECT_EQ(Str(Json(order), "status"), "failed");
+    EXPECT_EQ(Str(Json(order), "failure_code"), reason);
+  }
+  EXPECT_EQ(Available(drop), 5);
+  EXPECT_EQ(Sql("SELECT count(*) FROM inventory.reservations WHERE state = 'released'"), 2);
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded'"), 0);
+  ExpectStockAccounted(drop);
+  // The released units are buyable again, within the same per-buyer limit.
+  EXPECT_EQ(PlaceOrder(http(), buyer, "after-decline", drop, 2).status, 201);
+}
+
+TEST_F(OrdersE2E, IdempotencyKey_MissingKeyIs400) {
+  Start();
+  const auto drop = LiveDrop(5, 2);
+  const auto buyer = RegisterAccount(http());
+  ExpectProblem(PlaceOrder(http(), buyer, "", drop, 1), 400, "idempotency_key_missing");
+  EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders"), 0);
+}
+
+TEST_F(OrdersE2E, IdempotencyKey_SameKeySameBody_ReplaysTheFirstOrder) {
+  Start();
+  const auto drop = LiveDrop(5, 2);
+  const auto buyer = RegisterAccount(http());
+  const auto first = PlaceOrder(http(), buyer, "same", drop, 1);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const auto again = PlaceOrder(http(), buyer, "same", drop, 1);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.Header("idempotent-replayed"), "true");
+  EXPECT_EQ(Str(Json(again), "id"), Str(Json(first), "id"));
+  EXPECT_EQ(Available(drop), 4);
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments"), 1);
+  // A failed order replays its failure, with the same order.
+  const auto declined = PlaceOrder(http(), buyer, "declined", drop, 1, "tok_chargeDeclined");
+  const auto declined_again = PlaceOrder(http(), buyer, "declined", drop, 1, "tok_chargeDeclined");
+  ExpectProblem(declined_again, 402, "payment_declined");
+  EXPECT_EQ(Str(Json(declined_again), "order_id"), Str(Json(declined), "order_id"));
+}
+
+TEST_F(OrdersE2E, IdempotencyKey_SameKeyOtherBody_Is422) {
+  Start();
+  const auto drop = LiveDrop(5, 2);
+  const auto buyer = RegisterAccount(http());
+  ASSERT_EQ(PlaceOrder(http(), buyer, "k", drop, 1).status, 201);
+  ExpectProblem(PlaceOrder(http(), buyer, "k", drop, 2), 422, "idempotency_key_reused");
+  ExpectProblem(PlaceOrder(http(), buyer, "k", drop, 1, "tok_chargeDeclined"), 422,
+                "idempotency_key_reused");
+  EXPECT_EQ(Available(drop), 4);
+  // Keys belong to their buyer: another buyer's "k" is a new order.
+  const auto other = RegisterAccount(http());
+  EXPECT_EQ(PlaceOrder(http(), other, "k", drop, 2).status, 201);
+}
+
+TEST_F(OrdersE2E, IdempotencyKey_WhileTheFirstIsInFlight_Is409) {
+  // tok_timeout keeps the first request in the payment step for the provider timeout.
+  Platform::Options options;
+  options.payment_env = {{"LIVEDROP_PROVIDER_TIMEOUT", "2s"}};
+  Start(options);
+  const auto drop = LiveDrop(5, 2);
+  const auto buyer = RegisterAccount(http());
+  HttpResult first;
+  std::thread slow([&] { first = PlaceOrder(http(), buyer, "slow", drop, 1, "tok_timeout"); });
+  for (int i = 0; i < 100 && Sql("SELECT count(*) FROM orders.orders") == 0; ++i) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ExpectProblem(PlaceOrder(http(), buyer, "slow", drop, 1, "tok_timeout"), 409,
+                "request_in_progress");
+  slow.join();
+  ExpectProblem(first, 402, "payment_declined");
+  EXPECT_EQ(Str(Json(first), "reason"), "provider_timeout");
+  EXPECT_EQ(Available(drop), 5);
+}
+
+TEST_F(OrdersE2E, Crash_BetweenReserveAndCharge_RecoveryConfirmsOnce) {
+  Platform::Options options;
+  options.orders_env = {{"LIVEDROP_FAULT_CRASH_AFTER", "reserved"}};
+  Start(options);
+  const auto drop = LiveDrop(5, 2);
+  const auto buyer = RegisterAccount(http());
+  const auto crashed = PlaceOrder(http(), buyer, "crash", drop, 1);
+  EXPECT_GE(crashed.status, 500) << crashed.body;
+  for (int i = 0; i < 100 && platform_->Orders().Running(); ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(platform_->Orders().ExitCode(), 70);
+  EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders WHERE stage = 'reserved'"), 1);
+
+  platform_->RestartOrders({});
+  const auto done = AwaitOutcome(buyer, "crash", drop);
+  ASSERT_EQ(done.status, 201) << done.body;
+  EXPECT_EQ(Str(Json(done), "status"), "confirmed");
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded'"), 1);
+  EXPECT_EQ(Sql("SELECT sold FROM inventory.stock WHERE drop_id = '" + drop + "'"), 1);
+  ExpectStockAccounted(drop);
+}
+
+TEST_F(OrdersE2E, Crash_BetweenChargeAndConfirm_RecoveryConfirmsWithoutChargingTwice) {
+  Platform::Options options;
+  options.orders_env = {{"LIVEDROP_FAULT_CRASH_AFTER", "charged"}};
+  Start(options);
+  const auto drop = LiveDrop(5, 2);
+  const auto buyer = RegisterAccount(http());
+  EXPECT_GE(PlaceOrder(http(), buyer, "crash", drop, 1).status, 500);
+  for (int i = 0; i < 100 && platform_->Orders().Running(); ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(platform_->Orders().ExitCode(), 70);
+  EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders WHERE stage = 'charged'"), 1);
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded'"), 1);
+
+  platform_->RestartOrders({});
+  const auto done = AwaitOutcome(buyer, "crash", drop);
+  ASSERT_EQ(done.status, 201) << done.body;
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments"), 1);
+  EXPECT_EQ(Sql("SELECT sold FROM inventory.stock WHERE drop_id = '" + drop + "'"), 1);
+  EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders WHERE status = 'confirmed'"), 1);
+  ExpectStockAccounted(drop);
+}
+
+TEST_F(OrdersE2E, Expiry_ReturnsStockOfAnAbandonedReservation_AndTheLateOrderIsRefunded) {
+  Platform::Options options;
+  options.orders_env = {{"LIVEDROP_FAULT_CRASH_AFTER", "reserved"}};
+  options.inventory_env = {{"LIVEDROP_RESERVATION_HOLD", "1s"}, {"LIVEDROP_EXPIRY_SWEEP", "100ms"}};
+  Start(options);
+  const auto drop = LiveDrop(3, 3);
+  const auto buyer = RegisterAccount(http());
+  EXPECT_GE(PlaceOrder(http(), buyer, "abandoned", drop, 2).status, 500);
+  EXPECT_EQ(Available(drop), 1);
+  // Nobody drives the order: the hold lapses and the sweeper returns the stock.
+  AwaitDrop(http(), drop, "live", 3);
+  EXPECT_EQ(Sql("SELECT count(*) FROM inventory.reservations WHERE state = 'expired'"), 1);
+  ExpectStockAccounted(drop);
+
+  // Recovery charges, finds the hold gone, refunds: the buyer is never charged for nothing.
+  platform_->RestartOrders({});
+  HttpResult done;
+  for (int i = 0; i < 100; ++i) {
+    done = PlaceOrder(http(), buyer, "abandoned", drop, 2);
+    if (Str(Json(done), "code") != "request_in_progress") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ExpectProblem(done, 409, "reservation_expired");
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'refunded'"), 1);
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded'"), 0);
+  EXPECT_EQ(Available(drop), 3);
+  ExpectStockAccounted(drop);
+}
+
+TEST_F(OrdersE2E, Orders_AreOnlyVisibleToTheirBuyer) {
+  Start();
+  const auto drop = LiveDrop(5, 2);
+  const auto buyer = RegisterAccount(http());
+  const auto other = RegisterAccount(http());
+  const auto order = Json(PlaceOrder(http(), buyer, "mine", drop, 1));
+  const auto path = "/v1/orders/" + Str(order, "id");
+  ExpectProblem(http().Get(path, other.access_token), 404, "not_found");
+  ExpectProblem(http().Get(path), 401, "unauthenticated");
+  ExpectProblem(http().PostJson(path + "/cancel", "", other.access_token), 404, "not_found");
+  EXPECT_EQ(Json(http().Get("/v1/me/orders", other.access_token)).at("items").as_array().size(),
+            0u);
+  ExpectProblem(http().Get("/v1/orders/not-a-uuid", buyer.access_token), 404, "not_found");
+}
+
+TEST_F(OrdersE2E, Buying_FromScheduledEndedOrCancelledDrop_IsDropNotLive) {
+  Start();
+  const auto creator = RegisterAccount(http(), "creator");
+  const auto buyer = RegisterAccount(http());
+  const auto product = NewProduct(http(), creator);
+  const auto scheduled = NewDrop(http(), creator, product, 1h, 2h, 5, 1);
+  ExpectProblem(PlaceOrder(http(), buyer, "s", scheduled, 1), 409, "drop_not_live");
+  const auto cancelled = NewDrop(http(), creator, product, 1h, 2h, 5, 1);
+  ASSERT_EQ(http().PostJson("/v1/drops/" + cancelled + "/cancel", "", creator.access_token).status,
+            200);
+  std::this_thread::sleep_for(1100ms);  // the orders service remembers a drop's terms for 1 s
+  ExpectProblem(PlaceOrder(http(), buyer, "c", cancelled, 1), 409, "drop_not_live");
+  const auto ended = NewDrop(http(), creator, product, -1h, 300ms, 5, 1);
+  AwaitDrop(http(), ended, "ended");
+  ExpectProblem(PlaceOrder(http(), buyer, "e", ended, 1), 409, "drop_not_live");
+  ExpectProblem(PlaceOrder(http(), buyer, "u", NewUuid(), 1), 404, "not_found");
+  EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders"), 0);
+}
+
+TEST_F(OrdersE2E, BadInput_ClearErrorsAndNothingStored) {
+  Start();
+  const auto drop = LiveDrop(5, 2);
+  const auto buyer = RegisterAccount(http());
+  auto post = [&](const std::string& body, const std::string& token) {
+    return http().Request("POST", "/v1/orders", body,
+                          {{"Authorization", "Bearer " + token},
+                           {"Content-Type", "application/json"},
+                           {"Idempotency-Key", NewUuid()}});
+  };
+  ExpectProblem(post("{not json", buyer.access_token), 400, "malformed_json");
+  ExpectProblem(post(R"({"drop_id":")" + drop + R"(","quantity":1})", buyer.access_token), 400,
+                "validation_failed");
+  ExpectProblem(post(R"({"drop_id":")" + drop + R"(","quantity":0,"payment_token":"tok_visa"})",
+                     buyer.access_token),
+                400, "validation_failed");
+  ExpectProblem(PlaceOrder(http(), buyer, std::string(300, 'k'), drop, 1), 400,
+                "validation_failed");
+  ExpectProblem(PlaceOrder(http(), buyer, "over", drop, 3), 409, "limit_exceeded");
+  ExpectProblem(PlaceOrder(http(), creator_, "creator", drop, 1), 403, "buyers_only");
+  ExpectProblem(post(R"({"drop_id":")" + drop + R"(","quantity":1,"payment_token":"tok_visa"})",
+                     "not-a-token"),
+                401, "token_invalid");
+  EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders"), 0);
+  EXPECT_EQ(Available(drop), 5);
+}
+
+TEST_F(OrdersE2E, Cancel_UnpaidOrder_ReturnsItsStock) {
+  Platform::Options options;
+  options.orders_env = {{"LIVEDROP_FAULT_CRASH_AFTER", "reserved"}};
+  Start(options);
+  const auto drop = LiveDrop(5, 2);
+  const auto buyer = RegisterAccount(http());
+  EXPECT_GE(PlaceOrder(http(), buyer, "unpaid", drop, 2).status, 500);
+  // Hold the order where the crash left it (unpaid), as if recovery had not come round yet.
+  Sql("UPDATE orders.orders SET lease_until = now() + interval '1 hour' RETURNING 1");
+  platform_->RestartOrders({});
+  const auto id = Json(http().Get("/v1/me/orders", buyer.access_token))
+                      .at("items")
+                      .as_array()[0]
+                      .as_object()
+                      .at("id")
+                      .as_string();
+  const auto path = "/v1/orders/" + std::string(id) + "/cancel";
+  const auto cancelled = http().PostJson(path, "", buyer.access_token);
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(Str(Json(cancelled), "status"), "cancelled");
+  EXPECT_EQ(http().PostJson(path, "", buyer.access_token).status, 200);  // idempotent
+  EXPECT_EQ(Available(drop), 5);
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments"), 0);
+  ExpectStockAccounted(drop);
+  // A confirmed order cannot be cancelled.
+  const auto paid = Json(PlaceOrder(http(), buyer, "paid", drop, 1));
+  ExpectProblem(
+      http().PostJson("/v1/orders/" + Str(paid, "id") + "/cancel", "", buyer.access_token), 409,
+      "order_not_cancellable");
+}
+
+}  // namespace
+}  // namespace livedrop::e2e
