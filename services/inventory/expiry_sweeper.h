@@ -9,9 +9,10 @@ namespace livedrop::inventory {
 
 class Inventory;
 
-// Returns the stock of reservations held past their expiry, every `interval`. Safe with
-// several instances: each sweep locks the rows it expires (SKIP LOCKED), so a reservation
-// expires once.
+// Returns the stock of reservations held past their expiry, every `interval`
+// (Inventory::ExpireDue: everything due, one transaction per drop). Safe with several
+// instances: whether a reservation is still held is decided again under its drop's stock row
+// lock, so a reservation expires once and a racing Confirm either wins or finds it expired.
 class ExpirySweeper {
  public:
   ExpirySweeper(Inventory& inventory, std::chrono::milliseconds interval);

@@ -20,6 +20,7 @@ namespace {
 
 constexpr char kTopic[] = "livedrop.inventory";
 
+// The events of a batch carry the trace of the call whose thread ran the batch.
 void Emit(pqxx::transaction_base& tx, const std::string& type, const StockRow& s) {
   const auto* call = rpc::CurrentInboundCall();
   const std::string trace = call ? call->trace_parent : "";
@@ -86,8 +87,8 @@ Inventory::Inventory(pg::Pool& pool, InventoryOptions options, StockCache cache)
     : pool_(pool), options_(options), cache_(std::move(cache)) {
   if (options_.coalesce) {
     batcher_ = std::make_unique<StockBatcher>(
-        options_.batching, [this](const std::string& drop_id,
-                                  const std::vector<StockRequest>& batch) {
+        options_.batching,
+        [this](const std::string& drop_id, const std::vector<StockRequest>& batch) {
           return ApplyBatch(drop_id, batch);
         });
   }
@@ -175,16 +176,16 @@ ReservationRow Inventory::Reserve(const std::string& drop_id, const std::string&
     if (existing) return *existing;
     throw Error(ErrorKind::kFailedPrecondition, "sold_out", "the drop is sold out");
   }
-  return Resolve(Submit(drop_id, StockRequest{StockRequest::Kind::kReserve, order_id, buyer_id,
-                                              quantity}));
+  return Resolve(
+      Submit(drop_id, StockRequest{StockRequest::Kind::kReserve, order_id, buyer_id, quantity}));
 }
 
 // Confirm and Release first read the reservation to learn its drop (which never changes).
 // Confirmed, released and expired are final, so those answers need no lock; a held one is
 // decided again in its drop's batch, under the stock row lock.
 ReservationRow Inventory::Confirm(const std::string& order_id) {
-  const auto r = pool_.Transact(
-      [&](pqxx::work& tx) { return InventoryStore::FindReservation(tx, order_id); });
+  const auto r =
+      pool_.Transact([&](pqxx::work& tx) { return InventoryStore::FindReservation(tx, order_id); });
   if (!r) throw NoReservation();
   if (r->state == ReservationState::kConfirmed) return *r;
   if (r->state != ReservationState::kHeld) throw NotHeld(r->state);
@@ -192,8 +193,8 @@ ReservationRow Inventory::Confirm(const std::string& order_id) {
 }
 
 ReservationRow Inventory::Release(const std::string& order_id) {
-  const auto r = pool_.Transact(
-      [&](pqxx::work& tx) { return InventoryStore::FindReservation(tx, order_id); });
+  const auto r =
+      pool_.Transact([&](pqxx::work& tx) { return InventoryStore::FindReservation(tx, order_id); });
   if (!r) throw NoReservation();
   if (Returned(r->state)) return *r;
   if (r->state == ReservationState::kConfirmed) throw AlreadyConfirmed();
@@ -238,8 +239,7 @@ std::vector<StockOutcome> Inventory::ApplyBatch(const std::string& drop_id,
     } catch (const Error& e) {
       outcomes.push_back(StockOutcome{std::nullopt, e, false});
     } catch (const std::exception& e) {
-      spdlog::error("stock request {} for drop {} failed: {}", request.order_id, drop_id,
-                    e.what());
+      spdlog::error("stock request {} for drop {} failed: {}", request.order_id, drop_id, e.what());
       outcomes.push_back(StockOutcome{
           std::nullopt, Error(ErrorKind::kInternal, "internal", "stock change failed"), false});
     }
@@ -250,8 +250,8 @@ std::vector<StockOutcome> Inventory::ApplyBatch(const std::string& drop_id,
 std::vector<StockOutcome> Inventory::CommitBatch(const std::string& drop_id,
                                                  const std::vector<StockRequest>& batch) {
   std::optional<StockRow> after;
-  auto outcomes = pool_.Transact(
-      [&](pqxx::work& tx) { return ApplyInTransaction(tx, drop_id, batch, after); });
+  auto outcomes =
+      pool_.Transact([&](pqxx::work& tx) { return ApplyInTransaction(tx, drop_id, batch, after); });
   if (after) {
     cache_.Put(*after);
     RememberSoldOut(drop_id, after->available == 0);
@@ -268,8 +268,8 @@ std::vector<StockOutcome> Inventory::ApplyInTransaction(pqxx::transaction_base& 
   const auto stock = InventoryStore::LockStock(tx, drop_id);
   if (!stock) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      out[i].error = batch[i].kind == StockRequest::Kind::kReserve ? NotFoundError("stock")
-                                                                    : NoReservation();
+      out[i].error =
+          batch[i].kind == StockRequest::Kind::kReserve ? NotFoundError("stock") : NoReservation();
     }
     return out;
   }
@@ -314,8 +314,8 @@ std::vector<StockOutcome> Inventory::ApplyInTransaction(pqxx::transaction_base& 
       now_stock.available -= request.quantity;
       now_stock.reserved += request.quantity;
       buyer_units += request.quantity;
-      ReservationRow row{request.order_id, drop_id,          request.buyer_id,
-                         request.quantity, ReservationState::kHeld, expires_at};
+      ReservationRow row{request.order_id,        drop_id,   request.buyer_id, request.quantity,
+                         ReservationState::kHeld, expires_at};
       known.emplace(request.order_id, Known{row, /*inserted=*/true});
       o.reservation = std::move(row);
       o.changed = true;
@@ -379,8 +379,7 @@ std::vector<StockOutcome> Inventory::ApplyInTransaction(pqxx::transaction_base& 
     // Events follow the batch's net change: a unit reserved and released within one batch
     // never sold the drop out.
     const auto events = EventsFor(*stock, now_stock);
-    const bool low_stock =
-        std::find(events.begin(), events.end(), "low_stock") != events.end();
+    const bool low_stock = std::find(events.begin(), events.end(), "low_stock") != events.end();
     after = InventoryStore::Adjust(tx, drop_id, d_available, d_reserved, d_sold, low_stock);
     for (const auto& event : events) Emit(tx, event, *after);
   }

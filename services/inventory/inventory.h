@@ -20,7 +20,7 @@ class Pool;
 namespace livedrop::inventory {
 
 struct InventoryOptions {
-  std::chrono::seconds hold{300};        // how long a reservation holds stock unconfirmed
+  std::chrono::seconds hold{300};  // how long a reservation holds stock unconfirmed
   int low_stock_percent = 10;
   std::chrono::milliseconds sold_out_memory{1000};  // refuse without the DB for this long
   // Coalesce concurrent changes of one drop's stock into shared transactions (StockBatcher).

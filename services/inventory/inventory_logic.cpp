@@ -6,9 +6,7 @@
 
 namespace livedrop::inventory {
 
-int DefaultLowStockThreshold(int total, int percent) {
-  return std::max(1, total * percent / 100);
-}
+int DefaultLowStockThreshold(int total, int percent) { return std::max(1, total * percent / 100); }
 
 void CheckReserve(const StockRow& stock, int already_held_by_buyer, int quantity) {
   if (quantity < 1) throw ValidationError("quantity", "quantity must be positive");

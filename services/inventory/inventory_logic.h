@@ -15,7 +15,9 @@ int DefaultLowStockThreshold(int total, int percent = 10);
 // may not happen.
 void CheckReserve(const StockRow& stock, int already_held_by_buyer, int quantity);
 
-// The events a stock change causes: "sold_out", "low_stock", "restocked".
+// The events a stock change causes: "sold_out", "low_stock", "restocked". Applied to the net
+// change of a whole batch, so a unit taken and returned within one transaction says nothing,
+// and a batch that goes from above the low-stock line straight to 0 says only sold_out.
 std::vector<std::string> EventsFor(const StockRow& before, const StockRow& after);
 
 }  // namespace livedrop::inventory

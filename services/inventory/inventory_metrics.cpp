@@ -22,12 +22,12 @@ InventoryMetrics::InventoryMetrics(pg::Pool& pool, metrics::Registry& registry,
                                    std::chrono::milliseconds max_age)
     : pool_(pool), registry_(registry), max_age_(max_age) {
   refresher_ = std::thread([this] { RefreshLoop(); });
-  registry_.AddGaugeCallback(
-      kViolations, "Drops whose stock row breaks available + reserved + sold = total",
-      [this] { return static_cast<double>(Read().invariant_violations); });
-  registry_.AddGaugeCallback(
-      kMismatches, "Drops whose reserved or sold units differ from their reservations",
-      [this] { return static_cast<double>(Read().reservation_mismatches); });
+  registry_.AddGaugeCallback(kViolations,
+                             "Drops whose stock row breaks available + reserved + sold = total",
+                             [this] { return static_cast<double>(Read().invariant_violations); });
+  registry_.AddGaugeCallback(kMismatches,
+                             "Drops whose reserved or sold units differ from their reservations",
+                             [this] { return static_cast<double>(Read().reservation_mismatches); });
   const char* help = "Units of all drops by state";
   registry_.AddGaugeCallback(kUnits, help, [this] { return static_cast<double>(Read().available); },
                              {{"state", "available"}});

@@ -25,10 +25,18 @@ void ToProto(const ReservationRow& r, v1::Reservation& out) {
   out.set_buyer_id(r.buyer_id);
   out.set_quantity(r.quantity);
   switch (r.state) {
-    case ReservationState::kHeld: out.set_state(v1::RESERVATION_STATE_HELD); break;
-    case ReservationState::kConfirmed: out.set_state(v1::RESERVATION_STATE_CONFIRMED); break;
-    case ReservationState::kReleased: out.set_state(v1::RESERVATION_STATE_RELEASED); break;
-    case ReservationState::kExpired: out.set_state(v1::RESERVATION_STATE_EXPIRED); break;
+    case ReservationState::kHeld:
+      out.set_state(v1::RESERVATION_STATE_HELD);
+      break;
+    case ReservationState::kConfirmed:
+      out.set_state(v1::RESERVATION_STATE_CONFIRMED);
+      break;
+    case ReservationState::kReleased:
+      out.set_state(v1::RESERVATION_STATE_RELEASED);
+      break;
+    case ReservationState::kExpired:
+      out.set_state(v1::RESERVATION_STATE_EXPIRED);
+      break;
   }
   const auto us = r.expires_at.time_since_epoch().count();
   out.mutable_expires_at()->set_seconds(us / 1'000'000);
@@ -97,8 +105,8 @@ void RequireIds(std::initializer_list<std::pair<const char*, const std::string*>
                                                v1::GetStocksResponse* resp) {
   return rpc::Serve(ctx, "GetStocks", [&] {
     if (req->drop_ids_size() > kMaxStocksPerCall) {
-      throw ValidationError("drop_ids", "at most " + std::to_string(kMaxStocksPerCall) +
-                                            " drop ids per call");
+      throw ValidationError("drop_ids",
+                            "at most " + std::to_string(kMaxStocksPerCall) + " drop ids per call");
     }
     // An id that is not a UUID names no drop: it is simply not found, like in GetStock.
     std::vector<std::string> ids;

@@ -14,8 +14,8 @@ constexpr char kReservationColumns[] =
     "(extract(epoch FROM expires_at) * 1000000)::bigint";
 
 StockRow ReadStock(const pqxx::row& r) {
-  return StockRow{r[0].as<std::string>(), r[1].as<int>(), r[2].as<int>(),
-                  r[3].as<int>(),         r[4].as<int>(), r[5].as<int>(),
+  return StockRow{r[0].as<std::string>(), r[1].as<int>(),  r[2].as<int>(),
+                  r[3].as<int>(),         r[4].as<int>(),  r[5].as<int>(),
                   r[6].as<int>(),         r[7].as<bool>(), r[8].as<std::int64_t>()};
 }
 
@@ -27,8 +27,11 @@ ReservationState ParseState(const std::string& s) {
 }
 
 ReservationRow ReadReservation(const pqxx::row& r) {
-  return ReservationRow{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                        r[3].as<int>(), ParseState(r[4].as<std::string>()),
+  return ReservationRow{r[0].as<std::string>(),
+                        r[1].as<std::string>(),
+                        r[2].as<std::string>(),
+                        r[3].as<int>(),
+                        ParseState(r[4].as<std::string>()),
                         TimePoint(std::chrono::microseconds(r[5].as<long long>()))};
 }
 
@@ -62,19 +65,24 @@ std::string ArrayLiteral(const std::vector<std::string>& items) {
 
 const char* StateName(ReservationState state) {
   switch (state) {
-    case ReservationState::kHeld: return "held";
-    case ReservationState::kConfirmed: return "confirmed";
-    case ReservationState::kReleased: return "released";
-    case ReservationState::kExpired: return "expired";
+    case ReservationState::kHeld:
+      return "held";
+    case ReservationState::kConfirmed:
+      return "confirmed";
+    case ReservationState::kReleased:
+      return "released";
+    case ReservationState::kExpired:
+      return "expired";
   }
   return "held";
 }
 
 bool InventoryStore::CreateStock(pqxx::transaction_base& tx, const StockRow& s) {
-  return !tx.exec_params("INSERT INTO stock (drop_id, total, available, per_buyer_limit, "
-                         "low_stock_threshold) VALUES ($1, $2, $2, $3, $4) "
-                         "ON CONFLICT (drop_id) DO NOTHING RETURNING 1",
-                         s.drop_id, s.total, s.per_buyer_limit, s.low_stock_threshold)
+  return !tx.exec_params(
+                "INSERT INTO stock (drop_id, total, available, per_buyer_limit, "
+                "low_stock_threshold) VALUES ($1, $2, $2, $3, $4) "
+                "ON CONFLICT (drop_id) DO NOTHING RETURNING 1",
+                s.drop_id, s.total, s.per_buyer_limit, s.low_stock_threshold)
               .empty();
 }
 
@@ -105,10 +113,9 @@ std::vector<StockRow> InventoryStore::FindStocks(pqxx::transaction_base& tx,
                                                  const std::vector<std::string>& drop_ids) {
   std::vector<StockRow> out;
   if (drop_ids.empty()) return out;
-  for (const auto& r :
-       tx.exec_params(std::string("SELECT ") + kStockColumns +
-                          " FROM stock WHERE drop_id = ANY($1::uuid[])",
-                      ArrayLiteral(drop_ids))) {
+  for (const auto& r : tx.exec_params(
+           std::string("SELECT ") + kStockColumns + " FROM stock WHERE drop_id = ANY($1::uuid[])",
+           ArrayLiteral(drop_ids))) {
     out.push_back(ReadStock(r));
   }
   return out;
@@ -184,10 +191,10 @@ void InventoryStore::SetStates(
 std::vector<std::pair<std::string, std::string>> InventoryStore::FindExpired(
     pqxx::transaction_base& tx, int limit) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& r : tx.exec_params(
-           "SELECT order_id::text, drop_id::text FROM reservations "
-           "WHERE state = 'held' AND expires_at <= now() ORDER BY expires_at LIMIT $1",
-           limit)) {
+  for (const auto& r :
+       tx.exec_params("SELECT order_id::text, drop_id::text FROM reservations "
+                      "WHERE state = 'held' AND expires_at <= now() ORDER BY expires_at LIMIT $1",
+                      limit)) {
     out.emplace_back(r[0].as<std::string>(), r[1].as<std::string>());
   }
   return out;
@@ -200,7 +207,8 @@ StockTotals InventoryStore::Totals(pqxx::transaction_base& tx) {
       "coalesce(sum(s.sold), 0)::bigint, "
       "count(*) FILTER (WHERE s.available + s.reserved + s.sold <> s.total OR s.available < 0 "
       "OR s.reserved < 0 OR s.sold < 0), "
-      "count(*) FILTER (WHERE s.reserved <> coalesce(r.held, 0) OR s.sold <> coalesce(r.bought, 0)) "
+      "count(*) FILTER (WHERE s.reserved <> coalesce(r.held, 0) OR s.sold <> coalesce(r.bought, "
+      "0)) "
       "FROM stock s LEFT JOIN (SELECT drop_id, "
       "sum(quantity) FILTER (WHERE state = 'held') AS held, "
       "sum(quantity) FILTER (WHERE state = 'confirmed') AS bought "

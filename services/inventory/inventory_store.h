@@ -74,9 +74,8 @@ class InventoryStore {
                                                  const std::vector<std::string>& buyer_ids);
   static void InsertReservations(pqxx::transaction_base& tx,
                                  const std::vector<ReservationRow>& rows);
-  static void SetStates(
-      pqxx::transaction_base& tx,
-      const std::vector<std::pair<std::string, ReservationState>>& order_states);
+  static void SetStates(pqxx::transaction_base& tx,
+                        const std::vector<std::pair<std::string, ReservationState>>& order_states);
   // Held reservations past their expiry (order id, drop id), oldest first, not locked: they
   // are expired through their drop's stock row like any other change.
   static std::vector<std::pair<std::string, std::string>> FindExpired(pqxx::transaction_base& tx,

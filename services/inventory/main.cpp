@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
             .Int("batch-max", "Most stock changes of one drop applied in one transaction", 256, 1,
                  10000)
             .Int("batch-queue",
-                 "Most stock changes waiting for one drop; beyond it callers get overloaded",
-                 1024, 1, 1000000)
+                 "Most stock changes waiting for one drop; beyond it callers get overloaded", 1024,
+                 1, 1000000)
             .String("redis-url", "Redis for the stock cache (redis://host:port); empty: no cache",
                     "")
             .Duration("cache-ttl", "How long a cached stock view may live",

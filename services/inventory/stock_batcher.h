@@ -13,7 +13,7 @@
 namespace livedrop::inventory {
 
 struct StockBatcherOptions {
-  std::size_t max_batch = 256;   // requests one transaction takes at most
+  std::size_t max_batch = 256;    // requests one transaction takes at most
   std::size_t max_queued = 1024;  // waiting per drop; beyond it: overloaded
 };
 

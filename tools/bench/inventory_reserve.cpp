@@ -8,7 +8,6 @@
 //       --threads=64 --duration=5s --rounds=2
 //
 // It works in its own schema (inventory_bench), dropped and re-created at start.
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -18,6 +17,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <thread>
 #include <vector>
 
@@ -108,8 +108,9 @@ Result Run(pg::Pool& pool, bool coalesce, int threads, std::chrono::milliseconds
 }
 
 void Print(const char* name, const Result& r) {
-  std::printf("%-28s %9lld reservations in %5.2f s = %9.0f reservations/s   p50 %6.2f ms   p99 %7.2f ms",
-              name, r.reserved, r.seconds, r.PerSecond(), r.p50_ms, r.p99_ms);
+  std::printf(
+      "%-28s %9lld reservations in %5.2f s = %9.0f reservations/s   p50 %6.2f ms   p99 %7.2f ms",
+      name, r.reserved, r.seconds, r.PerSecond(), r.p50_ms, r.p99_ms);
   for (const auto& [code, n] : r.errors) std::printf("   %s: %lld", code.c_str(), n);
   std::printf("\n");
 }
@@ -124,8 +125,7 @@ int main(int argc, char** argv) {
       .Int("threads", "Concurrent buyers", 64, 1, 4096)
       .Duration("duration", "How long each mode runs", std::chrono::seconds(5))
       .Int("pool-size", "PostgreSQL connections (0: as many as threads, at most 80)", 0, 0, 1000)
-      .Int("rounds", "Alternating rounds of both modes (the best of each is reported)", 1, 1,
-           20);
+      .Int("rounds", "Alternating rounds of both modes (the best of each is reported)", 1, 1, 20);
   const auto cfg = config::ParseOrExit(spec, argc, argv);
   spdlog::set_level(spdlog::level::warn);
   const int threads = static_cast<int>(cfg.GetInt("threads"));
@@ -139,19 +139,20 @@ int main(int argc, char** argv) {
     tx.exec(std::string("DROP SCHEMA IF EXISTS ") + kSchema + " CASCADE");
     tx.commit();
   }
-  pg::Pool pool(pg::PoolOptions{cfg.GetString("pg-url"), kSchema, pool_size,
-                                std::chrono::seconds(30)});
+  pg::Pool pool(
+      pg::PoolOptions{cfg.GetString("pg-url"), kSchema, pool_size, std::chrono::seconds(30)});
   pg::Migrate(pool, "inventory", inventory::Migrations());
   pg::Migrate(pool, "outbox", kafka::OutboxMigrations());
-  const auto fsync = pool.Transact(
-      [](pqxx::work& tx) { return tx.exec1("SHOW fsync")[0].as<std::string>(); });
+  const auto fsync =
+      pool.Transact([](pqxx::work& tx) { return tx.exec1("SHOW fsync")[0].as<std::string>(); });
   const auto sync_commit = pool.Transact(
       [](pqxx::work& tx) { return tx.exec1("SHOW synchronous_commit")[0].as<std::string>(); });
 
-  std::printf("one drop, %d threads, %d connections, %.1f s per mode, fsync=%s "
-              "synchronous_commit=%s, %u cores\n",
-              threads, pool_size, duration.count() / 1000.0, fsync.c_str(), sync_commit.c_str(),
-              std::thread::hardware_concurrency());
+  std::printf(
+      "one drop, %d threads, %d connections, %.1f s per mode, fsync=%s "
+      "synchronous_commit=%s, %u cores\n",
+      threads, pool_size, duration.count() / 1000.0, fsync.c_str(), sync_commit.c_str(),
+      std::thread::hardware_concurrency());
   Result best_single, best_batched;
   for (int round = 0; round < cfg.GetInt("rounds"); ++round) {
     const auto single = Run(pool, /*coalesce=*/false, threads, duration);
@@ -161,8 +162,8 @@ int main(int argc, char** argv) {
     if (single.PerSecond() > best_single.PerSecond()) best_single = single;
     if (batched.PerSecond() > best_batched.PerSecond()) best_batched = batched;
   }
-  std::printf("ratio coalesced / one per call: %.1fx\n",
-              best_single.PerSecond() > 0 ? best_batched.PerSecond() / best_single.PerSecond()
-                                          : 0.0);
+  std::printf(
+      "ratio coalesced / one per call: %.1fx\n",
+      best_single.PerSecond() > 0 ? best_batched.PerSecond() / best_single.PerSecond() : 0.0);
   return 0;
 }

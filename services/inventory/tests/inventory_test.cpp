@@ -1,6 +1,8 @@
 // Inventory against a real PostgreSQL: no oversell under contention (coalesced and not),
 // each request of a shared batch getting its own answer, idempotency by order, per-buyer
 // limits, events once per transition, expiry, the invariant metrics and the stock cache.
+#include "inventory.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,7 +11,6 @@
 #include <sstream>
 #include <thread>
 
-#include "inventory.h"
 #include "inventory_metrics.h"
 #include "inventory_migrations.h"
 #include "livedrop/core/ids.h"
@@ -78,9 +79,12 @@ void InventoryTest::TwoThousandAttemptsForAHundredUnits(bool coalesce) {
           const auto r = inventory.Reserve(drop, NewUuid(), buyers[i % buyers.size()], 1);
           reserved_units += r.quantity;
         } catch (const Error& e) {
-          if (e.code() == "sold_out") sold_out++;
-          else if (e.code() == "limit_exceeded") over_limit++;
-          else other++;
+          if (e.code() == "sold_out")
+            sold_out++;
+          else if (e.code() == "limit_exceeded")
+            over_limit++;
+          else
+            other++;
         }
       }
     });
@@ -107,7 +111,8 @@ TEST_F(InventoryTest, TwoThousandAttemptsForAHundredUnits_SellExactlyAHundred) {
   TwoThousandAttemptsForAHundredUnits(/*coalesce=*/true);
 }
 
-TEST_F(InventoryTest, TwoThousandAttemptsForAHundredUnits_OneTransactionPerCall_SellExactlyAHundred) {
+TEST_F(InventoryTest,
+       TwoThousandAttemptsForAHundredUnits_OneTransactionPerCall_SellExactlyAHundred) {
   TwoThousandAttemptsForAHundredUnits(/*coalesce=*/false);
 }
 
@@ -120,14 +125,14 @@ TEST_F(InventoryTest, Batch_MixedRequests_EachGetsItsOwnAnswer) {
   const auto earlier = inventory.Reserve(drop, NewUuid(), a, 1);  // 3 left; a holds 1
   using K = StockRequest::Kind;
   const std::vector<StockRequest> batch = {
-      {K::kReserve, NewUuid(), b, 2},            // new: 1 left, b holds 2
-      {K::kReserve, earlier.order_id, a, 1},     // retry: the same reservation, nothing moves
-      {K::kReserve, NewUuid(), b, 1},            // b's 2 from this very batch count
-      {K::kReserve, NewUuid(), a, 2},            // a holds 1 already
-      {K::kReserve, NewUuid(), c, 2},            // only 1 left
-      {K::kReserve, NewUuid(), c, 1},            // takes the last one
-      {K::kReserve, NewUuid(), d, 1},            // nothing left
-      {K::kReserve, NewUuid(), d, 0},            // not a quantity
+      {K::kReserve, NewUuid(), b, 2},         // new: 1 left, b holds 2
+      {K::kReserve, earlier.order_id, a, 1},  // retry: the same reservation, nothing moves
+      {K::kReserve, NewUuid(), b, 1},         // b's 2 from this very batch count
+      {K::kReserve, NewUuid(), a, 2},         // a holds 1 already
+      {K::kReserve, NewUuid(), c, 2},         // only 1 left
+      {K::kReserve, NewUuid(), c, 1},         // takes the last one
+      {K::kReserve, NewUuid(), d, 1},         // nothing left
+      {K::kReserve, NewUuid(), d, 0},         // not a quantity
   };
   const auto out = inventory.ApplyBatch(drop, batch);
   ASSERT_EQ(out.size(), batch.size());
@@ -230,8 +235,10 @@ TEST_F(InventoryTest, SoldOut_IsRefusedFromMemoryAndForgottenOnRestock) {
   {
     pqxx::connection conn(url_);
     pqxx::work tx(conn);
-    tx.exec_params("UPDATE inventory.stock SET total = total + 1, available = available + 1 "
-                   "WHERE drop_id = $1", drop);
+    tx.exec_params(
+        "UPDATE inventory.stock SET total = total + 1, available = available + 1 "
+        "WHERE drop_id = $1",
+        drop);
     tx.commit();
   }
   EXPECT_EQ(ErrorCodeOf([&] { inventory.Reserve(drop, NewUuid(), NewUuid(), 1); }), "sold_out");
@@ -267,7 +274,8 @@ TEST_F(InventoryTest, Database_RefusesOversellEvenWithoutTheCodeChecks) {
   pqxx::connection conn(url_);
   pqxx::work tx(conn);
   EXPECT_THROW(tx.exec_params("UPDATE inventory.stock SET available = available - 2, "
-                              "reserved = reserved + 2 WHERE drop_id = $1", drop),
+                              "reserved = reserved + 2 WHERE drop_id = $1",
+                              drop),
                pqxx::check_violation);
 }
 
@@ -335,10 +343,8 @@ TEST_F(InventoryTest, Batch_ConfirmAndReleaseOfTheSameOrders_AreDecidedInOrder) 
   ExpectInvariant(stock);
   EXPECT_EQ(stock.sold, 2);
   EXPECT_EQ(stock.available, 8);
-  EXPECT_EQ(Count("SELECT count(*)::int FROM inventory.reservations WHERE state = 'confirmed'"),
-            1);
-  EXPECT_EQ(Count("SELECT count(*)::int FROM inventory.reservations WHERE state = 'released'"),
-            1);
+  EXPECT_EQ(Count("SELECT count(*)::int FROM inventory.reservations WHERE state = 'confirmed'"), 1);
+  EXPECT_EQ(Count("SELECT count(*)::int FROM inventory.reservations WHERE state = 'released'"), 1);
 }
 
 TEST_F(InventoryTest, Events_AreWrittenOncePerTransitionOfTheNetChange) {
@@ -423,8 +429,7 @@ TEST_F(InventoryTest, InvariantMetrics_ReportUnitsAndEveryDropThatBreaksTheInvar
   Sql("ALTER TABLE inventory.stock DROP CONSTRAINT stock_accounted");
   Sql("UPDATE inventory.stock SET available = available + 1 WHERE drop_id = '" + other + "'");
   // And make a drop's reserved disagree with its reservations.
-  Sql("UPDATE inventory.reservations SET state = 'released' WHERE order_id = '" + r.order_id +
-      "'");
+  Sql("UPDATE inventory.reservations SET state = 'released' WHERE order_id = '" + r.order_id + "'");
   text = registry.Render();
   EXPECT_EQ(MetricValue(text, "livedrop_inventory_invariant_violations"), 1);
   EXPECT_EQ(MetricValue(text, "livedrop_inventory_reservation_mismatches"), 1);
@@ -451,7 +456,8 @@ TEST_F(InventoryTest, StockCache_ServesWrittenThroughViewsAndFallsBackWhenRedisI
   inventory.Reserve(drop, NewUuid(), NewUuid(), 2);  // written through: version 2
   // Change the row behind the service's back: a cached read still shows the committed view.
   Sql("UPDATE inventory.stock SET total = total + 5, available = available + 5 "
-      "WHERE drop_id = '" + drop + "'");
+      "WHERE drop_id = '" +
+      drop + "'");
   auto stock = inventory.GetStock(drop);
   EXPECT_EQ(stock.available, 8);
   EXPECT_EQ(stock.version, created.version + 1);
@@ -466,7 +472,8 @@ TEST_F(InventoryTest, StockCache_ServesWrittenThroughViewsAndFallsBackWhenRedisI
   // Without Redis, reads go to PostgreSQL.
   server.Stop();
   Sql("UPDATE inventory.stock SET total = total + 1, available = available + 1 "
-      "WHERE drop_id = '" + drop + "'");
+      "WHERE drop_id = '" +
+      drop + "'");
   EXPECT_EQ(inventory.GetStock(drop).available, 13);
   EXPECT_EQ(inventory.GetStocks({drop}).at(0).available, 13);
 }

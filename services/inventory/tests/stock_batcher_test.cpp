@@ -1,4 +1,6 @@
 // StockBatcher without a database: who runs which batch, what each caller gets back, bounds.
+#include "stock_batcher.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -10,7 +12,6 @@
 #include <vector>
 
 #include "livedrop/testing/errors.h"
-#include "stock_batcher.h"
 
 namespace livedrop::inventory {
 namespace {
@@ -95,7 +96,8 @@ TEST(StockBatcherTest, BatchesAreCappedAtMaxBatch) {
   std::vector<std::thread> threads;
   threads.emplace_back([&] { batcher.Submit("drop", Request(0)); });
   runner.WaitForBatches(1);
-  for (int i = 1; i <= 10; ++i) threads.emplace_back([&, i] { batcher.Submit("drop", Request(i)); });
+  for (int i = 1; i <= 10; ++i)
+    threads.emplace_back([&, i] { batcher.Submit("drop", Request(i)); });
   WaitUntilWaiting(batcher, 10);
   runner.Open();
   for (auto& t : threads) t.join();
