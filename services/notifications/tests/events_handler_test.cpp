@@ -1,0 +1,238 @@
+// Each source event becomes the right notification for the right audience, stored once and
+// written to the outbox once, whatever the redelivery.
+#include "events_handler.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <pqxx/pqxx>
+
+#include "livedrop/kafka/outbox.h"
+#include "livedrop/metrics/registry.h"
+#include "livedrop/notifications/v1/notifications.pb.h"
+#include "livedrop/pg/pool.h"
+#include "livedrop/testing/servers.h"
+#include "notifications_migrations.h"
+#include "test_events.h"
+
+namespace livedrop::notifications {
+namespace {
+
+using namespace testing;  // NOLINT: the test events
+using events::v1::Envelope;
+
+struct Published {
+  std::string key;
+  Envelope envelope;
+  v1::Notification notification;
+};
+
+boost::json::object Json(const std::string& text) { return boost::json::parse(text).as_object(); }
+
+class EventsHandlerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pool_ = std::make_unique<pg::Pool>(pg::PoolOptions{
+        livedrop::testing::PostgresServer::Shared().CreateDatabase(), "notifications", 2});
+    pg::Migrate(*pool_, "notifications", Migrations());
+    pg::Migrate(*pool_, "outbox", kafka::OutboxMigrations());
+    handler_ = std::make_unique<EventsHandler>(*pool_);
+  }
+
+  EventsHandler::Outcome Handle(const Envelope& envelope) {
+    kafka::Message message;
+    message.payload = kafka::SerializeEnvelope(envelope);
+    (*handler_)(message);                       // the consumer's path
+    return last_ = handler_->Handle(envelope);  // and once more: a redelivery
+  }
+  // Handles once through the consumer's entry point.
+  void HandleOnce(const Envelope& envelope) {
+    kafka::Message message;
+    message.payload = kafka::SerializeEnvelope(envelope);
+    (*handler_)(message);
+  }
+
+  std::int64_t Count(const std::string& sql) {
+    return pool_->Transact([&](pqxx::work& tx) { return tx.exec1(sql)[0].as<std::int64_t>(); });
+  }
+
+  std::vector<Published> Outbox() {
+    return pool_->Transact([&](pqxx::work& tx) {
+      std::vector<Published> out;
+      for (const auto& r :
+           tx.exec("SELECT topic, key, event_type, payload FROM outbox ORDER BY seq")) {
+        EXPECT_EQ(r[0].as<std::string>(), "livedrop.notifications");
+        EXPECT_EQ(r[2].as<std::string>(), "notification");
+        Published p;
+        p.key = r[1].as<std::string>();
+        p.envelope = kafka::ParseEnvelope(pqxx::binarystring(r[3]).str());
+        p.notification = kafka::UnpackPayload<v1::Notification>(p.envelope);
+        out.push_back(std::move(p));
+      }
+      return out;
+    });
+  }
+
+  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<EventsHandler> handler_;
+  EventsHandler::Outcome last_;
+  const std::string creator_ = NewUuid();
+  const std::string drop_ = NewUuid();
+};
+
+TEST_F(EventsHandlerTest, DropStarted_IsOneBroadcastOfTheCreator_PublishedKeyedByCreator) {
+  const auto when = Now() - std::chrono::seconds(3);
+  HandleOnce(DropScheduled(drop_, creator_));
+  EXPECT_EQ(Count("SELECT count(*) FROM broadcasts"), 0);  // scheduling tells nobody
+  const auto event = At(DropStarted(drop_, creator_), when);
+  HandleOnce(event);
+
+  EXPECT_EQ(Count("SELECT count(*) FROM broadcasts"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM personal_notifications"), 0);
+  const auto out = Outbox();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].key, creator_);
+  EXPECT_EQ(out[0].envelope.type(), "notification");
+  EXPECT_EQ(out[0].envelope.subject(), creator_);
+  const auto& n = out[0].notification;
+  EXPECT_EQ(n.id(), event.id());
+  EXPECT_GT(n.seq(), 0);
+  EXPECT_EQ(n.type(), "drop_started");
+  EXPECT_EQ(n.creator_id(), creator_);
+  EXPECT_EQ(n.audience_case(), v1::Notification::kCreatorId);
+  EXPECT_EQ(FromProto(n.time()), when);
+  const auto data = Json(n.data_json());
+  EXPECT_EQ(data.at("drop_id").as_string(), drop_);
+  EXPECT_EQ(data.at("creator_id").as_string(), creator_);
+  EXPECT_EQ(data.at("quantity").as_int64(), 10);
+  EXPECT_TRUE(data.contains("scheduled_start"));
+}
+
+TEST_F(EventsHandlerTest, SameEnvelopeTwice_StoresOneRowAndWritesOneOutboxRow) {
+  auto& duplicates =
+      metrics::Registry::Default().GetCounter("livedrop_notifications_duplicates_total", "");
+  const double duplicates_before = duplicates.Value();
+  const auto event = DropStarted(drop_, creator_);
+  Handle(event);  // handled twice
+  EXPECT_TRUE(last_.stored.empty());
+  EXPECT_EQ(last_.duplicates, 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM broadcasts"), 1);
+  EXPECT_EQ(Outbox().size(), 1u);
+  EXPECT_EQ(duplicates.Value(), duplicates_before + 1);
+
+  const auto order = OrderConfirmed(NewUuid());
+  Handle(order);
+  EXPECT_EQ(Count("SELECT count(*) FROM personal_notifications"), 1);
+  EXPECT_EQ(Outbox().size(), 2u);
+}
+
+TEST_F(EventsHandlerTest, DropEnded_IsABroadcastOfTheCreator) {
+  HandleOnce(DropEnded(drop_, creator_));
+  const auto out = Outbox();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].notification.type(), "drop_ended");
+  EXPECT_EQ(out[0].notification.creator_id(), creator_);
+  EXPECT_EQ(Json(out[0].notification.data_json()).at("drop_id").as_string(), drop_);
+}
+
+TEST_F(EventsHandlerTest, SoldOutAndLowStock_OfAKnownDrop_AreBroadcastsOfItsCreator) {
+  auto& stored = metrics::Registry::Default().GetCounter("livedrop_notifications_stored_total", "",
+                                                         {{"type", "low_stock"}});
+  const double stored_before = stored.Value();
+  HandleOnce(DropScheduled(drop_, creator_));
+  HandleOnce(LowStock(drop_, 1, 10));
+  HandleOnce(SoldOut(drop_));
+  const auto out = Outbox();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].notification.type(), "low_stock");
+  EXPECT_EQ(out[0].key, creator_);
+  EXPECT_EQ(Json(out[0].notification.data_json()),
+            Json(R"({"drop_id":")" + drop_ + R"(","creator_id":")" + creator_ +
+                 R"(","available":1,"total":10})"));
+  EXPECT_EQ(out[1].notification.type(), "sold_out");
+  EXPECT_EQ(out[1].notification.creator_id(), creator_);
+  EXPECT_LT(out[0].notification.seq(), out[1].notification.seq());
+  EXPECT_EQ(stored.Value(), stored_before + 1);
+}
+
+TEST_F(EventsHandlerTest, SoldOutBeforeItsDropIsKnown_IsParkedThenBroadcastOnceTheDropIsLearnt) {
+  const auto sold_out = SoldOut(drop_);
+  Handle(sold_out);  // twice while parked
+  EXPECT_EQ(last_.parked, 0);
+  EXPECT_EQ(last_.duplicates, 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM pending_broadcasts"), 1);
+  EXPECT_TRUE(Outbox().empty());
+
+  HandleOnce(DropScheduled(drop_, creator_));
+  EXPECT_EQ(Count("SELECT count(*) FROM pending_broadcasts"), 0);
+  auto out = Outbox();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].notification.id(), sold_out.id());
+  EXPECT_EQ(out[0].notification.type(), "sold_out");
+  EXPECT_EQ(out[0].notification.creator_id(), creator_);
+
+  HandleOnce(sold_out);  // redelivered after it was resolved
+  EXPECT_EQ(Outbox().size(), 1u);
+  EXPECT_EQ(Count("SELECT count(*) FROM pending_broadcasts"), 0);
+}
+
+TEST_F(EventsHandlerTest, OrderConfirmedAndFailed_ArePersonalNotificationsOfTheBuyer) {
+  const std::string buyer = NewUuid();
+  const auto confirmed = OrderConfirmed(buyer);
+  const auto failed = OrderFailed(buyer, "payment_declined");
+  HandleOnce(confirmed);
+  HandleOnce(failed);
+  EXPECT_EQ(Count("SELECT count(*) FROM broadcasts"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM personal_notifications WHERE user_id = '" + buyer + "'"),
+            2);
+  const auto out = Outbox();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].key, buyer);
+  EXPECT_EQ(out[0].notification.user_id(), buyer);
+  EXPECT_EQ(out[0].notification.audience_case(), v1::Notification::kUserId);
+  EXPECT_EQ(out[0].notification.id(), confirmed.id());
+  const auto confirmed_data = Json(out[0].notification.data_json());
+  EXPECT_EQ(confirmed_data.at("status").as_string(), "confirmed");
+  EXPECT_EQ(confirmed_data.at("amount").as_int64(), 2500);
+  EXPECT_EQ(confirmed_data.at("currency").as_string(), "EUR");
+  EXPECT_FALSE(confirmed_data.contains("reason"));
+  EXPECT_EQ(out[1].notification.type(), "order_failed");
+  EXPECT_EQ(Json(out[1].notification.data_json()).at("reason").as_string(), "payment_declined");
+}
+
+TEST_F(EventsHandlerTest, RestockedAndOtherEvents_NotifyNobody) {
+  HandleOnce(DropScheduled(drop_, creator_));
+  HandleOnce(Restocked(drop_));
+  HandleOnce(Followed(NewUuid(), creator_));
+  inventory::v1::SoldOut payload;
+  HandleOnce(kafka::MakeEnvelope("order_placed", "livedrop-orders", NewUuid(), payload));
+  EXPECT_TRUE(Outbox().empty());
+  EXPECT_EQ(Count("SELECT count(*) FROM broadcasts") +
+                Count("SELECT count(*) FROM personal_notifications"),
+            0);
+}
+
+TEST_F(EventsHandlerTest, MalformedEvents_AreNotRetryable) {
+  auto kind_of = [&](const Envelope& envelope) {
+    try {
+      HandleOnce(envelope);
+    } catch (const Error& e) {
+      return kafka::IsRetryable(e.kind()) ? std::string("retryable") : e.code();
+    }
+    return std::string("handled");
+  };
+  auto bad_id = SoldOut(drop_);
+  bad_id.set_id("not-a-uuid");
+  EXPECT_EQ(kind_of(bad_id), "malformed_event");
+  auto wrong_payload = SoldOut(drop_);
+  wrong_payload.set_type("order_confirmed");
+  EXPECT_EQ(kind_of(wrong_payload), "payload_type_mismatch");
+  EXPECT_EQ(kind_of(OrderConfirmed("someone")), "malformed_event");
+  kafka::Message garbage;
+  garbage.payload = "\xff\xff not an envelope";
+  EXPECT_THROW((*handler_)(garbage), Error);
+  EXPECT_TRUE(Outbox().empty());
+}
+
+}  // namespace
+}  // namespace livedrop::notifications
