@@ -24,6 +24,7 @@
 #include "livedrop/core/time.h"
 #include "order_outcome.h"
 #include "pgbench_baseline.h"
+#include "report.h"
 #include "run_plan.h"
 #include "scenarios.h"
 #include "stats.h"
@@ -328,11 +329,10 @@ PhaseStats RunPhase(Race& race, const std::function<bool(long long)>& more) {
 
 std::optional<double> ScrapeCaptures(const std::optional<HttpEndpoint>& metrics) {
   if (!metrics) return std::nullopt;
-  HttpConnection http(metrics->host, metrics->port, std::chrono::seconds(5));
-  const auto a = http.Get(metrics->path.empty() ? "/metrics" : metrics->path);
-  if (a.status != 200) return std::nullopt;
+  const auto text = FetchMetrics(*metrics);
+  if (!text) return std::nullopt;
   // A counter not yet incremented may not be exported at all: that is zero captures.
-  return SumPrometheusSamples(a.body, kCapturesMetric).value_or(0);
+  return SumPrometheusSamples(*text, kCapturesMetric).value_or(0);
 }
 
 // Waits for the drop to be live through the API and for inventory to hold its stock.
@@ -360,28 +360,6 @@ void WaitUntilLive(GatewayApi& api, const Options& o, const std::string& drop_id
     if (!stocked) stocked = ReadStock(o.pg_url, drop_id).has_value();
     if (!(live && stocked)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Report
-
-std::string Fixed(double v, int precision = 1) {
-  std::ostringstream s;
-  s << std::fixed << std::setprecision(precision) << v;
-  return s.str();
-}
-
-std::string Ratio(double value, const std::optional<double>& baseline) {
-  return baseline && *baseline > 0 ? Fixed(value / *baseline, 3) : "n/a";
-}
-
-json::value OptionalNumber(const std::optional<double>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
-}
-
-json::object SummaryJson(const LatencySummary& s) {
-  return {{"count", s.count}, {"p50_ms", s.p50}, {"p95_ms", s.p95},
-          {"p99_ms", s.p99},  {"max_ms", s.max}, {"mean_ms", s.mean}};
 }
 
 }  // namespace

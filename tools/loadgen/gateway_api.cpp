@@ -167,6 +167,27 @@ DropView GatewayApi::GetDrop(const std::string& drop_id) {
   return view;
 }
 
+void GatewayApi::Follow(const std::string& buyer_token, const std::string& creator_id) {
+  const auto a = Call("PUT", "/v1/me/following/" + creator_id, "", buyer_token);
+  if (a.status != 200 && a.status != 201 && a.status != 204) {
+    throw std::runtime_error("PUT /v1/me/following/" + creator_id + ": " + Describe(a));
+  }
+}
+
+void GatewayApi::Unfollow(const std::string& buyer_token, const std::string& creator_id) {
+  const auto a = Call("DELETE", "/v1/me/following/" + creator_id, "", buyer_token);
+  if (a.status != 200 && a.status != 204 && a.status != 404) {
+    throw std::runtime_error("DELETE /v1/me/following/" + creator_id + ": " + Describe(a));
+  }
+}
+
+std::optional<std::string> FetchMetrics(const HttpEndpoint& endpoint) {
+  HttpConnection http(endpoint.host, endpoint.port, std::chrono::seconds(5));
+  auto a = http.Get(endpoint.path.empty() ? "/metrics" : endpoint.path);
+  if (a.status != 200) return std::nullopt;
+  return std::move(a.body);
+}
+
 std::vector<Account> EnsureAccounts(const HttpEndpoint& gateway, const std::string& prefix,
                                     const std::string& role, int count, int parallelism,
                                     const std::string& cache_path,

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,9 @@ class GatewayApi {
                          const std::string& starts_at, const std::string& ends_at,
                          long long quantity, long long per_buyer_limit);
   DropView GetDrop(const std::string& drop_id);
+  // PUT / DELETE /v1/me/following/{creator_id}: both idempotent.
+  void Follow(const std::string& buyer_token, const std::string& creator_id);
+  void Unfollow(const std::string& buyer_token, const std::string& creator_id);
 
  private:
   HttpAnswer Call(const std::string& method, const std::string& route, const std::string& body,
@@ -56,5 +60,9 @@ std::vector<Account> EnsureAccounts(const HttpEndpoint& gateway, const std::stri
                                     const std::string& role, int count, int parallelism,
                                     const std::string& cache_path,
                                     std::chrono::seconds min_validity);
+
+// The Prometheus text of a metrics endpoint (path "" means /metrics); nullopt when it does not
+// answer 200.
+std::optional<std::string> FetchMetrics(const HttpEndpoint& endpoint);
 
 }  // namespace livedrop::loadgen

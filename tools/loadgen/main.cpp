@@ -16,6 +16,12 @@ constexpr std::array kScenarios = {
              "refusal throughput vs a pgbench baseline; then verifies no overselling, no double "
              "charge, per-buyer limits and settled orders in the database",
              &livedrop::loadgen::RunDropStorm},
+    Scenario{
+        "fan-out",
+        "W WebSocket connections of followers (and non-followers) of one creator; delay from "
+        "a drop's scheduled start to each drop_started, missing/duplicate/wrong deliveries and "
+        "gateway memory per connection vs a ping/pong baseline",
+        &livedrop::loadgen::RunFanOut},
 };
 
 void Usage(std::ostream& out) {

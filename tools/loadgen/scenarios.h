@@ -16,5 +16,6 @@ struct Scenario {
 // One entry per scenario file (drop_storm.cpp, ...). A new scenario adds its Run function
 // here and a line to kScenarios in main.cpp.
 int RunDropStorm(int argc, char** argv);
+int RunFanOut(int argc, char** argv);
 
 }  // namespace livedrop::loadgen
