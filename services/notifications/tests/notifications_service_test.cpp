@@ -5,8 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <set>
-
 #include "events_handler.h"
 #include "livedrop/grpc/client.h"
 #include "livedrop/grpc/server_runner.h"
