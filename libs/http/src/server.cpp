@@ -38,9 +38,9 @@ namespace bhttp = boost::beast::http;
 namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
 using detail::BeastRequest;
+using detail::BeastResponse;
 using detail::PlainStream;
 using detail::TlsStream;
-using BeastResponse = bhttp::response<bhttp::string_body>;
 
 constexpr auto kTlsShutdownTimeout = std::chrono::seconds(1);
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
@@ -74,7 +74,9 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
          });
 }
 
-Request ToRequest(BeastRequest& msg, const std::string& remote) {
+}  // namespace
+
+Request detail::ToRequest(BeastRequest& msg, const std::string& remote) {
   Request r;
   r.method = std::string(msg.method_string());
   r.target = std::string(msg.target());
@@ -97,8 +99,8 @@ Request ToRequest(BeastRequest& msg, const std::string& remote) {
   return r;
 }
 
-BeastResponse ToBeast(Response&& response, unsigned version, bool keep_alive,
-                      const std::string& server_name) {
+detail::BeastResponse detail::ToBeast(Response&& response, unsigned version, bool keep_alive,
+                                      const std::string& server_name) {
   int status = response.status;
   if (status < 100 || status > 599) {
     spdlog::error("HTTP handler answered with invalid status {}; sending 500", status);
@@ -120,6 +122,11 @@ BeastResponse ToBeast(Response&& response, unsigned version, bool keep_alive,
   res.prepare_payload();
   return res;
 }
+
+namespace {
+
+using detail::ToBeast;
+using detail::ToRequest;
 
 bool IsUpgrade(const BeastRequest& msg) {
   return msg.version() >= 11 && msg.find(bhttp::field::upgrade) != msg.end() &&

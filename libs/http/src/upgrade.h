@@ -1,6 +1,6 @@
 #pragma once
 
-// Private to libs/http: the seam where a WebSocket layer (to come, in this library) takes a
+// Private to libs/http: the seam where the WebSocket layer (websocket.cpp) takes a
 // connection over from the HTTP session after reading an `Upgrade:` request. Kept out of the
 // public headers because it speaks Beast.
 
@@ -20,6 +20,13 @@ namespace detail {
 using PlainStream = boost::beast::tcp_stream;
 using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using BeastResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+// The Beast-free request a handler sees (the body is moved out of `msg`).
+Request ToRequest(BeastRequest& msg, const std::string& remote);
+// A handler's response as Beast writes it (Server and Date headers added if missing).
+BeastResponse ToBeast(Response&& response, unsigned version, bool keep_alive,
+                      const std::string& server_name);
 
 // Each hook receives the connection (TLS already negotiated, stream on the connection's
 // strand), the upgrade request and any bytes read past it. From then on the connection is
