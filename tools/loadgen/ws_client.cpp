@@ -44,6 +44,7 @@ struct WsFleet::Impl {
   std::atomic<long long> ready{0}, failed{0}, matched{0}, opened{0}, finished{0};
   // Written once before `watching` is set, read only after seeing it set.
   std::vector<std::string> needles;
+  std::vector<bool> counted;  // empty: every connection counts
   std::atomic<bool> watching{false};
 
   explicit Impl(WsFleetOptions o) : options(std::move(o)) {
@@ -70,10 +71,11 @@ struct WsFleet::Impl {
   void LaunchNext();
 
   struct Connection : std::enable_shared_from_this<Connection> {
-    Connection(Impl& f, asio::io_context& io, std::string t)
-        : fleet(f), ws(io), token(std::move(t)) {}
+    Connection(Impl& f, asio::io_context& io, std::size_t i, std::string t)
+        : fleet(f), index(i), ws(io), token(std::move(t)) {}
 
     Impl& fleet;
+    std::size_t index;
     websocket::stream<beast::tcp_stream> ws;
     std::string token;
     beast::flat_buffer buffer;
@@ -159,7 +161,9 @@ struct WsFleet::Impl {
         for (const auto& n : fleet.needles) all = all && text.find(n) != std::string::npos;
         if (all) {
           matched = true;
-          ++fleet.matched;
+          if (fleet.counted.empty() || (index < fleet.counted.size() && fleet.counted[index])) {
+            ++fleet.matched;
+          }
         }
       }
       state.frames.push_back({received, std::move(text)});
@@ -224,7 +228,7 @@ void WsFleet::Open(const std::vector<std::string>& tokens, int concurrency,
   f.connections.reserve(tokens.size());
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     f.connections.push_back(
-        std::make_shared<Impl::Connection>(f, *f.contexts[i % f.contexts.size()], tokens[i]));
+        std::make_shared<Impl::Connection>(f, *f.contexts[i % f.contexts.size()], i, tokens[i]));
   }
   for (int i = 0; i < std::max(1, concurrency); ++i) f.LaunchNext();
   const auto deadline = SteadyClock::now() + timeout;
@@ -238,8 +242,9 @@ void WsFleet::Open(const std::vector<std::string>& tokens, int concurrency,
 long long WsFleet::ReadyCount() const { return impl_->ready; }
 long long WsFleet::FailedCount() const { return impl_->failed; }
 
-void WsFleet::Watch(std::vector<std::string> needles) {
+void WsFleet::Watch(std::vector<std::string> needles, std::vector<bool> counted) {
   impl_->needles = std::move(needles);
+  impl_->counted = std::move(counted);
   impl_->watching.store(true, std::memory_order_release);
 }
 
@@ -251,6 +256,7 @@ std::vector<double> WsFleet::PingRoundTrips(int samples, std::chrono::millisecon
   if (f.connections.empty()) return out;
   const std::size_t n = f.connections.size();
   const std::size_t stride = std::max<std::size_t>(1, n / static_cast<std::size_t>(samples));
+  int unanswered = 0;
   for (int s = 0; s < samples; ++s) {
     auto c =
         f.connections[(static_cast<std::size_t>(s) * stride + static_cast<std::size_t>(s / n)) % n];
@@ -273,6 +279,8 @@ std::vector<double> WsFleet::PingRoundTrips(int samples, std::chrono::millisecon
     if (answer.wait_for(timeout) == std::future_status::ready) {
       const double ms = answer.get();
       if (ms >= 0) out.push_back(ms);
+    } else if (++unanswered == 3) {
+      break;
     }
   }
   return out;

@@ -49,12 +49,14 @@ class WsFleet {
   long long FailedCount() const;  // failed to open, or closed since
 
   // From now on counts connections that receive (for the first time) a frame containing every
-  // one of `needles`. Call once, before the frames are expected.
-  void Watch(std::vector<std::string> needles);
+  // one of `needles`; with `counted` (one flag per connection) only the flagged ones. Call once,
+  // before the frames are expected.
+  void Watch(std::vector<std::string> needles, std::vector<bool> counted = {});
   long long MatchedCount() const;
 
   // Sends `samples` pings one after another over different ready connections; the round trip
-  // of each answered pong in ms (unanswered ones within `timeout` are left out).
+  // of each answered pong in ms (unanswered ones within `timeout` are left out, and three of
+  // them end the sampling: a server that does not answer pings should not stall the run).
   std::vector<double> PingRoundTrips(int samples, std::chrono::milliseconds timeout);
 
   // Closes every connection (close handshake, at most `grace`) and stops the threads.
