@@ -74,12 +74,18 @@ OrderRow OrderSaga::Step(const OrderRow& order) {
 
 OrderRow OrderSaga::Move(const OrderRow& order, Stage to, OrderStatus status,
                          const std::string& failure_code) {
-  const auto moved = pool_.Transact([&](pqxx::work& tx) {
-    auto row =
-        OrdersStore::Advance(tx, order.id, order.stage, to, status, failure_code, options_.lease);
-    if (row && to == Stage::kDone) EmitOrderEvent(tx, TerminalEvent(status), *row);
-    return row;
-  });
+  auto advance = [&](pqxx::transaction_base& tx) {
+    return OrdersStore::Advance(tx, order.id, order.stage, to, status, failure_code,
+                                options_.lease);
+  };
+  // A step's stage change is one statement and commits on its own; the last one also writes
+  // the order's outcome event, atomically with it.
+  const auto moved =
+      to != Stage::kDone ? pool_.AutoCommit(advance) : pool_.Transact([&](pqxx::work& tx) {
+        auto row = advance(tx);
+        if (row) EmitOrderEvent(tx, TerminalEvent(status), *row);
+        return row;
+      });
   if (!moved) return Reload(order.id);  // someone else moved it: carry on from there
   if (options_.crash_after && *options_.crash_after == to) {
     spdlog::critical("fault injection: exiting after stage {} of order {}", StageName(to),
@@ -90,7 +96,8 @@ OrderRow OrderSaga::Move(const OrderRow& order, Stage to, OrderStatus status,
 }
 
 OrderRow OrderSaga::Reload(const std::string& id) {
-  const auto row = pool_.Transact([&](pqxx::work& tx) { return OrdersStore::Find(tx, id); });
+  const auto row =
+      pool_.AutoCommit([&](pqxx::nontransaction& tx) { return OrdersStore::Find(tx, id); });
   if (!row) throw Error(ErrorKind::kInternal, "order_vanished", "order " + id + " vanished");
   return *row;
 }

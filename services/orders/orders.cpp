@@ -42,7 +42,7 @@ PlaceResult Orders::Place(const PlaceOrderInput& input) {
   // A refusal that changes nothing (sold out, not on sale, over the limit by itself) is
   // answered before anything is written; only a key that already made an order replays.
   auto refuse_unless_replay = [&](const Error& refusal) -> PlaceResult {
-    const auto key = pool_.Transact([&](pqxx::work& tx) {
+    const auto key = pool_.AutoCommit([&](pqxx::nontransaction& tx) {
       return OrdersStore::FindKey(tx, input.buyer_id, input.idempotency_key);
     });
     if (!key) throw refusal;
@@ -94,7 +94,8 @@ PlaceResult Orders::Replay(const std::string& order_id, const std::string& buyer
 
 OrderRow Orders::Get(const std::string& id, const std::string& buyer_id) {
   if (!IsUuid(id)) throw NotFoundError("order");
-  const auto row = pool_.Transact([&](pqxx::work& tx) { return OrdersStore::Find(tx, id); });
+  const auto row =
+      pool_.AutoCommit([&](pqxx::nontransaction& tx) { return OrdersStore::Find(tx, id); });
   if (!row || row->buyer_id != buyer_id) throw NotFoundError("order");
   return *row;
 }

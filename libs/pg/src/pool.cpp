@@ -169,6 +169,13 @@ void Pool::RunWithConnection(const std::function<void(pqxx::connection&)>& fn) {
   }
 }
 
+void Pool::RunAutoCommit(const std::function<void(pqxx::nontransaction&)>& fn) {
+  RunWithConnection([&](pqxx::connection& conn) {
+    pqxx::nontransaction tx(conn);
+    fn(tx);
+  });
+}
+
 void Pool::RunTransaction(const std::function<void(pqxx::work&)>& fn) {
   for (int attempt = 1;; ++attempt) {
     try {

@@ -46,6 +46,21 @@ TEST(Pool, Transact_RollsBackWhenFnThrows) {
       0);
 }
 
+TEST(Pool, AutoCommit_EachStatementStandsAlone) {
+  Pool pool(Options());
+  pool.Transact([](pqxx::work& tx) { tx.exec("CREATE TABLE t (v int PRIMARY KEY)"); });
+  // The first statement stays committed although the second fails: no transaction around them.
+  EXPECT_THROW(pool.AutoCommit([](pqxx::nontransaction& tx) {
+    tx.exec("INSERT INTO t VALUES (1)");
+    tx.exec("INSERT INTO t VALUES (1)");
+  }),
+               pqxx::unique_violation);
+  EXPECT_EQ(pool.AutoCommit([](pqxx::nontransaction& tx) {
+    return tx.exec1("SELECT count(*) FROM t")[0].as<int>();
+  }),
+            1);
+}
+
 TEST(Pool, Transact_RetriesSerializationFailures) {
   Pool pool(Options());
   pool.Transact([](pqxx::work& tx) {

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include <pqxx/connection>
+#include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
 namespace livedrop::pg {
@@ -43,6 +44,21 @@ class Pool {
     }
   }
 
+  // Runs fn where every statement commits on its own: no BEGIN/COMMIT round trips, for a
+  // single statement that needs nothing around it. A lost connection is not retried (the
+  // statement may have run): it throws Error(kUnavailable).
+  template <class Fn>
+  auto AutoCommit(Fn&& fn) -> std::invoke_result_t<Fn, pqxx::nontransaction&> {
+    using R = std::invoke_result_t<Fn, pqxx::nontransaction&>;
+    if constexpr (std::is_void_v<R>) {
+      RunAutoCommit([&](pqxx::nontransaction& tx) { fn(tx); });
+    } else {
+      std::optional<R> result;
+      RunAutoCommit([&](pqxx::nontransaction& tx) { result.emplace(fn(tx)); });
+      return std::move(*result);
+    }
+  }
+
   // Runs fn with a leased connection and no transaction management.
   template <class Fn>
   auto WithConnection(Fn&& fn) -> std::invoke_result_t<Fn, pqxx::connection&> {
@@ -63,6 +79,7 @@ class Pool {
  private:
   void RunTransaction(const std::function<void(pqxx::work&)>& fn);
   void RunWithConnection(const std::function<void(pqxx::connection&)>& fn);
+  void RunAutoCommit(const std::function<void(pqxx::nontransaction&)>& fn);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;
