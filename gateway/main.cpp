@@ -5,19 +5,27 @@
 #include "clients/drops_client.h"
 #include "clients/followers_client.h"
 #include "clients/inventory_client.h"
+#include "clients/notifications_client.h"
 #include "clients/orders_client.h"
 #include "livedrop/config/config.h"
 #include "livedrop/config/service_options.h"
+#include "livedrop/core/periodic.h"
 #include "livedrop/core/shutdown.h"
 #include "livedrop/grpc/client.h"
 #include "livedrop/http/server.h"
+#include "livedrop/http/websocket.h"
+#include "livedrop/metrics/registry.h"
 #include "routes/auth_routes.h"
 #include "routes/drop_routes.h"
 #include "routes/follow_routes.h"
-#include "routes/order_routes.h"
+#include "routes/notification_routes.h"
 #include "routes/ops_routes.h"
+#include "routes/order_routes.h"
 #include "server/gateway.h"
 #include "server/key_refresher.h"
+#include "ws/notification_feed.h"
+#include "ws/notification_hub.h"
+#include "ws/notification_sockets.h"
 
 using namespace livedrop;
 
@@ -38,6 +46,15 @@ int main(int argc, char** argv) {
       .String("drops-addr", "livedrop-drops instances (host:port,...)", "127.0.0.1:7003")
       .String("inventory-addr", "livedrop-inventory instances (host:port,...)", "127.0.0.1:7004")
       .String("orders-addr", "livedrop-orders instances (host:port,...)", "127.0.0.1:7005")
+      .String("notifications-addr", "livedrop-notifications instances (host:port,...)",
+              "127.0.0.1:7007")
+      .String("kafka-brokers", "Kafka bootstrap servers (host:port,...): live notifications")
+      .Int("ws-send-queue-kib", "A WebSocket whose unsent frames exceed this is closed (4008)", 256,
+           16, 64 * 1024)
+      .Int("ws-socket-send-buffer-kib", "SO_SNDBUF of each WebSocket (0: the kernel's)", 0, 0,
+           16 * 1024)
+      .Duration("ws-idle-timeout", "A WebSocket silent this long (pings unanswered) is closed",
+                std::chrono::seconds(60))
       .Duration("order-timeout",
                 "Deadline of placing an order (the whole saga, a payment included)",
                 std::chrono::seconds(20))
@@ -54,13 +71,15 @@ int main(int argc, char** argv) {
     gateway::AuthClient auth(rpc::MakeChannel(cfg.GetString("auth-addr")), timeout);
     gateway::FollowersClient followers(rpc::MakeChannel(cfg.GetString("followers-addr")), timeout);
     gateway::DropsClient drops(rpc::MakeChannel(cfg.GetString("drops-addr")), timeout);
-    gateway::InventoryClient inventory(rpc::MakeChannel(cfg.GetString("inventory-addr")),
-                                       timeout);
+    gateway::InventoryClient inventory(rpc::MakeChannel(cfg.GetString("inventory-addr")), timeout);
     gateway::OrdersClient orders(rpc::MakeChannel(cfg.GetString("orders-addr")),
                                  cfg.GetDuration("order-timeout"));
+    gateway::NotificationsClient notifications(
+        rpc::MakeChannel(cfg.GetString("notifications-addr")), timeout);
     auth::JwtVerifier verifier(cfg.GetString("token-issuer"));
-    gateway::KeyRefresher keys(auth, verifier,
-                      std::chrono::duration_cast<std::chrono::seconds>(cfg.GetDuration("jwks-refresh")));
+    gateway::KeyRefresher keys(
+        auth, verifier,
+        std::chrono::duration_cast<std::chrono::seconds>(cfg.GetDuration("jwks-refresh")));
     keys.Start();
 
     gateway::RouteTable table;
@@ -68,7 +87,11 @@ int main(int argc, char** argv) {
     gateway::AddFollowRoutes(table, auth, followers);
     gateway::AddDropRoutes(table, drops, inventory);
     gateway::AddOrderRoutes(table, orders);
-    gateway::AddOpsRoutes(table, [&] { return keys.Loaded(); });
+    gateway::AddNotificationRoutes(table, notifications);
+    gateway::NotificationHub hub;
+    gateway::NotificationFeed feed(hub, cfg.GetString("kafka-brokers"));
+    feed.Start();
+    gateway::AddOpsRoutes(table, [&] { return keys.Loaded() && feed.Ready(); });
     gateway::Gateway gateway(table, verifier, &keys);
 
     const auto [host, port] = config::SplitHostPort(cfg.GetString("http-listen"));
@@ -86,13 +109,32 @@ int main(int argc, char** argv) {
     http::Server server(options, [&](http::Request&& request, http::Responder responder) {
       gateway.Handle(std::move(request), std::move(responder));
     });
+    gateway::NotificationSockets sockets(hub, verifier, &keys, followers, notifications);
+    http::WebSocketOptions ws_options;
+    ws_options.max_queued_bytes = static_cast<std::size_t>(cfg.GetInt("ws-send-queue-kib")) * 1024;
+    ws_options.idle_timeout = cfg.GetDuration("ws-idle-timeout");
+    ws_options.socket_send_buffer_bytes =
+        static_cast<int>(cfg.GetInt("ws-socket-send-buffer-kib")) * 1024;
+    http::WebSocketServer websockets(server, ws_options,
+                                     [&](auto upgrade) { sockets.OnUpgrade(std::move(upgrade)); });
+    metrics::Registry::Default().AddGaugeCallback(
+        "livedrop_ws_connections", "Open WebSocket connections",
+        [&] { return static_cast<double>(websockets.open_connections()); });
+    Periodic expiry("closing WebSockets with expired tokens", std::chrono::seconds(5),
+                    [&] { hub.CloseExpired(Now()); });
+    expiry.Start();
     server.Start();
-    spdlog::info("gateway listening on {}://{}:{}", options.tls_cert_file.empty() ? "http" : "https",
-                 host, server.port());
+    spdlog::info("gateway listening on {}://{}:{}",
+                 options.tls_cert_file.empty() ? "http" : "https", host, server.port());
 
     const int sig = WaitForShutdownSignal();
     spdlog::info("signal {} received, draining", sig);
+    expiry.Stop();
+    websockets.CloseAll(http::kCloseGoingAway, "server shutting down", std::chrono::seconds(2));
+    feed.Stop();
     server.Stop(cfg.GetDuration("shutdown-grace"));
+    metrics::Registry::Default().RemoveGaugeCallback("livedrop_ws_connections");
+    hub.Clear();
     keys.Stop();
   } catch (const std::exception& e) {
     spdlog::critical("livedrop-gateway cannot run: {}", e.what());

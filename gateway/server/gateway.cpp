@@ -8,6 +8,7 @@
 #include "livedrop/log/log.h"
 #include "livedrop/log/traceparent.h"
 #include "livedrop/metrics/registry.h"
+#include "server/authenticate.h"
 #include "server/key_refresher.h"
 
 namespace livedrop::gateway {
@@ -23,18 +24,6 @@ bool ValidRequestId(const std::string& id) {
   return true;
 }
 
-std::string BearerToken(const http::Request& request) {
-  const auto header = request.headers.Get("Authorization");
-  if (!header) return {};
-  constexpr std::string_view kPrefix = "Bearer ";
-  if (header->size() <= kPrefix.size() ||
-      !std::equal(kPrefix.begin(), kPrefix.end(), header->begin(),
-                  [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-    return {};
-  }
-  return header->substr(kPrefix.size());
-}
-
 }  // namespace
 
 struct Gateway::Impl {
@@ -46,19 +35,7 @@ struct Gateway::Impl {
   Impl(const auth::JwtVerifier& v, KeyRefresher* k) : verifier(v), keys(k) {}
 
   void Authenticate(RouteCall& call) {
-    const std::string token = BearerToken(call.request());
-    if (token.empty()) {
-      throw Error(ErrorKind::kUnauthenticated, "unauthenticated",
-                  "this route needs an access token: Authorization: Bearer <token>");
-    }
-    try {
-      call.set_caller(verifier.Verify(token, Now()));
-    } catch (const Error&) {
-      // A token signed with a key we have not seen yet may follow a rotation at auth.
-      const auto kid = auth::JwtVerifier::KeyIdOf(token);
-      if (keys != nullptr && !kid.empty() && !verifier.HasKey(kid)) keys->RequestRefresh();
-      throw;
-    }
+    call.set_caller(VerifyAccessToken(BearerToken(call.request()), verifier, keys));
   }
 
   http::Handler Wrap(const Route& route) {

@@ -35,8 +35,8 @@ std::optional<std::string> JsonBody::OptionalString(const char* field,
   if (v == nullptr || v->is_null()) return std::nullopt;
   if (!v->is_string()) throw ValidationError(field, std::string(field) + " must be a string");
   if (v->as_string().size() > max_length) {
-    throw ValidationError(field, std::string(field) + " must be at most " +
-                                     std::to_string(max_length) + " bytes");
+    throw ValidationError(
+        field, std::string(field) + " must be at most " + std::to_string(max_length) + " bytes");
   }
   return std::string(v->as_string());
 }
@@ -45,6 +45,13 @@ std::string JsonBody::RequiredString(const char* field, std::size_t max_length) 
   auto value = OptionalString(field, max_length);
   if (!value) throw ValidationError(field, std::string(field) + " is required");
   return *value;
+}
+
+std::optional<bool> JsonBody::OptionalBool(const char* field) const {
+  const auto* v = object_.if_contains(field);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (!v->is_bool()) throw ValidationError(field, std::string(field) + " must be true or false");
+  return v->as_bool();
 }
 
 std::optional<std::int64_t> JsonBody::OptionalInt(const char* field) const {
@@ -94,8 +101,8 @@ TimePoint JsonBody::RequiredTime(const char* field) const {
   const auto text = RequiredString(field, 64);
   const auto t = ParseRfc3339(text);
   if (!t) {
-    throw ValidationError(field, std::string(field) +
-                                     " must be an RFC 3339 time such as 2026-12-01T18:00:00Z");
+    throw ValidationError(
+        field, std::string(field) + " must be an RFC 3339 time such as 2026-12-01T18:00:00Z");
   }
   return *t;
 }

@@ -1,11 +1,10 @@
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "livedrop/core/time.h"
 #include "livedrop/http/message.h"
@@ -21,8 +20,7 @@ class JsonBody {
   static JsonBody Parse(const http::Request& request);
 
   std::string RequiredString(const char* field, std::size_t max_length = 1024) const;
-  std::optional<std::string> OptionalString(const char* field,
-                                            std::size_t max_length = 1024) const;
+  std::optional<std::string> OptionalString(const char* field, std::size_t max_length = 1024) const;
   std::int64_t RequiredInt(const char* field) const;
   // An int that must fit in 32 bits.
   int RequiredInt32(const char* field) const;
@@ -31,6 +29,7 @@ class JsonBody {
   // An RFC 3339 timestamp.
   TimePoint RequiredTime(const char* field) const;
   std::optional<std::int64_t> OptionalInt(const char* field) const;
+  std::optional<bool> OptionalBool(const char* field) const;
 
   const boost::json::object& object() const { return object_; }
 

@@ -1,21 +1,22 @@
 #include <gtest/gtest.h>
 
-#include "livedrop/testing/errors.h"
-
 #include <boost/json.hpp>
 #include <set>
 
 #include "clients/auth_client.h"
 #include "clients/drops_client.h"
-#include "clients/inventory_client.h"
-#include "clients/orders_client.h"
 #include "clients/followers_client.h"
+#include "clients/inventory_client.h"
+#include "clients/notifications_client.h"
+#include "clients/orders_client.h"
 #include "livedrop/grpc/client.h"
+#include "livedrop/testing/errors.h"
 #include "routes/auth_routes.h"
 #include "routes/drop_routes.h"
-#include "routes/order_routes.h"
 #include "routes/follow_routes.h"
+#include "routes/notification_routes.h"
 #include "routes/ops_routes.h"
+#include "routes/order_routes.h"
 #include "server/http_errors.h"
 #include "server/json_body.h"
 
@@ -102,6 +103,8 @@ TEST(OpenApi, DocumentListsExactlyTheRoutesThatExist) {
   AddDropRoutes(table, drops, inventory);
   OrdersClient orders(rpc::MakeChannel("127.0.0.1:1"), std::chrono::seconds(1));
   AddOrderRoutes(table, orders);
+  NotificationsClient notifications(rpc::MakeChannel("127.0.0.1:1"), std::chrono::seconds(1));
+  AddNotificationRoutes(table, notifications);
   AddOpsRoutes(table, [] { return true; });
   std::set<std::string> served;
   for (const auto& r : table.routes()) {
@@ -109,6 +112,7 @@ TEST(OpenApi, DocumentListsExactlyTheRoutesThatExist) {
     for (auto& c : method) c = static_cast<char>(std::tolower(c));
     served.insert(method + " " + r.pattern);
   }
+  served.insert("get /v1/ws");  // the WebSocket upgrade, served by ws/notification_sockets
   std::set<std::string> documented;
   const auto doc = json::parse(OpenApiDocument()).as_object();
   EXPECT_EQ(doc.at("openapi").as_string(), "3.1.0");

@@ -34,6 +34,8 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   inventory_admin_port_ = testing::FreePort();
   payment_port_ = testing::FreePort();
   payment_admin_port_ = testing::FreePort();
+  notifications_port_ = testing::FreePort();
+  notifications_admin_port_ = testing::FreePort();
   orders_port_ = testing::FreePort();
   orders_admin_port_ = testing::FreePort();
   StartAuth();
@@ -49,6 +51,8 @@ Platform::Platform(Options options) : options_(std::move(options)) {
                           {"LIVEDROP_REDIS_URL", redis_->Url()}},
                          options_.followers_env));
   StartOrders(options_.orders_env);
+  notifications_ =
+      StartService("livedrop-notifications", notifications_port_, notifications_admin_port_, {});
   gateway_ = std::make_unique<testing::Process>(
       testing::BinPath("livedrop-gateway"), std::vector<std::string>{},
       Merge({{"LIVEDROP_HTTP_LISTEN", "127.0.0.1:" + std::to_string(http_port_)},
@@ -56,7 +60,9 @@ Platform::Platform(Options options) : options_(std::move(options)) {
              {"LIVEDROP_FOLLOWERS_ADDR", "127.0.0.1:" + std::to_string(followers_port_)},
              {"LIVEDROP_DROPS_ADDR", "127.0.0.1:" + std::to_string(drops_port_)},
              {"LIVEDROP_INVENTORY_ADDR", "127.0.0.1:" + std::to_string(inventory_port_)},
-             {"LIVEDROP_ORDERS_ADDR", "127.0.0.1:" + std::to_string(orders_port_)}},
+             {"LIVEDROP_ORDERS_ADDR", "127.0.0.1:" + std::to_string(orders_port_)},
+             {"LIVEDROP_NOTIFICATIONS_ADDR", "127.0.0.1:" + std::to_string(notifications_port_)},
+             {"LIVEDROP_KAFKA_BROKERS", kafka_->BootstrapServers()}},
             options_.gateway_env));
   if (!testing::WaitForHttpOk(http_port_, "/readyz", 30s)) {
     throw std::runtime_error("gateway not ready:\n" + gateway_->ReadLog());
@@ -121,6 +127,8 @@ void Platform::RestartAuth() {
 }
 
 std::string Platform::AuthLog() const { return auth_->ReadLog(); }
+
+std::string Platform::KafkaBrokers() const { return kafka_->BootstrapServers(); }
 
 void Platform::StopRedis() { redis_->Stop(); }
 

@@ -41,6 +41,8 @@ class Platform {
   // Stops and starts livedrop-auth again on the same port and database.
   void RestartAuth();
   std::string AuthLog() const;
+  // The Kafka-protocol broker every service uses (to publish events from a test).
+  std::string KafkaBrokers() const;
   // Stops livedrop-orders at once (a crash) if it still runs, and starts it again on the same
   // port and database with `env` instead of options.orders_env.
   void RestartOrders(std::map<std::string, std::string> env);
@@ -69,6 +71,7 @@ class Platform {
   std::unique_ptr<testing::Process> inventory_;
   std::unique_ptr<testing::Process> payment_;
   std::unique_ptr<testing::Process> orders_;
+  std::unique_ptr<testing::Process> notifications_;
   std::unique_ptr<testing::Process> gateway_;
   int auth_port_ = 0, auth_admin_port_ = 0, http_port_ = 0;
   int followers_port_ = 0, followers_admin_port_ = 0;
@@ -76,6 +79,7 @@ class Platform {
   int inventory_port_ = 0, inventory_admin_port_ = 0;
   int payment_port_ = 0, payment_admin_port_ = 0;
   int orders_port_ = 0, orders_admin_port_ = 0;
+  int notifications_port_ = 0, notifications_admin_port_ = 0;
 };
 
 }  // namespace livedrop::e2e

@@ -125,6 +125,11 @@ class WsSession final : public WebSocket,
     state_ = State::kHandshaking;
     const auto& o = server_->options;
     beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts take over
+    if (o.socket_send_buffer_bytes > 0) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().set_option(
+          asio::socket_base::send_buffer_size(o.socket_send_buffer_bytes), ignored);
+    }
     websocket::stream_base::timeout timeouts{};
     timeouts.handshake_timeout = o.handshake_timeout;
     timeouts.idle_timeout = o.idle_timeout;

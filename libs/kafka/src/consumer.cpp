@@ -71,6 +71,7 @@ struct Consumer::Impl {
   std::atomic<uint64_t> handled{0};
   std::atomic<uint64_t> retries{0};
   std::atomic<uint64_t> dead_lettered{0};
+  std::atomic<int> assigned{0};
   bool uncommitted = false;
 
   ~Impl() {
@@ -129,8 +130,10 @@ struct Consumer::Impl {
       if (cooperative) {
         rd_kafka_error_t* error = rd_kafka_incremental_assign(rk, partitions);
         if (error != nullptr) rd_kafka_error_destroy(error);
+        self->assigned += partitions->cnt;
       } else {
         rd_kafka_assign(rk, partitions);
+        self->assigned = partitions->cnt;
       }
       return;
     }
@@ -144,8 +147,10 @@ struct Consumer::Impl {
     if (cooperative) {
       rd_kafka_error_t* error = rd_kafka_incremental_unassign(rk, partitions);
       if (error != nullptr) rd_kafka_error_destroy(error);
+      self->assigned -= partitions->cnt;
     } else {
       rd_kafka_assign(rk, nullptr);
+      self->assigned = 0;
     }
   }
 
@@ -299,5 +304,6 @@ void Consumer::Stop() {
 uint64_t Consumer::handled() const { return impl_->handled.load(); }
 uint64_t Consumer::retries() const { return impl_->retries.load(); }
 uint64_t Consumer::dead_lettered() const { return impl_->dead_lettered.load(); }
+int Consumer::assigned_partitions() const { return impl_->assigned.load(); }
 
 }  // namespace livedrop::kafka

@@ -95,9 +95,12 @@ TEST(ProducerConsumer, RoundTrip_KeysPayloadsAndPerKeyOrderPreserved) {
 
   Received received;
   Consumer consumer(ConsumerFor(cluster, "round-trip", {"livedrop.test"}));
+  EXPECT_EQ(consumer.assigned_partitions(), 0);
   consumer.Start([&](const Message& m) { received.Add(m); });
   ASSERT_TRUE(WaitFor([&] { return received.Size() >= 30; })) << received.Size();
+  EXPECT_EQ(consumer.assigned_partitions(), 3);  // the only member owns every partition
   consumer.Stop();
+  EXPECT_EQ(consumer.assigned_partitions(), 0);
 
   std::map<std::string, std::vector<std::string>> got;
   std::map<std::string, int32_t> partition_of_key;

@@ -19,6 +19,9 @@ struct WebSocketOptions {
   // kCloseSlowConsumer, so a stalled client cannot hold memory without bound.
   std::size_t max_queued_bytes = 256 * 1024;
   std::size_t max_queued_messages = 512;
+  // SO_SNDBUF of each connection; 0 leaves the kernel's (auto-tuned, up to megabytes). A small
+  // one bounds kernel memory per idle-but-stalled client too.
+  int socket_send_buffer_bytes = 0;
   std::chrono::milliseconds handshake_timeout{10000};
   // With no traffic for half of this a ping is sent; no answer by the end closes.
   std::chrono::milliseconds idle_timeout{60000};

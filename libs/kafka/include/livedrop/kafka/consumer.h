@@ -77,9 +77,10 @@ class Consumer {
   void Start(Handler handler);
   void Stop();
 
-  uint64_t handled() const;        // handler returned
-  uint64_t retries() const;        // retryable failures
-  uint64_t dead_lettered() const;  // poison messages sent to the DLQ
+  uint64_t handled() const;         // handler returned
+  uint64_t retries() const;         // retryable failures
+  uint64_t dead_lettered() const;   // poison messages sent to the DLQ
+  int assigned_partitions() const;  // partitions this member owns now (0 before it joined)
 
  private:
   struct Impl;

@@ -1,0 +1,38 @@
+#include "ws/frames.h"
+
+#include <boost/json.hpp>
+
+#include "livedrop/core/time.h"
+
+namespace livedrop::gateway::frames {
+namespace {
+
+std::string Rfc3339(const google::protobuf::Timestamp& t) {
+  return FormatRfc3339(
+      TimePoint(std::chrono::seconds(t.seconds()) + std::chrono::microseconds(t.nanos() / 1000)));
+}
+
+}  // namespace
+
+Frame FromNotification(const notifications::v1::Notification& n) {
+  boost::json::error_code ec;
+  auto data = boost::json::parse(n.data_json(), ec);
+  if (ec || !data.is_object()) data = boost::json::object{};
+  boost::json::object frame{
+      {"id", n.id()}, {"type", n.type()}, {"time", Rfc3339(n.time())}, {"data", std::move(data)}};
+  return Frame{n.id(), std::make_shared<const std::string>(boost::json::serialize(frame))};
+}
+
+Audience AudienceOf(const notifications::v1::Notification& n) {
+  return Audience{n.creator_id(), n.user_id()};
+}
+
+std::string Ready(const std::string& user_id, std::size_t following, std::size_t replayed,
+                  const std::string& replay_error) {
+  boost::json::object data{{"user_id", user_id}, {"following", following}, {"replayed", replayed}};
+  if (!replay_error.empty()) data["replay_error"] = replay_error;
+  return boost::json::serialize(boost::json::object{
+      {"type", "ready"}, {"time", FormatRfc3339(Now())}, {"data", std::move(data)}});
+}
+
+}  // namespace livedrop::gateway::frames

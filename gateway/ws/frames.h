@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+
+#include "livedrop/notifications/v1/notifications.pb.h"
+#include "ws/notification_hub.h"
+
+// The JSON frames of GET /v1/ws.
+namespace livedrop::gateway::frames {
+
+// {"id","type","time","data"} — the notification's data_json is the frame's data.
+Frame FromNotification(const notifications::v1::Notification& n);
+Audience AudienceOf(const notifications::v1::Notification& n);
+
+// {"type":"ready","time","data":{"user_id","following","replayed"[,"replay_error"]}}: the
+// connection is subscribed; the replay (if any) and live frames follow.
+std::string Ready(const std::string& user_id, std::size_t following, std::size_t replayed,
+                  const std::string& replay_error = "");
+
+}  // namespace livedrop::gateway::frames

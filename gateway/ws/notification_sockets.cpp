@@ -1,0 +1,184 @@
+#include "ws/notification_sockets.h"
+
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+
+#include "clients/followers_client.h"
+#include "clients/notifications_client.h"
+#include "livedrop/core/ids.h"
+#include "livedrop/log/log.h"
+#include "livedrop/log/traceparent.h"
+#include "server/authenticate.h"
+#include "server/http_errors.h"
+#include "ws/frames.h"
+#include "ws/notification_hub.h"
+
+namespace livedrop::gateway {
+namespace {
+
+constexpr char kPath[] = "/v1/ws";
+constexpr char kSubprotocol[] = "livedrop.v1";
+constexpr char kTokenSubprotocol[] = "access_token.";
+constexpr int kCloseInternal = 1011;
+
+struct Credentials {
+  std::string token;
+  std::string subprotocol;  // what to answer in Sec-WebSocket-Protocol ("" for none)
+};
+
+// Browsers cannot set headers on a WebSocket: the token may also come as ?access_token= or as
+// a subprotocol "access_token.<token>" (next to "livedrop.v1", which is then answered).
+Credentials CredentialsOf(const http::Request& request) {
+  Credentials c;
+  c.token = BearerToken(request);
+  if (c.token.empty()) c.token = request.QueryParam("access_token").value_or("");
+  const auto offered = request.headers.Get("Sec-WebSocket-Protocol").value_or("");
+  std::size_t start = 0;
+  while (start < offered.size()) {
+    auto end = offered.find(',', start);
+    if (end == std::string::npos) end = offered.size();
+    std::string item = offered.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item == kSubprotocol) {
+      c.subprotocol = item;
+    } else if (item.rfind(kTokenSubprotocol, 0) == 0 && c.token.empty()) {
+      c.token = item.substr(std::string(kTokenSubprotocol).size());
+      if (c.subprotocol.empty()) c.subprotocol = item;
+    }
+    start = end + 1;
+  }
+  return c;
+}
+
+}  // namespace
+
+struct NotificationSockets::Connection {
+  std::string user_id;
+  std::string last_event_id;
+  rpc::CallOrigin origin;
+  std::shared_ptr<http::WebSocket> socket;
+  std::vector<std::string> creators;
+  std::vector<Frame> replay;
+
+  std::mutex mutex;
+  NotificationHub::SubscriberPtr subscriber;  // null once closed
+  bool closed = false;
+};
+
+NotificationSockets::NotificationSockets(NotificationHub& hub, const auth::JwtVerifier& verifier,
+                                         KeyRefresher* keys, FollowersClient& followers,
+                                         NotificationsClient& notifications,
+                                         NotificationSocketOptions options)
+    : hub_(hub),
+      verifier_(verifier),
+      keys_(keys),
+      followers_(followers),
+      notifications_(notifications),
+      options_(options) {}
+
+void NotificationSockets::OnUpgrade(std::shared_ptr<http::UpgradeRequest> upgrade) {
+  const auto& request = upgrade->request();
+  const std::string request_id = log::NewRequestId();
+  auto refuse = [&](const Error& e) {
+    spdlog::info("GET {} refused: {} ({})", kPath, e.code(), e.what());
+    upgrade->Refuse(ProblemFor(e, request_id));
+  };
+  if (request.path != kPath) return refuse(NotFoundError("route"));
+  const auto credentials = CredentialsOf(request);
+  auth::Claims claims;
+  try {
+    claims = VerifyAccessToken(credentials.token, verifier_, keys_);
+  } catch (const Error& e) {
+    return refuse(e);
+  }
+  auto c = std::make_shared<Connection>();
+  c->user_id = claims.subject;
+  c->last_event_id = request.QueryParam("last_event_id").value_or("");
+  if (!c->last_event_id.empty() && !IsUuid(c->last_event_id)) {
+    return refuse(ValidationError("last_event_id", "last_event_id must be a notification id"));
+  }
+  c->origin = rpc::CallOrigin{request_id, log::FormatTraceParent(log::NewTraceParent())};
+
+  http::WebSocketHandlers handlers;
+  handlers.on_closed = [this, c](int) {
+    std::lock_guard lock(c->mutex);
+    c->closed = true;
+    if (c->subscriber) hub_.Remove(c->subscriber);
+    c->subscriber.reset();
+    c->socket.reset();
+  };
+  auto socket = upgrade->Accept(std::move(handlers), credentials.subprotocol);
+  {
+    std::lock_guard lock(c->mutex);
+    if (c->closed) return;
+    c->socket = socket;
+    c->subscriber = hub_.Add(c->user_id, socket, claims.expires_at);
+  }
+  LoadFollowing(c, "");
+}
+
+void NotificationSockets::LoadFollowing(std::shared_ptr<Connection> c, std::string cursor) {
+  followers::v1::ListFollowingRequest req;
+  req.set_follower_id(c->user_id);
+  req.set_limit(200);
+  req.set_cursor(std::move(cursor));
+  followers_.ListFollowing(
+      std::move(req), c->origin, [this, c](Outcome<followers::v1::ListFollowingResponse> o) {
+        if (auto* e = std::get_if<Error>(&o)) {
+          spdlog::warn("WebSocket of {}: cannot load follows: {}", c->user_id, e->what());
+          std::lock_guard lock(c->mutex);
+          if (c->socket) c->socket->Close(kCloseInternal, "cannot load follows; reconnect");
+          return;
+        }
+        const auto& page = std::get<followers::v1::ListFollowingResponse>(o);
+        for (const auto& f : page.items()) c->creators.push_back(f.creator_id());
+        if (!page.next_cursor().empty() && c->creators.size() < options_.max_following) {
+          return LoadFollowing(c, page.next_cursor());
+        }
+        {
+          std::lock_guard lock(c->mutex);
+          if (!c->subscriber) return;
+          hub_.SetInterests(c->subscriber, c->creators);
+        }
+        if (c->last_event_id.empty()) return GoLive(c, "");
+        Replay(c);
+      });
+}
+
+void NotificationSockets::Replay(std::shared_ptr<Connection> c) {
+  notifications::v1::ListSinceRequest req;
+  req.set_user_id(c->user_id);
+  req.set_after_id(c->replay.empty() ? c->last_event_id : c->replay.back().id);
+  req.set_limit(1000);
+  notifications_.ListSince(
+      std::move(req), c->origin, [this, c](Outcome<notifications::v1::ListSinceResponse> o) {
+        if (auto* e = std::get_if<Error>(&o)) {
+          spdlog::info("WebSocket of {}: no replay after {}: {}", c->user_id, c->last_event_id,
+                       e->what());
+          return GoLive(c, e->code());
+        }
+        const auto& page = std::get<notifications::v1::ListSinceResponse>(o);
+        for (const auto& n : page.items()) c->replay.push_back(frames::FromNotification(n));
+        if (page.more() && !page.items().empty() && c->replay.size() < options_.max_replay) {
+          return Replay(c);
+        }
+        GoLive(c, "");
+      });
+}
+
+void NotificationSockets::GoLive(const std::shared_ptr<Connection>& c,
+                                 const std::string& replay_error) {
+  std::lock_guard lock(c->mutex);
+  if (!c->subscriber) return;
+  const Frame ready{"", std::make_shared<const std::string>(frames::Ready(
+                            c->user_id, c->creators.size(), c->replay.size(), replay_error))};
+  hub_.GoLive(c->subscriber, ready, c->replay);
+  c->replay.clear();
+  c->replay.shrink_to_fit();
+  c->creators.clear();
+  c->creators.shrink_to_fit();
+}
+
+}  // namespace livedrop::gateway

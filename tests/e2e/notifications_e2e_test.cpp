@@ -1,0 +1,312 @@
+// Live notifications end to end: GET /v1/ws on the real gateway, fed by livedrop-notifications
+// through the Kafka-protocol broker, and the inbox routes.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "api.h"
+#include "livedrop/core/ids.h"
+#include "livedrop/core/time.h"
+#include "livedrop/drops/v1/drops.pb.h"
+#include "livedrop/kafka/envelope.h"
+#include "livedrop/kafka/producer.h"
+#include "livedrop/notifications/v1/notifications.pb.h"
+#include "platform.h"
+#include "ws_client.h"
+
+namespace livedrop::e2e {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+json::object Parse(const std::string& frame) { return json::parse(frame).as_object(); }
+std::string DataField(const json::object& frame, const char* key) {
+  return Str(frame.at("data").as_object(), key);
+}
+
+class NotificationsE2E : public ::testing::Test {
+ protected:
+  void Start(Platform::Options options = {}) {
+    platform_ = std::make_unique<Platform>(std::move(options));
+    creator_ = RegisterAccount(http(), "creator");
+    product_ = NewProduct(http(), creator_);
+  }
+  HttpClient http() const { return platform_->Http(); }
+
+  void Follow(const Account& who, const Account& creator) {
+    const auto r = http().Request("PUT", "/v1/me/following/" + creator.id, "",
+                                  {{"Authorization", "Bearer " + who.access_token}});
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  void Unfollow(const Account& who, const Account& creator) {
+    const auto r = http().Request("DELETE", "/v1/me/following/" + creator.id, "",
+                                  {{"Authorization", "Bearer " + who.access_token}});
+    ASSERT_EQ(r.status, 204) << r.body;
+  }
+  // A connected client that has seen its `ready` frame.
+  std::unique_ptr<WsClient> Connect(const Account& who, const std::string& query = "",
+                                    int receive_buffer = 0) {
+    WsClient::Options o;
+    o.target = "/v1/ws" + query;
+    o.headers = {{"Authorization", "Bearer " + who.access_token}};
+    o.receive_buffer_bytes = receive_buffer;
+    auto client = std::make_unique<WsClient>(platform_->HttpPort(), o);
+    EXPECT_FALSE(client->Refused()) << client->RefusedStatus() << " " << client->RefusedBody();
+    const auto ready = client->ReadType("ready", 10s);
+    EXPECT_TRUE(ready.has_value()) << "no ready frame";
+    return client;
+  }
+  // A drop of the creator's that starts `in` from now (and ends in an hour).
+  std::string DropStartingIn(std::chrono::milliseconds in) {
+    return NewDrop(http(), creator_, product_, in, 1h, 10, 2);
+  }
+  // The drop_started frame of `drop` (skipping anything else), or nothing within 10 s.
+  std::optional<json::object> AwaitStarted(WsClient& client, const std::string& drop) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const auto frame = client.ReadType("drop_started", 10s);
+      if (!frame) return std::nullopt;
+      auto f = Parse(*frame);
+      if (DataField(f, "drop_id") == drop) return f;
+    }
+    return std::nullopt;
+  }
+
+  std::unique_ptr<Platform> platform_;
+  Account creator_;
+  std::string product_;
+};
+
+TEST_F(NotificationsE2E, Follower_ReceivesDropStarted_NonFollowerReceivesNothing) {
+  Start();
+  const auto follower = RegisterAccount(http());
+  const auto stranger = RegisterAccount(http());
+  Follow(follower, creator_);
+  auto follower_ws = Connect(follower);
+  auto stranger_ws = Connect(stranger);
+  const auto drop = DropStartingIn(500ms);
+  const auto frame = AwaitStarted(*follower_ws, drop);
+  ASSERT_TRUE(frame.has_value());
+  EXPECT_TRUE(IsUuid(Str(*frame, "id")));
+  EXPECT_FALSE(Str(*frame, "time").empty());
+  EXPECT_EQ(DataField(*frame, "creator_id"), creator_.id);
+  EXPECT_FALSE(DataField(*frame, "starts_at").empty());
+  EXPECT_EQ(stranger_ws->Read(1500ms), std::nullopt);
+}
+
+TEST_F(NotificationsE2E, FollowAndUnfollow_TakeEffectOnTheLiveConnection) {
+  Start();
+  const auto user = RegisterAccount(http());
+  auto ws = Connect(user);  // follows nobody yet
+  Follow(user, creator_);
+  const auto first = DropStartingIn(1s);
+  EXPECT_TRUE(AwaitStarted(*ws, first).has_value()) << "a follow made while connected counts";
+  Unfollow(user, creator_);
+  const auto second = DropStartingIn(1s);
+  EXPECT_FALSE(AwaitStarted(*ws, second).has_value()) << "an unfollow stops delivery";
+}
+
+TEST_F(NotificationsE2E, OrderConfirmed_ReachesOnlyItsBuyer) {
+  Start();
+  const auto buyer = RegisterAccount(http());
+  const auto other = RegisterAccount(http());
+  Follow(other, creator_);
+  const auto drop = DropStartingIn(200ms);
+  AwaitDrop(http(), drop, "live");
+  auto buyer_ws = Connect(buyer);
+  auto other_ws = Connect(other);
+  std::optional<HttpResult> placed;
+  for (int i = 0; i < 50; ++i) {  // the stock arrives through Kafka a moment after the drop
+    placed = PlaceOrder(http(), buyer, "k" + std::to_string(i), drop, 1);
+    if (placed->status == 201) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(placed->status, 201) << placed->body;
+  const auto frame = buyer_ws->ReadType("order_confirmed", 10s);
+  ASSERT_TRUE(frame.has_value());
+  EXPECT_EQ(DataField(Parse(*frame), "order_id"), Str(Json(*placed), "id"));
+  EXPECT_FALSE(other_ws->ReadType("order_confirmed", 1500ms).has_value());
+}
+
+TEST_F(NotificationsE2E, Reconnect_WithLastEventId_ReplaysExactlyWhatWasMissed) {
+  Start();
+  const auto user = RegisterAccount(http());
+  Follow(user, creator_);
+  std::string seen_id;
+  {
+    auto ws = Connect(user);
+    const auto drop = DropStartingIn(300ms);
+    const auto frame = AwaitStarted(*ws, drop);
+    ASSERT_TRUE(frame.has_value());
+    seen_id = Str(*frame, "id");
+  }
+  // Missed while disconnected: two more drops start.
+  const auto missed1 = DropStartingIn(200ms);
+  const auto missed2 = DropStartingIn(600ms);
+  for (int i = 0; i < 100; ++i) {  // until both are in the inbox
+    const auto inbox = Json(http().Get("/v1/me/notifications", user.access_token));
+    if (inbox.at("items").as_array().size() >= 3) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  auto ws = Connect(user, "?last_event_id=" + seen_id);
+  std::vector<std::string> drops, ids;
+  for (int i = 0; i < 2; ++i) {
+    const auto frame = ws->ReadType("drop_started", 5s);
+    ASSERT_TRUE(frame.has_value()) << "replayed frame " << i;
+    drops.push_back(DataField(Parse(*frame), "drop_id"));
+    ids.push_back(Str(Parse(*frame), "id"));
+  }
+  EXPECT_EQ(drops, (std::vector<std::string>{missed1, missed2}));
+  EXPECT_NE(ids[0], seen_id);
+  EXPECT_NE(ids[1], seen_id);
+  // Then live, without repeating the replay.
+  const auto live = DropStartingIn(300ms);
+  const auto frame = ws->ReadType("drop_started", 10s);
+  ASSERT_TRUE(frame.has_value());
+  EXPECT_EQ(DataField(Parse(*frame), "drop_id"), live);
+}
+
+TEST_F(NotificationsE2E, Upgrade_WithoutAValidToken_IsRefused) {
+  Start();
+  const auto user = RegisterAccount(http());
+  auto expect_refused = [&](WsClient::Options o, int status, const std::string& code) {
+    WsClient client(platform_->HttpPort(), o);
+    ASSERT_TRUE(client.Refused());
+    EXPECT_EQ(client.RefusedStatus(), status);
+    EXPECT_EQ(Str(json::parse(client.RefusedBody()).as_object(), "code"), code)
+        << client.RefusedBody();
+  };
+  expect_refused({}, 401, "unauthenticated");
+  expect_refused({"/v1/ws?access_token=not-a-token"}, 401, "token_invalid");
+  expect_refused({"/v1/ws", {{"Authorization", "Bearer " + user.access_token + "x"}}}, 401,
+                 "token_invalid");
+  expect_refused({"/v1/elsewhere?access_token=" + user.access_token}, 404, "not_found");
+  expect_refused({"/v1/ws?access_token=" + user.access_token + "&last_event_id=nope"}, 400,
+                 "validation_failed");
+  // Browsers: the token as a query parameter, or as a subprotocol next to livedrop.v1.
+  WsClient by_query(platform_->HttpPort(), {"/v1/ws?access_token=" + user.access_token});
+  EXPECT_FALSE(by_query.Refused());
+  EXPECT_TRUE(by_query.ReadType("ready", 10s).has_value());
+  WsClient by_protocol(platform_->HttpPort(),
+                       {"/v1/ws", {}, "livedrop.v1, access_token." + user.access_token});
+  EXPECT_FALSE(by_protocol.Refused());
+  EXPECT_EQ(by_protocol.Subprotocol(), "livedrop.v1");
+}
+
+TEST_F(NotificationsE2E, Upgrade_WithAnExpiredToken_IsRefused) {
+  Platform::Options options;
+  options.auth_env = {{"LIVEDROP_ACCESS_TOKEN_TTL", "1s"}};
+  Start(options);
+  const auto user = RegisterAccount(http());
+  std::this_thread::sleep_for(6200ms);  // 1 s of life and the verifier's 5 s of clock leeway
+  WsClient client(platform_->HttpPort(), {"/v1/ws?access_token=" + user.access_token});
+  ASSERT_TRUE(client.Refused());
+  EXPECT_EQ(client.RefusedStatus(), 401);
+  EXPECT_EQ(Str(json::parse(client.RefusedBody()).as_object(), "code"), "token_expired");
+}
+
+TEST_F(NotificationsE2E, ClientThatNeverReads_IsCutOff_OthersKeepReceiving) {
+  Platform::Options options;
+  options.gateway_env = {{"LIVEDROP_WS_SEND_QUEUE_KIB", "16"},
+                         {"LIVEDROP_WS_SOCKET_SEND_BUFFER_KIB", "4"}};
+  Start(options);
+  const auto stalled_user = RegisterAccount(http());
+  const auto healthy_user = RegisterAccount(http());
+  Follow(stalled_user, creator_);
+  Follow(healthy_user, creator_);
+  auto stalled = Connect(stalled_user, "", 2048);  // and never reads again
+  auto healthy = Connect(healthy_user);
+  // ≈ 60 KB of frames, far more than the stalled client's queue and buffers hold, spread over
+  // 3 s so that a client that reads keeps up.
+  constexpr int kDrops = 150;
+  std::set<std::string> drops;
+  for (int i = 0; i < kDrops; ++i) drops.insert(DropStartingIn(3s + i * 20ms));
+  std::set<std::string> received;
+  while (received.size() < drops.size()) {
+    const auto frame = healthy->ReadType("drop_started", 15s);
+    if (!frame) break;
+    received.insert(DataField(Parse(*frame), "drop_id"));
+  }
+  EXPECT_EQ(received, drops) << "the healthy client gets every frame";
+  // The stalled client was cut off: reading now finds the stream ending short of all frames.
+  int got = 0;
+  while (stalled->Read(3s)) ++got;
+  EXPECT_LT(got, kDrops);
+  EXPECT_EQ(stalled->Read(100ms), std::nullopt);
+  const auto metrics = platform_->Http().Get("/metrics").body;
+  EXPECT_NE(metrics.find("livedrop_ws_connections 1"), std::string::npos) << "one left open";
+}
+
+TEST_F(NotificationsE2E, SameEventDeliveredTwiceByKafka_ReachesTheClientOnce) {
+  Start();
+  const auto user = RegisterAccount(http());
+  Follow(user, creator_);
+  auto ws = Connect(user);
+  kafka::Producer producer(kafka::ProducerOptions{platform_->KafkaBrokers(), "e2e-test"});
+  // A source event redelivered to livedrop-notifications (same envelope id twice).
+  drops::v1::DropStarted started;
+  started.mutable_drop()->set_id(NewUuid());
+  started.mutable_drop()->set_creator_id(creator_.id);
+  started.mutable_drop()->set_product_id(product_);
+  started.mutable_scheduled_start()->set_seconds(
+      std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch()).count());
+  const auto source = kafka::MakeEnvelope("drop_started", "e2e-test", started.drop().id(), started);
+  for (int i = 0; i < 2; ++i) {
+    producer.ProduceSync("livedrop.drops", started.drop().id(), kafka::SerializeEnvelope(source),
+                         5s);
+  }
+  // A notification the gateways see twice (a relay that published it again).
+  notifications::v1::Notification n;
+  n.set_id(NewUuid());
+  n.set_type("low_stock");
+  *n.mutable_time() = source.time();
+  n.set_data_json(R"({"drop_id":")" + started.drop().id() + R"(","available":1,"total":10})");
+  n.set_creator_id(creator_.id);
+  const auto notification = kafka::MakeEnvelope("notification", "e2e-test", creator_.id, n);
+  for (int i = 0; i < 2; ++i) {
+    producer.ProduceSync("livedrop.notifications", creator_.id,
+                         kafka::SerializeEnvelope(notification), 5s);
+  }
+  std::map<std::string, int> seen;  // frame id → times
+  while (const auto frame = ws->Read(3s)) seen[Str(Parse(*frame), "id")]++;
+  EXPECT_EQ(seen[source.id()], 1) << "the redelivered source event";
+  EXPECT_EQ(seen[n.id()], 1) << "the notification published twice";
+  EXPECT_EQ(seen.size(), 2u);
+}
+
+TEST_F(NotificationsE2E, Inbox_ListsBroadcastsAndMarksThemRead) {
+  Start();
+  const auto user = RegisterAccount(http());
+  Follow(user, creator_);
+  DropStartingIn(100ms);
+  DropStartingIn(200ms);
+  json::array items;
+  for (int i = 0; i < 100 && items.size() < 2; ++i) {
+    items = Json(http().Get("/v1/me/notifications", user.access_token)).at("items").as_array();
+    if (items.size() < 2) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(items.size(), 2u);
+  for (const auto& item : items) {
+    EXPECT_EQ(Str(item.as_object(), "type"), "drop_started");
+    EXPECT_FALSE(item.as_object().at("read").as_bool());
+  }
+  const auto page = Json(http().Get("/v1/me/notifications?limit=1", user.access_token));
+  EXPECT_EQ(page.at("items").as_array().size(), 1u);
+  EXPECT_FALSE(Str(page, "next_cursor").empty());
+  const auto marked =
+      http().PostJson("/v1/me/notifications/read", R"({"all":true})", user.access_token);
+  ASSERT_EQ(marked.status, 200) << marked.body;
+  EXPECT_EQ(Json(marked).at("marked").as_int64(), 2);
+  const auto after = Json(http().Get("/v1/me/notifications", user.access_token));
+  for (const auto& item : after.at("items").as_array()) {
+    EXPECT_TRUE(item.as_object().at("read").as_bool());
+  }
+  ExpectProblem(http().PostJson("/v1/me/notifications/read", "{}", user.access_token), 400,
+                "validation_failed");
+  ExpectProblem(http().Get("/v1/me/notifications"), 401, "unauthenticated");
+}
+
+}  // namespace
+}  // namespace livedrop::e2e
