@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
         static_cast<int>(cfg.GetInt("ws-socket-send-buffer-kib")) * 1024;
     http::WebSocketServer websockets(server, ws_options,
                                      [&](auto upgrade) { sockets.OnUpgrade(std::move(upgrade)); });
+    metrics::RegisterProcessMetrics();
     metrics::Registry::Default().AddGaugeCallback(
         "livedrop_ws_connections", "Open WebSocket connections",
         [&] { return static_cast<double>(websockets.open_connections()); });
