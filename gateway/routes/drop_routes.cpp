@@ -6,6 +6,7 @@
 
 #include "clients/drops_client.h"
 #include "clients/inventory_client.h"
+#include "livedrop/grpc/proto_values.h"
 #include "routes/answer.h"
 #include "routes/paging.h"
 #include "routes/views.h"
@@ -20,12 +21,6 @@ void RequireCreatorRole(const RouteCall& call) {
   if (call.caller().role != "creator") {
     throw Error(ErrorKind::kPermissionDenied, "creators_only", "only creators can do this");
   }
-}
-
-void SetTime(TimePoint t, google::protobuf::Timestamp& out) {
-  const auto us = t.time_since_epoch().count();
-  out.set_seconds(us / 1'000'000);
-  out.set_nanos(static_cast<int>(us % 1'000'000) * 1000);
 }
 
 DropStatus ParseStatusFilter(const std::string& status) {
@@ -113,8 +108,8 @@ void AddDropRoutes(RouteTable& table, DropsClient& drops, InventoryClient& inven
     CreateDropRequest req;
     req.set_creator_id(call->caller().subject);
     req.set_product_id(body.RequiredString("product_id", 64));
-    SetTime(body.RequiredTime("starts_at"), *req.mutable_starts_at());
-    SetTime(body.RequiredTime("ends_at"), *req.mutable_ends_at());
+    rpc::SetTimestamp(body.RequiredTime("starts_at"), req.mutable_starts_at());
+    rpc::SetTimestamp(body.RequiredTime("ends_at"), req.mutable_ends_at());
     req.set_quantity(body.RequiredInt32("quantity"));
     req.set_per_buyer_limit(body.RequiredInt32("per_buyer_limit"));
     drops.CreateDrop(

@@ -4,6 +4,7 @@
 
 #include "clients/auth_client.h"
 #include "clients/followers_client.h"
+#include "livedrop/grpc/proto_values.h"
 #include "routes/paging.h"
 #include "routes/views.h"
 
@@ -16,26 +17,25 @@ namespace json = boost::json;
 json::object FollowView(const std::string& creator_id, bool following,
                         const google::protobuf::Timestamp* since) {
   json::object o{{"creator_id", creator_id}, {"following", following}};
-  if (following && since != nullptr) o["since"] = views::Rfc3339(*since);
+  if (following && since != nullptr) o["since"] = rpc::Rfc3339(*since);
   return o;
 }
 
 }  // namespace
 
 void AddFollowRoutes(RouteTable& table, AuthClient& auth, FollowersClient& followers) {
-  table.Add("PUT", "/v1/me/following/{creator_id}", Access::kAuthenticated,
-            [&followers](const CallPtr& call) {
-              FollowRequest req;
-              req.set_follower_id(call->caller().subject);
-              req.set_creator_id(call->PathParam("creator_id"));
-              followers.Follow(std::move(req), call->origin(),
-                               [call](Outcome<FollowResponse> outcome) {
-                                 if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
-                                 const auto& f = std::get<FollowResponse>(outcome).follow();
-                                 call->ReplyJson(200, json::serialize(FollowView(
-                                                          f.creator_id(), true, &f.since())));
-                               });
-            });
+  table.Add(
+      "PUT", "/v1/me/following/{creator_id}", Access::kAuthenticated,
+      [&followers](const CallPtr& call) {
+        FollowRequest req;
+        req.set_follower_id(call->caller().subject);
+        req.set_creator_id(call->PathParam("creator_id"));
+        followers.Follow(std::move(req), call->origin(), [call](Outcome<FollowResponse> outcome) {
+          if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
+          const auto& f = std::get<FollowResponse>(outcome).follow();
+          call->ReplyJson(200, json::serialize(FollowView(f.creator_id(), true, &f.since())));
+        });
+      });
 
   table.Add("DELETE", "/v1/me/following/{creator_id}", Access::kAuthenticated,
             [&followers](const CallPtr& call) {
@@ -51,61 +51,59 @@ void AddFollowRoutes(RouteTable& table, AuthClient& auth, FollowersClient& follo
                                  });
             });
 
-  table.Add("GET", "/v1/me/following/{creator_id}", Access::kAuthenticated,
-            [&followers](const CallPtr& call) {
-              IsFollowingRequest req;
-              req.set_follower_id(call->caller().subject);
-              req.set_creator_id(call->PathParam("creator_id"));
-              const std::string creator = req.creator_id();
-              followers.IsFollowing(
-                  std::move(req), call->origin(),
-                  [call, creator](Outcome<IsFollowingResponse> outcome) {
-                    if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
-                    const auto& r = std::get<IsFollowingResponse>(outcome);
-                    call->ReplyJson(
-                        200, json::serialize(FollowView(creator, r.following(), &r.since())));
-                  });
+  table.Add(
+      "GET", "/v1/me/following/{creator_id}", Access::kAuthenticated,
+      [&followers](const CallPtr& call) {
+        IsFollowingRequest req;
+        req.set_follower_id(call->caller().subject);
+        req.set_creator_id(call->PathParam("creator_id"));
+        const std::string creator = req.creator_id();
+        followers.IsFollowing(
+            std::move(req), call->origin(), [call, creator](Outcome<IsFollowingResponse> outcome) {
+              if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
+              const auto& r = std::get<IsFollowingResponse>(outcome);
+              call->ReplyJson(200, json::serialize(FollowView(creator, r.following(), &r.since())));
             });
+      });
 
-  table.Add("GET", "/v1/me/following", Access::kAuthenticated,
-            [&followers](const CallPtr& call) {
-              const auto page = ReadPageRequest(call->request());
-              ListFollowingRequest req;
-              req.set_follower_id(call->caller().subject);
-              req.set_limit(page.limit);
-              req.set_cursor(page.cursor);
-              followers.ListFollowing(
-                  std::move(req), call->origin(), [call](Outcome<ListFollowingResponse> outcome) {
-                    if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
-                    const auto& r = std::get<ListFollowingResponse>(outcome);
-                    json::array items;
-                    for (const auto& f : r.items()) {
-                      items.push_back(json::object{{"creator_id", f.creator_id()},
-                                                   {"since", views::Rfc3339(f.since())}});
-                    }
-                    call->ReplyJson(200, PageJson(std::move(items), r.next_cursor()));
-                  });
-            });
+  table.Add("GET", "/v1/me/following", Access::kAuthenticated, [&followers](const CallPtr& call) {
+    const auto page = ReadPageRequest(call->request());
+    ListFollowingRequest req;
+    req.set_follower_id(call->caller().subject);
+    req.set_limit(page.limit);
+    req.set_cursor(page.cursor);
+    followers.ListFollowing(
+        std::move(req), call->origin(), [call](Outcome<ListFollowingResponse> outcome) {
+          if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
+          const auto& r = std::get<ListFollowingResponse>(outcome);
+          json::array items;
+          for (const auto& f : r.items()) {
+            items.push_back(
+                json::object{{"creator_id", f.creator_id()}, {"since", rpc::Rfc3339(f.since())}});
+          }
+          call->ReplyJson(200, PageJson(std::move(items), r.next_cursor()));
+        });
+  });
 
-  table.Add("GET", "/v1/creators/{id}/followers", Access::kPublic,
-            [&followers](const CallPtr& call) {
-              const auto page = ReadPageRequest(call->request());
-              ListFollowersRequest req;
-              req.set_creator_id(call->PathParam("id"));
-              req.set_limit(page.limit);
-              req.set_cursor(page.cursor);
-              followers.ListFollowers(
-                  std::move(req), call->origin(), [call](Outcome<ListFollowersResponse> outcome) {
-                    if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
-                    const auto& r = std::get<ListFollowersResponse>(outcome);
-                    json::array items;
-                    for (const auto& f : r.items()) {
-                      items.push_back(json::object{{"user_id", f.follower_id()},
-                                                   {"since", views::Rfc3339(f.since())}});
-                    }
-                    call->ReplyJson(200, PageJson(std::move(items), r.next_cursor()));
-                  });
+  table.Add(
+      "GET", "/v1/creators/{id}/followers", Access::kPublic, [&followers](const CallPtr& call) {
+        const auto page = ReadPageRequest(call->request());
+        ListFollowersRequest req;
+        req.set_creator_id(call->PathParam("id"));
+        req.set_limit(page.limit);
+        req.set_cursor(page.cursor);
+        followers.ListFollowers(
+            std::move(req), call->origin(), [call](Outcome<ListFollowersResponse> outcome) {
+              if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
+              const auto& r = std::get<ListFollowersResponse>(outcome);
+              json::array items;
+              for (const auto& f : r.items()) {
+                items.push_back(
+                    json::object{{"user_id", f.follower_id()}, {"since", rpc::Rfc3339(f.since())}});
+              }
+              call->ReplyJson(200, PageJson(std::move(items), r.next_cursor()));
             });
+      });
 
   table.Add("GET", "/v1/creators/{id}", Access::kPublic, [&auth, &followers](const CallPtr& call) {
     auth::v1::GetUserRequest user_req;
@@ -114,7 +112,8 @@ void AddFollowRoutes(RouteTable& table, AuthClient& auth, FollowersClient& follo
                  [call, &followers](Outcome<auth::v1::GetUserResponse> user_outcome) {
                    if (auto* e = std::get_if<Error>(&user_outcome)) return call->Fail(*e);
                    const auto user = std::get<auth::v1::GetUserResponse>(user_outcome).user();
-                   if (user.role() != auth::v1::ROLE_CREATOR) return call->Fail(NotFoundError("creator"));
+                   if (user.role() != auth::v1::ROLE_CREATOR)
+                     return call->Fail(NotFoundError("creator"));
                    GetCountsRequest counts_req;
                    counts_req.set_user_id(user.id());
                    followers.GetCounts(

@@ -5,13 +5,11 @@
 #include <boost/json.hpp>
 
 #include "livedrop/core/time.h"
+#include "livedrop/grpc/proto_values.h"
 
 namespace livedrop::gateway::views {
 
-std::string Rfc3339(const google::protobuf::Timestamp& ts) {
-  return FormatRfc3339(
-      TimePoint(std::chrono::microseconds(ts.seconds() * 1'000'000 + ts.nanos() / 1000)));
-}
+using rpc::Rfc3339;
 
 const char* RoleName(auth::v1::Role role) {
   switch (role) {
@@ -55,21 +53,8 @@ boost::json::object Product(const drops::v1::Product& p) {
           {"created_at", Rfc3339(p.created_at())}};
 }
 
-const char* DropStatusName(drops::v1::DropStatus status) {
-  switch (status) {
-    case drops::v1::DROP_STATUS_SCHEDULED:
-      return "scheduled";
-    case drops::v1::DROP_STATUS_LIVE:
-      return "live";
-    case drops::v1::DROP_STATUS_SOLD_OUT:
-      return "sold_out";
-    case drops::v1::DROP_STATUS_ENDED:
-      return "ended";
-    case drops::v1::DROP_STATUS_CANCELLED:
-      return "cancelled";
-    default:
-      return "unknown";
-  }
+std::string DropStatusName(drops::v1::DropStatus status) {
+  return rpc::EnumName(*drops::v1::DropStatus_descriptor(), status, "DROP_STATUS_");
 }
 
 boost::json::object Drop(const drops::v1::Drop& d) {
@@ -86,19 +71,8 @@ boost::json::object Drop(const drops::v1::Drop& d) {
   return o;
 }
 
-const char* OrderStatusName(orders::v1::OrderStatus status) {
-  switch (status) {
-    case orders::v1::ORDER_STATUS_PENDING:
-      return "pending";
-    case orders::v1::ORDER_STATUS_CONFIRMED:
-      return "confirmed";
-    case orders::v1::ORDER_STATUS_FAILED:
-      return "failed";
-    case orders::v1::ORDER_STATUS_CANCELLED:
-      return "cancelled";
-    default:
-      return "unknown";
-  }
+std::string OrderStatusName(orders::v1::OrderStatus status) {
+  return rpc::EnumName(*orders::v1::OrderStatus_descriptor(), status, "ORDER_STATUS_");
 }
 
 boost::json::object Order(const orders::v1::Order& o) {

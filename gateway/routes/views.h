@@ -13,7 +13,6 @@ class Timestamp;
 // Proto → public JSON shapes (snake_case, RFC 3339 UTC times), one function per resource.
 namespace livedrop::gateway::views {
 
-std::string Rfc3339(const google::protobuf::Timestamp& ts);
 const char* RoleName(auth::v1::Role role);
 
 boost::json::object User(const auth::v1::User& user);
@@ -25,10 +24,10 @@ boost::json::object Product(const drops::v1::Product& product);
 // {id, creator_id, product_id, starts_at, ends_at, quantity, per_buyer_limit, status,
 //  available[, product]}
 boost::json::object Drop(const drops::v1::Drop& drop);
-const char* DropStatusName(drops::v1::DropStatus status);
+std::string DropStatusName(drops::v1::DropStatus status);
 
 // {id, status, drop_id, quantity, amount, currency, created_at[, failure_code]}
 boost::json::object Order(const orders::v1::Order& order);
-const char* OrderStatusName(orders::v1::OrderStatus status);
+std::string OrderStatusName(orders::v1::OrderStatus status);
 
 }  // namespace livedrop::gateway::views

@@ -3,23 +3,18 @@
 #include <boost/json.hpp>
 
 #include "livedrop/core/time.h"
+#include "livedrop/grpc/proto_values.h"
 
 namespace livedrop::gateway::frames {
-namespace {
-
-std::string Rfc3339(const google::protobuf::Timestamp& t) {
-  return FormatRfc3339(
-      TimePoint(std::chrono::seconds(t.seconds()) + std::chrono::microseconds(t.nanos() / 1000)));
-}
-
-}  // namespace
 
 Frame FromNotification(const notifications::v1::Notification& n) {
   boost::json::error_code ec;
   auto data = boost::json::parse(n.data_json(), ec);
   if (ec || !data.is_object()) data = boost::json::object{};
-  boost::json::object frame{
-      {"id", n.id()}, {"type", n.type()}, {"time", Rfc3339(n.time())}, {"data", std::move(data)}};
+  boost::json::object frame{{"id", n.id()},
+                            {"type", n.type()},
+                            {"time", rpc::Rfc3339(n.time())},
+                            {"data", std::move(data)}};
   return Frame{n.id(), std::make_shared<const std::string>(boost::json::serialize(frame))};
 }
 

@@ -7,6 +7,7 @@
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/grpc/call.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/outbox.h"
 #include "livedrop/pg/pool.h"
@@ -39,9 +40,7 @@ void ToProto(const UserRecord& user, v1::User& out) {
   out.set_email(user.email);
   out.set_display_name(user.display_name);
   out.set_role(RoleToProto(user.role));
-  const auto us = user.created_at.time_since_epoch().count();
-  out.mutable_created_at()->set_seconds(us / 1'000'000);
-  out.mutable_created_at()->set_nanos(static_cast<int>(us % 1'000'000) * 1000);
+  rpc::SetTimestamp(user.created_at, out.mutable_created_at());
 }
 
 Error InvalidCredentials() {
@@ -79,21 +78,25 @@ void AuthServiceImpl::IssueTokens(pqxx::transaction_base& tx, const UserRecord& 
   out.set_token_type("Bearer");
 }
 
-::grpc::Status AuthServiceImpl::Register(::grpc::ServerContext* ctx,
-                                         const v1::RegisterRequest* req,
+::grpc::Status AuthServiceImpl::Register(::grpc::ServerContext* ctx, const v1::RegisterRequest* req,
                                          v1::RegisterResponse* resp) {
   return rpc::Serve(ctx, "Register", [&] {
     ValidateEmail(req->email());
     ValidatePassword(req->password());
     ValidateDisplayName(req->display_name());
-    UserRecord user{NewUuid(), Trimmed(req->email()), Trimmed(req->display_name()),
-                    RegistrationRole(req->role()), "", Now()};
+    UserRecord user{NewUuid(),
+                    Trimmed(req->email()),
+                    Trimmed(req->display_name()),
+                    RegistrationRole(req->role()),
+                    "",
+                    Now()};
     const std::string normalized = NormalizeEmail(req->email());
     const auto taken = [] {
       return Error(ErrorKind::kAlreadyExists, "email_taken", "an account with this email exists");
     };
     // Cheap check first so a duplicate does not pay for a password hash.
-    if (pool_.Transact([&](pqxx::work& tx) { return AuthStore::FindUserByEmail(tx, normalized); })) {
+    if (pool_.Transact(
+            [&](pqxx::work& tx) { return AuthStore::FindUserByEmail(tx, normalized); })) {
       throw taken();
     }
     user.password_hash = hasher_.Hash(req->password());
@@ -106,9 +109,8 @@ void AuthServiceImpl::IssueTokens(pqxx::transaction_base& tx, const UserRecord& 
       event.set_user_id(user.id);
       event.set_role(RoleToProto(user.role));
       event.set_display_name(user.display_name);
-      kafka::EnqueueEvent(tx, kTopic,
-                          kafka::MakeEnvelope("user_registered", rpc::ServiceName(), user.id,
-                                              event));
+      kafka::EnqueueEvent(
+          tx, kTopic, kafka::MakeEnvelope("user_registered", rpc::ServiceName(), user.id, event));
     });
     ToProto(user, *resp->mutable_user());
   });
@@ -121,8 +123,9 @@ void AuthServiceImpl::IssueTokens(pqxx::transaction_base& tx, const UserRecord& 
         req->password().size() > kMaxPasswordLength || req->email().size() > kMaxEmailLength) {
       throw InvalidCredentials();
     }
-    const auto user = pool_.Transact(
-        [&](pqxx::work& tx) { return AuthStore::FindUserByEmail(tx, NormalizeEmail(req->email())); });
+    const auto user = pool_.Transact([&](pqxx::work& tx) {
+      return AuthStore::FindUserByEmail(tx, NormalizeEmail(req->email()));
+    });
     if (!user) {
       hasher_.VerifyDummy(req->password());
       throw InvalidCredentials();
@@ -133,8 +136,7 @@ void AuthServiceImpl::IssueTokens(pqxx::transaction_base& tx, const UserRecord& 
   });
 }
 
-::grpc::Status AuthServiceImpl::Refresh(::grpc::ServerContext* ctx,
-                                        const v1::RefreshRequest* req,
+::grpc::Status AuthServiceImpl::Refresh(::grpc::ServerContext* ctx, const v1::RefreshRequest* req,
                                         v1::RefreshResponse* resp) {
   return rpc::Serve(ctx, "Refresh", [&] {
     if (req->refresh_token().empty() || req->refresh_token().size() > 256) {
@@ -192,7 +194,8 @@ void AuthServiceImpl::IssueTokens(pqxx::transaction_base& tx, const UserRecord& 
   return rpc::Serve(ctx, "GetUser", [&] {
     if (!IsUuid(req->id())) throw NotFoundError("user");
     const std::string key = "ld:auth:user:" + req->id();
-    if (const auto cached = users_.Get(key); cached && resp->mutable_user()->ParseFromString(*cached)) {
+    if (const auto cached = users_.Get(key);
+        cached && resp->mutable_user()->ParseFromString(*cached)) {
       return;
     }
     const auto user =

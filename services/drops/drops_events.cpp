@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "livedrop/grpc/call.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/outbox.h"
 
@@ -11,19 +12,18 @@ namespace {
 
 constexpr char kTopic[] = "livedrop.drops";
 
-void SetTime(TimePoint t, google::protobuf::Timestamp& out) {
-  const auto us = t.time_since_epoch().count();
-  out.set_seconds(us / 1'000'000);
-  out.set_nanos(static_cast<int>(us % 1'000'000) * 1000);
-}
-
 v1::DropStatus ProtoStatus(DropStatus s) {
   switch (s) {
-    case DropStatus::kScheduled: return v1::DROP_STATUS_SCHEDULED;
-    case DropStatus::kLive: return v1::DROP_STATUS_LIVE;
-    case DropStatus::kSoldOut: return v1::DROP_STATUS_SOLD_OUT;
-    case DropStatus::kEnded: return v1::DROP_STATUS_ENDED;
-    case DropStatus::kCancelled: return v1::DROP_STATUS_CANCELLED;
+    case DropStatus::kScheduled:
+      return v1::DROP_STATUS_SCHEDULED;
+    case DropStatus::kLive:
+      return v1::DROP_STATUS_LIVE;
+    case DropStatus::kSoldOut:
+      return v1::DROP_STATUS_SOLD_OUT;
+    case DropStatus::kEnded:
+      return v1::DROP_STATUS_ENDED;
+    case DropStatus::kCancelled:
+      return v1::DROP_STATUS_CANCELLED;
   }
   return v1::DROP_STATUS_UNSPECIFIED;
 }
@@ -38,15 +38,15 @@ void ToProto(const ProductRow& row, v1::Product& out) {
   out.mutable_price()->set_unit_amount(row.fields.unit_amount);
   out.mutable_price()->set_currency(row.fields.currency);
   for (const auto& url : row.fields.image_urls) out.add_image_urls(url);
-  SetTime(row.created_at, *out.mutable_created_at());
+  rpc::SetTimestamp(row.created_at, out.mutable_created_at());
 }
 
 void ToProto(const DropRow& row, const ProductRow* product, v1::Drop& out) {
   out.set_id(row.id);
   out.set_creator_id(row.creator_id);
   out.set_product_id(row.product_id);
-  SetTime(row.fields.starts_at, *out.mutable_starts_at());
-  SetTime(row.fields.ends_at, *out.mutable_ends_at());
+  rpc::SetTimestamp(row.fields.starts_at, out.mutable_starts_at());
+  rpc::SetTimestamp(row.fields.ends_at, out.mutable_ends_at());
   out.set_quantity(row.fields.quantity);
   out.set_per_buyer_limit(row.fields.per_buyer_limit);
   out.set_status(ProtoStatus(row.status));

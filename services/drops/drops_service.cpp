@@ -9,23 +9,26 @@
 #include "livedrop/core/ids.h"
 #include "livedrop/core/paging.h"
 #include "livedrop/grpc/call.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/pg/pool.h"
 
 namespace livedrop::drops {
 namespace {
 
-TimePoint FromProto(const google::protobuf::Timestamp& ts) {
-  return TimePoint(std::chrono::microseconds(ts.seconds() * 1'000'000 + ts.nanos() / 1000));
-}
-
 std::optional<DropStatus> StatusFilter(v1::DropStatus s) {
   switch (s) {
-    case v1::DROP_STATUS_SCHEDULED: return DropStatus::kScheduled;
-    case v1::DROP_STATUS_LIVE: return DropStatus::kLive;
-    case v1::DROP_STATUS_SOLD_OUT: return DropStatus::kSoldOut;
-    case v1::DROP_STATUS_ENDED: return DropStatus::kEnded;
-    case v1::DROP_STATUS_CANCELLED: return DropStatus::kCancelled;
-    default: return std::nullopt;
+    case v1::DROP_STATUS_SCHEDULED:
+      return DropStatus::kScheduled;
+    case v1::DROP_STATUS_LIVE:
+      return DropStatus::kLive;
+    case v1::DROP_STATUS_SOLD_OUT:
+      return DropStatus::kSoldOut;
+    case v1::DROP_STATUS_ENDED:
+      return DropStatus::kEnded;
+    case v1::DROP_STATUS_CANCELLED:
+      return DropStatus::kCancelled;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -43,7 +46,9 @@ DropsServiceImpl::DropsServiceImpl(pg::Pool& pool, DropsScheduler& scheduler, Dr
                                                v1::CreateProductResponse* resp) {
   return rpc::Serve(ctx, "CreateProduct", [&] {
     RequireCreator(req->creator_id());
-    NewProduct product{req->title(), req->description(), req->price().unit_amount(),
+    NewProduct product{req->title(),
+                       req->description(),
+                       req->price().unit_amount(),
                        req->price().currency(),
                        {req->image_urls().begin(), req->image_urls().end()}};
     ValidateProduct(product);
@@ -70,8 +75,8 @@ DropsServiceImpl::DropsServiceImpl(pg::Pool& pool, DropsScheduler& scheduler, Dr
                                             v1::CreateDropResponse* resp) {
   return rpc::Serve(ctx, "CreateDrop", [&] {
     RequireCreator(req->creator_id());
-    const NewDrop drop{FromProto(req->starts_at()), FromProto(req->ends_at()), req->quantity(),
-                       req->per_buyer_limit()};
+    const NewDrop drop{rpc::FromTimestamp(req->starts_at()), rpc::FromTimestamp(req->ends_at()),
+                       req->quantity(), req->per_buyer_limit()};
     ValidateDrop(drop, Now());
     if (!IsUuid(req->product_id())) throw NotFoundError("product");
     const auto [row, product] = pool_.Transact([&](pqxx::work& tx) {
@@ -92,8 +97,7 @@ DropsServiceImpl::DropsServiceImpl(pg::Pool& pool, DropsScheduler& scheduler, Dr
   });
 }
 
-::grpc::Status DropsServiceImpl::GetDrop(::grpc::ServerContext* ctx,
-                                         const v1::GetDropRequest* req,
+::grpc::Status DropsServiceImpl::GetDrop(::grpc::ServerContext* ctx, const v1::GetDropRequest* req,
                                          v1::GetDropResponse* resp) {
   return rpc::Serve(ctx, "GetDrop", [&] {
     if (!IsUuid(req->id())) throw NotFoundError("drop");
@@ -139,9 +143,9 @@ DropsServiceImpl::DropsServiceImpl(pg::Pool& pool, DropsScheduler& scheduler, Dr
                     "only the drop's creator can cancel it");
       }
       if (!CanCancel(drop->status)) {
-        throw Error(ErrorKind::kFailedPrecondition, "drop_not_cancellable",
-                    std::string("a drop that is ") + StatusName(drop->status) +
-                        " cannot be cancelled");
+        throw Error(
+            ErrorKind::kFailedPrecondition, "drop_not_cancellable",
+            std::string("a drop that is ") + StatusName(drop->status) + " cannot be cancelled");
       }
       const auto cancelled = DropsStore::SetStatus(tx, req->id(), DropStatus::kCancelled);
       EmitDropEvent(tx, "drop_cancelled", cancelled);

@@ -1,7 +1,6 @@
 #include "followers_service.h"
 
 #include <pqxx/pqxx>
-
 #include <random>
 
 #include "followers_logic.h"
@@ -10,6 +9,7 @@
 #include "livedrop/core/ids.h"
 #include "livedrop/core/paging.h"
 #include "livedrop/grpc/call.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/outbox.h"
 #include "livedrop/pg/pool.h"
@@ -27,9 +27,7 @@ int RandomSlot() {
 void ToProto(const FollowRow& row, v1::Follow& out) {
   out.set_follower_id(row.follower_id);
   out.set_creator_id(row.creator_id);
-  const auto us = row.since.time_since_epoch().count();
-  out.mutable_since()->set_seconds(us / 1'000'000);
-  out.mutable_since()->set_nanos(static_cast<int>(us % 1'000'000) * 1000);
+  rpc::SetTimestamp(row.since, out.mutable_since());
 }
 
 template <class Event>
@@ -54,8 +52,7 @@ void FillPage(std::vector<FollowRow> rows, int limit, Response& resp) {
 
 }  // namespace
 
-FollowersServiceImpl::FollowersServiceImpl(pg::Pool& pool, UserDirectory& users,
-                                           CountsView& counts)
+FollowersServiceImpl::FollowersServiceImpl(pg::Pool& pool, UserDirectory& users, CountsView& counts)
     : pool_(pool), users_(users), counts_(counts) {}
 
 std::string FollowersServiceImpl::RequireUser(const std::string& id, const char* what) {

@@ -3,6 +3,7 @@
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/grpc/call.h"
+#include "livedrop/grpc/proto_values.h"
 
 namespace livedrop::inventory {
 namespace {
@@ -38,9 +39,7 @@ void ToProto(const ReservationRow& r, v1::Reservation& out) {
       out.set_state(v1::RESERVATION_STATE_EXPIRED);
       break;
   }
-  const auto us = r.expires_at.time_since_epoch().count();
-  out.mutable_expires_at()->set_seconds(us / 1'000'000);
-  out.mutable_expires_at()->set_nanos(static_cast<int>(us % 1'000'000) * 1000);
+  rpc::SetTimestamp(r.expires_at, out.mutable_expires_at());
 }
 
 void RequireIds(std::initializer_list<std::pair<const char*, const std::string*>> ids) {

@@ -8,6 +8,7 @@
 #include "livedrop/core/ids.h"
 #include "livedrop/drops/v1/drops.pb.h"
 #include "livedrop/followers/v1/followers.pb.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/inventory/v1/inventory.pb.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/metrics/registry.h"
@@ -31,7 +32,7 @@ void RequireId(const Envelope& envelope, const std::string& field, const std::st
 }
 
 TimePoint EventTime(const Envelope& envelope) {
-  return envelope.has_time() ? FromProto(envelope.time()) : Now();
+  return envelope.has_time() ? rpc::FromTimestamp(envelope.time()) : Now();
 }
 
 NotificationRow Row(const Envelope& envelope, Audience audience, const std::string& audience_id,
@@ -79,8 +80,8 @@ class Applier {
     const auto& type = envelope.type();
     if (type == "drop_started") {
       auto event = kafka::UnpackPayload<drops::v1::DropStarted>(envelope);
-      scheduled_start = event.has_scheduled_start() ? FromProto(event.scheduled_start())
-                                                    : FromProto(event.drop().starts_at());
+      scheduled_start = event.has_scheduled_start() ? rpc::FromTimestamp(event.scheduled_start())
+                                                    : rpc::FromTimestamp(event.drop().starts_at());
       drop = std::move(*event.mutable_drop());
     } else if (type == "drop_ended") {
       drop = kafka::UnpackPayload<drops::v1::DropEnded>(envelope).drop();

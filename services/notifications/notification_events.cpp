@@ -1,5 +1,6 @@
 #include "notification_events.h"
 
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/outbox.h"
 #include "livedrop/notifications/v1/notifications.pb.h"
@@ -11,7 +12,7 @@ void ToProto(const NotificationRow& row, v1::Notification& out) {
   out.set_id(row.id);
   out.set_seq(row.seq);
   out.set_type(row.type);
-  ToProto(row.time, *out.mutable_time());
+  rpc::SetTimestamp(row.time, out.mutable_time());
   out.set_data_json(row.data_json);
   if (row.audience == Audience::kUser) {
     out.set_user_id(row.audience_id);

@@ -7,13 +7,14 @@
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/drops/v1/drops.pb.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/inventory/v1/inventory.pb.h"
 #include "livedrop/orders/v1/orders.pb.h"
 
 namespace livedrop::notifications {
 namespace {
 
-std::string Rfc3339(const google::protobuf::Timestamp& ts) { return FormatRfc3339(FromProto(ts)); }
+using rpc::Rfc3339;
 
 boost::json::object DropFields(const drops::v1::Drop& drop, const std::string& title) {
   boost::json::object data;
@@ -56,27 +57,15 @@ std::string LowStockData(const inventory::v1::LowStock& event, const std::string
 }
 
 std::string OrderData(const orders::v1::Order& order, const std::string& reason) {
-  boost::json::object data{
-      {"order_id", order.id()},       {"drop_id", order.drop_id()},
-      {"quantity", order.quantity()}, {"amount", order.amount()},
-      {"currency", order.currency()}, {"status", OrderStatusName(order.status())}};
+  boost::json::object data{{"order_id", order.id()},
+                           {"drop_id", order.drop_id()},
+                           {"quantity", order.quantity()},
+                           {"amount", order.amount()},
+                           {"currency", order.currency()},
+                           {"status", rpc::EnumName(*orders::v1::OrderStatus_descriptor(),
+                                                    order.status(), "ORDER_STATUS_")}};
   if (!reason.empty()) data["reason"] = reason;
   return boost::json::serialize(data);
-}
-
-const char* OrderStatusName(int status) {
-  switch (status) {
-    case orders::v1::ORDER_STATUS_PENDING:
-      return "pending";
-    case orders::v1::ORDER_STATUS_CONFIRMED:
-      return "confirmed";
-    case orders::v1::ORDER_STATUS_FAILED:
-      return "failed";
-    case orders::v1::ORDER_STATUS_CANCELLED:
-      return "cancelled";
-    default:
-      return "unknown";
-  }
 }
 
 int SinceLimit(int requested) {
@@ -89,22 +78,6 @@ int SinceLimit(int requested) {
 
 void RequireUuid(const std::string& field, const std::string& value) {
   if (!IsUuid(value)) throw ValidationError(field, field + " must be a UUID");
-}
-
-TimePoint FromProto(const google::protobuf::Timestamp& ts) {
-  return TimePoint(std::chrono::microseconds(ts.seconds() * 1'000'000 + ts.nanos() / 1000));
-}
-
-void ToProto(TimePoint t, google::protobuf::Timestamp& out) {
-  const auto us = t.time_since_epoch().count();
-  auto seconds = us / 1'000'000;
-  auto micros = us % 1'000'000;
-  if (micros < 0) {
-    seconds -= 1;
-    micros += 1'000'000;
-  }
-  out.set_seconds(seconds);
-  out.set_nanos(static_cast<int>(micros) * 1000);
 }
 
 }  // namespace livedrop::notifications

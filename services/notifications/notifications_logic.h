@@ -48,9 +48,6 @@ std::string LowStockData(const inventory::v1::LowStock& event, const std::string
 // `reason` is left out when empty (order_confirmed).
 std::string OrderData(const orders::v1::Order& order, const std::string& reason);
 
-// Lower-case status word of an order ("confirmed", "failed", ...).
-const char* OrderStatusName(int status);
-
 inline constexpr int kDefaultSinceLimit = 500;
 inline constexpr int kMaxSinceLimit = 1000;
 // 0 → kDefaultSinceLimit; otherwise 1..kMaxSinceLimit, else validation_failed on "limit".
@@ -58,8 +55,5 @@ int SinceLimit(int requested);
 
 // validation_failed on `field` unless `value` is a UUID.
 void RequireUuid(const std::string& field, const std::string& value);
-
-TimePoint FromProto(const google::protobuf::Timestamp& ts);
-void ToProto(TimePoint t, google::protobuf::Timestamp& out);
 
 }  // namespace livedrop::notifications

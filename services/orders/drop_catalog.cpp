@@ -1,33 +1,13 @@
 #include "drop_catalog.h"
 
 #include "livedrop/grpc/client.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/grpc/status.h"
 
 namespace livedrop::orders {
 namespace {
 
 constexpr std::size_t kMaxEntries = 10000;
-
-TimePoint FromProto(const google::protobuf::Timestamp& t) {
-  return TimePoint(std::chrono::seconds(t.seconds()) + std::chrono::microseconds(t.nanos() / 1000));
-}
-
-const char* StatusName(drops::v1::DropStatus s) {
-  switch (s) {
-    case drops::v1::DROP_STATUS_SCHEDULED:
-      return "scheduled";
-    case drops::v1::DROP_STATUS_LIVE:
-      return "live";
-    case drops::v1::DROP_STATUS_SOLD_OUT:
-      return "sold_out";
-    case drops::v1::DROP_STATUS_ENDED:
-      return "ended";
-    case drops::v1::DROP_STATUS_CANCELLED:
-      return "cancelled";
-    default:
-      return "unknown";
-  }
-}
 
 }  // namespace
 
@@ -63,9 +43,9 @@ DropTerms DropCatalog::Fetch(const std::string& drop_id) {
   if (!status.ok()) throw rpc::FromStatus(status);
   const auto& d = resp.drop();
   return DropTerms{d.id(),
-                   StatusName(d.status()),
-                   FromProto(d.starts_at()),
-                   FromProto(d.ends_at()),
+                   rpc::EnumName(*drops::v1::DropStatus_descriptor(), d.status(), "DROP_STATUS_"),
+                   rpc::FromTimestamp(d.starts_at()),
+                   rpc::FromTimestamp(d.ends_at()),
                    d.per_buyer_limit(),
                    d.product().price().unit_amount(),
                    d.product().price().currency()};

@@ -1,6 +1,7 @@
 #include "order_events.h"
 
 #include "livedrop/grpc/call.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/outbox.h"
 
@@ -34,9 +35,7 @@ void ToProto(const OrderRow& o, v1::Order& out) {
   out.set_currency(o.currency);
   out.set_status(ToProto(o.status));
   out.set_failure_code(o.failure_code);
-  const auto us = o.created_at.time_since_epoch().count();
-  out.mutable_created_at()->set_seconds(us / 1'000'000);
-  out.mutable_created_at()->set_nanos(static_cast<int>(us % 1'000'000) * 1000);
+  rpc::SetTimestamp(o.created_at, out.mutable_created_at());
 }
 
 void EmitOrderEvent(pqxx::transaction_base& tx, const std::string& type, const OrderRow& order) {

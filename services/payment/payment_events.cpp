@@ -4,6 +4,7 @@
 
 #include "livedrop/core/error.h"
 #include "livedrop/grpc/call.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/outbox.h"
 
@@ -11,12 +12,6 @@ namespace livedrop::payment {
 namespace {
 
 constexpr char kTopic[] = "livedrop.payment";
-
-void SetTime(TimePoint t, google::protobuf::Timestamp& out) {
-  const auto us = t.time_since_epoch().count();
-  out.set_seconds(us / 1'000'000);
-  out.set_nanos(static_cast<int>(us % 1'000'000) * 1000);
-}
 
 v1::PaymentState ProtoState(PaymentState s) {
   switch (s) {
@@ -42,8 +37,8 @@ void ToProto(const PaymentRow& row, v1::Payment& out) {
   out.set_currency(row.currency);
   out.set_state(ProtoState(row.state));
   out.set_failure_code(row.failure_code);
-  SetTime(row.created_at, *out.mutable_created_at());
-  SetTime(row.updated_at, *out.mutable_updated_at());
+  rpc::SetTimestamp(row.created_at, out.mutable_created_at());
+  rpc::SetTimestamp(row.updated_at, out.mutable_updated_at());
 }
 
 void EmitPaymentEvent(pqxx::transaction_base& tx, const PaymentRow& row) {

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
 
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/kafka/outbox.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/notifications/v1/notifications.pb.h"
@@ -100,7 +101,7 @@ TEST_F(EventsHandlerTest, DropStarted_IsOneBroadcastOfTheCreator_PublishedKeyedB
   EXPECT_EQ(n.type(), "drop_started");
   EXPECT_EQ(n.creator_id(), creator_);
   EXPECT_EQ(n.audience_case(), v1::Notification::kCreatorId);
-  EXPECT_EQ(FromProto(n.time()), when);
+  EXPECT_EQ(rpc::FromTimestamp(n.time()), when);
   const auto data = Json(n.data_json());
   EXPECT_EQ(data.at("drop_id").as_string(), drop_);
   EXPECT_EQ(data.at("creator_id").as_string(), creator_);

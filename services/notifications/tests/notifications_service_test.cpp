@@ -7,6 +7,7 @@
 
 #include "events_handler.h"
 #include "livedrop/grpc/client.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/grpc/server_runner.h"
 #include "livedrop/grpc/status.h"
 #include "livedrop/kafka/outbox.h"
@@ -170,7 +171,7 @@ TEST_F(NotificationsServiceTest, PersonalEvents_OnlyInTheirUsersInbox_MergedWith
   const auto& item = page.items(1);
   EXPECT_EQ(item.notification().type(), "order_confirmed");
   EXPECT_EQ(item.notification().user_id(), buyer);
-  EXPECT_EQ(FromProto(item.notification().time()), t0_ + 2s);
+  EXPECT_EQ(rpc::FromTimestamp(item.notification().time()), t0_ + 2s);
   EXPECT_FALSE(item.read());
 }
 

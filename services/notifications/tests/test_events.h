@@ -6,6 +6,7 @@
 #include "livedrop/core/ids.h"
 #include "livedrop/drops/v1/drops.pb.h"
 #include "livedrop/followers/v1/followers.pb.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/inventory/v1/inventory.pb.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/orders/v1/orders.pb.h"
@@ -16,7 +17,7 @@ namespace livedrop::notifications::testing {
 using events::v1::Envelope;
 
 inline Envelope At(Envelope envelope, TimePoint time) {
-  ToProto(time, *envelope.mutable_time());
+  rpc::SetTimestamp(time, envelope.mutable_time());
   return envelope;
 }
 
@@ -25,8 +26,8 @@ inline drops::v1::Drop Drop(const std::string& drop_id, const std::string& creat
   drop.set_id(drop_id);
   drop.set_creator_id(creator_id);
   drop.set_product_id(NewUuid());
-  ToProto(Now(), *drop.mutable_starts_at());
-  ToProto(Now() + std::chrono::hours(1), *drop.mutable_ends_at());
+  rpc::SetTimestamp(Now(), drop.mutable_starts_at());
+  rpc::SetTimestamp(Now() + std::chrono::hours(1), drop.mutable_ends_at());
   drop.set_quantity(10);
   drop.set_per_buyer_limit(2);
   return drop;
