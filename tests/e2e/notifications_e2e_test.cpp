@@ -47,12 +47,12 @@ class NotificationsE2E : public ::testing::Test {
   }
   // A connected client that has seen its `ready` frame.
   std::unique_ptr<WsClient> Connect(const Account& who, const std::string& query = "",
-                                    int receive_buffer = 0) {
+                                    int receive_buffer = 0, int gateway = 0) {
     WsClient::Options o;
     o.target = "/v1/ws" + query;
     o.headers = {{"Authorization", "Bearer " + who.access_token}};
     o.receive_buffer_bytes = receive_buffer;
-    auto client = std::make_unique<WsClient>(platform_->HttpPort(), o);
+    auto client = std::make_unique<WsClient>(platform_->HttpPort(gateway), o);
     EXPECT_FALSE(client->Refused()) << client->RefusedStatus() << " " << client->RefusedBody();
     const auto ready = client->ReadType("ready", 10s);
     EXPECT_TRUE(ready.has_value()) << "no ready frame";
@@ -276,6 +276,37 @@ TEST_F(NotificationsE2E, SameEventDeliveredTwiceByKafka_ReachesTheClientOnce) {
   EXPECT_EQ(seen[source.id()], 1) << "the redelivered source event";
   EXPECT_EQ(seen[n.id()], 1) << "the notification published twice";
   EXPECT_EQ(seen.size(), 2u);
+}
+
+TEST_F(NotificationsE2E, TwoGatewaysAndTwoNotificationInstances_EachEventOnceToEachFollower) {
+  Platform::Options options;
+  options.extra_gateways = 1;
+  options.extra_notifications = 1;
+  Start(options);
+  const auto on_first = RegisterAccount(http());
+  const auto on_second = RegisterAccount(http());
+  const auto stranger = RegisterAccount(http());
+  Follow(on_first, creator_);
+  Follow(on_second, creator_);
+  auto first = Connect(on_first, "", 0, 0);
+  auto second = Connect(on_second, "", 0, 1);
+  auto other = Connect(stranger, "", 0, 1);
+  std::set<std::string> drops;
+  for (int i = 0; i < 6; ++i) drops.insert(DropStartingIn(500ms + i * 100ms));
+  for (auto* ws : {first.get(), second.get()}) {
+    std::map<std::string, int> started;  // drop → frames
+    std::set<std::string> ids;
+    while (started.size() < drops.size()) {
+      const auto frame = ws->ReadType("drop_started", 10s);
+      ASSERT_TRUE(frame.has_value()) << started.size() << " of " << drops.size();
+      const auto f = Parse(*frame);
+      started[DataField(f, "drop_id")]++;
+      EXPECT_TRUE(ids.insert(Str(f, "id")).second) << "a frame came twice";
+    }
+    EXPECT_EQ(ws->ReadType("drop_started", 1s), std::nullopt) << "nothing more, no repeats";
+    for (const auto& drop : drops) EXPECT_EQ(started[drop], 1) << drop;
+  }
+  EXPECT_EQ(other->Read(500ms), std::nullopt);
 }
 
 TEST_F(NotificationsE2E, Inbox_ListsBroadcastsAndMarksThemRead) {

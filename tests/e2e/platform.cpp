@@ -53,19 +53,31 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   StartOrders(options_.orders_env);
   notifications_ =
       StartService("livedrop-notifications", notifications_port_, notifications_admin_port_, {});
-  gateway_ = std::make_unique<testing::Process>(
-      testing::BinPath("livedrop-gateway"), std::vector<std::string>{},
-      Merge({{"LIVEDROP_HTTP_LISTEN", "127.0.0.1:" + std::to_string(http_port_)},
-             {"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)},
-             {"LIVEDROP_FOLLOWERS_ADDR", "127.0.0.1:" + std::to_string(followers_port_)},
-             {"LIVEDROP_DROPS_ADDR", "127.0.0.1:" + std::to_string(drops_port_)},
-             {"LIVEDROP_INVENTORY_ADDR", "127.0.0.1:" + std::to_string(inventory_port_)},
-             {"LIVEDROP_ORDERS_ADDR", "127.0.0.1:" + std::to_string(orders_port_)},
-             {"LIVEDROP_NOTIFICATIONS_ADDR", "127.0.0.1:" + std::to_string(notifications_port_)},
-             {"LIVEDROP_KAFKA_BROKERS", kafka_->BootstrapServers()}},
-            options_.gateway_env));
-  if (!testing::WaitForHttpOk(http_port_, "/readyz", 30s)) {
-    throw std::runtime_error("gateway not ready:\n" + gateway_->ReadLog());
+  std::string notifications_addr = "127.0.0.1:" + std::to_string(notifications_port_);
+  for (int i = 0; i < options_.extra_notifications; ++i) {
+    const int port = testing::FreePort();
+    extra_notifications_.push_back(
+        StartService("livedrop-notifications", port, testing::FreePort(), {}));
+    notifications_addr += ",127.0.0.1:" + std::to_string(port);
+  }
+  for (int i = 0; i <= options_.extra_gateways; ++i) {
+    const int port = i == 0 ? http_port_ : testing::FreePort();
+    auto gateway = std::make_unique<testing::Process>(
+        testing::BinPath("livedrop-gateway"), std::vector<std::string>{},
+        Merge({{"LIVEDROP_HTTP_LISTEN", "127.0.0.1:" + std::to_string(port)},
+               {"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)},
+               {"LIVEDROP_FOLLOWERS_ADDR", "127.0.0.1:" + std::to_string(followers_port_)},
+               {"LIVEDROP_DROPS_ADDR", "127.0.0.1:" + std::to_string(drops_port_)},
+               {"LIVEDROP_INVENTORY_ADDR", "127.0.0.1:" + std::to_string(inventory_port_)},
+               {"LIVEDROP_ORDERS_ADDR", "127.0.0.1:" + std::to_string(orders_port_)},
+               {"LIVEDROP_NOTIFICATIONS_ADDR", notifications_addr},
+               {"LIVEDROP_KAFKA_BROKERS", kafka_->BootstrapServers()}},
+              options_.gateway_env));
+    if (!testing::WaitForHttpOk(port, "/readyz", 30s)) {
+      throw std::runtime_error("gateway not ready:\n" + gateway->ReadLog());
+    }
+    gateways_.push_back(std::move(gateway));
+    gateway_ports_.push_back(port);
   }
 }
 

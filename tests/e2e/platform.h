@@ -28,6 +28,8 @@ class Platform {
     std::map<std::string, std::string> orders_env;
     std::map<std::string, std::string> payment_env;
     std::map<std::string, std::string> gateway_env;  // extra LIVEDROP_* for the gateway
+    int extra_gateways = 0;       // more gateway instances (HttpPort(1), HttpPort(2), ...)
+    int extra_notifications = 0;  // more livedrop-notifications instances (one consumer group)
   };
 
   explicit Platform(Options options);
@@ -36,6 +38,7 @@ class Platform {
 
   HttpClient Http() const { return HttpClient(http_port_); }
   int HttpPort() const { return http_port_; }
+  int HttpPort(int gateway) const { return gateway_ports_.at(static_cast<std::size_t>(gateway)); }
   const std::string& DatabaseUrl() const { return db_url_; }
 
   // Stops and starts livedrop-auth again on the same port and database.
@@ -72,7 +75,9 @@ class Platform {
   std::unique_ptr<testing::Process> payment_;
   std::unique_ptr<testing::Process> orders_;
   std::unique_ptr<testing::Process> notifications_;
-  std::unique_ptr<testing::Process> gateway_;
+  std::vector<std::unique_ptr<testing::Process>> extra_notifications_;
+  std::vector<std::unique_ptr<testing::Process>> gateways_;
+  std::vector<int> gateway_ports_;
   int auth_port_ = 0, auth_admin_port_ = 0, http_port_ = 0;
   int followers_port_ = 0, followers_admin_port_ = 0;
   int drops_port_ = 0, drops_admin_port_ = 0;
