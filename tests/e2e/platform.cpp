@@ -73,7 +73,7 @@ Platform::Platform(Options options) : options_(std::move(options)) {
                {"LIVEDROP_NOTIFICATIONS_ADDR", notifications_addr},
                {"LIVEDROP_KAFKA_BROKERS", kafka_->BootstrapServers()}},
               options_.gateway_env));
-    if (!testing::WaitForHttpOk(port, "/readyz", 30s)) {
+    if (!testing::WaitForHttpOk(port, "/readyz", 30s) || !gateway->Running()) {
       throw std::runtime_error("gateway not ready:\n" + gateway->ReadLog());
     }
     gateways_.push_back(std::move(gateway));
@@ -93,7 +93,7 @@ std::unique_ptr<testing::Process> Platform::StartService(const std::string& bina
               env);
   auto process =
       std::make_unique<testing::Process>(testing::BinPath(binary), std::vector<std::string>{}, env);
-  if (!testing::WaitForHttpOk(admin_port, "/readyz", 30s)) {
+  if (!testing::WaitForHttpOk(admin_port, "/readyz", 30s) || !process->Running()) {
     throw std::runtime_error(binary + " not ready:\n" + process->ReadLog());
   }
   return process;

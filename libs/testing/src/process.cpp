@@ -6,8 +6,10 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +22,7 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -86,20 +89,54 @@ std::string BinPath(const std::string& name) {
   return path.substr(0, path.rfind('/')) + "/bin/" + name;
 }
 
-int FreePort() {
+namespace {
+
+// Ports handed to test servers come from below the kernel's ephemeral range (32768+), so no
+// outgoing connection or bind(0) elsewhere can take one, and each is claimed with a lock file
+// held for the life of this process, so two test processes never pick the same one.
+constexpr int kFirstTestPort = 20000;
+constexpr int kLastTestPort = 32000;
+
+bool CanBind(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int on = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    throw std::runtime_error("cannot bind a free port");
-  }
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
+}
+
+// Holds the claim on `port` until the process exits (the kernel drops the lock then).
+bool Claim(int port) {
+  const std::string dir = "/tmp/livedrop-test-ports";
+  mkdir(dir.c_str(), 01777);
+  chmod(dir.c_str(), 01777);
+  const std::string path = dir + "/" + std::to_string(port);
+  const int fd = open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    return false;
+  }
+  return true;  // fd stays open on purpose
+}
+
+}  // namespace
+
+int FreePort() {
+  static std::mutex mutex;
+  static std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(getpid()));
+  std::lock_guard lock(mutex);
+  std::uniform_int_distribution<int> pick(kFirstTestPort, kLastTestPort);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const int port = pick(random);
+    if (Claim(port) && CanBind(port)) return port;
+  }
+  throw std::runtime_error("no free test port between 20000 and 32000");
 }
 
 bool WaitForTcp(int port, std::chrono::milliseconds timeout) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <pqxx/pqxx>
+#include <set>
 #include <thread>
 
 #include "livedrop/testing/process.h"
@@ -177,6 +178,15 @@ TEST(FreePort, IsBindableAndWaitForTcpSeesNothingThere) {
   const int port = FreePort();
   EXPECT_GT(port, 0);
   EXPECT_FALSE(WaitForTcp(port, 100ms));
+}
+
+TEST(FreePort, NeverTwiceAndNeverInTheEphemeralRange) {
+  std::set<int> seen;
+  for (int i = 0; i < 200; ++i) {
+    const int port = FreePort();
+    EXPECT_TRUE(seen.insert(port).second) << port << " handed out twice";
+    EXPECT_LT(port, 32768);  // outgoing connections and bind(0) take ports from 32768 up
+  }
 }
 
 }  // namespace

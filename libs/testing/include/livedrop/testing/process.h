@@ -15,7 +15,9 @@ namespace livedrop::testing {
 // hand, <build>/bin/<name> next to the <build>/tests directory of the running test.
 std::string BinPath(const std::string& name);
 
-// A port nothing listens on right now (bound to 127.0.0.1:0 and released).
+// A port for a test server: free now, below the kernel's ephemeral range (so no outgoing
+// connection takes it) and claimed for the life of this process (so no other test process
+// picks it).
 int FreePort();
 
 bool WaitForTcp(int port, std::chrono::milliseconds timeout);
