@@ -30,7 +30,8 @@ Payments::Payments(pg::Pool& pool, PaymentProvider& provider)
       refunded_(Transitions("refunded")) {}
 
 PaymentRow Payments::Record(const ChargeInput& input) {
-  return pool_.Transact([&](pqxx::work& tx) {
+  // Two lone statements: each commits on its own (no BEGIN/COMMIT round trips).
+  return pool_.AutoCommit([&](pqxx::nontransaction& tx) {
     const PaymentRow fresh{NewUuid(),    input.order_id, input.buyer_id,
                            input.amount, input.currency, PaymentState::kPending};
     if (auto inserted = PaymentStore::InsertPending(tx, fresh)) return *inserted;
@@ -75,7 +76,7 @@ PaymentRow Payments::Charge(const ChargeInput& input) {
 PaymentRow Payments::Refund(const std::string& order_id) {
   if (!IsUuid(order_id)) throw ValidationError("order_id", "order_id must be a UUID");
   const auto payment =
-      pool_.Transact([&](pqxx::work& tx) { return PaymentStore::Find(tx, order_id); });
+      pool_.AutoCommit([&](pqxx::nontransaction& tx) { return PaymentStore::Find(tx, order_id); });
   if (!payment) throw NoPayment();
   CheckRefundable(*payment);
   if (payment->state == PaymentState::kRefunded) return *payment;
@@ -102,7 +103,7 @@ PaymentRow Payments::Refund(const std::string& order_id) {
 PaymentRow Payments::GetPayment(const std::string& order_id) {
   if (!IsUuid(order_id)) throw NoPayment();
   const auto payment =
-      pool_.Transact([&](pqxx::work& tx) { return PaymentStore::Find(tx, order_id); });
+      pool_.AutoCommit([&](pqxx::nontransaction& tx) { return PaymentStore::Find(tx, order_id); });
   if (!payment) throw NoPayment();
   return *payment;
 }
