@@ -368,7 +368,7 @@ int RunDropStorm(int argc, char** argv) {
   const Options o = ParseOptions(argc, argv);
   std::ostream& out = o.json_only ? std::cerr : std::cout;
   json::object result{{"scenario", "drop-storm"}};
-  try {
+  return RunScenario(kProgram, out, result, [&] {
     out << "drop-storm: " << o.buyers << " buyers, " << o.units << " units, limit "
         << o.per_buyer_limit << ", quantity " << o.quantity << ", " << o.concurrency
         << " clients, attempts: " << o.plan.Describe() << ", " << Fixed(o.decline_share * 100, 0)
@@ -592,14 +592,9 @@ int RunDropStorm(int argc, char** argv) {
         << ledger.available << " available / " << ledger.reserved << " reserved / " << ledger.sold
         << " sold; settled in " << Fixed(ledger.settle_seconds, 2) << " s\n";
 
-    bool pass = true;
     json::array checks_json;
-    out << "\nchecks:\n";
-    for (const auto& c : checks) {
-      pass = pass && c.ok;
-      out << "  " << (c.ok ? "ok  " : "FAIL") << "  " << c.name << ": " << c.detail << "\n";
-      checks_json.push_back(json::object{{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
-    }
+    out << "\n";
+    const bool pass = ReportChecks(checks, out, checks_json);
     out << (pass ? "\nPASS" : "\nFAIL") << "\n";
 
     result["config"] = json::object{{"buyers", o.buyers},
@@ -649,16 +644,8 @@ int RunDropStorm(int argc, char** argv) {
                                     {"reserved", ledger.reserved},
                                     {"sold", ledger.sold}};
     result["checks"] = checks_json;
-    result["pass"] = pass;
-    std::cout << json::serialize(result) << std::endl;
-    return pass ? 0 : 1;
-  } catch (const std::exception& e) {
-    out << kProgram << ": run failed: " << e.what() << "\n";
-    result["error"] = e.what();
-    result["pass"] = false;
-    std::cout << json::serialize(result) << std::endl;
-    return 3;
-  }
+    return pass;
+  });
 }
 
 }  // namespace livedrop::loadgen

@@ -235,12 +235,6 @@ bool IsReadyFrame(std::string_view text) {
 // ---------------------------------------------------------------------------------------------
 // One run at one W
 
-struct Check {
-  std::string name;
-  bool ok;
-  std::string detail;
-};
-
 struct StepResult {
   int connections = 0;
   bool pass = false;
@@ -397,14 +391,8 @@ StepResult RunStep(const Options& o, int w, const Account& creator,
        delay.count > 0 && delay.p99 <= static_cast<double>(o.max_p99.count()),
        "p99 " + Fixed(delay.p99, 1) + " ms, ceiling " + config::FormatDuration(o.max_p99)},
   };
-  step.pass = true;
   json::array checks_json;
-  out << "checks:\n";
-  for (const auto& c : checks) {
-    step.pass = step.pass && c.ok;
-    out << "  " << (c.ok ? "ok  " : "FAIL") << "  " << c.name << ": " << c.detail << "\n";
-    checks_json.push_back(json::object{{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
-  }
+  step.pass = ReportChecks(checks, out, checks_json);
 
   json::object failures_json;
   for (const auto& [why, n] : failures) failures_json[why] = n;
@@ -444,7 +432,7 @@ int RunFanOut(int argc, char** argv) {
   std::ostream& out = o.json_only ? std::cerr : std::cout;
   json::object result{{"scenario", "fan-out"}};
   const int w_max = o.connections.back();
-  try {
+  return RunScenario(kProgram, out, result, [&] {
     EnsureDescriptors(w_max);
     {
       HttpConnection probe(o.gateway.host, o.gateway.port, std::chrono::seconds(5));
@@ -544,16 +532,8 @@ int RunFanOut(int argc, char** argv) {
                                     {"connect_concurrency", o.connect_concurrency},
                                     {"io_threads", o.io_threads}};
     result["runs"] = runs;
-    result["pass"] = pass;
-    std::cout << json::serialize(result) << std::endl;
-    return pass ? 0 : 1;
-  } catch (const std::exception& e) {
-    out << kProgram << ": run failed: " << e.what() << "\n";
-    result["error"] = e.what();
-    result["pass"] = false;
-    std::cout << json::serialize(result) << std::endl;
-    return 3;
-  }
+    return pass;
+  });
 }
 
 }  // namespace livedrop::loadgen

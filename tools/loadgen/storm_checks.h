@@ -7,13 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace livedrop::loadgen {
+#include "report.h"
 
-struct Check {
-  std::string name;
-  bool ok = false;
-  std::string detail;
-};
+namespace livedrop::loadgen {
 
 // What the load generator saw, to hold the database to.
 struct StormFacts {

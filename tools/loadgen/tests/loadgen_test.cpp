@@ -1,7 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
 #include "order_outcome.h"
 #include "pgbench_report.h"
+#include "report.h"
 #include "run_plan.h"
 #include "stats.h"
 
@@ -195,6 +200,46 @@ TEST(Share, BetweenZeroAndOne) {
   EXPECT_FALSE(ParseShare("-0.1"));
   EXPECT_FALSE(ParseShare("10%"));
   EXPECT_FALSE(ParseShare(""));
+}
+
+TEST(ReportChecks, PrintsEveryCheckAndPassesOnlyWhenAllDo) {
+  std::ostringstream out;
+  boost::json::array json;
+  EXPECT_FALSE(ReportChecks({{"a", true, "fine"}, {"b", false, "2 missing"}}, out, json));
+  EXPECT_EQ(out.str(), "checks:\n  ok    a: fine\n  FAIL  b: 2 missing\n");
+  ASSERT_EQ(json.size(), 2u);
+  EXPECT_EQ(json[1].at("name").as_string(), "b");
+  EXPECT_FALSE(json[1].at("ok").as_bool());
+  boost::json::array none;
+  EXPECT_TRUE(ReportChecks({}, out, none));
+}
+
+TEST(RunScenario, ExitCodeAndResultLineFollowTheBody) {
+  std::ostringstream out;
+  boost::json::object result{{"scenario", "t"}};
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(RunScenario("prog", out, result, [] { return true; }), 0);
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), R"({"scenario":"t","pass":true})"
+                                                    "\n");
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(RunScenario("prog", out, result, [] { return false; }), 1);
+  testing::internal::GetCapturedStdout();
+  EXPECT_FALSE(result.at("pass").as_bool());
+  EXPECT_TRUE(out.str().empty());
+}
+
+TEST(RunScenario, ThrowingBodyIsExitThreeWithTheError) {
+  std::ostringstream out;
+  boost::json::object result{{"scenario", "t"}};
+  testing::internal::CaptureStdout();
+  const int code =
+      RunScenario("prog", out, result, []() -> bool { throw std::runtime_error("no gateway"); });
+  const auto line = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(code, 3);
+  EXPECT_EQ(out.str(), "prog: run failed: no gateway\n");
+  EXPECT_EQ(result.at("error").as_string(), "no gateway");
+  EXPECT_FALSE(result.at("pass").as_bool());
+  EXPECT_EQ(line, boost::json::serialize(result) + "\n");
 }
 
 }  // namespace
