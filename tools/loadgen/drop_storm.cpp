@@ -1,19 +1,16 @@
 // drop-storm: C concurrent buyers race for a drop of K units through the public API; the
 // figures are printed next to a pgbench baseline of the naive reservation transaction taken
 // in the same run, then the database is audited (no overselling, no double charge, limits).
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
-#include <cmath>
-#include <cstdio>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <map>
-#include <mutex>
 #include <numeric>
 #include <optional>
 #include <random>
-#include <set>
-#include <sstream>
 #include <thread>
 #include <vector>
 

@@ -4,8 +4,6 @@
 // GET /healthz on a kept-alive connection) on the same gateway with the same W connections open.
 #include <sys/resource.h>
 
-#include <algorithm>
-#include <atomic>
 #include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
@@ -13,7 +11,6 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -184,30 +181,6 @@ void EnsureDescriptors(long long connections) {
                              "net.ipv4.ip_local_port_range has " +
                              std::to_string(high - low + 1));
   }
-}
-
-// Runs fn(i) for i in [0, count) on `parallelism` threads; the first exception is rethrown.
-void ParallelFor(int count, int parallelism, const std::function<void(GatewayApi&, int)>& fn,
-                 const HttpEndpoint& gateway) {
-  std::atomic<int> next{0};
-  std::mutex mu;
-  std::string failure;
-  const auto work = [&] {
-    GatewayApi api(gateway);
-    for (int i = next++; i < count; i = next++) {
-      try {
-        fn(api, i);
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mu);
-        if (failure.empty()) failure = e.what();
-        next = count;
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int t = 0; t < std::max(1, std::min(parallelism, count)); ++t) threads.emplace_back(work);
-  for (auto& t : threads) t.join();
-  if (!failure.empty()) throw std::runtime_error(failure);
 }
 
 std::optional<double> ScrapeGauge(const HttpEndpoint& metrics, const char* name) {
@@ -470,17 +443,14 @@ int RunFanOut(int argc, char** argv) {
     // Follow graph: the role of user i depends only on i and the share, so it is simply
     // re-asserted (both calls are idempotent).
     const auto follow_start = SteadyClock::now();
-    ParallelFor(
-        w_max, o.follow_concurrency,
-        [&](GatewayApi& api, int i) {
-          const auto& u = users[static_cast<std::size_t>(i)];
-          if (IsNonFollower(i, o.non_follower_share)) {
-            api.Unfollow(u.access_token, creator.user_id);
-          } else {
-            api.Follow(u.access_token, creator.user_id);
-          }
-        },
-        o.gateway);
+    ParallelFor(o.gateway, w_max, o.follow_concurrency, [&](GatewayApi& api, int i) {
+      const auto& u = users[static_cast<std::size_t>(i)];
+      if (IsNonFollower(i, o.non_follower_share)) {
+        api.Unfollow(u.access_token, creator.user_id);
+      } else {
+        api.Follow(u.access_token, creator.user_id);
+      }
+    });
     const double follow_s =
         std::chrono::duration<double>(SteadyClock::now() - follow_start).count();
     out << "follows: " << w_max << " follow/unfollow calls in " << Fixed(follow_s, 1) << " s\n";

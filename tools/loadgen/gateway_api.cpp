@@ -188,6 +188,29 @@ std::optional<std::string> FetchMetrics(const HttpEndpoint& endpoint) {
   return std::move(a.body);
 }
 
+void ParallelFor(const HttpEndpoint& gateway, int count, int parallelism,
+                 const std::function<void(GatewayApi&, int)>& fn) {
+  std::atomic<int> next{0};
+  std::mutex mu;
+  std::string failure;
+  const auto work = [&] {
+    GatewayApi api(gateway);
+    for (int i = next++; i < count; i = next++) {
+      try {
+        fn(api, i);
+      } catch (const std::exception& e) {
+        std::lock_guard lock(mu);
+        if (failure.empty()) failure = e.what();
+        next = count;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < std::max(1, std::min(parallelism, count)); ++t) threads.emplace_back(work);
+  for (auto& t : threads) t.join();
+  if (!failure.empty()) throw std::runtime_error(failure);
+}
+
 std::vector<Account> EnsureAccounts(const HttpEndpoint& gateway, const std::string& prefix,
                                     const std::string& role, int count, int parallelism,
                                     const std::string& cache_path,
@@ -205,31 +228,15 @@ std::vector<Account> EnsureAccounts(const HttpEndpoint& gateway, const std::stri
     GatewayApi probe(gateway);
     if (!probe.TokenWorks(cached.begin()->second.access_token)) cached.clear();
   }
-  std::atomic<int> next{0};
-  std::mutex mu;
-  std::string failure;
-  const auto work = [&] {
-    GatewayApi api(gateway);
-    for (int i = next++; i < count; i = next++) {
-      auto& account = accounts[static_cast<std::size_t>(i)];
-      if (const auto it = cached.find(account.email); it != cached.end()) {
-        account = it->second;
-        continue;
-      }
-      try {
-        account = api.RegisterOrLogin(account.email, kPassword,
-                                      "Loadgen " + role + " " + std::to_string(i), role);
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mu);
-        if (failure.empty()) failure = e.what();
-        next = count;
-      }
+  ParallelFor(gateway, count, parallelism, [&](GatewayApi& api, int i) {
+    auto& account = accounts[static_cast<std::size_t>(i)];
+    if (const auto it = cached.find(account.email); it != cached.end()) {
+      account = it->second;
+      return;
     }
-  };
-  std::vector<std::thread> threads;
-  for (int t = 0; t < std::max(1, std::min(parallelism, count)); ++t) threads.emplace_back(work);
-  for (auto& t : threads) t.join();
-  if (!failure.empty()) throw std::runtime_error(failure);
+    account = api.RegisterOrLogin(account.email, kPassword,
+                                  "Loadgen " + role + " " + std::to_string(i), role);
+  });
   if (!cache_path.empty()) {
     // Merge with what other account sets (the creator, other sizes) left in the same file.
     auto all = ReadCache(cache_path, std::chrono::seconds(0));

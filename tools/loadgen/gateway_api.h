@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +52,12 @@ class GatewayApi {
   HttpEndpoint gateway_;
   HttpConnection http_;
 };
+
+// Runs fn(api, i) for i in [0, count) on `parallelism` threads, each with its own GatewayApi
+// connection. The first exception stops the remaining calls and is rethrown (as
+// std::runtime_error with its message) once every thread has finished.
+void ParallelFor(const HttpEndpoint& gateway, int count, int parallelism,
+                 const std::function<void(GatewayApi&, int)>& fn);
 
 // Registers (or logs in) `count` accounts named <prefix>-<i>@loadgen.livedrop.test with
 // `parallelism` connections at once. Access tokens that are still valid for a while are kept
