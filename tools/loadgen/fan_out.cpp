@@ -137,15 +137,11 @@ Options ParseOptions(int argc, char** argv) {
   o.register_concurrency = static_cast<int>(cfg.GetInt("register-concurrency"));
   o.follow_concurrency = static_cast<int>(cfg.GetInt("follow-concurrency"));
   o.run_id = cfg.GetString("run-id");
-  if (o.run_id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos) {
+  if (!IsRunId(o.run_id))
     problems.push_back("--run-id: lower-case letters, digits, '-' and '_' only");
-  }
   o.token_cache = cfg.GetString("token-cache");
   o.json_only = cfg.GetBool("json");
-  if (!problems.empty()) {
-    for (const auto& p : problems) std::cerr << kProgram << ": error: " << p << "\n";
-    std::exit(2);
-  }
+  ExitOnFlagProblems(kProgram, problems);
   return o;
 }
 

@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -26,6 +27,12 @@ json::value OptionalNumber(const std::optional<double>& v) {
 json::object SummaryJson(const LatencySummary& s) {
   return {{"count", s.count}, {"p50_ms", s.p50}, {"p95_ms", s.p95},
           {"p99_ms", s.p99},  {"max_ms", s.max}, {"mean_ms", s.mean}};
+}
+
+void ExitOnFlagProblems(std::string_view program, const std::vector<std::string>& problems) {
+  if (problems.empty()) return;
+  for (const auto& p : problems) std::cerr << program << ": error: " << p << "\n";
+  std::exit(2);
 }
 
 bool ReportChecks(const std::vector<Check>& checks, std::ostream& out, json::array& json) {

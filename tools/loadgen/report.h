@@ -19,6 +19,10 @@ std::string Ratio(double value, const std::optional<double>& baseline);
 boost::json::value OptionalNumber(const std::optional<double>& v);
 boost::json::object SummaryJson(const LatencySummary& s);
 
+// Ends the process with exit code 2 after printing "<program>: error: <problem>" for each
+// problem found in the flags; returns when there is none.
+void ExitOnFlagProblems(std::string_view program, const std::vector<std::string>& problems);
+
 // One verdict of a scenario's checks.
 struct Check {
   std::string name;

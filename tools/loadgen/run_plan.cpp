@@ -114,4 +114,8 @@ std::optional<double> ParseShare(std::string_view text) {
   return v;
 }
 
+bool IsRunId(std::string_view text) {
+  return text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") == std::string_view::npos;
+}
+
 }  // namespace livedrop::loadgen

@@ -30,6 +30,9 @@ std::optional<HttpEndpoint> ParseHttpUrl(std::string_view url);
 // nullopt when the metric has no sample.
 std::optional<double> SumPrometheusSamples(std::string_view text, std::string_view metric);
 
+// A --run-id: lower-case letters, digits, '-' and '_' (it becomes part of account emails).
+bool IsRunId(std::string_view text);
+
 // A share given as text ("0.1"), checked to lie in [0, 1].
 std::optional<double> ParseShare(std::string_view text);
 

@@ -202,6 +202,21 @@ TEST(Share, BetweenZeroAndOne) {
   EXPECT_FALSE(ParseShare(""));
 }
 
+TEST(RunId, LowerCaseLettersDigitsDashAndUnderscoreOnly) {
+  EXPECT_TRUE(IsRunId("default"));
+  EXPECT_TRUE(IsRunId("run-2_b"));
+  EXPECT_FALSE(IsRunId("Run"));
+  EXPECT_FALSE(IsRunId("a b"));
+  EXPECT_FALSE(IsRunId("a@b"));
+}
+
+TEST(ExitOnFlagProblems, ReturnsWithoutProblems) { ExitOnFlagProblems("prog", {}); }
+
+TEST(ExitOnFlagProblemsDeathTest, ExitsTwoNamingEachProblem) {
+  EXPECT_EXIT(ExitOnFlagProblems("prog", {"--a: bad", "--b: worse"}), testing::ExitedWithCode(2),
+              "prog: error: --a: bad\nprog: error: --b: worse");
+}
+
 TEST(ReportChecks, PrintsEveryCheckAndPassesOnlyWhenAllDo) {
   std::ostringstream out;
   boost::json::array json;
