@@ -450,21 +450,14 @@ int RunDropStorm(int argc, char** argv) {
       refusals = RunPhase(race, [&](long long) { return SteadyClock::now() < deadline; });
     }
 
-    PhaseStats all;
-    {
-      PhaseStats copy = storm;
-      all.Merge(std::move(copy));
-      if (refusals) {
-        PhaseStats copy2 = *refusals;
-        all.Merge(std::move(copy2));
-      }
-    }
+    PhaseStats all = storm;  // both phases together
+    if (refusals) all.Merge(PhaseStats(*refusals));
 
-    // Demand: what buyers asked for with a good card, each capped by the limit.
+    // Demand: what buyers asked for with a good card, each capped by the limit (none when one
+    // attempt asks for more than the limit: it can never buy).
     long long demand = 0;
-    for (auto& w : race.wanted) {
-      if (o.quantity <= o.per_buyer_limit)
-        demand += std::min<long long>(w.load(), o.per_buyer_limit);
+    if (o.quantity <= o.per_buyer_limit) {
+      for (const auto& w : race.wanted) demand += std::min<long long>(w.load(), o.per_buyer_limit);
     }
 
     // Verification.

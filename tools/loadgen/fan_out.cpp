@@ -4,6 +4,7 @@
 // GET /healthz on a kept-alive connection) on the same gateway with the same W connections open.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
@@ -216,8 +217,12 @@ StepResult RunStep(const Options& o, int w, const Account& creator,
                    const std::vector<Account>& users, std::ostream& out) {
   StepResult step;
   step.connections = w;
-  long long followers = 0;
-  for (int i = 0; i < w; ++i) followers += IsNonFollower(i, o.non_follower_share) ? 0 : 1;
+  std::vector<bool> is_follower(static_cast<std::size_t>(w));
+  for (int i = 0; i < w; ++i) {
+    is_follower[static_cast<std::size_t>(i)] = !IsNonFollower(i, o.non_follower_share);
+  }
+  const auto followers =
+      static_cast<long long>(std::count(is_follower.begin(), is_follower.end(), true));
   out << "\n== W = " << w << " connections (" << followers << " followers, " << (w - followers)
       << " non-followers)\n";
 
@@ -269,11 +274,7 @@ StepResult RunStep(const Options& o, int w, const Account& creator,
                                     o.receive_timeout + o.linger + std::chrono::minutes(2));
   const auto drop_id = api.CreateDrop(creator.access_token, product, FormatRfc3339(scheduled),
                                       FormatRfc3339(ends), 100, 1);
-  std::vector<bool> is_follower(static_cast<std::size_t>(w));
-  for (int i = 0; i < w; ++i) {
-    is_follower[static_cast<std::size_t>(i)] = !IsNonFollower(i, o.non_follower_share);
-  }
-  fleet.Watch({drop_id, "drop_started"}, std::move(is_follower));
+  fleet.Watch({drop_id, "drop_started"}, is_follower);
   out << "drop " << drop_id << " starts " << FormatRfc3339(scheduled) << "\n" << std::flush;
 
   // Wait for every ready follower (or the deadline), then linger for strays.
@@ -294,7 +295,7 @@ StepResult RunStep(const Options& o, int w, const Account& creator,
   std::map<std::string, long long> failures;
   std::vector<double> ready_ms;
   for (std::size_t i = 0; i < states.size(); ++i) {
-    logs[i].follower = !IsNonFollower(static_cast<long long>(i), o.non_follower_share);
+    logs[i].follower = is_follower[i];
     logs[i].frames = states[i].frames;
     if (states[i].ready) ready_ms.push_back(states[i].ready_ms);
     if (!states[i].ready) ++not_ready;
