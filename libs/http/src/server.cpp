@@ -27,6 +27,7 @@
 
 #include "livedrop/core/error.h"
 #include "livedrop/http/problem.h"
+#include "session_registry.h"
 #include "upgrade.h"
 
 namespace livedrop::http {
@@ -160,28 +161,8 @@ struct ServerState {
   std::atomic<int> active_requests{0};
   std::atomic<bool> stopping{false};
   std::shared_ptr<PostGate> gate = std::make_shared<PostGate>();
-  std::mutex sessions_mutex;
-  std::condition_variable sessions_changed;
-  std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  detail::SessionRegistry<SessionBase> sessions;
   asio::io_context ioc;
-
-  void Register(const std::shared_ptr<SessionBase>& s) {
-    std::lock_guard lock(sessions_mutex);
-    sessions[s.get()] = s;
-  }
-  void Unregister(SessionBase* s) {
-    std::lock_guard lock(sessions_mutex);
-    sessions.erase(s);
-    sessions_changed.notify_all();
-  }
-  std::vector<std::shared_ptr<SessionBase>> OpenSessions() {
-    std::lock_guard lock(sessions_mutex);
-    std::vector<std::shared_ptr<SessionBase>> out;
-    for (auto& [ptr, weak] : sessions) {
-      if (auto s = weak.lock()) out.push_back(std::move(s));
-    }
-    return out;
-  }
 };
 
 namespace {
@@ -198,11 +179,11 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
 
   ~HttpSession() override {
     FinishRequest();
-    server_.Unregister(this);
+    server_.sessions.Remove(this);
   }
 
   void Run() {
-    server_.Register(this->shared_from_this());
+    server_.sessions.Add(this->shared_from_this());
     asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->Begin(); });
   }
 
@@ -579,19 +560,15 @@ void Server::Stop(std::chrono::milliseconds drain) {
   if (!impl_->running) return;
   impl_->stopping = true;
   impl_->listener->Stop();
-  for (auto& s : impl_->OpenSessions()) s->CloseIfIdle();
+  for (auto& s : impl_->sessions.Open()) s->CloseIfIdle();
 
   const auto deadline = std::chrono::steady_clock::now() + drain;
   while (impl_->active_requests > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  for (auto& s : impl_->OpenSessions()) s->Close();
-  {
-    // Sessions unregister as their last pending operation completes.
-    std::unique_lock sessions_lock(impl_->sessions_mutex);
-    impl_->sessions_changed.wait_for(sessions_lock, kCloseWait,
-                                     [&] { return impl_->sessions.empty(); });
-  }
+  for (auto& s : impl_->sessions.Open()) s->Close();
+  // Sessions unregister as their last pending operation completes.
+  impl_->sessions.WaitEmpty(kCloseWait);
   {
     std::lock_guard gate_lock(impl_->gate->mutex);
     impl_->gate->open = false;

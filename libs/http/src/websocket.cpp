@@ -11,11 +11,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <condition_variable>
 #include <deque>
-#include <mutex>
-#include <unordered_map>
 
+#include "session_registry.h"
 #include "upgrade.h"
 
 namespace livedrop::http {
@@ -39,19 +37,7 @@ class Session {
 struct WebSocketServer::Impl {
   WebSocketOptions options;
   UpgradeHandler handler;
-  mutable std::mutex mutex;
-  std::condition_variable changed;
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
-
-  void Register(const std::shared_ptr<Session>& s) {
-    std::lock_guard lock(mutex);
-    sessions[s.get()] = s;
-  }
-  void Unregister(Session* s) {
-    std::lock_guard lock(mutex);
-    sessions.erase(s);
-    changed.notify_all();
-  }
+  detail::SessionRegistry<Session> sessions;
 };
 
 namespace {
@@ -64,7 +50,7 @@ class WsSession final : public WebSocket,
   WsSession(std::shared_ptr<WebSocketServer::Impl> server, Stream stream)
       : server_(std::move(server)), ws_(std::move(stream)), close_timer_(ws_.get_executor()) {}
 
-  ~WsSession() override { server_->Unregister(this); }
+  ~WsSession() override { server_->sessions.Remove(this); }
 
   // --- WebSocket ---------------------------------------------------------------------------
 
@@ -303,7 +289,7 @@ void TakeOver(const std::shared_ptr<WebSocketServer::Impl>& server, Stream strea
   const auto endpoint = beast::get_lowest_layer(stream).socket().remote_endpoint(ec);
   const std::string remote = ec ? "" : endpoint.address().to_string();
   auto session = std::make_shared<WsSession<Stream>>(server, std::move(stream));
-  server->Register(session);
+  server->sessions.Add(session);
   detail::BeastRequest copy = request;
   auto pending = std::make_shared<PendingUpgrade<Stream>>(session, std::move(request),
                                                           detail::ToRequest(copy, remote));
@@ -339,22 +325,10 @@ WebSocketServer::~WebSocketServer() = default;
 
 void WebSocketServer::CloseAll(int code, const std::string& reason,
                                std::chrono::milliseconds wait) {
-  std::vector<std::shared_ptr<Session>> open;
-  {
-    std::lock_guard lock(impl_->mutex);
-    for (auto& [ptr, weak] : impl_->sessions) {
-      if (auto s = weak.lock()) open.push_back(std::move(s));
-    }
-  }
-  for (auto& s : open) s->Close(code, reason);
-  open.clear();
-  std::unique_lock lock(impl_->mutex);
-  impl_->changed.wait_for(lock, wait, [&] { return impl_->sessions.empty(); });
+  for (auto& s : impl_->sessions.Open()) s->Close(code, reason);
+  impl_->sessions.WaitEmpty(wait);
 }
 
-std::size_t WebSocketServer::open_connections() const {
-  std::lock_guard lock(impl_->mutex);
-  return impl_->sessions.size();
-}
+std::size_t WebSocketServer::open_connections() const { return impl_->sessions.size(); }
 
 }  // namespace livedrop::http
