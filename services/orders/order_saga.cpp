@@ -203,15 +203,9 @@ OrderRow OrderSaga::Release(const OrderRow& order) {
   return Move(order, Stage::kDone, cancelled ? OrderStatus::kCancelled : OrderStatus::kFailed);
 }
 
-bool OrderSaga::RequestCancel(const std::string& order_id) {
-  return pool_.Transact([&](pqxx::work& tx) {
-    for (const Stage from : {Stage::kPlaced, Stage::kReserved}) {
-      if (OrdersStore::Advance(tx, order_id, from, Stage::kReleasing, OrderStatus::kPending,
-                               "cancelled", options_.lease)) {
-        return true;
-      }
-    }
-    return false;
+std::optional<OrderRow> OrderSaga::RequestCancel(const std::string& order_id) {
+  return pool_.AutoCommit([&](pqxx::nontransaction& tx) {
+    return OrdersStore::CancelUnpaid(tx, order_id, options_.lease);
   });
 }
 

@@ -41,8 +41,9 @@ class OrderSaga {
   // be made now; the order stays where it is and the recovery loop resumes it.
   OrderRow Drive(OrderRow order);
 
-  // Moves an unpaid order (placed or reserved) to releasing; false if it is past that.
-  bool RequestCancel(const std::string& order_id);
+  // Moves an unpaid order (placed or reserved) to releasing with reason "cancelled" and
+  // returns it; nothing if it is past that (or already cancelling).
+  std::optional<OrderRow> RequestCancel(const std::string& order_id);
 
  private:
   // One step from order.stage; returns the order after it (re-read if someone else moved it).

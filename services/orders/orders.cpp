@@ -103,8 +103,9 @@ OrderRow Orders::Get(const std::string& id, const std::string& buyer_id) {
 OrderPage Orders::List(const std::string& buyer_id, int limit, const std::string& cursor) {
   const int size = PageSize(limit);
   const auto before = DecodeCursor(cursor);
-  auto rows = pool_.Transact(
-      [&](pqxx::work& tx) { return OrdersStore::ListByBuyer(tx, buyer_id, before, size + 1); });
+  auto rows = pool_.AutoCommit([&](pqxx::nontransaction& tx) {
+    return OrdersStore::ListByBuyer(tx, buyer_id, before, size + 1);
+  });
   OrderPage page;
   if (static_cast<int>(rows.size()) > size) {
     rows.resize(static_cast<std::size_t>(size));
@@ -115,19 +116,16 @@ OrderPage Orders::List(const std::string& buyer_id, int limit, const std::string
 }
 
 OrderRow Orders::Cancel(const std::string& id, const std::string& buyer_id) {
-  const OrderRow order = Get(id, buyer_id);
-  if (order.status == OrderStatus::kCancelled) return order;
-  if (!saga_.RequestCancel(id)) {
-    const OrderRow now = Get(id, buyer_id);
-    if (now.status == OrderStatus::kCancelled || now.failure_code == "cancelled") {
-      return now.stage == Stage::kDone ? now : saga_.Drive(now);
-    }
-    throw Error(ErrorKind::kFailedPrecondition, "order_not_cancellable",
-                std::string("an order that is ") +
-                    (now.status == OrderStatus::kPending ? "being paid" : StatusName(now.status)) +
-                    " cannot be cancelled");
+  Get(id, buyer_id);  // only the buyer's own order exists for them
+  if (auto releasing = saga_.RequestCancel(id)) return saga_.Drive(*releasing);
+  const OrderRow now = Get(id, buyer_id);
+  if (now.failure_code == "cancelled") {  // cancelled already, or being cancelled: idempotent
+    return now.stage == Stage::kDone ? now : saga_.Drive(now);
   }
-  return saga_.Drive(Get(id, buyer_id));
+  throw Error(ErrorKind::kFailedPrecondition, "order_not_cancellable",
+              std::string("an order that is ") +
+                  (now.status == OrderStatus::kPending ? "being paid" : StatusName(now.status)) +
+                  " cannot be cancelled");
 }
 
 }  // namespace livedrop::orders

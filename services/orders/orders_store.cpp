@@ -106,6 +106,18 @@ std::optional<OrderRow> OrdersStore::Advance(pqxx::transaction_base& tx, const s
   return Read(r[0]);
 }
 
+std::optional<OrderRow> OrdersStore::CancelUnpaid(pqxx::transaction_base& tx, const std::string& id,
+                                                  std::chrono::milliseconds lease) {
+  const auto r = tx.exec_params(
+      std::string("UPDATE orders SET stage = 'releasing', failure_code = 'cancelled', "
+                  "lease_until = now() + $2::interval, updated_at = now() "
+                  "WHERE id = $1 AND stage IN ('placed', 'reserved') RETURNING ") +
+          kColumns,
+      id, Interval(lease));
+  if (r.empty()) return std::nullopt;
+  return Read(r[0]);
+}
+
 std::vector<OrderRow> OrdersStore::ClaimLapsed(pqxx::transaction_base& tx, int limit,
                                                std::chrono::milliseconds lease) {
   const auto r = tx.exec_params(

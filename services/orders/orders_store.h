@@ -42,6 +42,10 @@ class OrdersStore {
                                          const std::string& failure_code,
                                          std::chrono::milliseconds lease);
 
+  // Moves an unpaid order (stage placed or reserved) to releasing with reason "cancelled".
+  static std::optional<OrderRow> CancelUnpaid(pqxx::transaction_base& tx, const std::string& id,
+                                              std::chrono::milliseconds lease);
+
   // Takes over up to `limit` unfinished orders whose lease has lapsed, leasing them anew.
   static std::vector<OrderRow> ClaimLapsed(pqxx::transaction_base& tx, int limit,
                                            std::chrono::milliseconds lease);
