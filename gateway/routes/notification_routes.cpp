@@ -14,7 +14,7 @@ using namespace livedrop::notifications::v1;
 
 // An inbox item: the WebSocket frame's fields plus `read`.
 boost::json::object Item(const InboxItem& item) {
-  auto frame = boost::json::parse(*frames::FromNotification(item.notification()).json).as_object();
+  auto frame = frames::Fields(item.notification());
   frame["read"] = item.read();
   return frame;
 }

@@ -7,15 +7,18 @@
 
 namespace livedrop::gateway::frames {
 
-Frame FromNotification(const notifications::v1::Notification& n) {
+boost::json::object Fields(const notifications::v1::Notification& n) {
   boost::json::error_code ec;
   auto data = boost::json::parse(n.data_json(), ec);
   if (ec || !data.is_object()) data = boost::json::object{};
-  boost::json::object frame{{"id", n.id()},
-                            {"type", n.type()},
-                            {"time", rpc::Rfc3339(n.time())},
-                            {"data", std::move(data)}};
-  return Frame{n.id(), std::make_shared<const std::string>(boost::json::serialize(frame))};
+  return boost::json::object{{"id", n.id()},
+                             {"type", n.type()},
+                             {"time", rpc::Rfc3339(n.time())},
+                             {"data", std::move(data)}};
+}
+
+Frame FromNotification(const notifications::v1::Notification& n) {
+  return Frame{n.id(), std::make_shared<const std::string>(boost::json::serialize(Fields(n)))};
 }
 
 Audience AudienceOf(const notifications::v1::Notification& n) {

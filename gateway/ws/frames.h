@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <string>
 
 #include "livedrop/notifications/v1/notifications.pb.h"
@@ -9,6 +10,8 @@
 namespace livedrop::gateway::frames {
 
 // {"id","type","time","data"} — the notification's data_json is the frame's data.
+boost::json::object Fields(const notifications::v1::Notification& n);
+// The same, serialized once for every socket.
 Frame FromNotification(const notifications::v1::Notification& n);
 Audience AudienceOf(const notifications::v1::Notification& n);
 
