@@ -64,6 +64,9 @@ class Inventory {
   ReservationRow Confirm(const std::string& order_id);
   ReservationRow Release(const std::string& order_id);
   // Returns the stock of held reservations past their expiry; returns how many expired.
+  // Everything due, one transaction per drop. Safe with several instances sweeping: whether a
+  // reservation is still held is decided again under its drop's stock row lock, so a
+  // reservation expires once and a racing Confirm either wins or finds it expired.
   int ExpireDue(int limit = 500);
 
   // Applies a batch of requests for one drop in one transaction (see above) and returns one

@@ -1,9 +1,11 @@
 // livedrop-inventory: stock per drop and reservations that never oversell.
+#include <spdlog/spdlog.h>
+
 #include "drop_events_handler.h"
-#include "expiry_sweeper.h"
 #include "inventory_metrics.h"
 #include "inventory_migrations.h"
 #include "inventory_service.h"
+#include "livedrop/core/periodic.h"
 #include "livedrop/kafka/consumer.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/redis/pool.h"
@@ -57,8 +59,12 @@ int main(int argc, char** argv) {
         auto invariant = std::make_shared<inventory::InventoryMetrics>(
             rt.pool, metrics::Registry::Default(),
             rt.config.GetDuration("invariant-metrics-max-age"));
-        auto sweeper = std::make_shared<inventory::ExpirySweeper>(
-            *inventory, rt.config.GetDuration("expiry-sweep"));
+        auto sweeper = std::make_shared<Periodic>(
+            "expiry sweep", rt.config.GetDuration("expiry-sweep"), [inventory] {
+              if (const int n = inventory->ExpireDue(); n > 0) {
+                spdlog::info("expired {} reservations and returned their stock", n);
+              }
+            });
         sweeper->Start();
         // Stock is created from the drops topic: drop_scheduled carries quantity and limit.
         kafka::ConsumerOptions consumer_options;
