@@ -1,46 +1,14 @@
 #include "inventory_service.h"
 
+#include "inventory_proto.h"
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/grpc/call.h"
-#include "livedrop/grpc/proto_values.h"
 
 namespace livedrop::inventory {
 namespace {
 
 constexpr int kMaxStocksPerCall = 100;
-
-void ToProto(const StockRow& s, v1::Stock& out) {
-  out.set_drop_id(s.drop_id);
-  out.set_total(s.total);
-  out.set_available(s.available);
-  out.set_reserved(s.reserved);
-  out.set_sold(s.sold);
-  out.set_per_buyer_limit(s.per_buyer_limit);
-  out.set_version(s.version);
-}
-
-void ToProto(const ReservationRow& r, v1::Reservation& out) {
-  out.set_order_id(r.order_id);
-  out.set_drop_id(r.drop_id);
-  out.set_buyer_id(r.buyer_id);
-  out.set_quantity(r.quantity);
-  switch (r.state) {
-    case ReservationState::kHeld:
-      out.set_state(v1::RESERVATION_STATE_HELD);
-      break;
-    case ReservationState::kConfirmed:
-      out.set_state(v1::RESERVATION_STATE_CONFIRMED);
-      break;
-    case ReservationState::kReleased:
-      out.set_state(v1::RESERVATION_STATE_RELEASED);
-      break;
-    case ReservationState::kExpired:
-      out.set_state(v1::RESERVATION_STATE_EXPIRED);
-      break;
-  }
-  rpc::SetTimestamp(r.expires_at, out.mutable_expires_at());
-}
 
 void RequireIds(std::initializer_list<std::pair<const char*, const std::string*>> ids) {
   for (const auto& [field, value] : ids) {

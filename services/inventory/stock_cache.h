@@ -16,7 +16,7 @@ class StockCache {
  public:
   explicit StockCache(redis::VersionedCache cache) : cache_(std::move(cache)) {}
 
-  // The view has the columns of v1::Stock and the version; not the low-stock bookkeeping.
+  // The view is a v1::Stock (inventory_proto.h): no low-stock bookkeeping.
   std::optional<StockRow> Get(const std::string& drop_id);
   void Put(const StockRow& stock);
 
