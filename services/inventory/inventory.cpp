@@ -126,8 +126,8 @@ StockRow Inventory::CreateStock(const std::string& drop_id, int total, int per_b
 
 StockRow Inventory::GetStock(const std::string& drop_id) {
   if (auto cached = cache_.Get(drop_id)) return *cached;
-  const auto stock =
-      pool_.Transact([&](pqxx::work& tx) { return InventoryStore::FindStock(tx, drop_id); });
+  const auto stock = pool_.AutoCommit(
+      [&](pqxx::nontransaction& tx) { return InventoryStore::FindStock(tx, drop_id); });
   if (!stock) throw NotFoundError("stock");
   cache_.Put(*stock);
   return *stock;
@@ -148,8 +148,8 @@ std::vector<StockRow> Inventory::GetStocks(const std::vector<std::string>& drop_
     }
   }
   if (!misses.empty()) {
-    const auto rows =
-        pool_.Transact([&](pqxx::work& tx) { return InventoryStore::FindStocks(tx, misses); });
+    const auto rows = pool_.AutoCommit(
+        [&](pqxx::nontransaction& tx) { return InventoryStore::FindStocks(tx, misses); });
     for (const auto& row : rows) {
       cache_.Put(row);
       found[row.drop_id] = row;
@@ -171,8 +171,8 @@ ReservationRow Inventory::Reserve(const std::string& drop_id, const std::string&
                                   const std::string& buyer_id, int quantity) {
   if (KnownSoldOut(drop_id)) {
     // A retry of an order that did get stock must still see its reservation.
-    const auto existing = pool_.Transact(
-        [&](pqxx::work& tx) { return InventoryStore::FindReservation(tx, order_id); });
+    const auto existing = pool_.AutoCommit(
+        [&](pqxx::nontransaction& tx) { return InventoryStore::FindReservation(tx, order_id); });
     if (existing) return *existing;
     throw Error(ErrorKind::kFailedPrecondition, "sold_out", "the drop is sold out");
   }
@@ -184,8 +184,8 @@ ReservationRow Inventory::Reserve(const std::string& drop_id, const std::string&
 // Confirmed, released and expired are final, so those answers need no lock; a held one is
 // decided again in its drop's batch, under the stock row lock.
 ReservationRow Inventory::Confirm(const std::string& order_id) {
-  const auto r =
-      pool_.Transact([&](pqxx::work& tx) { return InventoryStore::FindReservation(tx, order_id); });
+  const auto r = pool_.AutoCommit(
+      [&](pqxx::nontransaction& tx) { return InventoryStore::FindReservation(tx, order_id); });
   if (!r) throw NoReservation();
   if (r->state == ReservationState::kConfirmed) return *r;
   if (r->state != ReservationState::kHeld) throw NotHeld(r->state);
@@ -193,8 +193,8 @@ ReservationRow Inventory::Confirm(const std::string& order_id) {
 }
 
 ReservationRow Inventory::Release(const std::string& order_id) {
-  const auto r =
-      pool_.Transact([&](pqxx::work& tx) { return InventoryStore::FindReservation(tx, order_id); });
+  const auto r = pool_.AutoCommit(
+      [&](pqxx::nontransaction& tx) { return InventoryStore::FindReservation(tx, order_id); });
   if (!r) throw NoReservation();
   if (Returned(r->state)) return *r;
   if (r->state == ReservationState::kConfirmed) throw AlreadyConfirmed();
@@ -204,8 +204,8 @@ ReservationRow Inventory::Release(const std::string& order_id) {
 // Expiry batches by itself (everything due, grouped by drop), so it does not queue in the
 // batcher; its transactions still serialize with the batcher's on the stock row lock.
 int Inventory::ExpireDue(int limit) {
-  const auto due =
-      pool_.Transact([&](pqxx::work& tx) { return InventoryStore::FindExpired(tx, limit); });
+  const auto due = pool_.AutoCommit(
+      [&](pqxx::nontransaction& tx) { return InventoryStore::FindExpired(tx, limit); });
   std::map<std::string, std::vector<StockRequest>> by_drop;
   for (const auto& [order_id, drop_id] : due) {
     by_drop[drop_id].push_back(StockRequest{StockRequest::Kind::kExpire, order_id});

@@ -70,7 +70,8 @@ void InventoryMetrics::RefreshLoop() {
     lock.unlock();
     std::optional<StockTotals> totals;
     try {
-      totals = pool_.Transact([](pqxx::work& tx) { return InventoryStore::Totals(tx); });
+      totals =
+          pool_.AutoCommit([](pqxx::nontransaction& tx) { return InventoryStore::Totals(tx); });
     } catch (const std::exception& e) {
       spdlog::warn("stock totals for the invariant metrics not read: {}", e.what());
     }

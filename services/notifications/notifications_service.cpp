@@ -21,7 +21,8 @@ NotificationsServiceImpl::NotificationsServiceImpl(pg::Pool& pool) : pool_(pool)
     RequireUuid("user_id", req->user_id());
     const int limit = PageSize(req->limit());
     const auto before = DecodeCursor(req->cursor());
-    auto [rows, read_mark] = pool_.Transact([&](pqxx::work& tx) {
+    // Read committed gives each statement its own snapshot either way: no BEGIN/COMMIT.
+    auto [rows, read_mark] = pool_.AutoCommit([&](pqxx::nontransaction& tx) {
       return std::make_pair(NotificationsStore::ListInbox(tx, req->user_id(), before, limit + 1),
                             NotificationsStore::ReadMark(tx, req->user_id()));
     });
@@ -43,7 +44,7 @@ NotificationsServiceImpl::NotificationsServiceImpl(pg::Pool& pool) : pool_(pool)
     RequireUuid("user_id", req->user_id());
     RequireUuid("after_id", req->after_id());
     const int limit = SinceLimit(req->limit());
-    auto rows = pool_.Transact([&](pqxx::work& tx) {
+    auto rows = pool_.AutoCommit([&](pqxx::nontransaction& tx) {
       const auto after = NotificationsStore::FindSeq(tx, req->user_id(), req->after_id());
       if (!after) {
         throw Error(ErrorKind::kNotFound, "unknown_event_id",
