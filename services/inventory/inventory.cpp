@@ -169,11 +169,15 @@ StockOutcome Inventory::Submit(const std::string& drop_id, StockRequest request)
 
 ReservationRow Inventory::Reserve(const std::string& drop_id, const std::string& order_id,
                                   const std::string& buyer_id, int quantity) {
+  if (quantity < 1) throw ValidationError("quantity", "quantity must be positive");
   if (KnownSoldOut(drop_id)) {
     // A retry of an order that did get stock must still see its reservation.
     const auto existing = pool_.AutoCommit(
         [&](pqxx::nontransaction& tx) { return InventoryStore::FindReservation(tx, order_id); });
-    if (existing) return *existing;
+    if (existing) {
+      CheckSameReservation(*existing, drop_id, buyer_id, quantity);
+      return *existing;
+    }
     throw Error(ErrorKind::kFailedPrecondition, "sold_out", "the drop is sold out");
   }
   return Resolve(
@@ -301,7 +305,12 @@ std::vector<StockOutcome> Inventory::ApplyInTransaction(pqxx::transaction_base& 
     const auto it = known.find(request.order_id);
     if (request.kind == StockRequest::Kind::kReserve) {
       if (it != known.end()) {
-        o.reservation = it->second.row;
+        try {
+          CheckSameReservation(it->second.row, drop_id, request.buyer_id, request.quantity);
+          o.reservation = it->second.row;
+        } catch (const Error& e) {
+          o.error = e;
+        }
         continue;
       }
       int& buyer_units = held[request.buyer_id];

@@ -6,11 +6,15 @@
 
 namespace livedrop::inventory {
 
-int DefaultLowStockThreshold(int total, int percent) { return std::max(1, total * percent / 100); }
+int DefaultLowStockThreshold(int total, int percent) {
+  // In 64 bits: a drop of a billion units times the percent would overflow an int.
+  return static_cast<int>(std::max<long long>(1, static_cast<long long>(total) * percent / 100));
+}
 
 void CheckReserve(const StockRow& stock, int already_held_by_buyer, int quantity) {
   if (quantity < 1) throw ValidationError("quantity", "quantity must be positive");
-  if (already_held_by_buyer + quantity > stock.per_buyer_limit) {
+  // Subtracted, not added: a quantity near INT_MAX must not overflow past the limit.
+  if (quantity > stock.per_buyer_limit - already_held_by_buyer) {
     throw Error(ErrorKind::kFailedPrecondition, "limit_exceeded",
                 "at most " + std::to_string(stock.per_buyer_limit) + " per buyer for this drop",
                 {{"per_buyer_limit", std::to_string(stock.per_buyer_limit)}});
@@ -21,6 +25,23 @@ void CheckReserve(const StockRow& stock, int already_held_by_buyer, int quantity
                                      : "only " + std::to_string(stock.available) + " left",
                 {{"available", std::to_string(stock.available)}});
   }
+}
+
+void CheckSameReservation(const ReservationRow& existing, const std::string& drop_id,
+                          const std::string& buyer_id, int quantity) {
+  std::string field;
+  if (existing.drop_id != drop_id) {
+    field = "drop_id";
+  } else if (existing.buyer_id != buyer_id) {
+    field = "buyer_id";
+  } else if (existing.quantity != quantity) {
+    field = "quantity";
+  } else {
+    return;
+  }
+  throw Error(ErrorKind::kFailedPrecondition, "reservation_mismatch",
+              "order " + existing.order_id + " already reserved with another " + field,
+              {{"field", field}});
 }
 
 std::vector<std::string> EventsFor(const StockRow& before, const StockRow& after) {

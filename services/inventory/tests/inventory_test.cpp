@@ -193,6 +193,36 @@ TEST_F(InventoryTest, Reserve_IsIdempotentByOrder) {
   EXPECT_EQ(inventory.GetStock(drop).reserved, 2);
 }
 
+// An order id already used for another reservation is a clear error, and moves nothing.
+TEST_F(InventoryTest, Reserve_SameOrderForSomethingElse_IsAMismatch) {
+  Inventory inventory(*pool_, InventoryOptions{});
+  const std::string drop = NewUuid(), other = NewUuid(), order = NewUuid(), buyer = NewUuid();
+  inventory.CreateStock(drop, 10, 3);
+  inventory.CreateStock(other, 10, 3);
+  inventory.Reserve(drop, order, buyer, 2);
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Reserve(drop, order, buyer, 1); }), "reservation_mismatch");
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Reserve(drop, order, NewUuid(), 2); }),
+            "reservation_mismatch");
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Reserve(other, order, buyer, 2); }),
+            "reservation_mismatch");
+  EXPECT_EQ(inventory.GetStock(drop).reserved, 2);
+  EXPECT_EQ(inventory.GetStock(other).reserved, 0);
+}
+
+TEST_F(InventoryTest, Reserve_OutOfRangeQuantities_AreRefused) {
+  Inventory inventory(*pool_, InventoryOptions{});
+  const std::string drop = NewUuid(), buyer = NewUuid();
+  inventory.CreateStock(drop, 10, 3);
+  inventory.Reserve(drop, NewUuid(), buyer, 1);
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Reserve(drop, NewUuid(), buyer, 2147483647); }),
+            "limit_exceeded");
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Reserve(drop, NewUuid(), buyer, -1); }),
+            "validation_failed");
+  EXPECT_EQ(inventory.GetStock(drop).reserved, 1);
+  // A huge drop's low-stock line is computed without overflowing.
+  EXPECT_EQ(inventory.CreateStock(NewUuid(), 2000000000, 1).total, 2000000000);
+}
+
 TEST_F(InventoryTest, PerBuyerLimit_CountsHeldAndBought) {
   Inventory inventory(*pool_, InventoryOptions{});
   const std::string drop = NewUuid(), buyer = NewUuid();
