@@ -10,19 +10,13 @@ namespace {
 
 constexpr int kMaxStocksPerCall = 100;
 
-void RequireIds(std::initializer_list<std::pair<const char*, const std::string*>> ids) {
-  for (const auto& [field, value] : ids) {
-    if (!IsUuid(*value)) throw ValidationError(field, std::string(field) + " must be a UUID");
-  }
-}
-
 }  // namespace
 
 ::grpc::Status InventoryServiceImpl::CreateStock(::grpc::ServerContext* ctx,
                                                  const v1::CreateStockRequest* req,
                                                  v1::CreateStockResponse* resp) {
   return rpc::Serve(ctx, "CreateStock", [&] {
-    RequireIds({{"drop_id", &req->drop_id()}});
+    RequireUuid("drop_id", req->drop_id());
     ToProto(inventory_.CreateStock(req->drop_id(), req->total(), req->per_buyer_limit()),
             *resp->mutable_stock());
   });
@@ -32,9 +26,9 @@ void RequireIds(std::initializer_list<std::pair<const char*, const std::string*>
                                              const v1::ReserveRequest* req,
                                              v1::ReserveResponse* resp) {
   return rpc::Serve(ctx, "Reserve", [&] {
-    RequireIds({{"drop_id", &req->drop_id()},
-                {"order_id", &req->order_id()},
-                {"buyer_id", &req->buyer_id()}});
+    RequireUuid("drop_id", req->drop_id());
+    RequireUuid("order_id", req->order_id());
+    RequireUuid("buyer_id", req->buyer_id());
     ToProto(inventory_.Reserve(req->drop_id(), req->order_id(), req->buyer_id(), req->quantity()),
             *resp->mutable_reservation());
   });
@@ -44,7 +38,7 @@ void RequireIds(std::initializer_list<std::pair<const char*, const std::string*>
                                              const v1::ConfirmRequest* req,
                                              v1::ConfirmResponse* resp) {
   return rpc::Serve(ctx, "Confirm", [&] {
-    RequireIds({{"order_id", &req->order_id()}});
+    RequireUuid("order_id", req->order_id());
     ToProto(inventory_.Confirm(req->order_id()), *resp->mutable_reservation());
   });
 }
@@ -53,7 +47,7 @@ void RequireIds(std::initializer_list<std::pair<const char*, const std::string*>
                                              const v1::ReleaseRequest* req,
                                              v1::ReleaseResponse* resp) {
   return rpc::Serve(ctx, "Release", [&] {
-    RequireIds({{"order_id", &req->order_id()}});
+    RequireUuid("order_id", req->order_id());
     ToProto(inventory_.Release(req->order_id()), *resp->mutable_reservation());
   });
 }

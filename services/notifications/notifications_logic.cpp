@@ -76,8 +76,4 @@ int SinceLimit(int requested) {
   return requested;
 }
 
-void RequireUuid(const std::string& field, const std::string& value) {
-  if (!IsUuid(value)) throw ValidationError(field, field + " must be a UUID");
-}
-
 }  // namespace livedrop::notifications

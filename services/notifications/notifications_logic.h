@@ -53,7 +53,4 @@ inline constexpr int kMaxSinceLimit = 1000;
 // 0 → kDefaultSinceLimit; otherwise 1..kMaxSinceLimit, else validation_failed on "limit".
 int SinceLimit(int requested);
 
-// validation_failed on `field` unless `value` is a UUID.
-void RequireUuid(const std::string& field, const std::string& value);
-
 }  // namespace livedrop::notifications

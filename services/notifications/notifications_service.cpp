@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "livedrop/core/error.h"
+#include "livedrop/core/ids.h"
 #include "livedrop/core/paging.h"
 #include "livedrop/grpc/call.h"
 #include "livedrop/pg/pool.h"

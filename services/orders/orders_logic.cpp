@@ -71,8 +71,8 @@ void ValidatePlaceOrder(const PlaceOrderInput& in) {
     throw ValidationError("Idempotency-Key",
                           "Idempotency-Key must be 1 to 255 printable ASCII characters");
   }
-  if (!IsUuid(in.buyer_id)) throw ValidationError("buyer_id", "buyer_id must be a UUID");
-  if (!IsUuid(in.drop_id)) throw ValidationError("drop_id", "drop_id must be a UUID");
+  RequireUuid("buyer_id", in.buyer_id);
+  RequireUuid("drop_id", in.drop_id);
   if (in.quantity < 1 || in.quantity > kMaxQuantity) {
     throw ValidationError("quantity", "quantity must be between 1 and 1000");
   }

@@ -5,13 +5,6 @@
 #include "order_events.h"
 
 namespace livedrop::orders {
-namespace {
-
-void RequireBuyer(const std::string& buyer_id) {
-  if (!IsUuid(buyer_id)) throw ValidationError("buyer_id", "buyer_id must be a UUID");
-}
-
-}  // namespace
 
 ::grpc::Status OrdersServiceImpl::PlaceOrder(::grpc::ServerContext* ctx,
                                              const v1::PlaceOrderRequest* req,
@@ -29,7 +22,7 @@ void RequireBuyer(const std::string& buyer_id) {
                                            const v1::GetOrderRequest* req,
                                            v1::GetOrderResponse* resp) {
   return rpc::Serve(ctx, "GetOrder", [&] {
-    RequireBuyer(req->buyer_id());
+    RequireUuid("buyer_id", req->buyer_id());
     ToProto(orders_.Get(req->id(), req->buyer_id()), *resp->mutable_order());
   });
 }
@@ -38,7 +31,7 @@ void RequireBuyer(const std::string& buyer_id) {
                                              const v1::ListOrdersRequest* req,
                                              v1::ListOrdersResponse* resp) {
   return rpc::Serve(ctx, "ListOrders", [&] {
-    RequireBuyer(req->buyer_id());
+    RequireUuid("buyer_id", req->buyer_id());
     const auto page = orders_.List(req->buyer_id(), req->limit(), req->cursor());
     for (const auto& order : page.items) ToProto(order, *resp->add_items());
     resp->set_next_cursor(page.next_cursor);
@@ -49,7 +42,7 @@ void RequireBuyer(const std::string& buyer_id) {
                                               const v1::CancelOrderRequest* req,
                                               v1::CancelOrderResponse* resp) {
   return rpc::Serve(ctx, "CancelOrder", [&] {
-    RequireBuyer(req->buyer_id());
+    RequireUuid("buyer_id", req->buyer_id());
     ToProto(orders_.Cancel(req->id(), req->buyer_id()), *resp->mutable_order());
   });
 }

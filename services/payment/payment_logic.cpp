@@ -19,8 +19,8 @@ bool IsCurrencyCode(const std::string& s) {
 }  // namespace
 
 void ValidateCharge(const ChargeInput& input) {
-  if (!IsUuid(input.order_id)) throw ValidationError("order_id", "order_id must be a UUID");
-  if (!IsUuid(input.buyer_id)) throw ValidationError("buyer_id", "buyer_id must be a UUID");
+  RequireUuid("order_id", input.order_id);
+  RequireUuid("buyer_id", input.buyer_id);
   if (input.amount < 0) throw ValidationError("amount", "amount must not be negative");
   if (!IsCurrencyCode(input.currency)) {
     throw ValidationError("currency", "currency must be an ISO 4217 code such as EUR");

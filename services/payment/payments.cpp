@@ -74,7 +74,7 @@ PaymentRow Payments::Charge(const ChargeInput& input) {
 }
 
 PaymentRow Payments::Refund(const std::string& order_id) {
-  if (!IsUuid(order_id)) throw ValidationError("order_id", "order_id must be a UUID");
+  RequireUuid("order_id", order_id);
   const auto payment =
       pool_.AutoCommit([&](pqxx::nontransaction& tx) { return PaymentStore::Find(tx, order_id); });
   if (!payment) throw NoPayment();

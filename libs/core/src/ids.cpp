@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 
+#include "livedrop/core/error.h"
+
 namespace livedrop {
 namespace {
 
@@ -68,6 +70,10 @@ bool Base64UrlDecode(std::string_view text, std::string& out) {
   }
   out.resize(len);
   return true;
+}
+
+void RequireUuid(const std::string& field, std::string_view value) {
+  if (!IsUuid(value)) throw ValidationError(field, field + " must be a UUID");
 }
 
 }  // namespace livedrop

@@ -125,5 +125,12 @@ TEST(Periodic, Wake_RunsTheNextPassBeforeTheInterval) {
   task.Stop();  // returns although the interval is an hour
 }
 
+TEST(RequireUuid, RejectsNonUuids) {
+  EXPECT_EQ(ErrorCodeOf([] { RequireUuid("user_id", "11111111-1111-4111-8111-111111111111"); }),
+            "none");
+  EXPECT_EQ(ErrorCodeOf([] { RequireUuid("user_id", "not-a-uuid"); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([] { RequireUuid("user_id", ""); }), "validation_failed");
+}
+
 }  // namespace
 }  // namespace livedrop

@@ -115,12 +115,5 @@ TEST(SinceLimit, ZeroIsDefault_RangeIsOneToThousand) {
   EXPECT_EQ(ErrorCodeOf([] { SinceLimit(-1); }), "validation_failed");
 }
 
-TEST(RequireUuid, RejectsNonUuids) {
-  EXPECT_EQ(ErrorCodeOf([] { RequireUuid("user_id", "11111111-1111-4111-8111-111111111111"); }),
-            "none");
-  EXPECT_EQ(ErrorCodeOf([] { RequireUuid("user_id", "not-a-uuid"); }), "validation_failed");
-  EXPECT_EQ(ErrorCodeOf([] { RequireUuid("user_id", ""); }), "validation_failed");
-}
-
 }  // namespace
 }  // namespace livedrop::notifications

@@ -11,6 +11,9 @@ std::string NewUuid();
 // True for a canonical UUID string (any version); use before handing client input to SQL.
 bool IsUuid(std::string_view text);
 
+// Throws validation_failed naming `field` unless `value` is a UUID.
+void RequireUuid(const std::string& field, std::string_view value);
+
 // base64url without padding (RFC 4648 §5), as JWTs and opaque cursors use it.
 std::string Base64UrlEncode(std::string_view bytes);
 // Returns false on malformed input.
