@@ -283,4 +283,11 @@ void RegisterProcessMetrics(Registry& registry) {
                             [] { return start; });
 }
 
+std::function<void()> CacheEvictionCounter(const std::string& cache, Registry& registry) {
+  Counter& evictions = registry.GetCounter(
+      "livedrop_cache_evictions_total",
+      "Entries an in-process cache evicted to stay within its bound, by cache", {{"cache", cache}});
+  return [&evictions] { evictions.Inc(); };
+}
+
 }  // namespace livedrop::metrics

@@ -45,6 +45,15 @@ TEST(Registry, Counter_IgnoresNegativeIncrements) {
   EXPECT_EQ(c.Value(), 2);
 }
 
+TEST(Registry, CacheEvictionCounter_CountsEvictionsByCache) {
+  Registry r;
+  const auto evicted = CacheEvictionCounter("roles", r);
+  evicted();
+  evicted();
+  EXPECT_NE(r.Render().find("livedrop_cache_evictions_total{cache=\"roles\"} 2"),
+            std::string::npos);
+}
+
 TEST(Registry, SameNameAndLabels_IsTheSameMetric) {
   Registry r;
   auto& a = r.GetCounter("x_total", "x", {{"l", "1"}});

@@ -110,4 +110,10 @@ class Registry {
 // (/proc/self/fd) and process_start_time_seconds (seconds since the epoch). Idempotent.
 void RegisterProcessMetrics(Registry& registry = Registry::Default());
 
+// The on_evict hook of a livedrop::BoundedCache: counts livedrop_cache_evictions_total{cache},
+// entries an in-process cache dropped to stay within its bound (a steady rate means the bound
+// is too small for the working set).
+std::function<void()> CacheEvictionCounter(const std::string& cache,
+                                           Registry& registry = Registry::Default());
+
 }  // namespace livedrop::metrics
