@@ -3,17 +3,18 @@
 #include "livedrop/core/error.h"
 #include "livedrop/grpc/client.h"
 #include "livedrop/grpc/status.h"
+#include "livedrop/metrics/registry.h"
 
 namespace livedrop::followers {
 
-UserDirectory::UserDirectory(std::shared_ptr<::grpc::Channel> auth_channel,
-                             std::size_t max_entries)
-    : stub_(auth::v1::AuthService::NewStub(std::move(auth_channel))), max_entries_(max_entries) {}
+UserDirectory::UserDirectory(std::shared_ptr<::grpc::Channel> auth_channel, std::size_t max_entries)
+    : stub_(auth::v1::AuthService::NewStub(std::move(auth_channel))),
+      roles_(max_entries, metrics::CacheEvictionCounter("user_roles")) {}
 
 std::optional<std::string> UserDirectory::RoleOf(const std::string& user_id) {
   {
     std::lock_guard lock(mutex_);
-    if (const auto it = roles_.find(user_id); it != roles_.end()) return it->second;
+    if (const std::string* role = roles_.Find(user_id)) return *role;
   }
   auth::v1::GetUserRequest req;
   req.set_id(user_id);
@@ -30,8 +31,7 @@ std::optional<std::string> UserDirectory::RoleOf(const std::string& user_id) {
     default: role = "unknown";
   }
   std::lock_guard lock(mutex_);
-  if (roles_.size() >= max_entries_) roles_.clear();
-  roles_.emplace(user_id, role);
+  roles_.Put(user_id, role);
   return role;
 }
 

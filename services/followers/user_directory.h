@@ -4,15 +4,16 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "livedrop/auth/v1/auth.grpc.pb.h"
+#include "livedrop/core/bounded_cache.h"
 
 namespace livedrop::followers {
 
 // Who a user is, as far as following goes: their role, or nothing for an unknown id.
 // Asks livedrop-auth (which owns users) and remembers the answer: roles never change, so
-// the cache needs no invalidation, only a bound.
+// the cache needs no invalidation, only a bound: `max_entries` users, the least recently asked
+// evicted beyond it.
 class UserDirectory {
  public:
   UserDirectory(std::shared_ptr<::grpc::Channel> auth_channel, std::size_t max_entries = 100000);
@@ -22,9 +23,8 @@ class UserDirectory {
 
  private:
   std::unique_ptr<auth::v1::AuthService::Stub> stub_;
-  std::size_t max_entries_;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::string> roles_;
+  BoundedCache<std::string, std::string> roles_;
 };
 
 }  // namespace livedrop::followers

@@ -13,6 +13,7 @@
 #include "livedrop/inventory/v1/inventory.pb.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/outbox.h"
+#include "livedrop/metrics/registry.h"
 #include "livedrop/pg/pool.h"
 
 namespace livedrop::inventory {
@@ -84,7 +85,10 @@ struct Known {
 }  // namespace
 
 Inventory::Inventory(pg::Pool& pool, InventoryOptions options, StockCache cache)
-    : pool_(pool), options_(options), cache_(std::move(cache)) {
+    : pool_(pool),
+      options_(options),
+      cache_(std::move(cache)),
+      sold_out_(options_.sold_out_drops, metrics::CacheEvictionCounter("sold_out")) {
   if (options_.coalesce) {
     batcher_ = std::make_unique<StockBatcher>(
         options_.batching,
@@ -98,16 +102,15 @@ Inventory::~Inventory() = default;
 
 bool Inventory::KnownSoldOut(const std::string& drop_id) {
   std::lock_guard lock(mutex_);
-  const auto it = sold_out_until_.find(drop_id);
-  return it != sold_out_until_.end() && std::chrono::steady_clock::now() < it->second;
+  return sold_out_.Find(drop_id) != nullptr;
 }
 
 void Inventory::RememberSoldOut(const std::string& drop_id, bool sold_out) {
   std::lock_guard lock(mutex_);
   if (sold_out) {
-    sold_out_until_[drop_id] = std::chrono::steady_clock::now() + options_.sold_out_memory;
+    sold_out_.Put(drop_id, true, std::chrono::steady_clock::now() + options_.sold_out_memory);
   } else {
-    sold_out_until_.erase(drop_id);
+    sold_out_.Erase(drop_id);
   }
 }
 

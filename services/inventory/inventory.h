@@ -5,10 +5,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "inventory_store.h"
+#include "livedrop/core/bounded_cache.h"
 #include "stock_batcher.h"
 #include "stock_cache.h"
 #include "stock_request.h"
@@ -23,6 +23,7 @@ struct InventoryOptions {
   std::chrono::seconds hold{300};  // how long a reservation holds stock unconfirmed
   int low_stock_percent = 10;
   std::chrono::milliseconds sold_out_memory{1000};  // refuse without the DB for this long
+  std::size_t sold_out_drops = 10000;  // drops remembered sold out at most (least recent go)
   // Coalesce concurrent changes of one drop's stock into shared transactions (StockBatcher).
   // false: one transaction per call — the same rules and SQL, kept for comparison.
   bool coalesce = true;
@@ -90,7 +91,7 @@ class Inventory {
   StockCache cache_;
   std::unique_ptr<StockBatcher> batcher_;  // null without coalescing
   std::mutex mutex_;
-  std::unordered_map<std::string, std::chrono::steady_clock::time_point> sold_out_until_;
+  BoundedCache<std::string, bool> sold_out_;  // each expires after sold_out_memory
 };
 
 }  // namespace livedrop::inventory

@@ -3,33 +3,28 @@
 #include "livedrop/grpc/client.h"
 #include "livedrop/grpc/proto_values.h"
 #include "livedrop/grpc/status.h"
+#include "livedrop/metrics/registry.h"
 
 namespace livedrop::orders {
-namespace {
-
-constexpr std::size_t kMaxEntries = 10000;
-
-}  // namespace
 
 DropCatalog::DropCatalog(std::shared_ptr<::grpc::Channel> drops_channel,
-                         std::chrono::milliseconds ttl, std::chrono::milliseconds sold_out_memory)
+                         std::chrono::milliseconds ttl, std::chrono::milliseconds sold_out_memory,
+                         std::size_t max_drops)
     : stub_(drops::v1::DropsService::NewStub(std::move(drops_channel))),
       ttl_(ttl),
-      sold_out_memory_(sold_out_memory) {}
+      sold_out_memory_(sold_out_memory),
+      terms_(max_drops, metrics::CacheEvictionCounter("drop_terms")),
+      sold_out_(max_drops, metrics::CacheEvictionCounter("sold_out")) {}
 
 DropTerms DropCatalog::Get(const std::string& drop_id) {
   const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
-    if (const auto it = entries_.find(drop_id);
-        it != entries_.end() && now - it->second.fetched < ttl_) {
-      return it->second.terms;
-    }
+    if (const DropTerms* known = terms_.Find(drop_id, now)) return *known;
   }
   auto terms = Fetch(drop_id);
   std::lock_guard lock(mutex_);
-  if (entries_.size() >= kMaxEntries) entries_.clear();
-  entries_[drop_id] = Entry{terms, now};
+  terms_.Put(drop_id, terms, now + ttl_);
   return terms;
 }
 
@@ -53,19 +48,17 @@ DropTerms DropCatalog::Fetch(const std::string& drop_id) {
 
 void DropCatalog::RememberSoldOut(const std::string& drop_id) {
   std::lock_guard lock(mutex_);
-  if (sold_out_until_.size() >= kMaxEntries) sold_out_until_.clear();
-  sold_out_until_[drop_id] = std::chrono::steady_clock::now() + sold_out_memory_;
+  sold_out_.Put(drop_id, true, std::chrono::steady_clock::now() + sold_out_memory_);
 }
 
 void DropCatalog::ForgetSoldOut(const std::string& drop_id) {
   std::lock_guard lock(mutex_);
-  sold_out_until_.erase(drop_id);
+  sold_out_.Erase(drop_id);
 }
 
 bool DropCatalog::KnownSoldOut(const std::string& drop_id) {
   std::lock_guard lock(mutex_);
-  const auto it = sold_out_until_.find(drop_id);
-  return it != sold_out_until_.end() && std::chrono::steady_clock::now() < it->second;
+  return sold_out_.Find(drop_id) != nullptr;
 }
 
 }  // namespace livedrop::orders

@@ -4,8 +4,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
+#include "livedrop/core/bounded_cache.h"
 #include "livedrop/drops/v1/drops.grpc.pb.h"
 #include "orders_logic.h"
 
@@ -14,11 +14,12 @@ namespace livedrop::orders {
 // The terms of sale of each drop (price, window, per-buyer limit, status), asked of
 // livedrop-drops and remembered briefly: price and window never change, and a cancellation
 // is seen within `ttl`. Also remembers for `sold_out_memory` that a drop sold out, so
-// further attempts are refused without touching any database.
+// further attempts are refused without touching any database. Each memory keeps at most
+// `max_drops` drops, evicting the least recently used beyond that.
 class DropCatalog {
  public:
   DropCatalog(std::shared_ptr<::grpc::Channel> drops_channel, std::chrono::milliseconds ttl,
-              std::chrono::milliseconds sold_out_memory);
+              std::chrono::milliseconds sold_out_memory, std::size_t max_drops = 10000);
 
   // Throws not_found for an unknown drop, unavailable when drops cannot be reached.
   DropTerms Get(const std::string& drop_id);
@@ -28,17 +29,13 @@ class DropCatalog {
   bool KnownSoldOut(const std::string& drop_id);
 
  private:
-  struct Entry {
-    DropTerms terms;
-    std::chrono::steady_clock::time_point fetched;
-  };
   DropTerms Fetch(const std::string& drop_id);
 
   std::unique_ptr<drops::v1::DropsService::Stub> stub_;
   std::chrono::milliseconds ttl_, sold_out_memory_;
   std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;
-  std::unordered_map<std::string, std::chrono::steady_clock::time_point> sold_out_until_;
+  BoundedCache<std::string, DropTerms> terms_;  // each expires `ttl` after its fetch
+  BoundedCache<std::string, bool> sold_out_;    // each expires after `sold_out_memory`
 };
 
 }  // namespace livedrop::orders

@@ -23,11 +23,16 @@ int main(int argc, char** argv) {
                       "provider_timeout",
                       std::chrono::seconds(2))
             .Duration("provider-latency", "Simulated processor round trip (test provider)",
-                      std::chrono::milliseconds(0));
+                      std::chrono::milliseconds(0))
+            .Int("provider-remembered-orders",
+                 "Orders whose answer the test provider remembers for idempotency (older ones "
+                 "are asked again; about 250 bytes each)",
+                 100000, 1, 100000000);
       },
       [](service::Runtime& rt) {
         auto provider = std::make_shared<payment::TestProvider>(payment::TestProviderOptions{
-            rt.config.GetDuration("provider-timeout"), rt.config.GetDuration("provider-latency")});
+            rt.config.GetDuration("provider-timeout"), rt.config.GetDuration("provider-latency"),
+            static_cast<std::size_t>(rt.config.GetInt("provider-remembered-orders"))});
         auto payments = std::make_shared<payment::Payments>(rt.pool, *provider);
         auto service = std::make_shared<payment::PaymentServiceImpl>(*payments);
         rt.Serve(service.get());

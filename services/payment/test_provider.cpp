@@ -13,7 +13,8 @@ TestProvider::TestProvider(TestProviderOptions options)
           "Charges the test payment provider really captured (replays not counted)")),
       refunds_total_(metrics::Registry::Default().GetCounter(
           "livedrop_payment_provider_refunds_total",
-          "Captured charges the test payment provider really refunded")) {}
+          "Captured charges the test payment provider really refunded")),
+      charges_(options.remembered_orders, metrics::CacheEvictionCounter("test_charges")) {}
 
 ProviderResult TestProvider::Answer(const std::string& token) const {
   if (token == "tok_visa") return ProviderResult::Success();
@@ -33,18 +34,21 @@ ProviderResult TestProvider::Charge(const std::string& order_id, std::int64_t am
                                     const std::string& currency, const std::string& token) {
   if (options_.latency.count() > 0) std::this_thread::sleep_for(options_.latency);
   std::unique_lock lock(mutex_);
-  // unordered_map keeps references to its elements valid across rehashing.
-  auto [it, first] = charges_.try_emplace(order_id);
-  Charged& charge = it->second;
-  if (!first) {
-    answered_.wait(lock, [&] { return charge.answered; });
-    return charge.result;
+  if (const Charged* known = charges_.Find(order_id)) return known->result;
+  if (const auto it = in_flight_.find(order_id); it != in_flight_.end()) {
+    const std::shared_ptr<InFlight> first = it->second;
+    answered_.wait(lock, [&] { return first->answered; });
+    return first->result;
   }
+  const auto charge = std::make_shared<InFlight>();
+  in_flight_.emplace(order_id, charge);
   lock.unlock();
   const ProviderResult result = Answer(token);
   lock.lock();
-  charge.result = result;
-  charge.answered = true;
+  charge->result = result;
+  charge->answered = true;
+  charges_.Put(order_id, Charged{result, false});
+  in_flight_.erase(order_id);
   if (result.succeeded) {
     ++captures_;
     captures_total_.Inc();
@@ -56,19 +60,17 @@ ProviderResult TestProvider::Charge(const std::string& order_id, std::int64_t am
 ProviderResult TestProvider::Refund(const std::string& order_id) {
   if (options_.latency.count() > 0) std::this_thread::sleep_for(options_.latency);
   std::lock_guard lock(mutex_);
-  auto [it, unknown] = charges_.try_emplace(order_id);
-  Charged& charge = it->second;
-  if (unknown) {
-    // Captured by another instance or before a restart (this memory is per process). The
-    // service refunds only what its database shows captured, so the test processor trusts it.
-    charge.answered = true;
-    charge.result = ProviderResult::Success();
+  if (in_flight_.count(order_id)) return ProviderResult::Failure("charge_not_captured");
+  Charged* charge = charges_.Find(order_id);
+  if (charge == nullptr) {
+    // Captured by another instance, before a restart, or so long ago that this process forgot
+    // it (this memory is per process and bounded). The service refunds only what its database
+    // shows captured, so the test processor trusts it.
+    charge = &charges_.Put(order_id, Charged{ProviderResult::Success(), false});
   }
-  if (!charge.answered || !charge.result.succeeded) {
-    return ProviderResult::Failure("charge_not_captured");
-  }
-  if (!charge.refunded) {
-    charge.refunded = true;
+  if (!charge->result.succeeded) return ProviderResult::Failure("charge_not_captured");
+  if (!charge->refunded) {
+    charge->refunded = true;
     ++refunds_;
     refunds_total_.Inc();
   }

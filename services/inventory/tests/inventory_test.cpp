@@ -278,6 +278,29 @@ TEST_F(InventoryTest, SoldOut_IsRefusedFromMemoryAndForgottenOnRestock) {
   EXPECT_NO_THROW(inventory.Reserve(drop, NewUuid(), NewUuid(), 1));
 }
 
+TEST_F(InventoryTest, SoldOutMemory_AtItsBound_ForgetsOnlyTheLeastRecentDrop) {
+  InventoryOptions options{300s, 10, 60s};
+  options.sold_out_drops = 2;
+  Inventory inventory(*pool_, options);
+  const std::string a = NewUuid(), b = NewUuid(), c = NewUuid();
+  auto sell_out = [&](const std::string& drop) {
+    inventory.CreateStock(drop, 1, 1);
+    inventory.Reserve(drop, NewUuid(), NewUuid(), 1);
+  };
+  auto refusal = [&](const std::string& drop) {
+    return ErrorCodeOf([&] { inventory.Reserve(drop, NewUuid(), NewUuid(), 1); });
+  };
+  sell_out(a);
+  sell_out(b);
+  ASSERT_EQ(refusal(a), "sold_out");  // from memory: a is now more recent than b
+  sell_out(c);                        // one past the bound: b is forgotten
+  // Restock behind the service's back: only a drop it no longer remembers sees it.
+  Sql("UPDATE inventory.stock SET total = total + 1, available = available + 1");
+  EXPECT_EQ(refusal(a), "sold_out");
+  EXPECT_EQ(refusal(c), "sold_out");
+  EXPECT_EQ(refusal(b), "none");
+}
+
 TEST_F(InventoryTest, Expiry_ReturnsStockOnce) {
   Inventory inventory(*pool_, InventoryOptions{0s, 10, 1s});
   const std::string drop = NewUuid();

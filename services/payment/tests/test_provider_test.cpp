@@ -122,5 +122,45 @@ TEST(TestProviderTest, Refund_OfAChargeThisProcessNeverSaw_SucceedsOnce) {
   EXPECT_EQ(provider.captures(), 0);
 }
 
+TEST(TestProviderTest, AtItsBound_ForgetsTheLeastRecentOrderNotAll) {
+  TestProvider provider(TestProviderOptions{2s, 0ms, 3});
+  const std::string a = NewUuid(), b = NewUuid(), c = NewUuid(), d = NewUuid();
+  for (const auto& order : {a, b, c}) provider.Charge(order, 500, "EUR", "tok_visa");
+  provider.Charge(a, 500, "EUR", "tok_visa");  // a retry: a is now more recent than b
+  provider.Charge(d, 500, "EUR", "tok_visa");  // one past the bound: b is forgotten
+  ASSERT_EQ(provider.captures(), 4);
+
+  // Remembered orders answer as before whatever the token; the forgotten one is asked again.
+  for (const auto& order : {a, c, d}) {
+    EXPECT_EQ(Outcome(provider.Charge(order, 500, "EUR", "tok_chargeDeclined")), "ok");
+  }
+  EXPECT_EQ(Outcome(provider.Charge(b, 500, "EUR", "tok_chargeDeclined")), "card_declined");
+  EXPECT_EQ(provider.captures(), 4);
+}
+
+TEST(TestProviderTest, ForgottenCapture_IsRefundedAsCapturedElsewhere) {
+  TestProvider provider(TestProviderOptions{2s, 0ms, 1});
+  const std::string old_order = NewUuid();
+  provider.Charge(old_order, 500, "EUR", "tok_chargeDeclined");
+  provider.Charge(NewUuid(), 500, "EUR", "tok_visa");  // evicts old_order's decline
+  EXPECT_EQ(Outcome(provider.Refund(old_order)), "ok");
+  EXPECT_EQ(provider.refunds(), 1);
+}
+
+TEST(TestProviderTest, InFlightOrder_IsNeverEvictedAtTheBound) {
+  TestProvider provider(TestProviderOptions{400ms, 0ms, 1});
+  const std::string slow = NewUuid();
+  std::thread first([&] { provider.Charge(slow, 500, "EUR", "tok_timeout"); });
+  std::this_thread::sleep_for(100ms);  // `slow` is in flight
+  // Far more answered orders than the bound while `slow` waits for its processor.
+  for (int i = 0; i < 5; ++i) provider.Charge(NewUuid(), 500, "EUR", "tok_visa");
+  EXPECT_EQ(Outcome(provider.Refund(slow)), "charge_not_captured");
+  // A retry still waits for the first answer instead of charging a second time.
+  EXPECT_EQ(Outcome(provider.Charge(slow, 500, "EUR", "tok_visa")), "provider_timeout");
+  first.join();
+  EXPECT_EQ(Outcome(provider.Charge(slow, 500, "EUR", "tok_visa")), "provider_timeout");
+  EXPECT_EQ(provider.captures(), 5);
+}
+
 }  // namespace
 }  // namespace livedrop::payment

@@ -1,0 +1,97 @@
+// DropCatalog's two memories (terms, sold out): bounded, least recently used evicted one at a
+// time instead of emptying, and expired on time. Terms come from a fake livedrop-drops that
+// counts its calls, so a cache hit is a call not made.
+#include "drop_catalog.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "livedrop/grpc/server_runner.h"
+
+namespace livedrop::orders {
+namespace {
+
+using namespace std::chrono_literals;
+
+class CountingDrops final : public drops::v1::DropsService::Service {
+ public:
+  ::grpc::Status GetDrop(::grpc::ServerContext*, const drops::v1::GetDropRequest* req,
+                         drops::v1::GetDropResponse* resp) override {
+    ++calls;
+    resp->mutable_drop()->set_id(req->id());
+    return ::grpc::Status::OK;
+  }
+
+  std::atomic<int> calls{0};
+};
+
+class DropCatalogTest : public ::testing::Test {
+ protected:
+  DropCatalogTest() : runner_(rpc::ServerOptions{"fake-drops", "127.0.0.1:0", 2, 100ms}) {
+    runner_.AddService(&drops_);
+    runner_.Start();
+  }
+  ~DropCatalogTest() override { runner_.Shutdown(); }
+
+  DropCatalog Catalog(std::chrono::milliseconds ttl, std::chrono::milliseconds sold_out_memory,
+                      std::size_t max_drops) {
+    return DropCatalog(::grpc::CreateChannel("127.0.0.1:" + std::to_string(runner_.port()),
+                                             ::grpc::InsecureChannelCredentials()),
+                       ttl, sold_out_memory, max_drops);
+  }
+  // How many of `drop_ids` the catalog had to ask livedrop-drops for.
+  int Fetched(DropCatalog& catalog, std::initializer_list<const char*> drop_ids) {
+    const int before = drops_.calls;
+    for (const char* id : drop_ids) EXPECT_EQ(catalog.Get(id).id, id);
+    return drops_.calls - before;
+  }
+
+  CountingDrops drops_;
+  rpc::ServerRunner runner_;
+};
+
+TEST_F(DropCatalogTest, Terms_AtTheBound_EvictTheLeastRecentlyUsedDropInsteadOfEmptying) {
+  auto catalog = Catalog(1h, 1h, 3);
+  ASSERT_EQ(Fetched(catalog, {"d0", "d1", "d2"}), 3);
+  ASSERT_EQ(Fetched(catalog, {"d0", "d2"}), 0);  // d1 is now the least recently used
+  ASSERT_EQ(Fetched(catalog, {"d3"}), 1);        // one past the bound
+  EXPECT_EQ(Fetched(catalog, {"d0", "d2", "d3"}), 0);
+  EXPECT_EQ(Fetched(catalog, {"d1"}), 1);
+}
+
+TEST_F(DropCatalogTest, Terms_AreAskedAgainAfterTheirTtl) {
+  auto catalog = Catalog(50ms, 1h, 10);
+  ASSERT_EQ(Fetched(catalog, {"d0"}), 1);
+  ASSERT_EQ(Fetched(catalog, {"d0"}), 0);
+  std::this_thread::sleep_for(80ms);
+  EXPECT_EQ(Fetched(catalog, {"d0"}), 1);
+}
+
+TEST_F(DropCatalogTest, SoldOut_AtTheBound_ForgetsOnlyTheLeastRecentDrop) {
+  auto catalog = Catalog(1h, 1h, 2);
+  catalog.RememberSoldOut("a");
+  catalog.RememberSoldOut("b");
+  ASSERT_TRUE(catalog.KnownSoldOut("a"));  // a is now more recent than b
+  catalog.RememberSoldOut("c");
+  EXPECT_TRUE(catalog.KnownSoldOut("a"));
+  EXPECT_TRUE(catalog.KnownSoldOut("c"));
+  EXPECT_FALSE(catalog.KnownSoldOut("b"));
+}
+
+TEST_F(DropCatalogTest, SoldOut_IsForgottenAfterItsMemoryOrWhenToldTo) {
+  auto catalog = Catalog(1h, 50ms, 10);
+  catalog.RememberSoldOut("a");
+  catalog.RememberSoldOut("b");
+  ASSERT_TRUE(catalog.KnownSoldOut("a"));
+  catalog.ForgetSoldOut("b");
+  EXPECT_FALSE(catalog.KnownSoldOut("b"));
+  std::this_thread::sleep_for(80ms);
+  EXPECT_FALSE(catalog.KnownSoldOut("a"));
+}
+
+}  // namespace
+}  // namespace livedrop::orders
