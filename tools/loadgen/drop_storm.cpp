@@ -23,6 +23,7 @@
 #include "pgbench_baseline.h"
 #include "report.h"
 #include "run_plan.h"
+#include "scenario_flags.h"
 #include "scenarios.h"
 #include "stats.h"
 #include "storm_checks.h"
@@ -37,7 +38,7 @@ using std::chrono::milliseconds;
 constexpr const char* kProgram = "livedrop-loadgen drop-storm";
 constexpr const char* kCapturesMetric = "livedrop_payment_provider_captures_total";
 
-struct Options {
+struct Options : AccountFlags {
   HttpEndpoint gateway;
   std::string pg_url;
   std::optional<HttpEndpoint> payment_metrics;
@@ -48,10 +49,8 @@ struct Options {
   AttemptPlan plan;
   milliseconds start_delay{0}, refusal{0}, grace{0}, request_timeout{0};
   int baseline_seconds = 0;
-  int register_concurrency = 0;
-  std::string run_id, token_cache, pgbench;
+  std::string pgbench;
   unsigned seed = 0;
-  bool json_only = false;
 };
 
 Options ParseOptions(int argc, char** argv) {
@@ -89,17 +88,10 @@ Options ParseOptions(int argc, char** argv) {
       .Duration("request-timeout", "Timeout of one HTTP request", milliseconds(30000))
       .Int("baseline-seconds", "pgbench baseline duration (0 to skip)", 10, 0, 3600)
       .String("pgbench", "pgbench binary (default: PATH, then /usr/lib/postgresql/15/bin)", "")
-      .Int("register-concurrency", "Registrations at once (Argon2id is slow and bounded)", 8, 1,
-           256)
-      .String("run-id",
-              "Accounts are loadgen-<run-id>-buyer-<i>@loadgen.livedrop.test: the same run id "
-              "reuses them (logs in), a new one creates fresh ones",
-              "default")
-      .String("token-cache",
-              "File keeping still-valid access tokens between runs (skips Argon2id); empty: off",
-              "/tmp/livedrop-loadgen-tokens.txt")
-      .Int("seed", "Random seed (tokens, replays, buyer order)", 1, 0, 4294967295LL)
-      .Bool("json", "Print only the JSON result line on stdout (the report goes to stderr)", false);
+      .Int("seed", "Random seed (tokens, replays, buyer order)", 1, 0, 4294967295LL);
+  AddAccountFlags(spec,
+                  "Accounts are loadgen-<run-id>-buyer-<i>@loadgen.livedrop.test: the same run id "
+                  "reuses them (logs in), a new one creates fresh ones");
   const auto cfg = config::ParseOrExit(spec, argc, argv);
 
   Options o;
@@ -136,13 +128,8 @@ Options ParseOptions(int argc, char** argv) {
   if (o.request_timeout.count() <= 0) problems.push_back("--request-timeout: must be positive");
   o.baseline_seconds = static_cast<int>(cfg.GetInt("baseline-seconds"));
   o.pgbench = cfg.GetString("pgbench");
-  o.register_concurrency = static_cast<int>(cfg.GetInt("register-concurrency"));
-  o.run_id = cfg.GetString("run-id");
-  if (!IsRunId(o.run_id))
-    problems.push_back("--run-id: lower-case letters, digits, '-' and '_' only");
-  o.token_cache = cfg.GetString("token-cache");
+  static_cast<AccountFlags&>(o) = ReadAccountFlags(cfg, problems);
   o.seed = static_cast<unsigned>(cfg.GetInt("seed"));
-  o.json_only = cfg.GetBool("json");
   ExitOnFlagProblems(kProgram, problems);
   return o;
 }

@@ -23,6 +23,7 @@
 #include "livedrop/core/time.h"
 #include "report.h"
 #include "run_plan.h"
+#include "scenario_flags.h"
 #include "scenarios.h"
 #include "stats.h"
 #include "ws_client.h"
@@ -40,15 +41,13 @@ constexpr const char* kOpenFdsMetric = "process_open_fds";
 // Descriptors the process needs besides the WebSocket connections (set-up connections, files).
 constexpr long long kSpareFds = 128;
 
-struct Options {
+struct Options : AccountFlags {
   HttpEndpoint gateway, gateway_metrics;
   std::vector<int> connections;  // ascending; one step per value
   double non_follower_share = 0;
   milliseconds start_delay{0}, receive_timeout{0}, ready_timeout{0}, linger{0}, max_p99{0};
-  int connect_concurrency = 0, io_threads = 0, register_concurrency = 0, follow_concurrency = 0;
+  int connect_concurrency = 0, io_threads = 0, follow_concurrency = 0;
   int ping_samples = 0;
-  std::string run_id, token_cache;
-  bool json_only = false;
 };
 
 Options ParseOptions(int argc, char** argv) {
@@ -86,18 +85,11 @@ Options ParseOptions(int argc, char** argv) {
       .Int("io-threads", "io_context threads of the WebSocket clients", 2, 1, 64)
       .Int("ping-samples", "WebSocket ping/pong and GET /healthz samples of the baseline", 200, 1,
            100000)
-      .Int("register-concurrency", "Registrations at once (Argon2id is slow and bounded)", 8, 1,
-           256)
-      .Int("follow-concurrency", "Follow/unfollow calls at once during set-up", 16, 1, 256)
-      .String(
-          "run-id",
-          "Users are loadgen-<run-id>-buyer-<i>@loadgen.livedrop.test (shared with drop-storm), "
-          "the creator loadgen-<run-id>-fanout-creator-0: the same run id reuses them",
-          "default")
-      .String("token-cache",
-              "File keeping still-valid access tokens between runs (skips Argon2id); empty: off",
-              "/tmp/livedrop-loadgen-tokens.txt")
-      .Bool("json", "Print only the JSON result line on stdout (the report goes to stderr)", false);
+      .Int("follow-concurrency", "Follow/unfollow calls at once during set-up", 16, 1, 256);
+  AddAccountFlags(
+      spec,
+      "Users are loadgen-<run-id>-buyer-<i>@loadgen.livedrop.test (shared with drop-storm), the "
+      "creator loadgen-<run-id>-fanout-creator-0: the same run id reuses them");
   const auto cfg = config::ParseOrExit(spec, argc, argv);
 
   Options o;
@@ -135,13 +127,8 @@ Options ParseOptions(int argc, char** argv) {
   o.connect_concurrency = static_cast<int>(cfg.GetInt("connect-concurrency"));
   o.io_threads = static_cast<int>(cfg.GetInt("io-threads"));
   o.ping_samples = static_cast<int>(cfg.GetInt("ping-samples"));
-  o.register_concurrency = static_cast<int>(cfg.GetInt("register-concurrency"));
   o.follow_concurrency = static_cast<int>(cfg.GetInt("follow-concurrency"));
-  o.run_id = cfg.GetString("run-id");
-  if (!IsRunId(o.run_id))
-    problems.push_back("--run-id: lower-case letters, digits, '-' and '_' only");
-  o.token_cache = cfg.GetString("token-cache");
-  o.json_only = cfg.GetBool("json");
+  static_cast<AccountFlags&>(o) = ReadAccountFlags(cfg, problems);
   ExitOnFlagProblems(kProgram, problems);
   return o;
 }
@@ -180,12 +167,6 @@ void EnsureDescriptors(long long connections) {
   }
 }
 
-std::optional<double> ScrapeGauge(const HttpEndpoint& metrics, const char* name) {
-  const auto text = FetchMetrics(metrics);
-  if (!text) return std::nullopt;
-  return SumPrometheusSamples(*text, name);
-}
-
 std::vector<double> HealthzLatencies(const HttpEndpoint& gateway, int samples) {
   HttpConnection http(gateway.host, gateway.port, std::chrono::seconds(5));
   std::vector<double> ms;
@@ -195,11 +176,6 @@ std::vector<double> HealthzLatencies(const HttpEndpoint& gateway, int samples) {
     if (a.status == 200) ms.push_back(a.ms);
   }
   return ms;
-}
-
-bool IsReadyFrame(std::string_view text) {
-  const auto e = ParseWsEvent(text);
-  return e && e->type == "ready";
 }
 
 // ---------------------------------------------------------------------------------------------

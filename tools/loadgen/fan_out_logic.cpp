@@ -54,6 +54,11 @@ std::optional<WsEvent> ParseWsEvent(std::string_view text) {
   return e;
 }
 
+bool IsReadyFrame(std::string_view text) {
+  const auto e = ParseWsEvent(text);
+  return e && e->type == "ready";
+}
+
 double DelayMs(TimePoint scheduled, TimePoint received) {
   return std::chrono::duration<double, std::milli>(received - scheduled).count();
 }

@@ -25,6 +25,9 @@ struct WsEvent {
 // nullopt when the text is not a JSON object with a string "type".
 std::optional<WsEvent> ParseWsEvent(std::string_view text);
 
+// The frame the gateway sends once a /v1/ws connection is set up ({"type":"ready",...}).
+bool IsReadyFrame(std::string_view text);
+
 // Milliseconds from the scheduled start to the receipt (negative when received early).
 double DelayMs(TimePoint scheduled, TimePoint received);
 

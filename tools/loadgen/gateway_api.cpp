@@ -36,22 +36,6 @@ std::string FirstId(const std::string& body) {
   return std::string(v.at("id").as_string());
 }
 
-// Seconds since the epoch at which a JWT expires; 0 when unreadable.
-long long JwtExpiry(const std::string& token) {
-  const auto first = token.find('.');
-  const auto second = token.find('.', first + 1);
-  if (first == std::string::npos || second == std::string::npos) return 0;
-  std::string payload;
-  if (!Base64UrlDecode(std::string_view(token).substr(first + 1, second - first - 1), payload)) {
-    return 0;
-  }
-  boost::system::error_code ec;
-  const auto v = json::parse(payload, ec);
-  if (ec || !v.is_object()) return 0;
-  const auto* exp = v.as_object().if_contains("exp");
-  return exp && exp->is_int64() ? exp->as_int64() : 0;
-}
-
 long long NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -84,6 +68,21 @@ void WriteCache(const std::string& path, const std::vector<Account>& accounts) {
 }
 
 }  // namespace
+
+long long JwtExpiry(const std::string& token) {
+  const auto first = token.find('.');
+  const auto second = token.find('.', first + 1);
+  if (first == std::string::npos || second == std::string::npos) return 0;
+  std::string payload;
+  if (!Base64UrlDecode(std::string_view(token).substr(first + 1, second - first - 1), payload)) {
+    return 0;
+  }
+  boost::system::error_code ec;
+  const auto v = json::parse(payload, ec);
+  if (ec || !v.is_object()) return 0;
+  const auto* exp = v.as_object().if_contains("exp");
+  return exp && exp->is_int64() ? exp->as_int64() : 0;
+}
 
 GatewayApi::GatewayApi(const HttpEndpoint& gateway)
     : gateway_(gateway), http_(gateway.host, gateway.port, std::chrono::seconds(60)) {}
@@ -186,6 +185,12 @@ std::optional<std::string> FetchMetrics(const HttpEndpoint& endpoint) {
   auto a = http.Get(endpoint.path.empty() ? "/metrics" : endpoint.path);
   if (a.status != 200) return std::nullopt;
   return std::move(a.body);
+}
+
+std::optional<double> ScrapeGauge(const HttpEndpoint& endpoint, std::string_view metric) {
+  const auto text = FetchMetrics(endpoint);
+  if (!text) return std::nullopt;
+  return SumPrometheusSamples(*text, metric);
 }
 
 void ParallelFor(const HttpEndpoint& gateway, int count, int parallelism,

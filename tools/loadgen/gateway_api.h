@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http_connection.h"
@@ -68,8 +69,13 @@ std::vector<Account> EnsureAccounts(const HttpEndpoint& gateway, const std::stri
                                     const std::string& cache_path,
                                     std::chrono::seconds min_validity);
 
+// Seconds since the epoch at which a JWT (an access token) expires; 0 when unreadable.
+long long JwtExpiry(const std::string& token);
+
 // The Prometheus text of a metrics endpoint (path "" means /metrics); nullopt when it does not
 // answer 200.
 std::optional<std::string> FetchMetrics(const HttpEndpoint& endpoint);
+// The sum of one metric's samples there; nullopt when unreachable or not exported.
+std::optional<double> ScrapeGauge(const HttpEndpoint& endpoint, std::string_view metric);
 
 }  // namespace livedrop::loadgen

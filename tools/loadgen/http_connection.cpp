@@ -119,6 +119,9 @@ HttpAnswer HttpConnection::Request(const std::string& method, const std::string&
     answer.status = static_cast<int>(res.result_int());
     const auto replayed = res.find("Idempotent-Replayed");
     answer.replayed = replayed != res.end() && beast::iequals(replayed->value(), "true");
+    if (const auto retry = res.find(bhttp::field::retry_after); retry != res.end()) {
+      answer.retry_after = std::string(retry->value());
+    }
     answer.body = std::move(res.body());
     if (!res.keep_alive()) s.Drop();
     return answer;

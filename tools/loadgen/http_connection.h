@@ -12,8 +12,9 @@ struct HttpAnswer {
   int status = 0;     // 0: no answer (connect, write, read failure or timeout)
   std::string error;  // why there was no answer
   std::string body;
-  bool replayed = false;  // Idempotent-Replayed: true
-  double ms = 0;          // from write to the end of the answer
+  bool replayed = false;    // Idempotent-Replayed: true
+  std::string retry_after;  // the Retry-After header, as sent (empty when absent)
+  double ms = 0;            // from write to the end of the answer
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;

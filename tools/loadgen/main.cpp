@@ -22,6 +22,12 @@ constexpr std::array kScenarios = {
         "a drop's scheduled start to each drop_started, missing/duplicate/wrong deliveries and "
         "gateway memory per connection vs a ping/pong baseline",
         &livedrop::loadgen::RunFanOut},
+    Scenario{"soak",
+             "a steady mix of reads, follows, orders and follower WebSockets for a long time, "
+             "with idle gaps and dependency faults (livedrop fault); no failed request outside "
+             "the fault windows, every order terminal, no double charge, every follower "
+             "notified, memory flat after the warm-up",
+             &livedrop::loadgen::RunSoak},
 };
 
 void Usage(std::ostream& out) {

@@ -17,5 +17,6 @@ struct Scenario {
 // here and a line to kScenarios in main.cpp.
 int RunDropStorm(int argc, char** argv);
 int RunFanOut(int argc, char** argv);
+int RunSoak(int argc, char** argv);
 
 }  // namespace livedrop::loadgen
