@@ -151,8 +151,14 @@ std::optional<SoakPlan> PlanSoak(const SoakPlanInput& in, std::string& error) {
     }
     return in.duration;
   };
+  // A fault window keeps kGapMargin away from the gaps, so that the first requests after a gap
+  // (and the last before one) are judged outside any window.
+  const auto stretch_start = [&](std::size_t i) {
+    return i == 0 ? plan.active[i].start : plan.active[i].start + kGapMargin;
+  };
   const auto stretch_end = [&](std::size_t i) {
-    return i + 1 == plan.active.size() ? plan.active[i].end - in.tail : plan.active[i].end;
+    return i + 1 == plan.active.size() ? plan.active[i].end - in.tail
+                                       : plan.active[i].end - kGapMargin;
   };
   const auto n = static_cast<long long>(in.faults.size());
   milliseconds previous_end{0};
@@ -164,7 +170,7 @@ std::optional<SoakPlan> PlanSoak(const SoakPlanInput& in, std::string& error) {
     // target lies past every stretch with room takes the latest start of the last of them.
     std::optional<milliseconds> at, fallback;
     for (std::size_t s = 0; s < plan.active.size() && !at; ++s) {
-      const milliseconds lo = std::max(plan.active[s].start, previous_end);
+      const milliseconds lo = std::max(stretch_start(s), previous_end);
       const milliseconds hi = stretch_end(s) - room(kind);  // the latest start in this stretch
       if (hi < lo) continue;
       if (target >= stretch_end(s)) {

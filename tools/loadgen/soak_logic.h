@@ -62,10 +62,11 @@ milliseconds ExpectedFaultLength(FaultKind kind, milliseconds broker_pause);
 // The gaps are spread evenly: the time after the warm-up is cut into N equal slots, each with its
 // gap in the middle (so there is traffic right before and right after every gap). The faults
 // are spread evenly over the active time after the warm-up (each at the middle of its share);
-// a fault whose expected length plus grace would run into a gap (or past the end minus `tail`)
-// moves to the start of the next active stretch. Explicit `fault_at` offsets are kept as given
-// and checked instead. Faults never overlap each other or a gap. nullopt with `error` set when
-// the input cannot be planned (nothing fits, bad offsets).
+// a fault window (expected length plus grace) stays 10 s clear of every gap and ends `tail`
+// before the end; one that does not fit where it aims moves within its stretch of traffic, else
+// to the next stretch with room (else the last one before it). Explicit `fault_at` offsets are kept
+// as given and checked instead. Faults never overlap each other or a gap. nullopt with `error` set
+// when the input cannot be planned (nothing fits, bad offsets).
 std::optional<SoakPlan> PlanSoak(const SoakPlanInput& in, std::string& error);
 
 bool InIdleGap(const SoakPlan& plan, milliseconds t);
