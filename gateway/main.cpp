@@ -68,14 +68,23 @@ int main(int argc, char** argv) {
 
   try {
     const auto timeout = cfg.GetDuration("upstream-timeout");
-    gateway::AuthClient auth(rpc::MakeChannel(cfg.GetString("auth-addr")), timeout);
-    gateway::FollowersClient followers(rpc::MakeChannel(cfg.GetString("followers-addr")), timeout);
-    gateway::DropsClient drops(rpc::MakeChannel(cfg.GetString("drops-addr")), timeout);
-    gateway::InventoryClient inventory(rpc::MakeChannel(cfg.GetString("inventory-addr")), timeout);
-    gateway::OrdersClient orders(rpc::MakeChannel(cfg.GetString("orders-addr")),
-                                 cfg.GetDuration("order-timeout"));
+    gateway::AuthClient auth(rpc::MakeChannel<auth::v1::AuthService>(cfg.GetString("auth-addr")),
+                             timeout);
+    gateway::FollowersClient followers(
+        rpc::MakeChannel<followers::v1::FollowersService>(cfg.GetString("followers-addr")),
+        timeout);
+    gateway::DropsClient drops(
+        rpc::MakeChannel<drops::v1::DropsService>(cfg.GetString("drops-addr")), timeout);
+    gateway::InventoryClient inventory(
+        rpc::MakeChannel<inventory::v1::InventoryService>(cfg.GetString("inventory-addr")),
+        timeout);
+    gateway::OrdersClient orders(
+        rpc::MakeChannel<orders::v1::OrdersService>(cfg.GetString("orders-addr")),
+        cfg.GetDuration("order-timeout"));
     gateway::NotificationsClient notifications(
-        rpc::MakeChannel(cfg.GetString("notifications-addr")), timeout);
+        rpc::MakeChannel<notifications::v1::NotificationsService>(
+            cfg.GetString("notifications-addr")),
+        timeout);
     auth::JwtVerifier verifier(cfg.GetString("token-issuer"));
     gateway::KeyRefresher keys(
         auth, verifier,

@@ -93,17 +93,23 @@ TEST(JsonBody, FieldRules_MissingWrongTypeAndOversized) {
 // Every route the gateway serves is in /openapi.json, and the document names no route that
 // does not exist.
 TEST(OpenApi, DocumentListsExactlyTheRoutesThatExist) {
-  AuthClient auth(rpc::MakeChannel("127.0.0.1:1"), std::chrono::seconds(1));
-  FollowersClient followers(rpc::MakeChannel("127.0.0.1:1"), std::chrono::seconds(1));
+  AuthClient auth(rpc::MakeChannel<auth::v1::AuthService>("127.0.0.1:1"), std::chrono::seconds(1));
+  FollowersClient followers(rpc::MakeChannel<followers::v1::FollowersService>("127.0.0.1:1"),
+                            std::chrono::seconds(1));
   RouteTable table;
   AddAuthRoutes(table, auth);
   AddFollowRoutes(table, auth, followers);
-  DropsClient drops(rpc::MakeChannel("127.0.0.1:1"), std::chrono::seconds(1));
-  InventoryClient inventory(rpc::MakeChannel("127.0.0.1:1"), std::chrono::seconds(1));
+  DropsClient drops(rpc::MakeChannel<drops::v1::DropsService>("127.0.0.1:1"),
+                    std::chrono::seconds(1));
+  InventoryClient inventory(rpc::MakeChannel<inventory::v1::InventoryService>("127.0.0.1:1"),
+                            std::chrono::seconds(1));
   AddDropRoutes(table, drops, inventory);
-  OrdersClient orders(rpc::MakeChannel("127.0.0.1:1"), std::chrono::seconds(1));
+  OrdersClient orders(rpc::MakeChannel<orders::v1::OrdersService>("127.0.0.1:1"),
+                      std::chrono::seconds(1));
   AddOrderRoutes(table, orders);
-  NotificationsClient notifications(rpc::MakeChannel("127.0.0.1:1"), std::chrono::seconds(1));
+  NotificationsClient notifications(
+      rpc::MakeChannel<notifications::v1::NotificationsService>("127.0.0.1:1"),
+      std::chrono::seconds(1));
   AddNotificationRoutes(table, notifications);
   AddOpsRoutes(table, [] { return true; });
   std::set<std::string> served;

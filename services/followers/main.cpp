@@ -1,6 +1,7 @@
 // livedrop-followers: the follow graph and follower counts.
 #include "followers_migrations.h"
 #include "followers_service.h"
+#include "livedrop/auth/v1/auth.grpc.pb.h"
 #include "livedrop/grpc/client.h"
 #include "livedrop/redis/pool.h"
 #include "livedrop/service/service_main.h"
@@ -20,13 +21,15 @@ int main(int argc, char** argv) {
       },
       [](service::Runtime& rt) {
         auto users = std::make_shared<followers::UserDirectory>(
-            rpc::MakeChannel(rt.config.GetString("auth-addr")));
+            rpc::MakeChannel<auth::v1::AuthService>(rt.config.GetString("auth-addr")));
         std::shared_ptr<redis::Pool> redis;
         if (!rt.config.GetString("redis-url").empty()) {
-          redis = std::make_shared<redis::Pool>(redis::RedisOptions{rt.config.GetString("redis-url")});
+          redis =
+              std::make_shared<redis::Pool>(redis::RedisOptions{rt.config.GetString("redis-url")});
         }
         auto counts = std::make_shared<followers::CountsView>(
-            rt.pool, redis::VersionedCache(redis.get(), "counts", rt.config.GetDuration("cache-ttl")));
+            rt.pool,
+            redis::VersionedCache(redis.get(), "counts", rt.config.GetDuration("cache-ttl")));
         auto service = std::make_shared<followers::FollowersServiceImpl>(rt.pool, *users, *counts);
         rt.Serve(service.get());
         rt.Keep(redis);

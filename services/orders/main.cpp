@@ -1,7 +1,10 @@
 // livedrop-orders: orders, Idempotency-Keys and the saga that reserves, charges and confirms.
 #include "drop_catalog.h"
 #include "livedrop/core/periodic.h"
+#include "livedrop/drops/v1/drops.grpc.pb.h"
 #include "livedrop/grpc/client.h"
+#include "livedrop/inventory/v1/inventory.grpc.pb.h"
+#include "livedrop/payment/v1/payment.grpc.pb.h"
 #include "livedrop/service/service_main.h"
 #include "order_recovery.h"
 #include "order_saga.h"
@@ -49,15 +52,18 @@ int main(int argc, char** argv) {
       [](service::Runtime& rt) {
         const auto lease = rt.config.GetDuration("order-lease");
         auto catalog = std::make_shared<orders::DropCatalog>(
-            rpc::MakeChannel(rt.config.GetString("drops-addr")),
+            rpc::MakeChannel<drops::v1::DropsService>(rt.config.GetString("drops-addr")),
             rt.config.GetDuration("drop-terms-ttl"), rt.config.GetDuration("sold-out-memory"));
         orders::SagaOptions saga_options;
         saga_options.lease = lease;
         saga_options.payment_timeout = rt.config.GetDuration("payment-timeout");
         saga_options.crash_after = CrashPoint(rt.config.GetString("fault-crash-after"));
         auto saga = std::make_shared<orders::OrderSaga>(
-            rt.pool, *catalog, rpc::MakeChannel(rt.config.GetString("inventory-addr")),
-            rpc::MakeChannel(rt.config.GetString("payment-addr")), saga_options);
+            rt.pool, *catalog,
+            rpc::MakeChannel<inventory::v1::InventoryService>(
+                rt.config.GetString("inventory-addr")),
+            rpc::MakeChannel<payment::v1::PaymentService>(rt.config.GetString("payment-addr")),
+            saga_options);
         auto orders = std::make_shared<orders::Orders>(rt.pool, *catalog, *saga, lease);
         auto recovery = std::make_shared<Periodic>(
             "order recovery", rt.config.GetDuration("recovery-interval"),

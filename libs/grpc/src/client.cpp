@@ -1,12 +1,11 @@
 #include "livedrop/grpc/client.h"
 
 #include <arpa/inet.h>
-#include <netdb.h>
-#include <sys/socket.h>
-
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
+#include <netdb.h>
+#include <sys/socket.h>
 
 #include <sstream>
 #include <vector>
@@ -79,17 +78,16 @@ std::string Target(const std::string& addresses) {
 
 }  // namespace
 
-std::shared_ptr<::grpc::Channel> MakeChannel(const std::string& addresses) {
+std::shared_ptr<::grpc::Channel> MakeChannel(const std::string& addresses, std::string_view service,
+                                             const ChannelPolicy& policy) {
   ::grpc::ChannelArguments args;
   args.SetLoadBalancingPolicyName("round_robin");
-  // Keep idle channels warm so the first call after a quiet spell does not pay a reconnect.
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetServiceConfigJSON(ServiceConfigJson(service, policy.retry));
+  ApplyKeepalive(policy.keepalive, args);
   // A restarted instance is found again within a second, not after gRPC's default 2 min cap.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  return ::grpc::CreateCustomChannel(Target(addresses), ::grpc::InsecureChannelCredentials(),
-                                     args);
+  return ::grpc::CreateCustomChannel(Target(addresses), ::grpc::InsecureChannelCredentials(), args);
 }
 
 std::unique_ptr<::grpc::ClientContext> NewClientContext(std::chrono::milliseconds timeout,

@@ -38,6 +38,7 @@ void ServerRunner::Start() {
   ::grpc::ResourceQuota quota(impl_->options.service_name);
   quota.SetMaxThreads(impl_->options.max_threads);
   builder.SetResourceQuota(quota);
+  ApplyKeepalive(impl_->options.keepalive, builder);
   for (auto* service : impl_->services) builder.RegisterService(service);
   impl_->server = builder.BuildAndStart();
   if (!impl_->server || impl_->port == 0) {

@@ -2,6 +2,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <future>
+#include <thread>
 
 #include "livedrop/auth/v1/auth.grpc.pb.h"
 #include "livedrop/core/error.h"
@@ -9,7 +12,10 @@
 #include "livedrop/grpc/client.h"
 #include "livedrop/grpc/server_runner.h"
 #include "livedrop/grpc/status.h"
+#include "livedrop/inventory/v1/inventory.pb.h"
 #include "livedrop/metrics/registry.h"
+#include "livedrop/testing/process.h"
+#include "livedrop/testing/tcp_proxy.h"
 
 namespace livedrop::rpc {
 namespace {
@@ -17,6 +23,8 @@ namespace {
 using livedrop::auth::v1::AuthService;
 using livedrop::auth::v1::GetUserRequest;
 using livedrop::auth::v1::GetUserResponse;
+using livedrop::auth::v1::RegisterRequest;
+using livedrop::auth::v1::RegisterResponse;
 using namespace std::chrono_literals;
 
 // A stand-in AuthService whose GetUser reports what the service boundary gave it.
@@ -30,14 +38,26 @@ class ProbeService final : public AuthService::Service {
       seen_request_id = call ? call->request_id : "";
       auto outgoing = NewClientContext(1h);
       outgoing_deadline = outgoing->deadline();
-      inbound_deadline = call && call->deadline ? *call->deadline
-                                                : std::chrono::system_clock::time_point::max();
+      inbound_deadline =
+          call && call->deadline ? *call->deadline : std::chrono::system_clock::time_point::max();
+      if (hook) hook(calls.load());
       if (req->id() == "missing") throw NotFoundError("user");
       if (req->id() == "boom") throw std::runtime_error("secret detail");
       resp->mutable_user()->set_id(req->id());
     });
   }
 
+  // Register is not safe to repeat (no idempotency_level in auth.proto): never retried.
+  ::grpc::Status Register(::grpc::ServerContext* ctx, const RegisterRequest*,
+                          RegisterResponse* resp) override {
+    return Serve(ctx, "Register", [&] {
+      calls++;
+      if (hook) hook(calls.load());
+      resp->mutable_user()->set_id("new");
+    });
+  }
+
+  std::function<void(int call)> hook;  // runs in every call, with its number (from 1)
   std::atomic<int> calls{0};
   std::string seen_request_id;
   std::chrono::system_clock::time_point outgoing_deadline, inbound_deadline;
@@ -45,13 +65,47 @@ class ProbeService final : public AuthService::Service {
 
 struct RunningServer {
   ProbeService service;
-  ServerRunner runner{ServerOptions{"livedrop-test", "127.0.0.1:0", 4, 1000ms}};
-  RunningServer() {
+  ServerRunner runner;
+  explicit RunningServer(KeepalivePolicy keepalive = {}, int port = 0)
+      : runner(ServerOptions{"livedrop-test", "127.0.0.1:" + std::to_string(port), 4, 1000ms,
+                             keepalive}) {
     runner.AddService(&service);
     runner.Start();
   }
   std::string Address() const { return "127.0.0.1:" + std::to_string(runner.port()); }
 };
+
+// Pings every second (gRPC's floor for a client): what hours of 30 s pings do to a connection,
+// in seconds.
+KeepalivePolicy FastPings() {
+  KeepalivePolicy policy;
+  policy.ping_interval = 1s;
+  policy.ping_timeout = 2s;
+  policy.server_ping_interval = 2s;
+  return policy;
+}
+
+ChannelPolicy WithKeepalive(KeepalivePolicy keepalive) {
+  ChannelPolicy policy;
+  policy.keepalive = keepalive;
+  return policy;
+}
+
+::grpc::Status CallRegister(AuthService::Stub& stub, std::chrono::milliseconds timeout) {
+  auto ctx = NewClientContext(timeout);
+  RegisterRequest req;
+  RegisterResponse resp;
+  return stub.Register(ctx.get(), req, &resp);
+}
+
+::grpc::Status CallGetUser(AuthService::Stub& stub, const std::string& id,
+                           std::chrono::milliseconds timeout) {
+  auto ctx = NewClientContext(timeout);
+  GetUserRequest req;
+  req.set_id(id);
+  GetUserResponse resp;
+  return stub.GetUser(ctx.get(), req, &resp);
+}
 
 TEST(Status, ErrorRoundTripsThroughStatusWithReasonAndMetadata) {
   const Error original(ErrorKind::kFailedPrecondition, "sold_out", "drop is sold out",
@@ -74,7 +128,7 @@ TEST(Status, StatusWithoutErrorInfo_GetsCodeFromGrpcCode) {
 
 TEST(ServerRunner, Serve_PropagatesRequestIdAndCallerDeadline) {
   RunningServer server;
-  auto stub = AuthService::NewStub(MakeChannel(server.Address()));
+  auto stub = AuthService::NewStub(MakeChannel<AuthService>(server.Address()));
   auto ctx = NewClientContext(5s, CallOrigin{"req-123", ""});
   GetUserRequest req;
   req.set_id("u1");
@@ -90,7 +144,7 @@ TEST(ServerRunner, Serve_PropagatesRequestIdAndCallerDeadline) {
 
 TEST(ServerRunner, Serve_DomainErrorArrivesWithReason) {
   RunningServer server;
-  auto stub = AuthService::NewStub(MakeChannel(server.Address()));
+  auto stub = AuthService::NewStub(MakeChannel<AuthService>(server.Address()));
   auto ctx = NewClientContext(5s);
   GetUserRequest req;
   req.set_id("missing");
@@ -106,7 +160,7 @@ TEST(ServerRunner, Serve_DomainErrorArrivesWithReason) {
 
 TEST(ServerRunner, Serve_UnexpectedExceptionBecomesGenericInternal) {
   RunningServer server;
-  auto stub = AuthService::NewStub(MakeChannel(server.Address()));
+  auto stub = AuthService::NewStub(MakeChannel<AuthService>(server.Address()));
   auto ctx = NewClientContext(5s);
   GetUserRequest req;
   req.set_id("boom");
@@ -118,7 +172,7 @@ TEST(ServerRunner, Serve_UnexpectedExceptionBecomesGenericInternal) {
 
 TEST(MakeChannel, AddressList_BalancesRoundRobinOverEveryInstance) {
   RunningServer a, b;
-  auto stub = AuthService::NewStub(MakeChannel(a.Address() + "," + b.Address()));
+  auto stub = AuthService::NewStub(MakeChannel<AuthService>(a.Address() + "," + b.Address()));
   for (int i = 0; i < 20; ++i) {
     auto ctx = NewClientContext(5s);
     ctx->set_wait_for_ready(true);
@@ -130,6 +184,122 @@ TEST(MakeChannel, AddressList_BalancesRoundRobinOverEveryInstance) {
   EXPECT_GT(a.service.calls.load(), 0);
   EXPECT_GT(b.service.calls.load(), 0);
   EXPECT_EQ(a.service.calls.load() + b.service.calls.load(), 20);
+}
+
+// The production failure, reproduced: clients ping more often than the server accepts, the
+// server answers GOAWAY "too_many_pings" and the call on that connection dies. This pins down
+// that the test below would catch a policy mismatch.
+TEST(Keepalive, ServerStricterThanItsClients_KillsTheCallWithTooManyPings) {
+  RunningServer server;  // accepts a ping every 15 s
+  auto channel = MakeChannel<AuthService>(server.Address(), WithKeepalive(FastPings()));
+  auto stub = AuthService::NewStub(channel);
+  server.service.hook = [](int) {
+    std::this_thread::sleep_for(8s);
+  };  // the third strike comes by 5 s
+  const auto status = CallRegister(*stub, 10s);
+  EXPECT_EQ(status.error_code(), ::grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_NE(status.error_message().find("Too many pings"), std::string::npos)
+      << status.error_message();
+}
+
+TEST(Keepalive, SharedPolicy_IdleChannelAndLongCallSurviveManyPings) {
+  RunningServer server(FastPings());
+  auto channel = MakeChannel<AuthService>(server.Address(), WithKeepalive(FastPings()));
+  auto stub = AuthService::NewStub(channel);
+  ASSERT_TRUE(CallGetUser(*stub, "u1", 5s).ok());
+  std::this_thread::sleep_for(4s);  // idle for four ping intervals
+  EXPECT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
+  server.service.hook = [](int) { std::this_thread::sleep_for(8s); };
+  const auto status = CallRegister(*stub, 10s);  // a call that is never retried
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(server.service.calls.load(), 2);
+  EXPECT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
+}
+
+// The connection is reset while the server works on the first attempt; the retry goes out on
+// a new connection and the caller sees only the answer.
+TEST(Retry, ConnectionResetUnderIdempotentCall_RetriedWithinDeadline) {
+  RunningServer server;
+  testing::TcpProxy proxy(server.runner.port());
+  auto stub =
+      AuthService::NewStub(MakeChannel<AuthService>("127.0.0.1:" + std::to_string(proxy.Port())));
+  std::promise<void> in_first_call;
+  server.service.hook = [&](int call) {
+    if (call != 1) return;
+    in_first_call.set_value();
+    std::this_thread::sleep_for(300ms);
+  };
+  std::thread cutter([&] {
+    in_first_call.get_future().wait();
+    proxy.CutAll();
+  });
+  const auto status = CallGetUser(*stub, "u1", 5s);
+  cutter.join();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(server.service.calls.load(), 2);
+  EXPECT_GE(proxy.Accepted(), 2);
+}
+
+TEST(Retry, ConnectionResetUnderUnsafeCall_IsNotRepeated) {
+  RunningServer server;
+  testing::TcpProxy proxy(server.runner.port());
+  auto stub =
+      AuthService::NewStub(MakeChannel<AuthService>("127.0.0.1:" + std::to_string(proxy.Port())));
+  std::promise<void> in_first_call;
+  server.service.hook = [&](int call) {
+    if (call != 1) return;
+    in_first_call.set_value();
+    std::this_thread::sleep_for(300ms);
+  };
+  std::thread cutter([&] {
+    in_first_call.get_future().wait();
+    proxy.CutAll();
+  });
+  const auto status = CallRegister(*stub, 5s);
+  cutter.join();
+  EXPECT_EQ(status.error_code(), ::grpc::StatusCode::UNAVAILABLE);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(server.service.calls.load(), 1);
+}
+
+// The instance is stopped under a call and started again on the same port a little later: the
+// call is answered by the new instance within its deadline.
+TEST(Retry, ServerRestartedUnderIdempotentCall_AnsweredByTheNewInstance) {
+  const int port = testing::FreePort();
+  auto first = std::make_unique<RunningServer>(KeepalivePolicy{}, port);
+  auto stub = AuthService::NewStub(MakeChannel<AuthService>("127.0.0.1:" + std::to_string(port)));
+  ASSERT_TRUE(CallGetUser(*stub, "warm", 5s).ok());
+  std::promise<void> in_call;
+  first->service.hook = [&](int call) {
+    if (call != 2) return;
+    in_call.set_value();
+    std::this_thread::sleep_for(1500ms);  // outlasts the 1 s drain: the call is cut off
+  };
+  std::unique_ptr<RunningServer> second;
+  std::thread restarter([&] {
+    in_call.get_future().wait();
+    first.reset();
+    std::this_thread::sleep_for(300ms);
+    second = std::make_unique<RunningServer>(KeepalivePolicy{}, port);
+  });
+  const auto status = CallGetUser(*stub, "u1", 8s);
+  restarter.join();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(second->service.calls.load(), 1);
+}
+
+TEST(ServiceConfig, RetriesExactlyTheMethodsTheProtoMarksSafe) {
+  // Links inventory's descriptors in, as any client of the service does through its stub.
+  ASSERT_NE(livedrop::inventory::v1::ReserveRequest::descriptor(), nullptr);
+  const std::string config = ServiceConfigJson("livedrop.inventory.v1.InventoryService", {});
+  for (const char* method : {"Reserve", "Confirm", "Release", "GetStock", "GetStocks"}) {
+    EXPECT_NE(config.find(std::string(R"("method":")") + method + "\""), std::string::npos)
+        << method;
+  }
+  EXPECT_EQ(config.find(R"("method":"CreateStock")"), std::string::npos);
+  EXPECT_NE(config.find(R"("retryableStatusCodes":["UNAVAILABLE"])"), std::string::npos);
+  EXPECT_NE(config.find(R"("initialBackoff":"0.050s")"), std::string::npos);
+  EXPECT_THROW(ServiceConfigJson("livedrop.nope.v1.NopeService", {}), Error);
 }
 
 }  // namespace

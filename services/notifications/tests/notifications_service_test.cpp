@@ -37,7 +37,7 @@ class NotificationsServiceTest : public ::testing::Test {
     server_->AddService(service_.get());
     server_->Start();
     stub_ = v1::NotificationsService::NewStub(
-        rpc::MakeChannel("127.0.0.1:" + std::to_string(server_->port())));
+        rpc::MakeChannel<v1::NotificationsService>("127.0.0.1:" + std::to_string(server_->port())));
   }
   void TearDown() override { server_->Shutdown(); }
 

@@ -33,7 +33,7 @@ class PaymentServiceTest : public ::testing::Test {
     server_->AddService(service_.get());
     server_->Start();
     stub_ = v1::PaymentService::NewStub(
-        rpc::MakeChannel("127.0.0.1:" + std::to_string(server_->port())));
+        rpc::MakeChannel<v1::PaymentService>("127.0.0.1:" + std::to_string(server_->port())));
   }
   void TearDown() override { server_->Shutdown(); }
 

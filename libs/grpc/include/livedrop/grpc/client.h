@@ -3,17 +3,31 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 
+#include "livedrop/grpc/channel_policy.h"
+
 namespace livedrop::rpc {
 
-// A channel to every instance of one service, balanced round-robin.
+// A channel to every instance of one service, balanced round-robin, with the shared keepalive
+// policy and retries of the service's idempotent methods (see channel_policy.h). `service` is
+// the generated service's full name: `inventory::v1::InventoryService::service_full_name()`.
 // `addresses` is "host:port" or a comma-separated list "a:7001,b:7001". Names are resolved
 // with DNS (dns:/// — a Kubernetes headless Service returns every pod); a list is resolved
 // once and dialled as one ipv4/ipv6 target so every listed instance gets calls.
-std::shared_ptr<::grpc::Channel> MakeChannel(const std::string& addresses);
+std::shared_ptr<::grpc::Channel> MakeChannel(const std::string& addresses,
+                                             std::string_view service,
+                                             const ChannelPolicy& policy = {});
+
+// The same for a generated service type: MakeChannel<auth::v1::AuthService>("auth:7001").
+template <class Service>
+std::shared_ptr<::grpc::Channel> MakeChannel(const std::string& addresses,
+                                             const ChannelPolicy& policy = {}) {
+  return MakeChannel(addresses, Service::service_full_name(), policy);
+}
 
 // Metadata an outgoing call carries when it is not made while serving a call (the gateway).
 struct CallOrigin {

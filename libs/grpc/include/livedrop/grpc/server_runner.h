@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "livedrop/grpc/channel_policy.h"
+
 namespace grpc {
 class Service;
 }
@@ -16,6 +18,7 @@ struct ServerOptions {
   std::string listen;              // "127.0.0.1:7001"; port 0 picks a free port
   int max_threads = 32;            // bounds the handler pool: blocking work never exceeds it
   std::chrono::milliseconds drain{10000};
+  KeepalivePolicy keepalive;       // the same policy the clients use (channel_policy.h)
 };
 
 // Runs a gRPC server with grpc.health.v1 and server reflection. Handlers run on gRPC's sync
