@@ -19,6 +19,9 @@ Response Problem(int status, const std::string& code, const std::string& title,
   Response r;
   r.status = status;
   r.headers.Set("Content-Type", "application/problem+json");
+  // Overload and outages are brief (a pool reconnecting, a dependency restarting): tell the
+  // client when to try again instead of leaving it to guess or to retry at once.
+  if (status == 429 || status == 503) r.headers.Set("Retry-After", "1");
   r.body = boost::json::serialize(body);
   return r;
 }

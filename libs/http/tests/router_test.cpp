@@ -118,6 +118,16 @@ TEST(Problem, ExtensionsAreAddedButNeverReplaceStandardMembers) {
   EXPECT_EQ(body.at("status").as_int64(), 402);
 }
 
+TEST(Problem, OutagesAndOverloadSayWhenToRetry) {
+  EXPECT_EQ(Problem(503, "database_unavailable", "Service Unavailable", "down").headers.Get(
+                "Retry-After"),
+            "1");
+  EXPECT_EQ(Problem(429, "overloaded", "Too Many Requests", "busy").headers.Get("Retry-After"),
+            "1");
+  EXPECT_EQ(Problem(409, "sold_out", "Conflict", "gone").headers.Get("Retry-After"),
+            std::nullopt);
+}
+
 TEST(Problem, EscapesJsonAndOmitsAnEmptyRequestId) {
   const auto r = Problem(400, "validation_failed", "Bad Request", "field \"name\"\n is empty");
   const auto body = boost::json::parse(r.body).as_object();
