@@ -44,6 +44,14 @@ std::string WithConnectTimeout(const std::string& url, std::chrono::milliseconds
   return url + (url.find('?') == std::string::npos ? "?" : "&") + param;
 }
 
+// The server said it is going away (shut down, restarted, crashed, still starting) or the
+// connection failed: the connection is as good as broken and the work may be redone
+// elsewhere. libpq reports some of these as an error result, not as a lost connection.
+bool ServerWentAway(const pqxx::sql_error& e) {
+  const std::string state = e.sqlstate();
+  return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
+}
+
 // An idle connection never has anything to read: if its socket is readable (EOF, or the
 // server's "terminating connection" notice), the server has gone away.
 bool LooksAlive(const pqxx::connection& conn) {
@@ -123,6 +131,14 @@ struct Pool::Impl {
       conn.reset();
       Release(nullptr);
       throw;
+    } catch (const pqxx::sql_error& e) {
+      if (!ServerWentAway(e)) {
+        Release(std::move(conn));
+        throw;
+      }
+      conn.reset();
+      Release(nullptr);
+      throw pqxx::broken_connection(e.what());
     } catch (...) {
       Release(std::move(conn));
       throw;
