@@ -1,6 +1,8 @@
 #include "platform.h"
 
+#include <csignal>
 #include <stdexcept>
+#include <thread>
 
 #include "livedrop/kafka/mock_cluster.h"
 #include "livedrop/testing/process.h"
@@ -17,11 +19,37 @@ std::map<std::string, std::string> Merge(std::map<std::string, std::string> base
   return base;
 }
 
+// Starts livedrop-kafka-broker and returns its bootstrap servers, from the line it prints.
+std::string StartBroker(std::unique_ptr<testing::Process>& broker) {
+  broker = std::make_unique<testing::Process>(testing::BinPath("livedrop-kafka-broker"),
+                                              std::vector<std::string>{});
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline && broker->Running()) {
+    const std::string log = broker->ReadLog();
+    if (const auto at = log.find("bootstrap="); at != std::string::npos) {
+      const auto end = log.find('\n', at);
+      if (end != std::string::npos) return log.substr(at + 10, end - at - 10);
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  throw std::runtime_error("livedrop-kafka-broker did not start:\n" + broker->ReadLog());
+}
+
 }  // namespace
 
 Platform::Platform(Options options) : options_(std::move(options)) {
-  db_url_ = testing::PostgresServer::Shared().CreateDatabase();
-  kafka_ = std::make_unique<kafka::MockCluster>(1);
+  if (options_.own_postgres) {
+    postgres_ = testing::PostgresServer::Private();
+    db_url_ = postgres_->CreateDatabase();
+  } else {
+    db_url_ = testing::PostgresServer::Shared().CreateDatabase();
+  }
+  if (options_.broker_process) {
+    brokers_ = StartBroker(broker_);
+  } else {
+    kafka_ = std::make_unique<kafka::MockCluster>(1);
+    brokers_ = kafka_->BootstrapServers();
+  }
   redis_ = std::make_unique<testing::RedisServer>();
   auth_port_ = testing::FreePort();
   auth_admin_port_ = testing::FreePort();
@@ -71,7 +99,7 @@ Platform::Platform(Options options) : options_(std::move(options)) {
                {"LIVEDROP_INVENTORY_ADDR", "127.0.0.1:" + std::to_string(inventory_port_)},
                {"LIVEDROP_ORDERS_ADDR", "127.0.0.1:" + std::to_string(orders_port_)},
                {"LIVEDROP_NOTIFICATIONS_ADDR", notifications_addr},
-               {"LIVEDROP_KAFKA_BROKERS", kafka_->BootstrapServers()}},
+               {"LIVEDROP_KAFKA_BROKERS", brokers_}},
               options_.gateway_env));
     if (!testing::WaitForHttpOk(port, "/readyz", 30s) || !gateway->Running()) {
       throw std::runtime_error("gateway not ready:\n" + gateway->ReadLog());
@@ -81,13 +109,15 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   }
 }
 
-Platform::~Platform() = default;
+Platform::~Platform() {
+  if (broker_) ::kill(broker_->pid(), SIGCONT);  // a stopped broker cannot take its SIGTERM
+}
 
 std::unique_ptr<testing::Process> Platform::StartService(const std::string& binary, int grpc_port,
                                                          int admin_port,
                                                          std::map<std::string, std::string> env) {
   env = Merge({{"LIVEDROP_PG_URL", db_url_},
-               {"LIVEDROP_KAFKA_BROKERS", kafka_->BootstrapServers()},
+               {"LIVEDROP_KAFKA_BROKERS", brokers_},
                {"LIVEDROP_GRPC_LISTEN", "127.0.0.1:" + std::to_string(grpc_port)},
                {"LIVEDROP_ADMIN_LISTEN", "127.0.0.1:" + std::to_string(admin_port)}},
               env);
@@ -140,12 +170,27 @@ void Platform::RestartAuth() {
 
 std::string Platform::AuthLog() const { return auth_->ReadLog(); }
 
-std::string Platform::KafkaBrokers() const { return kafka_->BootstrapServers(); }
+std::string Platform::KafkaBrokers() const { return brokers_; }
 
 void Platform::StopRedis() { redis_->Stop(); }
 
 void Platform::StartRedis() { redis_->Start(); }
 
 std::string Platform::RedisUrl() const { return redis_->Url(); }
+
+void Platform::RestartPostgres() {
+  if (!postgres_) throw std::logic_error("RestartPostgres needs Options::own_postgres");
+  postgres_->Restart();
+}
+
+void Platform::PauseBroker() {
+  if (!broker_) throw std::logic_error("PauseBroker needs Options::broker_process");
+  ::kill(broker_->pid(), SIGSTOP);
+}
+
+void Platform::ResumeBroker() {
+  if (!broker_) throw std::logic_error("ResumeBroker needs Options::broker_process");
+  ::kill(broker_->pid(), SIGCONT);
+}
 
 }  // namespace livedrop::e2e

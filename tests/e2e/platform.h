@@ -11,6 +11,7 @@ namespace livedrop::kafka {
 class MockCluster;
 }
 namespace livedrop::testing {
+class PostgresServer;
 class Process;
 class RedisServer;
 }  // namespace livedrop::testing
@@ -30,6 +31,8 @@ class Platform {
     std::map<std::string, std::string> gateway_env;  // extra LIVEDROP_* for the gateway
     int extra_gateways = 0;       // more gateway instances (HttpPort(1), HttpPort(2), ...)
     int extra_notifications = 0;  // more livedrop-notifications instances (one consumer group)
+    bool own_postgres = false;    // a PostgreSQL server of its own, for RestartPostgres()
+    bool broker_process = false;  // the broker as its own process, for PauseBroker()
   };
 
   explicit Platform(Options options);
@@ -56,6 +59,12 @@ class Platform {
   void StopRedis();
   void StartRedis();
   std::string RedisUrl() const;
+  // Dependency faults (need own_postgres / broker_process): PostgreSQL restarted with a fast
+  // shutdown that ends every session, as `pg_ctl restart` does; the broker stopped (SIGSTOP)
+  // and continued, as a stalled host — its data lives only in memory.
+  void RestartPostgres();
+  void PauseBroker();
+  void ResumeBroker();
 
  private:
   void StartAuth();
@@ -66,7 +75,10 @@ class Platform {
 
   Options options_;
   std::string db_url_;
+  std::unique_ptr<testing::PostgresServer> postgres_;  // with own_postgres
   std::unique_ptr<kafka::MockCluster> kafka_;
+  std::unique_ptr<testing::Process> broker_;  // with broker_process
+  std::string brokers_;
   std::unique_ptr<testing::RedisServer> redis_;
   std::unique_ptr<testing::Process> auth_;
   std::unique_ptr<testing::Process> followers_;

@@ -45,12 +45,17 @@ std::string WithDatabase(const std::string& url, const std::string& db) {
 }  // namespace
 
 PostgresServer& PostgresServer::Shared() {
-  static PostgresServer server;
+  static PostgresServer server(true);
   return server;
 }
 
-PostgresServer::PostgresServer() {
-  if (const char* url = std::getenv("LIVEDROP_TEST_PG_URL"); url != nullptr && *url != '\0') {
+std::unique_ptr<PostgresServer> PostgresServer::Private() {
+  return std::unique_ptr<PostgresServer>(new PostgresServer(false));
+}
+
+PostgresServer::PostgresServer(bool may_share) {
+  if (const char* url = std::getenv("LIVEDROP_TEST_PG_URL");
+      may_share && url != nullptr && *url != '\0') {
     admin_url_ = url;
     return;
   }
@@ -61,6 +66,11 @@ PostgresServer::PostgresServer() {
   if (!user_.empty()) Run("chown postgres " + dir_);
   Run(std::string(kPgBin) + "initdb -D " + dir_ + "/data -A trust -U livedrop -E UTF8", user_);
   port_ = FreePort();
+  admin_url_ = "postgresql://livedrop@127.0.0.1:" + std::to_string(port_) + "/postgres";
+  Start();
+}
+
+void PostgresServer::Start() {
   // postgres itself (not pg_ctl, which daemonizes) so that it dies with the test process.
   server_ = std::make_unique<Process>(
       std::string(kPgBin) + "postgres",
@@ -69,7 +79,6 @@ PostgresServer::PostgresServer() {
                                "synchronous_commit=off", "-c", "full_page_writes=off", "-c",
                                "max_connections=300"},
       std::map<std::string, std::string>{}, user_);
-  admin_url_ = "postgresql://livedrop@127.0.0.1:" + std::to_string(port_) + "/postgres";
   const auto deadline = std::chrono::steady_clock::now() + 60s;
   for (;;) {
     try {
@@ -88,6 +97,13 @@ PostgresServer::PostgresServer() {
 }
 
 PostgresServer::~PostgresServer() { Shutdown(); }
+
+void PostgresServer::Restart() {
+  if (!server_) throw std::logic_error("only a private PostgreSQL server can be restarted");
+  server_->Stop(10s, SIGINT);
+  server_.reset();
+  Start();
+}
 
 void PostgresServer::Shutdown() {
   if (server_) server_->Stop(10s, SIGINT);  // fast shutdown: ends open sessions

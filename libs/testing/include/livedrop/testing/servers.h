@@ -15,14 +15,20 @@ class Process;
 class PostgresServer {
  public:
   static PostgresServer& Shared();
+  // A server of the caller's own, never the suite's, so that it may be restarted.
+  static std::unique_ptr<PostgresServer> Private();
   ~PostgresServer();
 
   // A new, empty, uniquely named database; returns its URL.
   std::string CreateDatabase();
   const std::string& AdminUrl() const { return admin_url_; }
+  // Fast shutdown (open sessions are ended, as `pg_ctl restart` does), then the same server
+  // again on the same port and data. Only for a Private() server.
+  void Restart();
 
  private:
-  PostgresServer();
+  explicit PostgresServer(bool may_share);
+  void Start();
   void Shutdown();
   std::string admin_url_;
   std::string dir_;
