@@ -1,24 +1,25 @@
 #pragma once
 
 #include <chrono>
-#include <memory>
 #include <mutex>
 #include <string>
 
 #include "livedrop/core/bounded_cache.h"
-#include "livedrop/drops/v1/drops.grpc.pb.h"
 #include "orders_logic.h"
 
 namespace livedrop::orders {
+
+class DropsPort;
 
 // The terms of sale of each drop (price, window, per-buyer limit, status), asked of
 // livedrop-drops and remembered briefly: price and window never change, and a cancellation
 // is seen within `ttl`. Also remembers for `sold_out_memory` that a drop sold out, so
 // further attempts are refused without touching any database. Each memory keeps at most
-// `max_drops` drops, evicting the least recently used beyond that.
+// `max_drops` drops, evicting the least recently used beyond that. Part of the app layer:
+// the port does the asking, the catalog the remembering.
 class DropCatalog {
  public:
-  DropCatalog(std::shared_ptr<::grpc::Channel> drops_channel, std::chrono::milliseconds ttl,
+  DropCatalog(DropsPort& drops, std::chrono::milliseconds ttl,
               std::chrono::milliseconds sold_out_memory, std::size_t max_drops = 10000);
 
   // Throws not_found for an unknown drop, unavailable when drops cannot be reached.
@@ -29,9 +30,7 @@ class DropCatalog {
   bool KnownSoldOut(const std::string& drop_id);
 
  private:
-  DropTerms Fetch(const std::string& drop_id);
-
-  std::unique_ptr<drops::v1::DropsService::Stub> stub_;
+  DropsPort& drops_;
   std::chrono::milliseconds ttl_, sold_out_memory_;
   std::mutex mutex_;
   BoundedCache<std::string, DropTerms> terms_;  // each expires `ttl` after its fetch

@@ -1,29 +1,29 @@
 #pragma once
 
 #include <chrono>
-#include <memory>
 #include <optional>
 #include <string>
 
-#include "livedrop/inventory/v1/inventory.grpc.pb.h"
-#include "livedrop/payment/v1/payment.grpc.pb.h"
 #include "orders_logic.h"
-
-namespace livedrop::pg {
-class Pool;
-}
+#include "orders_options.h"
 
 namespace livedrop::orders {
 
 class DropCatalog;
+class InventoryPort;
+class OrdersRepository;
+class PaymentPort;
 
+// The saga's settings, taken from OrdersOptions so they cannot disagree with the flags.
 struct SagaOptions {
-  std::chrono::milliseconds lease{30000};  // how long a driver owns an order between steps
-  std::chrono::milliseconds inventory_timeout{5000};
-  std::chrono::milliseconds payment_timeout{10000};
-  // Fault injection for the crash-recovery tests: the process exits right after persisting
-  // this stage (kReserved: between reserve and charge; kCharged: between charge and confirm).
-  std::optional<Stage> crash_after;
+  explicit SagaOptions(const OrdersOptions& options = {})
+      : stock_wait_attempts(options.stock_wait_attempts),
+        stock_wait_interval(options.stock_wait_interval),
+        crash_after(options.crash_after) {}
+
+  int stock_wait_attempts;
+  std::chrono::milliseconds stock_wait_interval;
+  std::optional<Stage> crash_after;  // fault injection: exit right after persisting it
 };
 
 // Drives an order through reserve → charge → confirm (or release / refund) until it is done.
@@ -31,11 +31,12 @@ struct SagaOptions {
 // change (`UPDATE … WHERE stage = <from>`), so the request that placed the order, the
 // recovery loop and a cancellation can all drive the same order without doing anything twice:
 // whoever loses a stage change re-reads the order and carries on from where it is.
+// Part of the app layer; it does no I/O of its own: other services through their ports, the
+// orders table through OrdersRepository.
 class OrderSaga {
  public:
-  OrderSaga(pg::Pool& pool, DropCatalog& catalog,
-            std::shared_ptr<::grpc::Channel> inventory_channel,
-            std::shared_ptr<::grpc::Channel> payment_channel, SagaOptions options);
+  OrderSaga(OrdersRepository& orders, DropCatalog& catalog, InventoryPort& inventory,
+            PaymentPort& payment, SagaOptions options);
 
   // Returns the order once done. Throws (unavailable, deadline_exceeded...) when a step cannot
   // be made now; the order stays where it is and the recovery loop resumes it.
@@ -44,6 +45,12 @@ class OrderSaga {
   // Moves an unpaid order (placed or reserved) to releasing with reason "cancelled" and
   // returns it; nothing if it is past that (or already cancelling).
   std::optional<OrderRow> RequestCancel(const std::string& order_id);
+
+  // One pass of the recovery loop: takes over up to `limit` unfinished orders whose driver's
+  // lease lapsed (the process crashed, or a step failed and the request gave up) and drives
+  // each to its end. Safe with several instances: claiming skips rows another instance has
+  // locked, and each claim renews the lease. Returns how many orders were finished.
+  int RecoverLapsed(int limit);
 
  private:
   // One step from order.stage; returns the order after it (re-read if someone else moved it).
@@ -58,10 +65,10 @@ class OrderSaga {
   OrderRow Refund(const OrderRow& order);
   OrderRow Release(const OrderRow& order);
 
-  pg::Pool& pool_;
+  OrdersRepository& orders_;
   DropCatalog& catalog_;
-  std::unique_ptr<inventory::v1::InventoryService::Stub> inventory_;
-  std::unique_ptr<payment::v1::PaymentService::Stub> payment_;
+  InventoryPort& inventory_;
+  PaymentPort& payment_;
   SagaOptions options_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "clients/payment_port.h"
 #include "livedrop/core/ids.h"
 
 namespace livedrop::orders {
@@ -51,8 +52,12 @@ bool PrintableAscii(const std::string& s) {
 
 // Payment failure codes are reasons for one public code: the card was not charged.
 bool IsPaymentFailure(const std::string& code) {
-  return code == "card_declined" || code == "insufficient_funds" || code == "provider_timeout" ||
-         code == "invalid_payment_token";
+  for (const auto reason : {DeclineReason::kCardDeclined, DeclineReason::kInsufficientFunds,
+                            DeclineReason::kProviderTimeout, DeclineReason::kInvalidPaymentToken,
+                            DeclineReason::kOther}) {
+    if (code == DeclineReasonName(reason)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -101,8 +106,10 @@ void CheckOnSale(const DropTerms& drop, TimePoint now) {
   auto not_live = [](const std::string& why) {
     return Error(ErrorKind::kFailedPrecondition, "drop_not_live", why);
   };
-  if (drop.status == "cancelled") throw not_live("the drop was cancelled");
-  if (drop.status == "ended" || now >= drop.ends_at) throw not_live("the drop has ended");
+  if (drop.status == DropStatus::kCancelled) throw not_live("the drop was cancelled");
+  if (drop.status == DropStatus::kEnded || now >= drop.ends_at) {
+    throw not_live("the drop has ended");
+  }
   if (now < drop.starts_at) throw not_live("the drop has not started yet");
 }
 
@@ -141,11 +148,6 @@ std::optional<Error> OutcomeError(const OrderRow& order) {
   }
   return Error(ErrorKind::kFailedPrecondition, code.empty() ? "order_failed" : code,
                "the order failed", meta);
-}
-
-bool IsRefusal(const std::string& code) {
-  return code == "sold_out" || code == "limit_exceeded" || code == "not_found" ||
-         code == "validation_failed";
 }
 
 }  // namespace livedrop::orders

@@ -47,10 +47,12 @@ void ValidatePlaceOrder(const PlaceOrderInput& input);
 // Hex SHA-256 of the fields that make two requests "the same request" under one key.
 std::string RequestHash(const PlaceOrderInput& input);
 
+enum class DropStatus { kUnknown, kScheduled, kLive, kSoldOut, kEnded, kCancelled };
+
 // What the orders service knows of a drop (from livedrop-drops).
 struct DropTerms {
   std::string id;
-  std::string status;  // scheduled | live | sold_out | ended | cancelled
+  DropStatus status = DropStatus::kUnknown;
   TimePoint starts_at, ends_at;
   int per_buyer_limit = 0;
   std::int64_t unit_amount = 0;
@@ -65,8 +67,5 @@ void CheckOnSale(const DropTerms& drop, TimePoint now);
 // error (sold_out 409, payment_declined 402, ...) carrying the order id. A pending order
 // answers request_in_progress.
 std::optional<Error> OutcomeError(const OrderRow& order);
-
-// The failure codes inventory answers Reserve with that end an order (not retried).
-bool IsRefusal(const std::string& reserve_error_code);
 
 }  // namespace livedrop::orders

@@ -53,4 +53,25 @@ class OrdersStore {
   static int DeleteKeysOlderThan(pqxx::transaction_base& tx, std::chrono::seconds age, int limit);
 };
 
+// What the saga and the recovery loop write to the orders table, as a port: the saga runs on
+// a fake of it in unit tests (tests/fake_orders_repository.h). The PostgreSQL implementation
+// (PgOrdersRepository, orders_app.cpp) runs the statements above, each write renewing the
+// order's lease; it lives in the app layer because it opens the transactions and writes the
+// outcome events.
+class OrdersRepository {
+ public:
+  virtual ~OrdersRepository() = default;
+
+  // Moves the order from order.stage to `to` (and, at kDone, to `status` with its outcome
+  // event written atomically with the move). Nothing when the order was not at order.stage
+  // any more: someone else moved it.
+  virtual std::optional<OrderRow> Advance(const OrderRow& order, Stage to, OrderStatus status,
+                                          const std::string& failure_code) = 0;
+  virtual std::optional<OrderRow> Find(const std::string& id) = 0;
+  // As OrdersStore::CancelUnpaid.
+  virtual std::optional<OrderRow> CancelUnpaid(const std::string& id) = 0;
+  // As OrdersStore::ClaimLapsed.
+  virtual std::vector<OrderRow> ClaimLapsed(int limit) = 0;
+};
+
 }  // namespace livedrop::orders

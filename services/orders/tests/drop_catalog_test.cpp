@@ -3,55 +3,31 @@
 // counts its calls, so a cache hit is a call not made.
 #include "drop_catalog.h"
 
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <thread>
 
-#include "livedrop/grpc/server_runner.h"
+#include "clients/fake_drops.h"
 
 namespace livedrop::orders {
 namespace {
 
 using namespace std::chrono_literals;
 
-class CountingDrops final : public drops::v1::DropsService::Service {
- public:
-  ::grpc::Status GetDrop(::grpc::ServerContext*, const drops::v1::GetDropRequest* req,
-                         drops::v1::GetDropResponse* resp) override {
-    ++calls;
-    resp->mutable_drop()->set_id(req->id());
-    return ::grpc::Status::OK;
-  }
-
-  std::atomic<int> calls{0};
-};
-
 class DropCatalogTest : public ::testing::Test {
  protected:
-  DropCatalogTest() : runner_(rpc::ServerOptions{"fake-drops", "127.0.0.1:0", 2, 100ms}) {
-    runner_.AddService(&drops_);
-    runner_.Start();
-  }
-  ~DropCatalogTest() override { runner_.Shutdown(); }
-
   DropCatalog Catalog(std::chrono::milliseconds ttl, std::chrono::milliseconds sold_out_memory,
                       std::size_t max_drops) {
-    return DropCatalog(::grpc::CreateChannel("127.0.0.1:" + std::to_string(runner_.port()),
-                                             ::grpc::InsecureChannelCredentials()),
-                       ttl, sold_out_memory, max_drops);
+    return DropCatalog(drops_, ttl, sold_out_memory, max_drops);
   }
   // How many of `drop_ids` the catalog had to ask livedrop-drops for.
   int Fetched(DropCatalog& catalog, std::initializer_list<const char*> drop_ids) {
-    const int before = drops_.calls;
+    const int before = drops_.calls();
     for (const char* id : drop_ids) EXPECT_EQ(catalog.Get(id).id, id);
-    return drops_.calls - before;
+    return drops_.calls() - before;
   }
 
-  CountingDrops drops_;
-  rpc::ServerRunner runner_;
+  FakeDrops drops_;
 };
 
 TEST_F(DropCatalogTest, Terms_AtTheBound_EvictTheLeastRecentlyUsedDropInsteadOfEmptying) {

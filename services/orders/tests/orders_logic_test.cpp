@@ -57,15 +57,15 @@ TEST(RequestHash, SameBody_SameHash_AnyDifference_OtherHash) {
 
 TEST(CheckOnSale, OnlyInsideTheWindowAndNotCancelled) {
   const auto now = Now();
-  DropTerms drop{NewUuid(), "live", now - 1s, now + 1min, 2, 2500, "EUR"};
+  DropTerms drop{NewUuid(), DropStatus::kLive, now - 1s, now + 1min, 2, 2500, "EUR"};
   EXPECT_EQ(ErrorCodeOf([&] { CheckOnSale(drop, now); }), "none");
   EXPECT_EQ(ErrorCodeOf([&] { CheckOnSale(drop, now - 2s); }), "drop_not_live");
   EXPECT_EQ(ErrorCodeOf([&] { CheckOnSale(drop, now + 2min); }), "drop_not_live");
-  drop.status = "scheduled";  // the scheduler flips it a moment after starts_at
+  drop.status = DropStatus::kScheduled;  // the scheduler flips it a moment after starts_at
   EXPECT_EQ(ErrorCodeOf([&] { CheckOnSale(drop, now); }), "none");
-  drop.status = "cancelled";
+  drop.status = DropStatus::kCancelled;
   EXPECT_EQ(ErrorCodeOf([&] { CheckOnSale(drop, now); }), "drop_not_live");
-  drop.status = "ended";
+  drop.status = DropStatus::kEnded;
   EXPECT_EQ(ErrorCodeOf([&] { CheckOnSale(drop, now); }), "drop_not_live");
 }
 

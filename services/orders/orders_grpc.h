@@ -1,15 +1,16 @@
 #pragma once
 
 #include "livedrop/orders/v1/orders.grpc.pb.h"
-#include "orders.h"
 
 namespace livedrop::orders {
 
+class OrdersApp;
+
 // gRPC handlers of livedrop.orders.v1.OrdersService (called by the gateway, which passes the
-// authenticated buyer's id).
-class OrdersServiceImpl final : public v1::OrdersService::Service {
+// authenticated buyer's id): proto ↔ domain around a call on the app, nothing else.
+class OrdersGrpc final : public v1::OrdersService::Service {
  public:
-  explicit OrdersServiceImpl(Orders& orders) : orders_(orders) {}
+  explicit OrdersGrpc(OrdersApp& app) : app_(app) {}
 
   ::grpc::Status PlaceOrder(::grpc::ServerContext* ctx, const v1::PlaceOrderRequest* req,
                             v1::PlaceOrderResponse* resp) override;
@@ -21,7 +22,7 @@ class OrdersServiceImpl final : public v1::OrdersService::Service {
                              v1::CancelOrderResponse* resp) override;
 
  private:
-  Orders& orders_;
+  OrdersApp& app_;
 };
 
 }  // namespace livedrop::orders

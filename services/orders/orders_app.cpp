@@ -1,4 +1,4 @@
-#include "orders.h"
+#include "orders_app.h"
 
 #include <pqxx/pqxx>
 
@@ -6,8 +6,8 @@
 #include "livedrop/core/ids.h"
 #include "livedrop/core/paging.h"
 #include "livedrop/pg/pool.h"
-#include "order_events.h"
 #include "order_saga.h"
+#include "orders_events.h"
 #include "orders_store.h"
 
 namespace livedrop::orders {
@@ -29,13 +29,84 @@ PlaceResult Answer(OrderRow order, bool replayed) {
   return PlaceResult{std::move(order), replayed};
 }
 
+void EmitOutcome(pqxx::transaction_base& tx, const OrderRow& order) {
+  switch (order.status) {
+    case OrderStatus::kConfirmed:
+      return EmitOrderConfirmed(tx, order);
+    case OrderStatus::kFailed:
+      return EmitOrderFailed(tx, order);
+    case OrderStatus::kCancelled:
+      return EmitOrderCancelled(tx, order);
+    case OrderStatus::kPending:
+      break;
+  }
+  throw Error(ErrorKind::kInternal, "order_not_finished",
+              "order " + order.id + " has no outcome to announce");
+}
+
+// The saga's writes over PostgreSQL. A stage change is one statement and commits on its own;
+// the last one also writes the order's outcome event, atomically with it.
+class PgOrdersRepository final : public OrdersRepository {
+ public:
+  PgOrdersRepository(pg::Pool& pool, std::chrono::milliseconds lease)
+      : pool_(pool), lease_(lease) {}
+
+  std::optional<OrderRow> Advance(const OrderRow& order, Stage to, OrderStatus status,
+                                  const std::string& failure_code) override {
+    auto advance = [&](pqxx::transaction_base& tx) {
+      return OrdersStore::Advance(tx, order.id, order.stage, to, status, failure_code, lease_);
+    };
+    if (to != Stage::kDone) return pool_.AutoCommit(advance);
+    return pool_.Transact([&](pqxx::work& tx) {
+      auto row = advance(tx);
+      if (row) EmitOutcome(tx, *row);
+      return row;
+    });
+  }
+
+  std::optional<OrderRow> Find(const std::string& id) override {
+    return pool_.AutoCommit([&](pqxx::nontransaction& tx) { return OrdersStore::Find(tx, id); });
+  }
+
+  std::optional<OrderRow> CancelUnpaid(const std::string& id) override {
+    return pool_.AutoCommit(
+        [&](pqxx::nontransaction& tx) { return OrdersStore::CancelUnpaid(tx, id, lease_); });
+  }
+
+  std::vector<OrderRow> ClaimLapsed(int limit) override {
+    return pool_.Transact(
+        [&](pqxx::work& tx) { return OrdersStore::ClaimLapsed(tx, limit, lease_); });
+  }
+
+ private:
+  pg::Pool& pool_;
+  std::chrono::milliseconds lease_;
+};
+
 }  // namespace
 
-Orders::Orders(pg::Pool& pool, DropCatalog& catalog, OrderSaga& saga,
-               std::chrono::milliseconds lease)
-    : pool_(pool), catalog_(catalog), saga_(saga), lease_(lease) {}
+OrdersApp::OrdersApp(pg::Pool& pool, DropsPort& drops, InventoryPort& inventory,
+                     PaymentPort& payment, const OrdersOptions& options)
+    : pool_(pool),
+      options_(options),
+      catalog_(std::make_unique<DropCatalog>(drops, options.drop_terms_ttl, options.sold_out_memory,
+                                             options.remembered_drops)),
+      repository_(std::make_unique<PgOrdersRepository>(pool, options.order_lease)),
+      saga_(std::make_unique<OrderSaga>(*repository_, *catalog_, inventory, payment,
+                                        SagaOptions(options))) {}
 
-PlaceResult Orders::Place(const PlaceOrderInput& input) {
+OrdersApp::~OrdersApp() = default;
+
+int OrdersApp::RecoverLapsedOrders() { return saga_->RecoverLapsed(options_.recovery_batch); }
+
+int OrdersApp::ForgetOldKeys() {
+  const std::chrono::seconds keep = std::chrono::hours(options_.idempotency_key_hours);
+  return pool_.Transact([&](pqxx::work& tx) {
+    return OrdersStore::DeleteKeysOlderThan(tx, keep, options_.key_sweep_batch);
+  });
+}
+
+PlaceResult OrdersApp::Place(const PlaceOrderInput& input) {
   ValidatePlaceOrder(input);
   const std::string hash = RequestHash(input);
 
@@ -49,11 +120,11 @@ PlaceResult Orders::Place(const PlaceOrderInput& input) {
     if (key->request_hash != hash) throw KeyReused();
     return Replay(key->order_id, input.buyer_id);
   };
-  if (catalog_.KnownSoldOut(input.drop_id)) {
+  if (catalog_->KnownSoldOut(input.drop_id)) {
     return refuse_unless_replay(
         Error(ErrorKind::kFailedPrecondition, "sold_out", "the drop is sold out"));
   }
-  const DropTerms drop = catalog_.Get(input.drop_id);
+  const DropTerms drop = catalog_->Get(input.drop_id);
   try {
     CheckOnSale(drop, Now());
   } catch (const Error& e) {
@@ -80,19 +151,19 @@ PlaceResult Orders::Place(const PlaceOrderInput& input) {
       order.id = existing->order_id;
       return std::nullopt;
     }
-    auto row = OrdersStore::Insert(tx, order, lease_);
-    EmitOrderEvent(tx, "order_placed", row);
+    auto row = OrdersStore::Insert(tx, order, options_.order_lease);
+    EmitOrderPlaced(tx, row);
     return row;
   });
   if (!placed) return Replay(order.id, input.buyer_id);
-  return Answer(saga_.Drive(*placed), false);
+  return Answer(saga_->Drive(*placed), false);
 }
 
-PlaceResult Orders::Replay(const std::string& order_id, const std::string& buyer_id) {
+PlaceResult OrdersApp::Replay(const std::string& order_id, const std::string& buyer_id) {
   return Answer(Get(order_id, buyer_id), true);
 }
 
-OrderRow Orders::Get(const std::string& id, const std::string& buyer_id) {
+OrderRow OrdersApp::Get(const std::string& id, const std::string& buyer_id) {
   if (!IsUuid(id)) throw NotFoundError("order");
   const auto row =
       pool_.AutoCommit([&](pqxx::nontransaction& tx) { return OrdersStore::Find(tx, id); });
@@ -100,7 +171,7 @@ OrderRow Orders::Get(const std::string& id, const std::string& buyer_id) {
   return *row;
 }
 
-OrderPage Orders::List(const std::string& buyer_id, int limit, const std::string& cursor) {
+OrderPage OrdersApp::List(const std::string& buyer_id, int limit, const std::string& cursor) {
   const int size = PageSize(limit);
   const auto before = DecodeCursor(cursor);
   auto rows = pool_.AutoCommit([&](pqxx::nontransaction& tx) {
@@ -115,12 +186,12 @@ OrderPage Orders::List(const std::string& buyer_id, int limit, const std::string
   return page;
 }
 
-OrderRow Orders::Cancel(const std::string& id, const std::string& buyer_id) {
+OrderRow OrdersApp::Cancel(const std::string& id, const std::string& buyer_id) {
   Get(id, buyer_id);  // only the buyer's own order exists for them
-  if (auto releasing = saga_.RequestCancel(id)) return saga_.Drive(*releasing);
+  if (auto releasing = saga_->RequestCancel(id)) return saga_->Drive(*releasing);
   const OrderRow now = Get(id, buyer_id);
   if (now.failure_code == "cancelled") {  // cancelled already, or being cancelled: idempotent
-    return now.stage == Stage::kDone ? now : saga_.Drive(now);
+    return now.stage == Stage::kDone ? now : saga_->Drive(now);
   }
   throw Error(ErrorKind::kFailedPrecondition, "order_not_cancellable",
               std::string("an order that is ") +

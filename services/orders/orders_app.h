@@ -1,10 +1,11 @@
 #pragma once
 
-#include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "orders_logic.h"
+#include "orders_options.h"
 
 namespace livedrop::pg {
 class Pool;
@@ -13,7 +14,11 @@ class Pool;
 namespace livedrop::orders {
 
 class DropCatalog;
+class DropsPort;
+class InventoryPort;
 class OrderSaga;
+class OrdersRepository;
+class PaymentPort;
 
 struct PlaceResult {
   OrderRow order;
@@ -25,10 +30,14 @@ struct OrderPage {
   std::string next_cursor;
 };
 
-// Buying, as the buyer sees it: place (with Idempotency-Key semantics), read, list, cancel.
-class Orders {
+// Buying, as the buyer sees it: place (with Idempotency-Key semantics), read, list, cancel;
+// and the two background passes (recovery, key sweep). The only layer that opens
+// transactions and writes events; other services are reached through the ports it is given.
+class OrdersApp {
  public:
-  Orders(pg::Pool& pool, DropCatalog& catalog, OrderSaga& saga, std::chrono::milliseconds lease);
+  OrdersApp(pg::Pool& pool, DropsPort& drops, InventoryPort& inventory, PaymentPort& payment,
+            const OrdersOptions& options);
+  ~OrdersApp();
 
   // A confirmed order; any other outcome is thrown (sold_out, payment_declined with the
   // order id, request_in_progress, idempotency_key_reused, ...).
@@ -38,13 +47,19 @@ class Orders {
   OrderPage List(const std::string& buyer_id, int limit, const std::string& cursor);
   OrderRow Cancel(const std::string& id, const std::string& buyer_id);
 
+  // One pass of the recovery loop (OrderSaga::RecoverLapsed); returns how many finished.
+  int RecoverLapsedOrders();
+  // Deletes idempotency keys older than --idempotency-key-hours; returns how many.
+  int ForgetOldKeys();
+
  private:
   PlaceResult Replay(const std::string& order_id, const std::string& buyer_id);
 
   pg::Pool& pool_;
-  DropCatalog& catalog_;
-  OrderSaga& saga_;
-  std::chrono::milliseconds lease_;
+  const OrdersOptions options_;
+  std::unique_ptr<DropCatalog> catalog_;
+  std::unique_ptr<OrdersRepository> repository_;
+  std::unique_ptr<OrderSaga> saga_;
 };
 
 }  // namespace livedrop::orders

@@ -1,0 +1,97 @@
+#include "clients/inventory_grpc_client.h"
+
+#include "livedrop/grpc/client.h"
+#include "livedrop/grpc/status.h"
+#include "livedrop/inventory/v1/inventory.grpc.pb.h"
+
+namespace livedrop::orders {
+namespace {
+
+// inventory's ErrorInfo reasons (services/inventory) that are answers rather than failures.
+constexpr char kSoldOut[] = "sold_out";
+constexpr char kLimitExceeded[] = "limit_exceeded";
+constexpr char kNotFound[] = "not_found";
+constexpr char kValidationFailed[] = "validation_failed";
+constexpr char kReservationNotHeld[] = "reservation_not_held";
+
+std::optional<ReserveRefusal> AsRefusal(const Error& error) {
+  if (error.code() == kSoldOut) return ReserveRefusal::kSoldOut;
+  if (error.code() == kLimitExceeded) return ReserveRefusal::kLimitExceeded;
+  if (error.code() == kNotFound) return ReserveRefusal::kNoStock;
+  if (error.code() == kValidationFailed) return ReserveRefusal::kInvalid;
+  return std::nullopt;
+}
+
+std::optional<HoldGone> ConfirmHoldGone(const Error& error) {
+  if (error.code() == kReservationNotHeld) return HoldGone::kNotHeld;
+  if (error.code() == kNotFound) return HoldGone::kNoReservation;
+  return std::nullopt;
+}
+
+ReservationState FromProto(inventory::v1::ReservationState state) {
+  switch (state) {
+    case inventory::v1::RESERVATION_STATE_HELD:
+      return ReservationState::kHeld;
+    case inventory::v1::RESERVATION_STATE_CONFIRMED:
+      return ReservationState::kConfirmed;
+    case inventory::v1::RESERVATION_STATE_RELEASED:
+      return ReservationState::kReleased;
+    default:  // expired, or a state this build does not know: not a hold either way
+      return ReservationState::kExpired;
+  }
+}
+
+}  // namespace
+
+struct InventoryGrpcClient::Stub {
+  std::unique_ptr<inventory::v1::InventoryService::Stub> stub;
+};
+
+InventoryGrpcClient::InventoryGrpcClient(std::shared_ptr<::grpc::Channel> channel,
+                                         std::chrono::milliseconds timeout)
+    : stub_(std::make_unique<Stub>(
+          Stub{inventory::v1::InventoryService::NewStub(std::move(channel))})),
+      timeout_(timeout) {}
+
+InventoryGrpcClient::~InventoryGrpcClient() = default;
+
+ReserveResult InventoryGrpcClient::Reserve(const ReserveRequest& request) {
+  inventory::v1::ReserveRequest req;
+  req.set_drop_id(request.drop_id);
+  req.set_order_id(request.order_id);
+  req.set_buyer_id(request.buyer_id);
+  req.set_quantity(request.quantity);
+  inventory::v1::ReserveResponse resp;
+  auto ctx = rpc::NewClientContext(timeout_);
+  const auto status = stub_->stub->Reserve(ctx.get(), req, &resp);
+  if (status.ok()) return ReserveResult{std::nullopt, FromProto(resp.reservation().state()), ""};
+  const Error error = rpc::FromStatus(status);
+  if (const auto refusal = AsRefusal(error)) return ReserveResult{refusal, {}, error.what()};
+  throw error;
+}
+
+std::optional<HoldGone> InventoryGrpcClient::Confirm(const std::string& order_id) {
+  inventory::v1::ConfirmRequest req;
+  req.set_order_id(order_id);
+  inventory::v1::ConfirmResponse resp;
+  auto ctx = rpc::NewClientContext(timeout_);
+  const auto status = stub_->stub->Confirm(ctx.get(), req, &resp);
+  if (status.ok()) return std::nullopt;
+  const Error error = rpc::FromStatus(status);
+  if (const auto gone = ConfirmHoldGone(error)) return gone;
+  throw error;
+}
+
+std::optional<HoldGone> InventoryGrpcClient::Release(const std::string& order_id) {
+  inventory::v1::ReleaseRequest req;
+  req.set_order_id(order_id);
+  inventory::v1::ReleaseResponse resp;
+  auto ctx = rpc::NewClientContext(timeout_);
+  const auto status = stub_->stub->Release(ctx.get(), req, &resp);
+  if (status.ok()) return std::nullopt;  // released now, or lapsed / released before
+  const Error error = rpc::FromStatus(status);
+  if (error.code() == kNotFound) return HoldGone::kNoReservation;
+  throw error;  // reservation_confirmed among others: not for the saga to paper over
+}
+
+}  // namespace livedrop::orders

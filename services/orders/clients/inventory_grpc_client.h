@@ -1,0 +1,31 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "clients/inventory_port.h"
+
+namespace grpc {
+class Channel;
+}
+
+namespace livedrop::orders {
+
+// InventoryPort over livedrop.inventory.v1.InventoryService: the one place that reads
+// inventory's ErrorInfo reasons and turns them into ReserveRefusal / HoldGone.
+class InventoryGrpcClient final : public InventoryPort {
+ public:
+  InventoryGrpcClient(std::shared_ptr<::grpc::Channel> channel, std::chrono::milliseconds timeout);
+  ~InventoryGrpcClient() override;
+
+  ReserveResult Reserve(const ReserveRequest& request) override;
+  std::optional<HoldGone> Confirm(const std::string& order_id) override;
+  std::optional<HoldGone> Release(const std::string& order_id) override;
+
+ private:
+  struct Stub;
+  std::unique_ptr<Stub> stub_;
+  std::chrono::milliseconds timeout_;
+};
+
+}  // namespace livedrop::orders

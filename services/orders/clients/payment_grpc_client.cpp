@@ -1,0 +1,97 @@
+#include "clients/payment_grpc_client.h"
+
+#include <array>
+#include <utility>
+
+#include "livedrop/grpc/client.h"
+#include "livedrop/grpc/status.h"
+#include "livedrop/payment/v1/payment.grpc.pb.h"
+
+namespace livedrop::orders {
+namespace {
+
+// payment's failure codes (payment.proto, Payment.failure_code).
+constexpr std::array<std::pair<const char*, DeclineReason>, 4> kDeclines{{
+    {"card_declined", DeclineReason::kCardDeclined},
+    {"insufficient_funds", DeclineReason::kInsufficientFunds},
+    {"provider_timeout", DeclineReason::kProviderTimeout},
+    {"invalid_payment_token", DeclineReason::kInvalidPaymentToken},
+}};
+
+DeclineReason ParseDecline(const std::string& failure_code) {
+  for (const auto& [code, reason] : kDeclines) {
+    if (failure_code == code) return reason;
+  }
+  return DeclineReason::kOther;
+}
+
+Payment FromProto(const payment::v1::Payment& p) {
+  Payment out;
+  out.order_id = p.order_id();
+  switch (p.state()) {
+    case payment::v1::PAYMENT_STATE_SUCCEEDED:
+      out.state = PaymentState::kSucceeded;
+      break;
+    case payment::v1::PAYMENT_STATE_FAILED:
+      out.state = PaymentState::kFailed;
+      out.decline = ParseDecline(p.failure_code());
+      break;
+    case payment::v1::PAYMENT_STATE_REFUNDED:
+      out.state = PaymentState::kRefunded;
+      break;
+    default:  // pending, or a state this build does not know: not settled as far as we know
+      out.state = PaymentState::kPending;
+      break;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct PaymentGrpcClient::Stub {
+  std::unique_ptr<payment::v1::PaymentService::Stub> stub;
+};
+
+PaymentGrpcClient::PaymentGrpcClient(std::shared_ptr<::grpc::Channel> channel,
+                                     std::chrono::milliseconds timeout)
+    : stub_(std::make_unique<Stub>(Stub{payment::v1::PaymentService::NewStub(std::move(channel))})),
+      timeout_(timeout) {}
+
+PaymentGrpcClient::~PaymentGrpcClient() = default;
+
+Payment PaymentGrpcClient::Charge(const ChargeRequest& request) {
+  payment::v1::ChargeRequest req;
+  req.set_order_id(request.order_id);
+  req.set_buyer_id(request.buyer_id);
+  req.set_amount(request.amount);
+  req.set_currency(request.currency);
+  req.set_payment_token(request.payment_token);
+  payment::v1::ChargeResponse resp;
+  auto ctx = rpc::NewClientContext(timeout_);
+  const auto status = stub_->stub->Charge(ctx.get(), req, &resp);
+  if (!status.ok()) throw rpc::FromStatus(status);
+  return FromProto(resp.payment());
+}
+
+Payment PaymentGrpcClient::Refund(const std::string& order_id) {
+  payment::v1::RefundRequest req;
+  req.set_order_id(order_id);
+  payment::v1::RefundResponse resp;
+  auto ctx = rpc::NewClientContext(timeout_);
+  const auto status = stub_->stub->Refund(ctx.get(), req, &resp);
+  if (!status.ok()) throw rpc::FromStatus(status);
+  return FromProto(resp.payment());
+}
+
+std::optional<Payment> PaymentGrpcClient::GetPayment(const std::string& order_id) {
+  payment::v1::GetPaymentRequest req;
+  req.set_order_id(order_id);
+  payment::v1::GetPaymentResponse resp;
+  auto ctx = rpc::NewClientContext(timeout_);
+  const auto status = stub_->stub->GetPayment(ctx.get(), req, &resp);
+  if (status.error_code() == ::grpc::StatusCode::NOT_FOUND) return std::nullopt;
+  if (!status.ok()) throw rpc::FromStatus(status);
+  return FromProto(resp.payment());
+}
+
+}  // namespace livedrop::orders

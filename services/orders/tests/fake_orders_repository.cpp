@@ -1,0 +1,86 @@
+#include "fake_orders_repository.h"
+
+#include "livedrop/core/ids.h"
+
+namespace livedrop::orders {
+
+OrderRow FakeOrdersRepository::Insert(OrderRow order) {
+  if (order.id.empty()) order.id = NewUuid();
+  auto& s = orders_[order.id];
+  s = Stored{order, false, {order.stage}};
+  return order;
+}
+
+OrderRow FakeOrdersRepository::Get(const std::string& id) const { return orders_.at(id).row; }
+
+void FakeOrdersRepository::Lapse(const std::string& id) { At(id).lapsed = true; }
+
+std::vector<Stage> FakeOrdersRepository::Stages(const std::string& id) const {
+  return orders_.at(id).stages;
+}
+
+FakeOrdersRepository::Stored& FakeOrdersRepository::At(const std::string& id) {
+  const auto it = orders_.find(id);
+  if (it == orders_.end()) throw NotFoundError("order");
+  return it->second;
+}
+
+void FakeOrdersRepository::Store(Stored& s, Stage stage) {
+  s.row.stage = stage;
+  s.lapsed = false;
+  s.stages.push_back(stage);
+}
+
+std::optional<OrderRow> FakeOrdersRepository::Advance(const OrderRow& order, Stage to,
+                                                      OrderStatus status,
+                                                      const std::string& failure_code) {
+  auto& s = At(order.id);
+  if (race_) {
+    auto race = std::move(race_);
+    race_ = nullptr;
+    const Stage before = s.row.stage;
+    race(s.row);
+    if (s.row.stage != before) s.stages.push_back(s.row.stage);
+  }
+  if (s.row.stage != order.stage) {
+    ++lost_advances_;
+    return std::nullopt;
+  }
+  s.row.status = status;
+  if (!failure_code.empty()) s.row.failure_code = failure_code;
+  Store(s, to);
+  if (to == Stage::kDone) {
+    const char* type = status == OrderStatus::kConfirmed   ? "order_confirmed"
+                       : status == OrderStatus::kCancelled ? "order_cancelled"
+                                                           : "order_failed";
+    events_.push_back(Event{type, s.row.id, s.row.failure_code});
+  }
+  return s.row;
+}
+
+std::optional<OrderRow> FakeOrdersRepository::Find(const std::string& id) {
+  const auto it = orders_.find(id);
+  if (it == orders_.end()) return std::nullopt;
+  return it->second.row;
+}
+
+std::optional<OrderRow> FakeOrdersRepository::CancelUnpaid(const std::string& id) {
+  auto& s = At(id);
+  if (s.row.stage != Stage::kPlaced && s.row.stage != Stage::kReserved) return std::nullopt;
+  s.row.failure_code = "cancelled";
+  Store(s, Stage::kReleasing);
+  return s.row;
+}
+
+std::vector<OrderRow> FakeOrdersRepository::ClaimLapsed(int limit) {
+  std::vector<OrderRow> claimed;
+  for (auto& [id, s] : orders_) {
+    if (static_cast<int>(claimed.size()) >= limit) break;
+    if (s.row.stage == Stage::kDone || !s.lapsed) continue;
+    s.lapsed = false;
+    claimed.push_back(s.row);
+  }
+  return claimed;
+}
+
+}  // namespace livedrop::orders
