@@ -1,0 +1,195 @@
+// The gRPC clients are the one place that reads other services' answers: inventory's and
+// payment's reasons become ReserveRefusal / HoldGone / DeclineReason, and everything else is
+// thrown as the error the service reported. Scripted services on an in-process server.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "clients/drops_grpc_client.h"
+#include "clients/inventory_grpc_client.h"
+#include "clients/payment_grpc_client.h"
+#include "livedrop/drops/v1/drops.grpc.pb.h"
+#include "livedrop/grpc/client.h"
+#include "livedrop/grpc/server_runner.h"
+#include "livedrop/grpc/status.h"
+#include "livedrop/inventory/v1/inventory.grpc.pb.h"
+#include "livedrop/payment/v1/payment.grpc.pb.h"
+#include "livedrop/testing/errors.h"
+
+namespace livedrop::orders {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ErrorCodeOf;
+
+// Answers every call with the error scripted for its order id, or OK.
+class ScriptedInventory final : public inventory::v1::InventoryService::Service {
+ public:
+  std::map<std::string, Error> errors;  // by order id
+  inventory::v1::ReservationState state = inventory::v1::RESERVATION_STATE_HELD;
+
+  ::grpc::Status Reserve(::grpc::ServerContext*, const inventory::v1::ReserveRequest* req,
+                         inventory::v1::ReserveResponse* resp) override {
+    resp->mutable_reservation()->set_state(state);
+    return Answer(req->order_id());
+  }
+  ::grpc::Status Confirm(::grpc::ServerContext*, const inventory::v1::ConfirmRequest* req,
+                         inventory::v1::ConfirmResponse*) override {
+    return Answer(req->order_id());
+  }
+  ::grpc::Status Release(::grpc::ServerContext*, const inventory::v1::ReleaseRequest* req,
+                         inventory::v1::ReleaseResponse*) override {
+    return Answer(req->order_id());
+  }
+
+ private:
+  ::grpc::Status Answer(const std::string& order_id) {
+    const auto it = errors.find(order_id);
+    return it == errors.end() ? ::grpc::Status::OK : rpc::ToStatus(it->second, "inventory");
+  }
+};
+
+class ScriptedPayment final : public payment::v1::PaymentService::Service {
+ public:
+  ::grpc::Status Charge(::grpc::ServerContext*, const payment::v1::ChargeRequest* req,
+                        payment::v1::ChargeResponse* resp) override {
+    // The token names the answer: "tok_<failure code>" fails with it, anything else succeeds.
+    const std::string& token = req->payment_token();
+    auto* p = resp->mutable_payment();
+    p->set_order_id(req->order_id());
+    if (token.rfind("tok_", 0) == 0 && token != "tok_visa") {
+      p->set_state(payment::v1::PAYMENT_STATE_FAILED);
+      p->set_failure_code(token.substr(4));
+    } else {
+      p->set_state(payment::v1::PAYMENT_STATE_SUCCEEDED);
+    }
+    return ::grpc::Status::OK;
+  }
+  ::grpc::Status GetPayment(::grpc::ServerContext*, const payment::v1::GetPaymentRequest* req,
+                            payment::v1::GetPaymentResponse* resp) override {
+    if (req->order_id() == "unknown") return rpc::ToStatus(NotFoundError("payment"), "payment");
+    resp->mutable_payment()->set_state(payment::v1::PAYMENT_STATE_REFUNDED);
+    return ::grpc::Status::OK;
+  }
+};
+
+class ScriptedDrops final : public drops::v1::DropsService::Service {
+ public:
+  ::grpc::Status GetDrop(::grpc::ServerContext*, const drops::v1::GetDropRequest* req,
+                         drops::v1::GetDropResponse* resp) override {
+    if (req->id() == "unknown") return rpc::ToStatus(NotFoundError("drop"), "drops");
+    resp->mutable_drop()->set_id(req->id());
+    resp->mutable_drop()->set_status(drops::v1::DROP_STATUS_CANCELLED);
+    resp->mutable_drop()->set_per_buyer_limit(3);
+    return ::grpc::Status::OK;
+  }
+};
+
+class GrpcClientsTest : public ::testing::Test {
+ protected:
+  GrpcClientsTest() : runner_(rpc::ServerOptions{"fake-services", "127.0.0.1:0", 4, 100ms}) {
+    runner_.AddService(&inventory_service_);
+    runner_.AddService(&payment_service_);
+    runner_.AddService(&drops_service_);
+    runner_.Start();
+  }
+  ~GrpcClientsTest() override { runner_.Shutdown(); }
+
+  std::string Address() const { return "127.0.0.1:" + std::to_string(runner_.port()); }
+
+  ScriptedInventory inventory_service_;
+  ScriptedPayment payment_service_;
+  ScriptedDrops drops_service_;
+  rpc::ServerRunner runner_;
+};
+
+TEST_F(GrpcClientsTest, InventoryReserve_RefusalReasons_BecomeReserveRefusals_OthersAreThrown) {
+  const std::pair<Error, ReserveRefusal> refusals[] = {
+      {Error(ErrorKind::kFailedPrecondition, "sold_out", "gone"), ReserveRefusal::kSoldOut},
+      {Error(ErrorKind::kFailedPrecondition, "limit_exceeded", "max 2"),
+       ReserveRefusal::kLimitExceeded},
+      {NotFoundError("stock"), ReserveRefusal::kNoStock},
+      {ValidationError("quantity", "quantity must be positive"), ReserveRefusal::kInvalid},
+  };
+  for (int i = 0; i < 4; ++i) {
+    inventory_service_.errors.emplace("o" + std::to_string(i), refusals[i].first);
+  }
+  inventory_service_.errors.emplace(
+      "busy", Error(ErrorKind::kResourceExhausted, "overloaded", "too many waiting"));
+  InventoryGrpcClient client(rpc::MakeChannel<inventory::v1::InventoryService>(Address()), 2s);
+
+  for (int i = 0; i < 4; ++i) {
+    const auto result = client.Reserve(ReserveRequest{"o" + std::to_string(i), "d", "b", 1});
+    ASSERT_TRUE(result.refusal.has_value()) << i;
+    EXPECT_EQ(*result.refusal, refusals[i].second) << i;
+  }
+  EXPECT_FALSE(client.Reserve(ReserveRequest{"fine", "d", "b", 1}).refusal.has_value());
+  EXPECT_EQ(ErrorCodeOf([&] {
+              client.Reserve(ReserveRequest{"busy", "d", "b", 1});
+            }),
+            "overloaded");
+}
+
+TEST_F(GrpcClientsTest, InventoryReserve_ReservationState_IsPassedOn) {
+  inventory_service_.state = inventory::v1::RESERVATION_STATE_EXPIRED;
+  InventoryGrpcClient client(rpc::MakeChannel<inventory::v1::InventoryService>(Address()), 2s);
+  EXPECT_EQ(client.Reserve(ReserveRequest{"o", "d", "b", 1}).state, ReservationState::kExpired);
+}
+
+TEST_F(GrpcClientsTest, InventoryConfirmAndRelease_GoneHolds_AreValues_ConfirmedReleaseIsThrown) {
+  inventory_service_.errors.emplace(
+      "lapsed", Error(ErrorKind::kFailedPrecondition, "reservation_not_held", "expired"));
+  inventory_service_.errors.emplace("unknown", NotFoundError("reservation"));
+  inventory_service_.errors.emplace(
+      "sold", Error(ErrorKind::kFailedPrecondition, "reservation_confirmed", "confirmed"));
+  InventoryGrpcClient client(rpc::MakeChannel<inventory::v1::InventoryService>(Address()), 2s);
+
+  EXPECT_FALSE(client.Confirm("fine").has_value());
+  EXPECT_EQ(client.Confirm("lapsed"), HoldGone::kNotHeld);
+  EXPECT_EQ(client.Confirm("unknown"), HoldGone::kNoReservation);
+  EXPECT_FALSE(client.Release("fine").has_value());
+  EXPECT_EQ(client.Release("unknown"), HoldGone::kNoReservation);
+  EXPECT_EQ(ErrorCodeOf([&] { client.Release("sold"); }), "reservation_confirmed");
+}
+
+TEST_F(GrpcClientsTest, PaymentCharge_FailureCodes_BecomeDeclineReasons) {
+  PaymentGrpcClient client(rpc::MakeChannel<payment::v1::PaymentService>(Address()), 2s);
+  auto charge = [&](const std::string& token) {
+    return client.Charge(ChargeRequest{"o", "b", 100, "EUR", token});
+  };
+  EXPECT_EQ(charge("tok_visa").state, PaymentState::kSucceeded);
+  EXPECT_FALSE(charge("tok_visa").decline.has_value());
+  const std::pair<const char*, DeclineReason> declines[] = {
+      {"tok_card_declined", DeclineReason::kCardDeclined},
+      {"tok_insufficient_funds", DeclineReason::kInsufficientFunds},
+      {"tok_provider_timeout", DeclineReason::kProviderTimeout},
+      {"tok_invalid_payment_token", DeclineReason::kInvalidPaymentToken},
+      {"tok_something_new", DeclineReason::kOther},
+  };
+  for (const auto& [token, reason] : declines) {
+    const auto payment = charge(token);
+    EXPECT_EQ(payment.state, PaymentState::kFailed) << token;
+    EXPECT_EQ(payment.decline, reason) << token;
+    // What the order keeps is the payment's own code, or payment_failed for an unknown one.
+    const std::string kept = DeclineReasonName(reason);
+    EXPECT_TRUE(kept == std::string(token).substr(4) || kept == "payment_failed") << token;
+  }
+}
+
+TEST_F(GrpcClientsTest, PaymentGetPayment_NoPayment_IsNothing) {
+  PaymentGrpcClient client(rpc::MakeChannel<payment::v1::PaymentService>(Address()), 2s);
+  EXPECT_FALSE(client.GetPayment("unknown").has_value());
+  EXPECT_EQ(client.GetPayment("o")->state, PaymentState::kRefunded);
+}
+
+TEST_F(GrpcClientsTest, DropsGetDrop_MapsTheTermsAndUnknownIsNotFound) {
+  DropsGrpcClient client(rpc::MakeChannel<drops::v1::DropsService>(Address()), 2s);
+  const auto terms = client.GetDrop("d1");
+  EXPECT_EQ(terms.id, "d1");
+  EXPECT_EQ(terms.status, DropStatus::kCancelled);
+  EXPECT_EQ(terms.per_buyer_limit, 3);
+  EXPECT_EQ(ErrorCodeOf([&] { client.GetDrop("unknown"); }), "not_found");
+}
+
+}  // namespace
+}  // namespace livedrop::orders
