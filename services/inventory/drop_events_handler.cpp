@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "inventory.h"
+#include "inventory_app.h"
 #include "livedrop/drops/v1/drops.pb.h"
 #include "livedrop/kafka/envelope.h"
 
@@ -10,10 +10,10 @@ namespace livedrop::inventory {
 
 void DropEventsHandler::operator()(const kafka::Message& message) {
   const auto envelope = kafka::ParseEnvelope(message.payload);
-  if (envelope.type() != "drop_scheduled") return;
+  if (envelope.payload_type() != drops::v1::DropScheduled::descriptor()->full_name()) return;
   const auto event = kafka::UnpackPayload<drops::v1::DropScheduled>(envelope);
   const auto& drop = event.drop();
-  inventory_.CreateStock(drop.id(), drop.quantity(), drop.per_buyer_limit());
+  app_.CreateStock(drop.id(), drop.quantity(), drop.per_buyer_limit());
   spdlog::info("stock of drop {} created: {} units, {} per buyer", drop.id(), drop.quantity(),
                drop.per_buyer_limit());
 }

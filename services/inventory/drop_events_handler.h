@@ -4,17 +4,18 @@
 
 namespace livedrop::inventory {
 
-class Inventory;
+class InventoryApp;
 
 // Creates a drop's stock when livedrop.drops announces it (drop_scheduled). Redelivery is
-// harmless: creating stock that exists changes nothing. Other event types are ignored.
+// harmless: creating stock that exists changes nothing. Other events of the topic (told apart
+// by their payload type) are not inventory's business and are skipped.
 class DropEventsHandler {
  public:
-  explicit DropEventsHandler(Inventory& inventory) : inventory_(inventory) {}
+  explicit DropEventsHandler(InventoryApp& app) : app_(app) {}
   void operator()(const kafka::Message& message);
 
  private:
-  Inventory& inventory_;
+  InventoryApp& app_;
 };
 
 }  // namespace livedrop::inventory

@@ -1,10 +1,33 @@
 #include "inventory_logic.h"
 
 #include <algorithm>
-
-#include "livedrop/core/error.h"
+#include <set>
 
 namespace livedrop::inventory {
+namespace {
+
+// A reservation as the batch sees it: loaded from the database or inserted by the batch.
+struct Known {
+  ReservationRow row;
+  bool inserted = false;
+  bool changed = false;
+};
+
+}  // namespace
+
+const char* StateName(ReservationState state) {
+  switch (state) {
+    case ReservationState::kHeld:
+      return "held";
+    case ReservationState::kConfirmed:
+      return "confirmed";
+    case ReservationState::kReleased:
+      return "released";
+    case ReservationState::kExpired:
+      return "expired";
+  }
+  return "held";
+}
 
 int DefaultLowStockThreshold(int total, int percent) {
   // In 64 bits: a drop of a billion units times the percent would overflow an int.
@@ -44,15 +67,162 @@ void CheckSameReservation(const ReservationRow& existing, const std::string& dro
               {{"field", field}});
 }
 
-std::vector<std::string> EventsFor(const StockRow& before, const StockRow& after) {
-  std::vector<std::string> events;
-  if (before.available > 0 && after.available == 0) events.push_back("sold_out");
-  if (before.available == 0 && after.available > 0) events.push_back("restocked");
+std::vector<StockEvent> EventsFor(const StockRow& before, const StockRow& after) {
+  std::vector<StockEvent> events;
+  if (before.available > 0 && after.available == 0) events.push_back(StockEvent::kSoldOut);
+  if (before.available == 0 && after.available > 0) events.push_back(StockEvent::kRestocked);
   if (!before.low_stock_sent && after.available > 0 &&
       after.available < after.low_stock_threshold) {
-    events.push_back("low_stock");
+    events.push_back(StockEvent::kLowStock);
   }
   return events;
+}
+
+Error ReservationNotFound() { return NotFoundError("reservation"); }
+
+Error ReservationNotHeld(ReservationState state) {
+  return Error(ErrorKind::kFailedPrecondition, "reservation_not_held",
+               std::string("the reservation was ") + StateName(state));
+}
+
+Error ReservationConfirmed() {
+  return Error(ErrorKind::kFailedPrecondition, "reservation_confirmed",
+               "a confirmed reservation cannot be released");
+}
+
+bool IsReturned(ReservationState state) {
+  return state == ReservationState::kReleased || state == ReservationState::kExpired;
+}
+
+std::vector<std::string> OrderIdsOf(const std::vector<StockRequest>& requests) {
+  std::set<std::string> ids;
+  for (const auto& request : requests) ids.insert(request.order_id);
+  return {ids.begin(), ids.end()};
+}
+
+std::vector<std::string> BuyersToCount(const std::vector<StockRequest>& requests,
+                                       const std::vector<ReservationRow>& existing) {
+  std::set<std::string> known;
+  for (const auto& row : existing) known.insert(row.order_id);
+  std::set<std::string> buyers;
+  for (const auto& request : requests) {
+    if (request.kind == StockRequest::Kind::kReserve && !known.count(request.order_id)) {
+      buyers.insert(request.buyer_id);
+    }
+  }
+  return {buyers.begin(), buyers.end()};
+}
+
+BatchDecision DecideBatch(const std::optional<StockRow>& stock,
+                          const std::vector<ReservationRow>& existing,
+                          const std::map<std::string, int>& held_or_bought,
+                          const std::vector<StockRequest>& requests, TimePoint now,
+                          std::chrono::microseconds hold) {
+  BatchDecision decision;
+  auto& out = decision.outcomes;
+  out.resize(requests.size());
+  if (!stock) {
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      out[i].error = requests[i].kind == StockRequest::Kind::kReserve ? NotFoundError("stock")
+                                                                      : ReservationNotFound();
+    }
+    return decision;
+  }
+
+  std::map<std::string, Known> known;
+  for (const auto& row : existing) known.emplace(row.order_id, Known{row});
+  // Units per buyer as the batch goes: earlier requests of the batch count for later ones.
+  std::map<std::string, int> held = held_or_bought;
+  StockRow now_stock = *stock;
+  const TimePoint expires_at = now + hold;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const StockRequest& request = requests[i];
+    StockOutcome& o = out[i];
+    const auto it = known.find(request.order_id);
+    if (request.kind == StockRequest::Kind::kReserve) {
+      if (it != known.end()) {
+        try {
+          CheckSameReservation(it->second.row, stock->drop_id, request.buyer_id, request.quantity);
+          o.reservation = it->second.row;
+        } catch (const Error& e) {
+          o.error = e;
+        }
+        continue;
+      }
+      int& buyer_units = held[request.buyer_id];
+      try {
+        CheckReserve(now_stock, buyer_units, request.quantity);
+      } catch (const Error& e) {
+        o.error = e;
+        continue;
+      }
+      now_stock.available -= request.quantity;
+      now_stock.reserved += request.quantity;
+      buyer_units += request.quantity;
+      ReservationRow row{request.order_id, stock->drop_id,          request.buyer_id,
+                         request.quantity, ReservationState::kHeld, expires_at};
+      known.emplace(request.order_id, Known{row, /*inserted=*/true});
+      o.reservation = std::move(row);
+      o.changed = true;
+      continue;
+    }
+    if (it == known.end()) {
+      o.error = ReservationNotFound();
+      continue;
+    }
+    ReservationRow& r = it->second.row;
+    const auto Move = [&](ReservationState to) {
+      r.state = to;
+      it->second.changed = true;
+      o.changed = true;
+    };
+    switch (request.kind) {
+      case StockRequest::Kind::kConfirm:
+        if (r.state == ReservationState::kHeld) {
+          now_stock.reserved -= r.quantity;
+          now_stock.sold += r.quantity;
+          Move(ReservationState::kConfirmed);
+        } else if (r.state != ReservationState::kConfirmed) {
+          o.error = ReservationNotHeld(r.state);
+        }
+        break;
+      case StockRequest::Kind::kRelease:
+      case StockRequest::Kind::kExpire:
+        if (r.state == ReservationState::kConfirmed) {
+          if (request.kind == StockRequest::Kind::kRelease) o.error = ReservationConfirmed();
+        } else if (r.state == ReservationState::kHeld &&
+                   (request.kind == StockRequest::Kind::kRelease || r.expires_at <= now)) {
+          now_stock.available += r.quantity;
+          now_stock.reserved -= r.quantity;
+          if (const auto h = held.find(r.buyer_id); h != held.end()) h->second -= r.quantity;
+          Move(request.kind == StockRequest::Kind::kRelease ? ReservationState::kReleased
+                                                            : ReservationState::kExpired);
+        }
+        break;
+      case StockRequest::Kind::kReserve:
+        break;
+    }
+    if (!o.error) o.reservation = r;
+  }
+
+  for (const auto& [order_id, k] : known) {
+    if (k.inserted) {
+      decision.inserts.push_back(k.row);
+    } else if (k.changed) {
+      decision.state_changes.emplace_back(order_id, k.row.state);
+    }
+  }
+  decision.d_available = now_stock.available - stock->available;
+  decision.d_reserved = now_stock.reserved - stock->reserved;
+  decision.d_sold = now_stock.sold - stock->sold;
+  if (decision.StockChanged()) {
+    // Events follow the batch's net change: a unit reserved and released within one batch
+    // never sold the drop out.
+    decision.events = EventsFor(*stock, now_stock);
+    decision.low_stock_sent = std::find(decision.events.begin(), decision.events.end(),
+                                        StockEvent::kLowStock) != decision.events.end();
+  }
+  return decision;
 }
 
 }  // namespace livedrop::inventory

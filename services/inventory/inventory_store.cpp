@@ -5,13 +5,62 @@
 namespace livedrop::inventory {
 namespace {
 
-constexpr char kStockColumns[] =
-    "drop_id::text, total, available, reserved, sold, per_buyer_limit, low_stock_threshold, "
-    "low_stock_sent, version";
+// The column lists are macros so that every statement below is one compile-time constant.
+#define LIVEDROP_STOCK_COLUMNS                                                              \
+  "drop_id::text, total, available, reserved, sold, per_buyer_limit, low_stock_threshold, " \
+  "low_stock_sent, version"
+#define LIVEDROP_RESERVATION_COLUMNS                                 \
+  "order_id::text, drop_id::text, buyer_id::text, quantity, state, " \
+  "(extract(epoch FROM expires_at) * 1000000)::bigint"
 
-constexpr char kReservationColumns[] =
-    "order_id::text, drop_id::text, buyer_id::text, quantity, state, "
-    "(extract(epoch FROM expires_at) * 1000000)::bigint";
+constexpr char kCreateStock[] =
+    "INSERT INTO stock (drop_id, total, available, per_buyer_limit, low_stock_threshold) "
+    "VALUES ($1, $2, $2, $3, $4) ON CONFLICT (drop_id) DO NOTHING RETURNING 1";
+constexpr char kLockStock[] =
+    "SELECT " LIVEDROP_STOCK_COLUMNS " FROM stock WHERE drop_id = $1 FOR UPDATE";
+constexpr char kFindStock[] = "SELECT " LIVEDROP_STOCK_COLUMNS " FROM stock WHERE drop_id = $1";
+constexpr char kFindStocks[] =
+    "SELECT " LIVEDROP_STOCK_COLUMNS " FROM stock WHERE drop_id = ANY($1::uuid[])";
+constexpr char kAdjustStock[] =
+    "UPDATE stock SET available = available + $2, reserved = reserved + $3, "
+    "sold = sold + $4, low_stock_sent = low_stock_sent OR $5, "
+    "version = version + 1 WHERE drop_id = $1 RETURNING " LIVEDROP_STOCK_COLUMNS;
+constexpr char kFindReservation[] =
+    "SELECT " LIVEDROP_RESERVATION_COLUMNS " FROM reservations WHERE order_id = $1";
+constexpr char kLockReservations[] =
+    "SELECT " LIVEDROP_RESERVATION_COLUMNS
+    " FROM reservations WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE";
+constexpr char kHeldOrBought[] =
+    "SELECT buyer_id::text, sum(quantity)::int FROM reservations "
+    "WHERE drop_id = $1 AND buyer_id = ANY($2::uuid[]) AND state IN ('held', 'confirmed') "
+    "GROUP BY buyer_id";
+constexpr char kInsertReservations[] =
+    "INSERT INTO reservations (order_id, drop_id, buyer_id, quantity, state, expires_at) "
+    "SELECT o, d, b, q, s, to_timestamp(e::double precision / 1000000) "
+    "FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::bigint[]) "
+    "AS u(o, d, b, q, s, e)";
+constexpr char kSetStates[] =
+    "UPDATE reservations r SET state = u.s, updated_at = now() "
+    "FROM unnest($1::uuid[], $2::text[]) AS u(o, s) WHERE r.order_id = u.o";
+constexpr char kFindExpired[] =
+    "SELECT order_id::text, drop_id::text FROM reservations "
+    "WHERE state = 'held' AND expires_at <= now() ORDER BY expires_at LIMIT $1";
+// One statement, so one snapshot: a change committed meanwhile cannot look like a violation.
+constexpr char kTotals[] =
+    "SELECT coalesce(sum(s.available), 0)::bigint, coalesce(sum(s.reserved), 0)::bigint, "
+    "coalesce(sum(s.sold), 0)::bigint, "
+    "count(*) FILTER (WHERE s.available + s.reserved + s.sold <> s.total OR s.available < 0 "
+    "OR s.reserved < 0 OR s.sold < 0), "
+    "count(*) FILTER (WHERE s.reserved <> coalesce(r.held, 0) OR s.sold <> coalesce(r.bought, "
+    "0)) "
+    "FROM stock s LEFT JOIN (SELECT drop_id, "
+    "sum(quantity) FILTER (WHERE state = 'held') AS held, "
+    "sum(quantity) FILTER (WHERE state = 'confirmed') AS bought "
+    "FROM reservations WHERE state IN ('held', 'confirmed') GROUP BY drop_id) r "
+    "USING (drop_id)";
+
+#undef LIVEDROP_STOCK_COLUMNS
+#undef LIVEDROP_RESERVATION_COLUMNS
 
 StockRow ReadStock(const pqxx::row& r) {
   return StockRow{r[0].as<std::string>(), r[1].as<int>(),  r[2].as<int>(),
@@ -63,59 +112,32 @@ std::string ArrayLiteral(const std::vector<std::string>& items) {
 
 }  // namespace
 
-const char* StateName(ReservationState state) {
-  switch (state) {
-    case ReservationState::kHeld:
-      return "held";
-    case ReservationState::kConfirmed:
-      return "confirmed";
-    case ReservationState::kReleased:
-      return "released";
-    case ReservationState::kExpired:
-      return "expired";
-  }
-  return "held";
-}
-
 bool InventoryStore::CreateStock(pqxx::transaction_base& tx, const StockRow& s) {
-  return !tx.exec_params(
-                "INSERT INTO stock (drop_id, total, available, per_buyer_limit, "
-                "low_stock_threshold) VALUES ($1, $2, $2, $3, $4) "
-                "ON CONFLICT (drop_id) DO NOTHING RETURNING 1",
-                s.drop_id, s.total, s.per_buyer_limit, s.low_stock_threshold)
+  return !tx.exec_params(kCreateStock, s.drop_id, s.total, s.per_buyer_limit, s.low_stock_threshold)
               .empty();
 }
 
 std::optional<StockRow> InventoryStore::LockStock(pqxx::transaction_base& tx,
                                                   const std::string& drop_id) {
-  return OneStock(tx.exec_params(
-      std::string("SELECT ") + kStockColumns + " FROM stock WHERE drop_id = $1 FOR UPDATE",
-      drop_id));
+  return OneStock(tx.exec_params(kLockStock, drop_id));
 }
 
 std::optional<StockRow> InventoryStore::FindStock(pqxx::transaction_base& tx,
                                                   const std::string& drop_id) {
-  return OneStock(tx.exec_params(
-      std::string("SELECT ") + kStockColumns + " FROM stock WHERE drop_id = $1", drop_id));
+  return OneStock(tx.exec_params(kFindStock, drop_id));
 }
 
 StockRow InventoryStore::Adjust(pqxx::transaction_base& tx, const std::string& drop_id,
                                 int d_available, int d_reserved, int d_sold, bool low_stock_sent) {
-  return ReadStock(tx.exec_params1(
-      std::string("UPDATE stock SET available = available + $2, reserved = reserved + $3, "
-                  "sold = sold + $4, low_stock_sent = low_stock_sent OR $5, "
-                  "version = version + 1 WHERE drop_id = $1 RETURNING ") +
-          kStockColumns,
-      drop_id, d_available, d_reserved, d_sold, low_stock_sent));
+  return ReadStock(
+      tx.exec_params1(kAdjustStock, drop_id, d_available, d_reserved, d_sold, low_stock_sent));
 }
 
 std::vector<StockRow> InventoryStore::FindStocks(pqxx::transaction_base& tx,
                                                  const std::vector<std::string>& drop_ids) {
   std::vector<StockRow> out;
   if (drop_ids.empty()) return out;
-  for (const auto& r : tx.exec_params(
-           std::string("SELECT ") + kStockColumns + " FROM stock WHERE drop_id = ANY($1::uuid[])",
-           ArrayLiteral(drop_ids))) {
+  for (const auto& r : tx.exec_params(kFindStocks, ArrayLiteral(drop_ids))) {
     out.push_back(ReadStock(r));
   }
   return out;
@@ -123,9 +145,7 @@ std::vector<StockRow> InventoryStore::FindStocks(pqxx::transaction_base& tx,
 
 std::optional<ReservationRow> InventoryStore::FindReservation(pqxx::transaction_base& tx,
                                                               const std::string& order_id) {
-  const auto result = tx.exec_params(
-      std::string("SELECT ") + kReservationColumns + " FROM reservations WHERE order_id = $1",
-      order_id);
+  const auto result = tx.exec_params(kFindReservation, order_id);
   if (result.empty()) return std::nullopt;
   return ReadReservation(result[0]);
 }
@@ -134,10 +154,7 @@ std::vector<ReservationRow> InventoryStore::LockReservations(
     pqxx::transaction_base& tx, const std::vector<std::string>& order_ids) {
   std::vector<ReservationRow> out;
   if (order_ids.empty()) return out;
-  for (const auto& r : tx.exec_params(std::string("SELECT ") + kReservationColumns +
-                                          " FROM reservations WHERE order_id = ANY($1::uuid[]) "
-                                          "ORDER BY order_id FOR UPDATE",
-                                      ArrayLiteral(order_ids))) {
+  for (const auto& r : tx.exec_params(kLockReservations, ArrayLiteral(order_ids))) {
     out.push_back(ReadReservation(r));
   }
   return out;
@@ -148,11 +165,7 @@ std::map<std::string, int> InventoryStore::HeldOrBought(pqxx::transaction_base& 
                                                         const std::vector<std::string>& buyer_ids) {
   std::map<std::string, int> out;
   if (buyer_ids.empty()) return out;
-  for (const auto& r : tx.exec_params(
-           "SELECT buyer_id::text, sum(quantity)::int FROM reservations "
-           "WHERE drop_id = $1 AND buyer_id = ANY($2::uuid[]) AND state IN ('held', 'confirmed') "
-           "GROUP BY buyer_id",
-           drop_id, ArrayLiteral(buyer_ids))) {
+  for (const auto& r : tx.exec_params(kHeldOrBought, drop_id, ArrayLiteral(buyer_ids))) {
     out[r[0].as<std::string>()] = r[1].as<int>();
   }
   return out;
@@ -162,11 +175,7 @@ void InventoryStore::InsertReservations(pqxx::transaction_base& tx,
                                         const std::vector<ReservationRow>& rows) {
   if (rows.empty()) return;
   tx.exec_params(
-      "INSERT INTO reservations (order_id, drop_id, buyer_id, quantity, state, expires_at) "
-      "SELECT o, d, b, q, s, to_timestamp(e::double precision / 1000000) "
-      "FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::bigint[]) "
-      "AS u(o, d, b, q, s, e)",
-      ArrayLiteral(rows, [](const ReservationRow& r) { return r.order_id; }),
+      kInsertReservations, ArrayLiteral(rows, [](const ReservationRow& r) { return r.order_id; }),
       ArrayLiteral(rows, [](const ReservationRow& r) { return r.drop_id; }),
       ArrayLiteral(rows, [](const ReservationRow& r) { return r.buyer_id; }),
       ArrayLiteral(rows, [](const ReservationRow& r) { return std::to_string(r.quantity); }),
@@ -182,38 +191,21 @@ void InventoryStore::SetStates(
   if (order_states.empty()) return;
   using Item = std::pair<std::string, ReservationState>;
   tx.exec_params(
-      "UPDATE reservations r SET state = u.s, updated_at = now() "
-      "FROM unnest($1::uuid[], $2::text[]) AS u(o, s) WHERE r.order_id = u.o",
-      ArrayLiteral(order_states, [](const Item& i) { return i.first; }),
+      kSetStates, ArrayLiteral(order_states, [](const Item& i) { return i.first; }),
       ArrayLiteral(order_states, [](const Item& i) { return std::string(StateName(i.second)); }));
 }
 
 std::vector<std::pair<std::string, std::string>> InventoryStore::FindExpired(
     pqxx::transaction_base& tx, int limit) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& r :
-       tx.exec_params("SELECT order_id::text, drop_id::text FROM reservations "
-                      "WHERE state = 'held' AND expires_at <= now() ORDER BY expires_at LIMIT $1",
-                      limit)) {
+  for (const auto& r : tx.exec_params(kFindExpired, limit)) {
     out.emplace_back(r[0].as<std::string>(), r[1].as<std::string>());
   }
   return out;
 }
 
-// One statement, so one snapshot: a change committed meanwhile cannot look like a violation.
 StockTotals InventoryStore::Totals(pqxx::transaction_base& tx) {
-  const auto r = tx.exec1(
-      "SELECT coalesce(sum(s.available), 0)::bigint, coalesce(sum(s.reserved), 0)::bigint, "
-      "coalesce(sum(s.sold), 0)::bigint, "
-      "count(*) FILTER (WHERE s.available + s.reserved + s.sold <> s.total OR s.available < 0 "
-      "OR s.reserved < 0 OR s.sold < 0), "
-      "count(*) FILTER (WHERE s.reserved <> coalesce(r.held, 0) OR s.sold <> coalesce(r.bought, "
-      "0)) "
-      "FROM stock s LEFT JOIN (SELECT drop_id, "
-      "sum(quantity) FILTER (WHERE state = 'held') AS held, "
-      "sum(quantity) FILTER (WHERE state = 'confirmed') AS bought "
-      "FROM reservations WHERE state IN ('held', 'confirmed') GROUP BY drop_id) r "
-      "USING (drop_id)");
+  const auto r = tx.exec1(kTotals);
   return StockTotals{r[0].as<long long>(), r[1].as<long long>(), r[2].as<long long>(),
                      r[3].as<long long>(), r[4].as<long long>()};
 }

@@ -1,48 +1,18 @@
 #pragma once
 
-#include <chrono>
-#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "livedrop/core/time.h"
+#include "inventory_logic.h"
 
 namespace pqxx {
 class transaction_base;
 }
 
 namespace livedrop::inventory {
-
-struct StockRow {
-  std::string drop_id;
-  int total = 0, available = 0, reserved = 0, sold = 0;
-  int per_buyer_limit = 0;
-  int low_stock_threshold = 0;
-  bool low_stock_sent = false;
-  std::int64_t version = 1;  // bumped by every change (orders cached views)
-};
-
-enum class ReservationState { kHeld, kConfirmed, kReleased, kExpired };
-const char* StateName(ReservationState state);
-
-struct ReservationRow {
-  std::string order_id, drop_id, buyer_id;
-  int quantity = 0;
-  ReservationState state = ReservationState::kHeld;
-  TimePoint expires_at;
-};
-
-// What the invariant metrics read: one consistent snapshot of every drop's stock.
-struct StockTotals {
-  long long available = 0, reserved = 0, sold = 0;
-  // Drops whose row breaks available + reserved + sold = total or available >= 0.
-  long long invariant_violations = 0;
-  // Drops whose reserved / sold differ from the sum of their held / confirmed reservations.
-  long long reservation_mismatches = 0;
-};
 
 // The SQL of the inventory schema; every method runs in the caller's transaction.
 //

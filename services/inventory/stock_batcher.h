@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "stock_request.h"
+#include "inventory_logic.h"
 
 namespace livedrop::inventory {
 

@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "inventory.h"
+#include "inventory_app.h"
 #include "inventory_migrations.h"
 #include "livedrop/config/config.h"
 #include "livedrop/core/error.h"
@@ -54,7 +54,7 @@ double Percentile(std::vector<double>& v, double p) {
 Result Run(pg::Pool& pool, bool coalesce, int threads, std::chrono::milliseconds duration) {
   inventory::InventoryOptions options;
   options.coalesce = coalesce;
-  inventory::Inventory inventory(pool, options);
+  inventory::InventoryApp inventory(pool, options);
   const std::string drop = NewUuid();
   inventory.CreateStock(drop, 100'000'000, 1);
 

@@ -1,8 +1,6 @@
 // Inventory against a real PostgreSQL: no oversell under contention (coalesced and not),
 // each request of a shared batch getting its own answer, idempotency by order, per-buyer
 // limits, events once per transition, expiry, the invariant metrics and the stock cache.
-#include "inventory.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -11,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "inventory_app.h"
 #include "inventory_metrics.h"
 #include "inventory_migrations.h"
 #include "livedrop/core/ids.h"
@@ -65,7 +64,7 @@ class InventoryTest : public ::testing::Test {
 void InventoryTest::TwoThousandAttemptsForAHundredUnits(bool coalesce) {
   InventoryOptions options;
   options.coalesce = coalesce;
-  Inventory inventory(*pool_, options);
+  InventoryApp inventory(*pool_, options);
   const std::string drop = NewUuid();
   inventory.CreateStock(drop, 100, 2);
   std::vector<std::string> buyers;
@@ -118,7 +117,7 @@ TEST_F(InventoryTest,
 
 // One transaction, seven requests, seven different right answers.
 TEST_F(InventoryTest, Batch_MixedRequests_EachGetsItsOwnAnswer) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   const std::string drop = NewUuid();
   const std::string a = NewUuid(), b = NewUuid(), c = NewUuid(), d = NewUuid();
   inventory.CreateStock(drop, 4, 2);
@@ -164,7 +163,7 @@ TEST_F(InventoryTest, Batch_MixedRequests_EachGetsItsOwnAnswer) {
 // A batch whose transaction fails (here: a malformed order id the database cannot cast) is
 // applied again request by request: the others still succeed, and only once.
 TEST_F(InventoryTest, Batch_FailedTransaction_IsRetriedRequestByRequest) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   const std::string drop = NewUuid();
   inventory.CreateStock(drop, 10, 5);
   using K = StockRequest::Kind;
@@ -184,7 +183,7 @@ TEST_F(InventoryTest, Batch_FailedTransaction_IsRetriedRequestByRequest) {
 }
 
 TEST_F(InventoryTest, Reserve_IsIdempotentByOrder) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   const std::string drop = NewUuid(), order = NewUuid(), buyer = NewUuid();
   inventory.CreateStock(drop, 10, 3);
   const auto a = inventory.Reserve(drop, order, buyer, 2);
@@ -195,7 +194,7 @@ TEST_F(InventoryTest, Reserve_IsIdempotentByOrder) {
 
 // An order id already used for another reservation is a clear error, and moves nothing.
 TEST_F(InventoryTest, Reserve_SameOrderForSomethingElse_IsAMismatch) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   const std::string drop = NewUuid(), other = NewUuid(), order = NewUuid(), buyer = NewUuid();
   inventory.CreateStock(drop, 10, 3);
   inventory.CreateStock(other, 10, 3);
@@ -210,7 +209,7 @@ TEST_F(InventoryTest, Reserve_SameOrderForSomethingElse_IsAMismatch) {
 }
 
 TEST_F(InventoryTest, Reserve_OutOfRangeQuantities_AreRefused) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   const std::string drop = NewUuid(), buyer = NewUuid();
   inventory.CreateStock(drop, 10, 3);
   inventory.Reserve(drop, NewUuid(), buyer, 1);
@@ -224,7 +223,7 @@ TEST_F(InventoryTest, Reserve_OutOfRangeQuantities_AreRefused) {
 }
 
 TEST_F(InventoryTest, PerBuyerLimit_CountsHeldAndBought) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   const std::string drop = NewUuid(), buyer = NewUuid();
   inventory.CreateStock(drop, 10, 2);
   const auto first = inventory.Reserve(drop, NewUuid(), buyer, 1);
@@ -236,7 +235,7 @@ TEST_F(InventoryTest, PerBuyerLimit_CountsHeldAndBought) {
 }
 
 TEST_F(InventoryTest, ConfirmAndRelease_AreIdempotentAndKeepTheInvariant) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   const std::string drop = NewUuid();
   inventory.CreateStock(drop, 5, 5);
   const auto kept = inventory.Reserve(drop, NewUuid(), NewUuid(), 2);
@@ -257,7 +256,7 @@ TEST_F(InventoryTest, ConfirmAndRelease_AreIdempotentAndKeepTheInvariant) {
 }
 
 TEST_F(InventoryTest, SoldOut_IsRefusedFromMemoryAndForgottenOnRestock) {
-  Inventory inventory(*pool_, InventoryOptions{300s, 10, 60s});
+  InventoryApp inventory(*pool_, InventoryOptions{300s, 10, 60s});
   const std::string drop = NewUuid();
   inventory.CreateStock(drop, 1, 1);
   const auto only = inventory.Reserve(drop, NewUuid(), NewUuid(), 1);
@@ -281,7 +280,7 @@ TEST_F(InventoryTest, SoldOut_IsRefusedFromMemoryAndForgottenOnRestock) {
 TEST_F(InventoryTest, SoldOutMemory_AtItsBound_ForgetsOnlyTheLeastRecentDrop) {
   InventoryOptions options{300s, 10, 60s};
   options.sold_out_drops = 2;
-  Inventory inventory(*pool_, options);
+  InventoryApp inventory(*pool_, options);
   const std::string a = NewUuid(), b = NewUuid(), c = NewUuid();
   auto sell_out = [&](const std::string& drop) {
     inventory.CreateStock(drop, 1, 1);
@@ -302,7 +301,7 @@ TEST_F(InventoryTest, SoldOutMemory_AtItsBound_ForgetsOnlyTheLeastRecentDrop) {
 }
 
 TEST_F(InventoryTest, Expiry_ReturnsStockOnce) {
-  Inventory inventory(*pool_, InventoryOptions{0s, 10, 1s});
+  InventoryApp inventory(*pool_, InventoryOptions{0s, 10, 1s});
   const std::string drop = NewUuid();
   inventory.CreateStock(drop, 3, 3);
   const auto r = inventory.Reserve(drop, NewUuid(), NewUuid(), 3);
@@ -321,7 +320,7 @@ TEST_F(InventoryTest, Expiry_ReturnsStockOnce) {
 }
 
 TEST_F(InventoryTest, Database_RefusesOversellEvenWithoutTheCodeChecks) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   const std::string drop = NewUuid();
   inventory.CreateStock(drop, 1, 1);
   pqxx::connection conn(url_);
@@ -333,7 +332,7 @@ TEST_F(InventoryTest, Database_RefusesOversellEvenWithoutTheCodeChecks) {
 }
 
 TEST_F(InventoryTest, ConfirmAndRelease_ThroughTheBatcher_AreIdempotentUnderConcurrency) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   const std::string drop = NewUuid();
   inventory.CreateStock(drop, 10, 10);
   const auto kept = inventory.Reserve(drop, NewUuid(), NewUuid(), 3);
@@ -365,7 +364,7 @@ TEST_F(InventoryTest, ConfirmAndRelease_ThroughTheBatcher_AreIdempotentUnderConc
 }
 
 TEST_F(InventoryTest, Batch_ConfirmAndReleaseOfTheSameOrders_AreDecidedInOrder) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   const std::string drop = NewUuid();
   inventory.CreateStock(drop, 10, 10);
   const auto k = inventory.Reserve(drop, NewUuid(), NewUuid(), 2);
@@ -401,7 +400,7 @@ TEST_F(InventoryTest, Batch_ConfirmAndReleaseOfTheSameOrders_AreDecidedInOrder) 
 }
 
 TEST_F(InventoryTest, Events_AreWrittenOncePerTransitionOfTheNetChange) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   const std::string drop = NewUuid();
   inventory.CreateStock(drop, 20, 20);  // low-stock line: 2
   inventory.Reserve(drop, NewUuid(), NewUuid(), 18);
@@ -428,7 +427,7 @@ TEST_F(InventoryTest, Events_AreWrittenOncePerTransitionOfTheNetChange) {
 }
 
 TEST_F(InventoryTest, Events_UnderConcurrentBatches_SoldOutOnce) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   const std::string drop = NewUuid();
   inventory.CreateStock(drop, 50, 1);
   std::vector<std::thread> threads;
@@ -462,7 +461,7 @@ double MetricValue(const std::string& text, const std::string& series) {
 }
 
 TEST_F(InventoryTest, InvariantMetrics_ReportUnitsAndEveryDropThatBreaksTheInvariant) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   metrics::Registry registry;
   InventoryMetrics metrics(*pool_, registry, std::chrono::milliseconds(0));
   const std::string drop = NewUuid(), other = NewUuid();
@@ -489,7 +488,7 @@ TEST_F(InventoryTest, InvariantMetrics_ReportUnitsAndEveryDropThatBreaksTheInvar
 }
 
 TEST_F(InventoryTest, InvariantMetrics_AreReadAtMostOncePerMaxAge) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   metrics::Registry registry;
   InventoryMetrics metrics(*pool_, registry, std::chrono::hours(1));
   const std::string drop = NewUuid();
@@ -502,8 +501,8 @@ TEST_F(InventoryTest, InvariantMetrics_AreReadAtMostOncePerMaxAge) {
 TEST_F(InventoryTest, StockCache_ServesWrittenThroughViewsAndFallsBackWhenRedisIsDown) {
   testing::RedisServer server;
   redis::Pool redis_pool(redis::RedisOptions{server.Url()});
-  Inventory inventory(*pool_, InventoryOptions{},
-                      StockCache(redis::VersionedCache(&redis_pool, "stock", 30s)));
+  InventoryApp inventory(*pool_, InventoryOptions{},
+                         StockCache(redis::VersionedCache(&redis_pool, "stock", 30s)));
   const std::string drop = NewUuid();
   const auto created = inventory.CreateStock(drop, 10, 5);
   inventory.Reserve(drop, NewUuid(), NewUuid(), 2);  // written through: version 2
@@ -532,7 +531,7 @@ TEST_F(InventoryTest, StockCache_ServesWrittenThroughViewsAndFallsBackWhenRedisI
 }
 
 TEST_F(InventoryTest, GetStocks_ReturnsTheFoundOnesInTheOrderAsked) {
-  Inventory inventory(*pool_, InventoryOptions{});
+  InventoryApp inventory(*pool_, InventoryOptions{});
   const std::string a = NewUuid(), b = NewUuid();
   inventory.CreateStock(a, 10, 5);
   inventory.CreateStock(b, 20, 5);

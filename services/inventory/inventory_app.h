@@ -1,45 +1,37 @@
 #pragma once
 
-#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "inventory_store.h"
+#include "inventory_logic.h"
+#include "inventory_options.h"
 #include "livedrop/core/bounded_cache.h"
 #include "stock_batcher.h"
 #include "stock_cache.h"
-#include "stock_request.h"
 
 namespace livedrop::pg {
 class Pool;
 }
+namespace pqxx {
+class transaction_base;
+}
 
 namespace livedrop::inventory {
 
-struct InventoryOptions {
-  std::chrono::seconds hold{300};  // how long a reservation holds stock unconfirmed
-  int low_stock_percent = 10;
-  std::chrono::milliseconds sold_out_memory{1000};  // refuse without the DB for this long
-  std::size_t sold_out_drops = 10000;  // drops remembered sold out at most (least recent go)
-  // Coalesce concurrent changes of one drop's stock into shared transactions (StockBatcher).
-  // false: one transaction per call — the same rules and SQL, kept for comparison.
-  bool coalesce = true;
-  StockBatcherOptions batching;
-};
-
-// Reserve, Confirm and Release — each idempotent by order id. Every change to a drop's stock
-// goes through one function, ApplyBatch, that runs a batch of requests for one drop in one
-// transaction: the stock row is locked once, the batch's reservations and its buyers' held
-// and bought units loaded, each request decided on its own in arrival order (sold_out,
-// limit_exceeded, reservation_not_held, ...), the new reservations inserted and the changed
-// ones updated in one statement each, the stock row updated once with the net change, and the
-// events of that net change (sold_out, low_stock, restocked) written to the outbox in the same
-// transaction. With `coalesce` the batches are whatever concurrent callers queued for the drop
-// (StockBatcher); without it each call is a batch of one. The database constraints make
-// overselling impossible even if these rules had a bug.
+// The use cases of inventory: Reserve, Confirm and Release — each idempotent by order id —,
+// stock creation, reads and expiry. Every change to a drop's stock goes through one function,
+// ApplyBatch, that runs a batch of requests for one drop in one transaction in three steps:
+// load (the stock row locked once, then the batch's reservations and its buyers' held and
+// bought units), decide (DecideBatch in inventory_logic, no I/O: each request on its own in
+// arrival order), write (the new reservations inserted and the changed ones updated in one
+// statement each, the stock row updated once with the net change, and the events of that net
+// change written to the outbox in the same transaction). With `coalesce` the batches are
+// whatever concurrent callers queued for the drop (StockBatcher); without it each call is a
+// batch of one. The database constraints make overselling impossible even if these rules had
+// a bug.
 //
 // If a batch's transaction fails, nobody has been told anything yet and nothing was
 // committed: a batch that failed for its data is retried request by request (each gets its
@@ -49,11 +41,11 @@ struct InventoryOptions {
 // After each commit the new stock view is written through to the cache (GetStock). Once a
 // drop is seen sold out, further Reserve attempts are refused from memory for a short while
 // without touching the database; a commit that leaves units available forgets it at once.
-class Inventory {
+class InventoryApp {
  public:
-  Inventory(pg::Pool& pool, InventoryOptions options,
-            StockCache cache = StockCache(redis::VersionedCache(nullptr, "stock", {})));
-  ~Inventory();
+  InventoryApp(pg::Pool& pool, InventoryOptions options,
+               StockCache cache = StockCache(redis::VersionedCache(nullptr, "stock", {})));
+  ~InventoryApp();
 
   StockRow CreateStock(const std::string& drop_id, int total, int per_buyer_limit);
   // From the cache when it has the drop, else from PostgreSQL (and then cached).
@@ -64,14 +56,16 @@ class Inventory {
                          const std::string& buyer_id, int quantity);
   ReservationRow Confirm(const std::string& order_id);
   ReservationRow Release(const std::string& order_id);
-  // Returns the stock of held reservations past their expiry; returns how many expired.
-  // Everything due, one transaction per drop. Safe with several instances sweeping: whether a
-  // reservation is still held is decided again under its drop's stock row lock, so a
-  // reservation expires once and a racing Confirm either wins or finds it expired.
-  int ExpireDue(int limit = 500);
+  // Returns the stock of held reservations past their expiry (at most expiry_batch); returns
+  // how many expired. Everything due, one transaction per drop. Safe with several instances
+  // sweeping: whether a reservation is still held is decided again under its drop's stock row
+  // lock, so a reservation expires once and a racing Confirm either wins or finds it expired.
+  int ExpireDue();
 
   // Applies a batch of requests for one drop in one transaction (see above) and returns one
-  // outcome per request. Public for the batcher and for tests that build a batch by hand.
+  // outcome per request. Public for the integration tests that hand it a batch whose
+  // transaction fails in PostgreSQL (the request-by-request retry); the decision itself is
+  // unit-tested through DecideBatch.
   std::vector<StockOutcome> ApplyBatch(const std::string& drop_id,
                                        const std::vector<StockRequest>& batch);
 

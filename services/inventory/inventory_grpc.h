@@ -1,15 +1,16 @@
 #pragma once
 
-#include "inventory.h"
 #include "livedrop/inventory/v1/inventory.grpc.pb.h"
 
 namespace livedrop::inventory {
 
+class InventoryApp;
+
 // gRPC handlers of livedrop.inventory.v1.InventoryService (called by orders for buying and by
-// the gateway for live stock in drop views).
-class InventoryServiceImpl final : public v1::InventoryService::Service {
+// the gateway for live stock in drop views): request → InventoryApp → response, nothing else.
+class InventoryGrpc final : public v1::InventoryService::Service {
  public:
-  explicit InventoryServiceImpl(Inventory& inventory) : inventory_(inventory) {}
+  explicit InventoryGrpc(InventoryApp& app) : app_(app) {}
 
   ::grpc::Status CreateStock(::grpc::ServerContext* ctx, const v1::CreateStockRequest* req,
                              v1::CreateStockResponse* resp) override;
@@ -25,7 +26,7 @@ class InventoryServiceImpl final : public v1::InventoryService::Service {
                            v1::GetStocksResponse* resp) override;
 
  private:
-  Inventory& inventory_;
+  InventoryApp& app_;
 };
 
 }  // namespace livedrop::inventory

@@ -1,0 +1,47 @@
+#include "inventory_events.h"
+
+#include <string>
+
+#include "livedrop/grpc/call.h"
+#include "livedrop/inventory/v1/inventory.pb.h"
+#include "livedrop/kafka/envelope.h"
+#include "livedrop/kafka/outbox.h"
+
+namespace livedrop::inventory {
+namespace {
+
+constexpr char kTopic[] = "livedrop.inventory";
+
+// A batch's events carry the trace of the call whose thread ran the batch.
+void Enqueue(pqxx::transaction_base& tx, const char* type, const std::string& drop_id,
+             const google::protobuf::Message& payload) {
+  const auto* call = rpc::CurrentInboundCall();
+  kafka::EnqueueEvent(tx, kTopic,
+                      kafka::MakeEnvelope(type, rpc::ServiceName(), drop_id, payload,
+                                          call ? call->trace_parent : ""));
+}
+
+}  // namespace
+
+void EmitSoldOut(pqxx::transaction_base& tx, const StockRow& stock) {
+  v1::SoldOut e;
+  e.set_drop_id(stock.drop_id);
+  Enqueue(tx, "sold_out", stock.drop_id, e);
+}
+
+void EmitLowStock(pqxx::transaction_base& tx, const StockRow& stock) {
+  v1::LowStock e;
+  e.set_drop_id(stock.drop_id);
+  e.set_available(stock.available);
+  e.set_total(stock.total);
+  Enqueue(tx, "low_stock", stock.drop_id, e);
+}
+
+void EmitRestocked(pqxx::transaction_base& tx, const StockRow& stock) {
+  v1::Restocked e;
+  e.set_drop_id(stock.drop_id);
+  e.set_available(stock.available);
+  Enqueue(tx, "restocked", stock.drop_id, e);
+}
+
+}  // namespace livedrop::inventory
