@@ -6,17 +6,16 @@
 #include "livedrop/inventory/v1/inventory.pb.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/outbox.h"
+#include "livedrop/kafka/topics.h"
 
 namespace livedrop::inventory {
 namespace {
-
-constexpr char kTopic[] = "livedrop.inventory";
 
 // A batch's events carry the trace of the call whose thread ran the batch.
 void Enqueue(pqxx::transaction_base& tx, const char* type, const std::string& drop_id,
              const google::protobuf::Message& payload) {
   const auto* call = rpc::CurrentInboundCall();
-  kafka::EnqueueEvent(tx, kTopic,
+  kafka::EnqueueEvent(tx, topics::kInventory,
                       kafka::MakeEnvelope(type, rpc::ServiceName(), drop_id, payload,
                                           call ? call->trace_parent : ""));
 }
@@ -26,7 +25,7 @@ void Enqueue(pqxx::transaction_base& tx, const char* type, const std::string& dr
 void EmitSoldOut(pqxx::transaction_base& tx, const StockRow& stock) {
   v1::SoldOut e;
   e.set_drop_id(stock.drop_id);
-  Enqueue(tx, "sold_out", stock.drop_id, e);
+  Enqueue(tx, event_types::kSoldOut, stock.drop_id, e);
 }
 
 void EmitLowStock(pqxx::transaction_base& tx, const StockRow& stock) {
@@ -34,14 +33,14 @@ void EmitLowStock(pqxx::transaction_base& tx, const StockRow& stock) {
   e.set_drop_id(stock.drop_id);
   e.set_available(stock.available);
   e.set_total(stock.total);
-  Enqueue(tx, "low_stock", stock.drop_id, e);
+  Enqueue(tx, event_types::kLowStock, stock.drop_id, e);
 }
 
 void EmitRestocked(pqxx::transaction_base& tx, const StockRow& stock) {
   v1::Restocked e;
   e.set_drop_id(stock.drop_id);
   e.set_available(stock.available);
-  Enqueue(tx, "restocked", stock.drop_id, e);
+  Enqueue(tx, event_types::kRestocked, stock.drop_id, e);
 }
 
 }  // namespace livedrop::inventory

@@ -10,6 +10,7 @@
 #include "inventory_options.h"
 #include "livedrop/core/periodic.h"
 #include "livedrop/kafka/consumer.h"
+#include "livedrop/kafka/topics.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/redis/pool.h"
 #include "livedrop/service/service_main.h"
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
         kafka::ConsumerOptions consumer_options;
         consumer_options.brokers = options.kafka_brokers;
         consumer_options.group_id = "livedrop-inventory";
-        consumer_options.topics = {"livedrop.drops"};
+        consumer_options.topics = {topics::kDrops};
         consumer_options.client_id = "livedrop-inventory";
         auto consumer = std::make_shared<kafka::Consumer>(consumer_options);
         consumer->Start(inventory::DropEventsHandler(*app));
