@@ -18,4 +18,9 @@ Error PermissionDeniedError(const std::string& message) {
   return Error(ErrorKind::kPermissionDenied, "permission_denied", message);
 }
 
+bool IsRetryable(ErrorKind kind) {
+  return kind == ErrorKind::kUnavailable || kind == ErrorKind::kDeadlineExceeded ||
+         kind == ErrorKind::kAborted;
+}
+
 }  // namespace livedrop

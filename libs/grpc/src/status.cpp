@@ -64,9 +64,4 @@ Error FromStatus(const ::grpc::Status& status) {
   return Error(kind, ByKind(kind).default_reason, status.error_message());
 }
 
-bool IsRetryable(ErrorKind kind) {
-  return kind == ErrorKind::kUnavailable || kind == ErrorKind::kDeadlineExceeded ||
-         kind == ErrorKind::kAborted;
-}
-
 }  // namespace livedrop::rpc

@@ -57,11 +57,6 @@ Message ToMessage(const rd_kafka_message_t& m) {
 
 }  // namespace
 
-bool IsRetryable(ErrorKind kind) {
-  return kind == ErrorKind::kUnavailable || kind == ErrorKind::kDeadlineExceeded ||
-         kind == ErrorKind::kAborted;
-}
-
 struct Consumer::Impl {
   ConsumerOptions options;
   rd_kafka_t* rk = nullptr;

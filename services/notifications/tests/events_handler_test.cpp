@@ -218,7 +218,7 @@ TEST_F(EventsHandlerTest, MalformedEvents_AreNotRetryable) {
     try {
       HandleOnce(envelope);
     } catch (const Error& e) {
-      return kafka::IsRetryable(e.kind()) ? std::string("retryable") : e.code();
+      return IsRetryable(e.kind()) ? std::string("retryable") : e.code();
     }
     return std::string("handled");
   };

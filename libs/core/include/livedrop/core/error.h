@@ -45,6 +45,11 @@ class Error : public std::runtime_error {
   std::map<std::string, std::string> metadata_;
 };
 
+// The outcomes worth trying again, the same call later (a consumer retries them instead of
+// dead-lettering; a client may repeat an idempotent call): kUnavailable, kDeadlineExceeded,
+// kAborted.
+bool IsRetryable(ErrorKind kind);
+
 // Shorthands for the common cases.
 Error ValidationError(const std::string& field, const std::string& message);
 Error NotFoundError(const std::string& what);

@@ -18,7 +18,4 @@ ErrorKind FromGrpcCode(::grpc::StatusCode code);
 // transport failure) get a code derived from the gRPC code ("unavailable", "deadline_exceeded"...).
 Error FromStatus(const ::grpc::Status& status);
 
-// Retryable outcomes: the same call may succeed later.
-bool IsRetryable(ErrorKind kind);
-
 }  // namespace livedrop::rpc

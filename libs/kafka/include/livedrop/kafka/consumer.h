@@ -41,10 +41,6 @@ struct ConsumerOptions {
   std::map<std::string, std::string> dlq_producer_settings;
 };
 
-// True for the error kinds a consumer retries instead of dead-lettering:
-// kUnavailable, kDeadlineExceeded and kAborted.
-bool IsRetryable(ErrorKind kind);
-
 // A consumer-group member with at-least-once delivery: an offset is committed only after
 // the handler returned for that message.
 //
