@@ -1,9 +1,6 @@
 #include "drop_views.h"
 
-#include <pqxx/pqxx>
-
-#include "drops_events.h"
-#include "livedrop/pg/pool.h"
+#include "drops_proto.h"
 
 namespace livedrop::drops {
 namespace {
@@ -16,20 +13,15 @@ constexpr std::int64_t kProductVersion = 1;
 
 }  // namespace
 
-DropViews::DropViews(pg::Pool& pool, redis::VersionedCache drops, redis::VersionedCache products)
-    : pool_(pool), drops_(std::move(drops)), products_(std::move(products)) {}
+DropViews::DropViews(redis::VersionedCache drops, redis::VersionedCache products)
+    : drops_(std::move(drops)), products_(std::move(products)) {}
 
 std::optional<v1::Drop> DropViews::Drop(const std::string& id) {
   if (const auto cached = drops_.Get(DropKey(id))) {
     v1::Drop drop;
     if (drop.ParseFromString(*cached)) return drop;
   }
-  const auto row = pool_.Transact([&](pqxx::work& tx) { return DropsStore::FindDrop(tx, id); });
-  if (!row) return std::nullopt;
-  v1::Drop drop;
-  ToProto(*row, nullptr, drop);
-  drops_.PutIfNewer(DropKey(id), row->version, drop.SerializeAsString());
-  return drop;
+  return std::nullopt;
 }
 
 std::optional<v1::Product> DropViews::Product(const std::string& id) {
@@ -37,18 +29,19 @@ std::optional<v1::Product> DropViews::Product(const std::string& id) {
     v1::Product product;
     if (product.ParseFromString(*cached)) return product;
   }
-  const auto row = pool_.Transact([&](pqxx::work& tx) { return DropsStore::FindProduct(tx, id); });
-  if (!row) return std::nullopt;
-  v1::Product product;
-  ToProto(*row, product);
-  products_.PutIfNewer(ProductKey(id), kProductVersion, product.SerializeAsString());
-  return product;
+  return std::nullopt;
 }
 
-void DropViews::Refresh(const DropRow& row) {
+void DropViews::Put(const DropRow& row) {
   v1::Drop drop;
   ToProto(row, nullptr, drop);
   drops_.PutIfNewer(DropKey(row.id), row.version, drop.SerializeAsString());
+}
+
+void DropViews::Put(const ProductRow& row) {
+  v1::Product product;
+  ToProto(row, product);
+  products_.PutIfNewer(ProductKey(row.id), kProductVersion, product.SerializeAsString());
 }
 
 }  // namespace livedrop::drops

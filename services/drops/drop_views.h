@@ -3,31 +3,29 @@
 #include <optional>
 #include <string>
 
-#include "drops_store.h"
+#include "drops_logic.h"
 #include "livedrop/drops/v1/drops.pb.h"
 #include "livedrop/redis/versioned_cache.h"
 
-namespace livedrop::pg {
-class Pool;
-}
-
 namespace livedrop::drops {
 
-// The public drop and product views, read far more often than written: served from Redis
-// (ld:drops:drop:<id>, ld:drops:product:<id>) and filled from PostgreSQL on a miss. Every
-// change to a drop is written through with its new version right after its commit, so a
-// reader never sees a status older than the last committed one (unless Redis lost the write,
-// in which case the entry expires after its TTL). Without Redis every read goes to the DB.
+// The public drop and product views, read far more often than written, in Redis
+// (ld:drops:drop:<id>, ld:drops:product:<id>) as v1 messages. DropsApp fills them from
+// PostgreSQL on a miss and writes every change to a drop through with its new version right
+// after its commit, so a reader never sees a status older than the last committed one
+// (unless Redis lost the write, in which case the entry expires after its TTL). Without
+// Redis (or while it is down) every Get misses and Put does nothing.
 class DropViews {
  public:
-  DropViews(pg::Pool& pool, redis::VersionedCache drops, redis::VersionedCache products);
+  DropViews(redis::VersionedCache drops, redis::VersionedCache products);
 
   std::optional<v1::Drop> Drop(const std::string& id);  // without its product
   std::optional<v1::Product> Product(const std::string& id);
-  void Refresh(const DropRow& row);  // after a committed change
+  // Keeps the view unless the cache holds a newer version of it.
+  void Put(const DropRow& row);
+  void Put(const ProductRow& row);
 
  private:
-  pg::Pool& pool_;
   redis::VersionedCache drops_;
   redis::VersionedCache products_;
 };

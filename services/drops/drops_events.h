@@ -1,20 +1,19 @@
 #pragma once
 
-#include "drops_store.h"
-#include "livedrop/drops/v1/drops.pb.h"
+#include "drops_logic.h"
 
 namespace pqxx {
 class transaction_base;
 }
 
-// Domain rows ↔ proto, and the drop events written to the outbox.
+// The drop_* events, each written to the outbox (topic livedrop.drops, key drop id) in the
+// caller's transaction, carrying the drop as it is after the change.
 namespace livedrop::drops {
 
-void ToProto(const ProductRow& row, v1::Product& out);
-// `available` is the quantity until the inventory service reports stock (buying issue).
-void ToProto(const DropRow& row, const ProductRow* product, v1::Drop& out);
-
-// Enqueues drop_scheduled | drop_started | drop_ended | drop_cancelled for the row, in tx.
-void EmitDropEvent(pqxx::transaction_base& tx, const char* type, const DropRow& row);
+void EmitDropScheduled(pqxx::transaction_base& tx, const DropRow& drop);
+// With the scheduled start, so a consumer can tell how late the drop went live.
+void EmitDropStarted(pqxx::transaction_base& tx, const DropRow& drop);
+void EmitDropEnded(pqxx::transaction_base& tx, const DropRow& drop);
+void EmitDropCancelled(pqxx::transaction_base& tx, const DropRow& drop);
 
 }  // namespace livedrop::drops

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "livedrop/core/error.h"
+#include "livedrop/core/ids.h"
 
 namespace livedrop::drops {
 namespace {
@@ -28,9 +29,7 @@ std::size_t CodePoints(const std::string& s) {
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
-bool Blank(const std::string& s) {
-  return s.find_first_not_of(" \t\r\n") == std::string::npos;
-}
+bool Blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
 }  // namespace
 
@@ -92,9 +91,49 @@ void ValidateDrop(const NewDrop& d, TimePoint now) {
   }
 }
 
+void RequireCreator(const std::string& creator_id) {
+  if (!IsUuid(creator_id)) throw UnauthenticatedError("a creator id is required");
+}
+
+void RequireOwnProduct(const ProductRow& product, const std::string& creator_id) {
+  if (product.creator_id != creator_id) {
+    throw Error(ErrorKind::kPermissionDenied, "not_your_product",
+                "a drop can only be made of your own product");
+  }
+}
+
 bool CanCancel(DropStatus status) {
   return status == DropStatus::kScheduled || status == DropStatus::kLive ||
          status == DropStatus::kSoldOut;
+}
+
+void RequireCancellable(const DropRow& drop, const std::string& creator_id) {
+  if (drop.creator_id != creator_id) {
+    throw Error(ErrorKind::kPermissionDenied, "not_your_drop",
+                "only the drop's creator can cancel it");
+  }
+  if (!CanCancel(drop.status)) {
+    throw Error(ErrorKind::kFailedPrecondition, "drop_not_cancellable",
+                std::string("a drop that is ") + StatusName(drop.status) + " cannot be cancelled");
+  }
+}
+
+StatusMove MoveFor(StockSignal signal) {
+  switch (signal) {
+    case StockSignal::kSoldOut:
+      return {DropStatus::kLive, DropStatus::kSoldOut};
+    case StockSignal::kRestocked:
+      return {DropStatus::kSoldOut, DropStatus::kLive};
+  }
+  return {DropStatus::kLive, DropStatus::kSoldOut};
+}
+
+std::chrono::microseconds SleepBeforeNextPass(std::optional<TimePoint> next_due, TimePoint now,
+                                              std::chrono::milliseconds max_sleep) {
+  const std::chrono::microseconds longest = max_sleep;
+  if (!next_due) return longest;
+  const auto until = std::chrono::duration_cast<std::chrono::microseconds>(*next_due - now);
+  return std::clamp(until, std::chrono::microseconds::zero(), longest);
 }
 
 }  // namespace livedrop::drops

@@ -5,25 +5,71 @@
 namespace livedrop::drops {
 namespace {
 
-constexpr char kProductColumns[] = R"sql(
-  id::text, creator_id::text, title, description, unit_amount, currency,
-  array_to_string(image_urls, E'\n'), (extract(epoch FROM created_at) * 1000000)::bigint
-)sql";
+// Every statement returns whole rows in one column order, read by ReadProduct / ReadDrop.
+#define LD_PRODUCT_COLUMNS                                                   \
+  " id::text, creator_id::text, title, description, unit_amount, currency, " \
+  "array_to_string(image_urls, E'\\n'), (extract(epoch FROM created_at) * 1000000)::bigint "
+#define LD_DROP_COLUMNS                                 \
+  " id::text, creator_id::text, product_id::text, "     \
+  "(extract(epoch FROM starts_at) * 1000000)::bigint, " \
+  "(extract(epoch FROM ends_at) * 1000000)::bigint, "   \
+  "quantity, per_buyer_limit, status, version, seq "
 
-constexpr char kDropColumns[] = R"sql(
-  id::text, creator_id::text, product_id::text,
-  (extract(epoch FROM starts_at) * 1000000)::bigint,
-  (extract(epoch FROM ends_at) * 1000000)::bigint,
-  quantity, per_buyer_limit, status, version, seq
-)sql";
+constexpr char kInsertProduct[] =
+    "INSERT INTO products (id, creator_id, title, description, unit_amount, currency, "
+    "image_urls) VALUES ($1, $2, $3, $4, $5, $6, "
+    "CASE WHEN $7 = '' THEN '{}'::text[] ELSE string_to_array($7, E'\\n') END) "
+    "RETURNING" LD_PRODUCT_COLUMNS;
+
+constexpr char kFindProduct[] = "SELECT" LD_PRODUCT_COLUMNS "FROM products WHERE id = $1";
+
+constexpr char kInsertDrop[] =
+    "INSERT INTO drops (id, creator_id, product_id, starts_at, ends_at, quantity, "
+    "per_buyer_limit) VALUES ($1, $2, $3, to_timestamp($4::double precision / 1000000), "
+    "to_timestamp($5::double precision / 1000000), $6, $7) RETURNING" LD_DROP_COLUMNS;
+
+constexpr char kFindDrop[] = "SELECT" LD_DROP_COLUMNS "FROM drops WHERE id = $1";
+constexpr char kFindDropForUpdate[] =
+    "SELECT" LD_DROP_COLUMNS "FROM drops WHERE id = $1 FOR UPDATE";
+
+constexpr char kListDrops[] = "SELECT" LD_DROP_COLUMNS
+                              "FROM drops WHERE ($1 = '' OR status = $1) "
+                              "AND ($2 = '' OR creator_id = NULLIF($2, '')::uuid) AND seq < $3 "
+                              "ORDER BY seq DESC LIMIT $4";
+
+constexpr char kSetStatus[] =
+    "UPDATE drops SET status = $2, version = version + 1, "
+    "ended_at = CASE WHEN $2 IN ('ended', 'cancelled') THEN now() ELSE ended_at END "
+    "WHERE id = $1 RETURNING" LD_DROP_COLUMNS;
+
+constexpr char kMoveStatus[] =
+    "UPDATE drops SET status = $3, version = version + 1 WHERE id = $1 AND status = $2 "
+    "RETURNING" LD_DROP_COLUMNS;
+
+constexpr char kStartDue[] =
+    "UPDATE drops SET status = 'live', started_at = now(), version = version + 1 "
+    "WHERE id IN (SELECT id FROM drops WHERE status = 'scheduled' AND starts_at <= now() "
+    "ORDER BY starts_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING" LD_DROP_COLUMNS;
+
+constexpr char kEndDue[] =
+    "UPDATE drops SET status = 'ended', ended_at = now(), version = version + 1 "
+    "WHERE id IN (SELECT id FROM drops WHERE status IN ('live', 'sold_out') "
+    "AND ends_at <= now() ORDER BY ends_at LIMIT $1 FOR UPDATE SKIP LOCKED) "
+    "RETURNING" LD_DROP_COLUMNS;
+
+constexpr char kNextDue[] =
+    "SELECT (extract(epoch FROM least("
+    "(SELECT min(starts_at) FROM drops WHERE status = 'scheduled'), "
+    "(SELECT min(ends_at) FROM drops WHERE status IN ('live', 'sold_out')))) * 1000000)::bigint";
+
+#undef LD_PRODUCT_COLUMNS
+#undef LD_DROP_COLUMNS
 
 TimePoint Micros(const pqxx::field& f) {
   return TimePoint(std::chrono::microseconds(f.as<long long>()));
 }
 
-std::string ToPgTime(TimePoint t) {
-  return std::to_string(t.time_since_epoch().count());
-}
+std::string ToPgTime(TimePoint t) { return std::to_string(t.time_since_epoch().count()); }
 
 std::vector<std::string> SplitLines(const std::string& s) {
   std::vector<std::string> out;
@@ -78,26 +124,18 @@ std::vector<DropRow> ReadDrops(const pqxx::result& result) {
   return out;
 }
 
-std::string Sql(const char* head, const char* columns, const char* tail) {
-  return std::string(head) + columns + tail;
-}
-
 }  // namespace
 
 ProductRow DropsStore::InsertProduct(pqxx::transaction_base& tx, const std::string& id,
                                      const std::string& creator_id, const NewProduct& p) {
-  const auto r = tx.exec_params1(
-      Sql("INSERT INTO products (id, creator_id, title, description, unit_amount, currency, "
-          "image_urls) VALUES ($1, $2, $3, $4, $5, $6, "
-          "CASE WHEN $7 = '' THEN '{}'::text[] ELSE string_to_array($7, E'\\n') END) RETURNING ",
-          kProductColumns, ""),
-      id, creator_id, p.title, p.description, p.unit_amount, p.currency, JoinLines(p.image_urls));
+  const auto r = tx.exec_params1(kInsertProduct, id, creator_id, p.title, p.description,
+                                 p.unit_amount, p.currency, JoinLines(p.image_urls));
   return ReadProduct(r);
 }
 
 std::optional<ProductRow> DropsStore::FindProduct(pqxx::transaction_base& tx,
                                                   const std::string& id) {
-  const auto result = tx.exec_params(Sql("SELECT ", kProductColumns, " FROM products WHERE id = $1"), id);
+  const auto result = tx.exec_params(kFindProduct, id);
   if (result.empty()) return std::nullopt;
   return ReadProduct(result[0]);
 }
@@ -105,80 +143,45 @@ std::optional<ProductRow> DropsStore::FindProduct(pqxx::transaction_base& tx,
 DropRow DropsStore::InsertDrop(pqxx::transaction_base& tx, const std::string& id,
                                const std::string& creator_id, const std::string& product_id,
                                const NewDrop& d) {
-  const auto r = tx.exec_params1(
-      Sql("INSERT INTO drops (id, creator_id, product_id, starts_at, ends_at, quantity, "
-          "per_buyer_limit) VALUES ($1, $2, $3, to_timestamp($4::double precision / 1000000), "
-          "to_timestamp($5::double precision / 1000000), $6, $7) RETURNING ",
-          kDropColumns, ""),
-      id, creator_id, product_id, ToPgTime(d.starts_at), ToPgTime(d.ends_at), d.quantity,
-      d.per_buyer_limit);
+  const auto r = tx.exec_params1(kInsertDrop, id, creator_id, product_id, ToPgTime(d.starts_at),
+                                 ToPgTime(d.ends_at), d.quantity, d.per_buyer_limit);
   return ReadDrop(r);
 }
 
 std::optional<DropRow> DropsStore::FindDrop(pqxx::transaction_base& tx, const std::string& id,
                                             bool for_update) {
-  const auto result = tx.exec_params(
-      Sql("SELECT ", kDropColumns, for_update ? " FROM drops WHERE id = $1 FOR UPDATE"
-                                              : " FROM drops WHERE id = $1"),
-      id);
+  const auto result = tx.exec_params(for_update ? kFindDropForUpdate : kFindDrop, id);
   if (result.empty()) return std::nullopt;
   return ReadDrop(result[0]);
 }
 
 std::vector<DropRow> DropsStore::ListDrops(pqxx::transaction_base& tx, const DropFilter& filter,
                                            std::optional<std::int64_t> before_seq, int limit) {
-  return ReadDrops(tx.exec_params(
-      Sql("SELECT ", kDropColumns,
-          " FROM drops WHERE ($1 = '' OR status = $1) "
-          "AND ($2 = '' OR creator_id = NULLIF($2, '')::uuid) AND seq < $3 "
-          "ORDER BY seq DESC LIMIT $4"),
-      filter.status ? StatusName(*filter.status) : "", filter.creator_id,
-      before_seq.value_or(INT64_MAX), limit));
+  return ReadDrops(tx.exec_params(kListDrops, filter.status ? StatusName(*filter.status) : "",
+                                  filter.creator_id, before_seq.value_or(INT64_MAX), limit));
 }
 
 DropRow DropsStore::SetStatus(pqxx::transaction_base& tx, const std::string& id, DropStatus to) {
-  return ReadDrop(tx.exec_params1(
-      Sql("UPDATE drops SET status = $2, version = version + 1, "
-          "ended_at = CASE WHEN $2 IN ('ended', 'cancelled') THEN now() ELSE ended_at END "
-          "WHERE id = $1 RETURNING ",
-          kDropColumns, ""),
-      id, StatusName(to)));
+  return ReadDrop(tx.exec_params1(kSetStatus, id, StatusName(to)));
 }
 
 std::optional<DropRow> DropsStore::MoveStatus(pqxx::transaction_base& tx, const std::string& id,
                                               DropStatus from, DropStatus to) {
-  const auto result = tx.exec_params(
-      Sql("UPDATE drops SET status = $3, version = version + 1 WHERE id = $1 AND status = $2 "
-          "RETURNING ",
-          kDropColumns, ""),
-      id, StatusName(from), StatusName(to));
+  const auto result = tx.exec_params(kMoveStatus, id, StatusName(from), StatusName(to));
   if (result.empty()) return std::nullopt;
   return ReadDrop(result[0]);
 }
 
 std::vector<DropRow> DropsStore::StartDue(pqxx::transaction_base& tx, int limit) {
-  return ReadDrops(tx.exec_params(
-      Sql("UPDATE drops SET status = 'live', started_at = now(), version = version + 1 "
-          "WHERE id IN (SELECT id FROM drops WHERE status = 'scheduled' AND starts_at <= now() "
-          "ORDER BY starts_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING ",
-          kDropColumns, ""),
-      limit));
+  return ReadDrops(tx.exec_params(kStartDue, limit));
 }
 
 std::vector<DropRow> DropsStore::EndDue(pqxx::transaction_base& tx, int limit) {
-  return ReadDrops(tx.exec_params(
-      Sql("UPDATE drops SET status = 'ended', ended_at = now(), version = version + 1 "
-          "WHERE id IN (SELECT id FROM drops WHERE status IN ('live', 'sold_out') "
-          "AND ends_at <= now() ORDER BY ends_at LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING ",
-          kDropColumns, ""),
-      limit));
+  return ReadDrops(tx.exec_params(kEndDue, limit));
 }
 
 std::optional<TimePoint> DropsStore::NextDue(pqxx::transaction_base& tx) {
-  const auto r = tx.exec1(
-      "SELECT (extract(epoch FROM least("
-      "(SELECT min(starts_at) FROM drops WHERE status = 'scheduled'), "
-      "(SELECT min(ends_at) FROM drops WHERE status IN ('live', 'sold_out')))) * 1000000)::bigint");
+  const auto r = tx.exec1(kNextDue);
   if (r[0].is_null()) return std::nullopt;
   return Micros(r[0]);
 }

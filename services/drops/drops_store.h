@@ -13,29 +13,8 @@ class transaction_base;
 
 namespace livedrop::drops {
 
-struct ProductRow {
-  std::string id;
-  std::string creator_id;
-  NewProduct fields;
-  TimePoint created_at;
-};
-
-struct DropRow {
-  std::string id;
-  std::string creator_id;
-  std::string product_id;
-  NewDrop fields;
-  DropStatus status = DropStatus::kScheduled;
-  std::int64_t version = 0;
-  std::int64_t seq = 0;
-};
-
-struct DropFilter {
-  std::optional<DropStatus> status;
-  std::string creator_id;  // empty: any
-};
-
-// The SQL of the drops schema; every method runs in the caller's transaction.
+// The SQL of the drops schema (named constants in drops_store.cpp); every method runs in the
+// caller's transaction and returns the rows of drops_logic.h.
 class DropsStore {
  public:
   static ProductRow InsertProduct(pqxx::transaction_base& tx, const std::string& id,

@@ -1,29 +1,32 @@
 #pragma once
 
-#include <functional>
+#include <optional>
 
-#include "drops_store.h"
+#include "drops_logic.h"
 #include "livedrop/kafka/consumer.h"
 
-namespace livedrop::pg {
-class Pool;
+namespace livedrop::events::v1 {
+class Envelope;
 }
 
 namespace livedrop::drops {
 
-// Follows inventory's word on a live drop: `sold_out` moves it live → sold_out, `restocked`
-// (a released or expired reservation) moves it back to live. Each move is one conditional
-// UPDATE, so redelivered or late events change nothing; on_change sees every move after
-// its commit (to refresh the cached view).
+class DropsApp;
+
+// Follows inventory's word on a live drop (livedrop.inventory, consumer group
+// livedrop-drops): `sold_out` moves it live → sold_out, `restocked` (a released or expired
+// reservation) moves it back to live (DropsApp::FollowStock: one conditional UPDATE, so
+// redelivered or late events change nothing). Other inventory events (low_stock) concern
+// nobody here. A payload that is not the type's message is not retried (dead-lettered).
 class InventoryEventsHandler {
  public:
-  InventoryEventsHandler(pg::Pool& pool, std::function<void(const DropRow&)> on_change)
-      : pool_(pool), on_change_(std::move(on_change)) {}
+  explicit InventoryEventsHandler(DropsApp& app) : app_(app) {}
   void operator()(const kafka::Message& message);
+  // The same, from a parsed envelope: the drop if it moved.
+  std::optional<DropRow> Handle(const events::v1::Envelope& envelope);
 
  private:
-  pg::Pool& pool_;
-  std::function<void(const DropRow&)> on_change_;
+  DropsApp& app_;
 };
 
 }  // namespace livedrop::drops

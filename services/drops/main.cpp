@@ -1,8 +1,14 @@
 // livedrop-drops: products, drops and the scheduler that starts and ends them on time.
+// Wiring only: options → Redis → views → scheduler → app → inventory consumer → gRPC.
+#include "drop_views.h"
+#include "drops_app.h"
+#include "drops_grpc.h"
 #include "drops_migrations.h"
-#include "drops_service.h"
+#include "drops_options.h"
+#include "drops_scheduler.h"
 #include "inventory_events_handler.h"
 #include "livedrop/kafka/consumer.h"
+#include "livedrop/kafka/topics.h"
 #include "livedrop/redis/pool.h"
 #include "livedrop/service/service_main.h"
 
@@ -12,42 +18,35 @@ int main(int argc, char** argv) {
   return service::ServiceMain(
       {"livedrop-drops", "Products and drops of Live Drops, started and ended on time.", "drops",
        &drops::Migrations(), 7003, 9003},
-      argc, argv,
-      [](config::Spec& spec) {
-        spec.Duration("scheduler-max-sleep", "Longest pause between scheduler passes",
-                      std::chrono::milliseconds(50))
-            .String("redis-url", "Redis for the read cache (redis://host:port); empty: no cache",
-                    "")
-            .Duration("cache-ttl", "How long a cached drop view may live", std::chrono::seconds(30));
-      },
-      [](service::Runtime& rt) {
+      argc, argv, &drops::DropsOptions::Declare, [](service::Runtime& rt) {
+        const auto options = drops::DropsOptions::From(rt.config);
         std::shared_ptr<redis::Pool> redis;
-        if (!rt.config.GetString("redis-url").empty()) {
-          redis = std::make_shared<redis::Pool>(redis::RedisOptions{rt.config.GetString("redis-url")});
+        if (!options.redis_url.empty()) {
+          redis = std::make_shared<redis::Pool>(redis::RedisOptions{options.redis_url});
         }
-        const auto ttl = rt.config.GetDuration("cache-ttl");
         auto views = std::make_shared<drops::DropViews>(
-            rt.pool, redis::VersionedCache(redis.get(), "drop", ttl),
-            redis::VersionedCache(redis.get(), "product", std::chrono::hours(1)));
-        auto scheduler = std::make_shared<drops::DropsScheduler>(
-            rt.pool, [views](const drops::DropRow& row) { views->Refresh(row); },
-            rt.config.GetDuration("scheduler-max-sleep"));
-        scheduler->Start();
+            redis::VersionedCache(redis.get(), "drop", options.cache_ttl),
+            redis::VersionedCache(redis.get(), "product", options.product_cache_ttl));
+        auto scheduler = std::make_shared<drops::DropsScheduler>(options.scheduler_max_sleep,
+                                                                 options.scheduler_retry);
+        auto app = std::make_shared<drops::DropsApp>(rt.pool, *views, *scheduler, options);
+        // The scheduler holds the app until it has stopped (it is released after the app).
+        scheduler->Start([app] { return app->StartAndEndDue(); });
         // sold_out / restocked from inventory move a live drop to sold_out and back.
         kafka::ConsumerOptions consumer_options;
-        consumer_options.brokers = rt.config.GetString("kafka-brokers");
+        consumer_options.brokers = options.kafka_brokers;
         consumer_options.group_id = "livedrop-drops";
-        consumer_options.topics = {"livedrop.inventory"};
+        consumer_options.topics = {topics::kInventory};
         consumer_options.client_id = "livedrop-drops";
         auto consumer = std::make_shared<kafka::Consumer>(consumer_options);
-        consumer->Start(drops::InventoryEventsHandler(
-            rt.pool, [views](const drops::DropRow& row) { views->Refresh(row); }));
-        auto service = std::make_shared<drops::DropsServiceImpl>(rt.pool, *scheduler, *views);
-        rt.Serve(service.get());
+        consumer->Start(drops::InventoryEventsHandler(*app));
+        auto grpc = std::make_shared<drops::DropsGrpc>(*app);
+        rt.Serve(grpc.get());
         rt.Keep(redis);
         rt.Keep(views);
         rt.Keep(scheduler);
+        rt.Keep(app);
         rt.Keep(consumer);
-        rt.Keep(service);
+        rt.Keep(grpc);
       });
 }

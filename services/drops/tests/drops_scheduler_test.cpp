@@ -1,11 +1,14 @@
 // The scheduler against a real PostgreSQL: two instances, one drop, each transition once.
+#include "drops_scheduler.h"
+
 #include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "drop_views.h"
+#include "drops_app.h"
 #include "drops_migrations.h"
-#include "drops_scheduler.h"
 #include "drops_store.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/kafka/outbox.h"
@@ -32,9 +35,12 @@ TEST(DropsScheduler, TwoInstances_StartAndEndADropOnceAndNeverEarly) {
   });
 
   pg::Pool other_pool(pg::PoolOptions{url, "drops", 4});
-  DropsScheduler a(pool, nullptr), b(other_pool, nullptr);
-  a.Start();
-  b.Start();
+  DropViews views(redis::VersionedCache(nullptr, "drop", 30s),
+                  redis::VersionedCache(nullptr, "product", 30s));
+  DropsScheduler a, b;
+  DropsApp app_a(pool, views, a), app_b(other_pool, views, b);
+  a.Start([&] { return app_a.StartAndEndDue(); });
+  b.Start([&] { return app_b.StartAndEndDue(); });
   std::this_thread::sleep_for(1500ms);
   a.Stop();
   b.Stop();

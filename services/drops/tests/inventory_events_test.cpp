@@ -3,7 +3,10 @@
 
 #include <pqxx/pqxx>
 
+#include "drop_views.h"
+#include "drops_app.h"
 #include "drops_migrations.h"
+#include "drops_store.h"
 #include "inventory_events_handler.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/inventory/v1/inventory.pb.h"
@@ -37,7 +40,14 @@ TEST(InventoryEvents, SoldOutAndRestocked_MoveALiveDropOnce) {
     return *DropsStore::MoveStatus(tx, row.id, DropStatus::kScheduled, DropStatus::kLive);
   });
   int changes = 0;
-  InventoryEventsHandler handler(pool, [&](const DropRow&) { changes++; });
+  DropViews views(redis::VersionedCache(nullptr, "drop", 30s),
+                  redis::VersionedCache(nullptr, "product", 30s));
+  DropsScheduler scheduler;
+  DropsApp app(pool, views, scheduler);
+  InventoryEventsHandler inventory_events(app);
+  auto handler = [&](const kafka::Message& message) {
+    if (inventory_events.Handle(kafka::ParseEnvelope(message.payload))) changes++;
+  };
   auto status = [&] {
     return pool.Transact([&](pqxx::work& tx) { return DropsStore::FindDrop(tx, drop.id)->status; });
   };
@@ -57,7 +67,8 @@ TEST(InventoryEvents, SoldOutAndRestocked_MoveALiveDropOnce) {
   EXPECT_EQ(changes, 2);
 
   // A cancelled drop stays cancelled whatever inventory says later.
-  pool.Transact([&](pqxx::work& tx) { DropsStore::SetStatus(tx, drop.id, DropStatus::kCancelled); });
+  pool.Transact(
+      [&](pqxx::work& tx) { DropsStore::SetStatus(tx, drop.id, DropStatus::kCancelled); });
   handler(EventMessage("sold_out", sold_out, drop.id));
   EXPECT_EQ(status(), DropStatus::kCancelled);
   EXPECT_EQ(changes, 2);

@@ -1,20 +1,17 @@
 #pragma once
 
-#include "drop_views.h"
-#include "drops_scheduler.h"
 #include "livedrop/drops/v1/drops.grpc.pb.h"
-
-namespace livedrop::pg {
-class Pool;
-}
 
 namespace livedrop::drops {
 
-// gRPC handlers of livedrop.drops.v1.DropsService. Callers (the gateway) pass the acting
-// creator's id; the role check (only creators create) happens where the token is read.
-class DropsServiceImpl final : public v1::DropsService::Service {
+class DropsApp;
+
+// gRPC handlers of livedrop.drops.v1.DropsService (called by the gateway, which passes the
+// acting creator's id; the role check — only creators create — happens where the token is
+// read): proto ↔ domain around a call on the app, nothing else.
+class DropsGrpc final : public v1::DropsService::Service {
  public:
-  DropsServiceImpl(pg::Pool& pool, DropsScheduler& scheduler, DropViews& views);
+  explicit DropsGrpc(DropsApp& app) : app_(app) {}
 
   ::grpc::Status CreateProduct(::grpc::ServerContext* ctx, const v1::CreateProductRequest* req,
                                v1::CreateProductResponse* resp) override;
@@ -30,9 +27,7 @@ class DropsServiceImpl final : public v1::DropsService::Service {
                             v1::CancelDropResponse* resp) override;
 
  private:
-  pg::Pool& pool_;
-  DropsScheduler& scheduler_;
-  DropViews& views_;
+  DropsApp& app_;
 };
 
 }  // namespace livedrop::drops
