@@ -10,8 +10,8 @@ namespace livedrop::auth {
 namespace {
 
 constexpr std::array<std::string_view, 12> kCommonPasswords = {
-    "password", "password1", "password123", "12345678", "123456789", "1234567890",
-    "qwertyuiop", "qwerty123", "iloveyou", "letmein123", "abc12345", "11111111"};
+    "password",   "password1", "password123", "12345678",   "123456789", "1234567890",
+    "qwertyuiop", "qwerty123", "iloveyou",    "letmein123", "abc12345",  "11111111"};
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -48,10 +48,9 @@ void ValidateEmail(std::string_view raw) {
     throw ValidationError("email", "email must be at most 254 characters");
   }
   const auto at = email.find('@');
-  const bool malformed =
-      at == std::string_view::npos || at == 0 || at > 64 ||
-      email.find('@', at + 1) != std::string_view::npos || HasControlCharacters(email) ||
-      email.find(' ') != std::string_view::npos;
+  const bool malformed = at == std::string_view::npos || at == 0 || at > 64 ||
+                         email.find('@', at + 1) != std::string_view::npos ||
+                         HasControlCharacters(email) || email.find(' ') != std::string_view::npos;
   if (malformed) throw ValidationError("email", "email is not a valid address");
   const std::string_view domain = email.substr(at + 1);
   const auto dot = domain.find('.');
@@ -103,6 +102,46 @@ void ValidateRegistrationRole(std::string_view role) {
   if (role != "buyer" && role != "creator") {
     throw ValidationError("role", "role must be 'buyer' or 'creator'");
   }
+}
+
+std::string Trimmed(std::string_view s) {
+  constexpr std::string_view kBlanks = " \t\r\n";
+  const auto first = s.find_first_not_of(kBlanks);
+  if (first == std::string_view::npos) return {};
+  return std::string(s.substr(first, s.find_last_not_of(kBlanks) - first + 1));
+}
+
+bool LoginPlausible(std::string_view email, std::string_view password) {
+  return !email.empty() && !password.empty() && password.size() <= kMaxPasswordLength &&
+         email.size() <= kMaxEmailLength;
+}
+
+bool RefreshTokenPlausible(std::string_view token) {
+  return !token.empty() && token.size() <= kMaxRefreshTokenLength;
+}
+
+RefreshVerdict JudgeRefreshToken(const std::optional<RefreshTokenRecord>& token, TimePoint now) {
+  if (!token || token->revoked || token->expires_at < now) return RefreshVerdict::kInvalid;
+  if (token->used) return RefreshVerdict::kReused;
+  return RefreshVerdict::kRotate;
+}
+
+Error InvalidCredentials() {
+  return Error(ErrorKind::kUnauthenticated, "invalid_credentials", "email or password is wrong");
+}
+
+Error InvalidRefreshToken() {
+  return Error(ErrorKind::kUnauthenticated, "refresh_token_invalid",
+               "refresh token is invalid, expired or revoked");
+}
+
+Error RefreshTokenReused() {
+  return Error(ErrorKind::kUnauthenticated, "refresh_token_reused",
+               "refresh token was already used; every session of this login is revoked");
+}
+
+Error EmailTaken() {
+  return Error(ErrorKind::kAlreadyExists, "email_taken", "an account with this email exists");
 }
 
 }  // namespace livedrop::auth

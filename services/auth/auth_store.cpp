@@ -15,9 +15,18 @@ constexpr char kInsertUser[] = R"sql(
   RETURNING (extract(epoch FROM created_at) * 1000000)::bigint
 )sql";
 
-constexpr char kUserColumns[] =
-    "id::text, email, display_name, role, password_hash, "
-    "(extract(epoch FROM created_at) * 1000000)::bigint";
+// Both read the columns ReadUser expects, in its order.
+constexpr char kFindUserByEmail[] = R"sql(
+  SELECT id::text, email, display_name, role, password_hash,
+         (extract(epoch FROM created_at) * 1000000)::bigint
+  FROM users WHERE email_normalized = $1
+)sql";
+
+constexpr char kFindUserById[] = R"sql(
+  SELECT id::text, email, display_name, role, password_hash,
+         (extract(epoch FROM created_at) * 1000000)::bigint
+  FROM users WHERE id = $1
+)sql";
 
 constexpr char kInsertRefreshToken[] = R"sql(
   INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at)
@@ -53,8 +62,9 @@ TimePoint Micros(const pqxx::field& f) {
 }
 
 UserRecord ReadUser(const pqxx::row& r) {
-  return UserRecord{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                    r[3].as<std::string>(), r[4].as<std::string>(), Micros(r[5])};
+  return UserRecord{User{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                         r[3].as<std::string>(), Micros(r[5])},
+                    r[4].as<std::string>()};
 }
 
 std::string Decode(const std::string& b64) {
@@ -67,28 +77,24 @@ std::string Decode(const std::string& b64) {
 
 }  // namespace
 
-std::optional<TimePoint> AuthStore::InsertUser(pqxx::transaction_base& tx,
-                                               const UserRecord& user,
+std::optional<TimePoint> AuthStore::InsertUser(pqxx::transaction_base& tx, const UserRecord& user,
                                                const std::string& email_normalized) {
-  const auto result = tx.exec_params(kInsertUser, user.id, user.email, email_normalized,
-                                     user.password_hash, user.display_name, user.role);
+  const auto result = tx.exec_params(kInsertUser, user.user.id, user.user.email, email_normalized,
+                                     user.password_hash, user.user.display_name, user.user.role);
   if (result.empty()) return std::nullopt;
   return Micros(result[0][0]);
 }
 
 std::optional<UserRecord> AuthStore::FindUserByEmail(pqxx::transaction_base& tx,
                                                      const std::string& email_normalized) {
-  const auto result = tx.exec_params(
-      std::string("SELECT ") + kUserColumns + " FROM users WHERE email_normalized = $1",
-      email_normalized);
+  const auto result = tx.exec_params(kFindUserByEmail, email_normalized);
   if (result.empty()) return std::nullopt;
   return ReadUser(result[0]);
 }
 
 std::optional<UserRecord> AuthStore::FindUserById(pqxx::transaction_base& tx,
                                                   const std::string& id) {
-  const auto result =
-      tx.exec_params(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = $1", id);
+  const auto result = tx.exec_params(kFindUserById, id);
   if (result.empty()) return std::nullopt;
   return ReadUser(result[0]);
 }
@@ -103,9 +109,8 @@ std::optional<RefreshTokenRecord> AuthStore::LockRefreshToken(pqxx::transaction_
   const auto result = tx.exec_params(kLockRefreshToken, token_hash);
   if (result.empty()) return std::nullopt;
   const auto& r = result[0];
-  return RefreshTokenRecord{r[0].as<std::string>(), r[1].as<std::string>(),
-                            r[2].as<std::string>(), Micros(r[3]), r[4].as<bool>(),
-                            r[5].as<bool>()};
+  return RefreshTokenRecord{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                            Micros(r[3]),           r[4].as<bool>(),        r[5].as<bool>()};
 }
 
 void AuthStore::MarkRefreshTokenUsed(pqxx::transaction_base& tx, const std::string& token_hash) {

@@ -5,50 +5,21 @@
 #include <string>
 #include <vector>
 
-#include "livedrop/core/time.h"
+#include "auth_logic.h"
 
 namespace pqxx {
 class transaction_base;
 }
 
-namespace livedrop::pg {
-class Pool;
-}
-
 namespace livedrop::auth {
 
-struct UserRecord {
-  std::string id;
-  std::string email;
-  std::string display_name;
-  std::string role;
-  std::string password_hash;
-  TimePoint created_at;
-};
-
-struct RefreshTokenRecord {
-  std::string token_hash;
-  std::string family_id;
-  std::string user_id;
-  TimePoint expires_at;
-  bool used = false;
-  bool revoked = false;
-};
-
-struct StoredKey {
-  std::string kid;
-  std::string public_key;  // raw bytes
-  std::string secret_key;  // raw bytes
-  TimePoint created_at;
-};
-
-// The SQL of the auth schema. Each method runs inside the caller's transaction, so the
-// service composes several into one atomic step.
+// The SQL of the auth schema (named constants in auth_store.cpp). Each method runs inside the
+// caller's transaction, so the app composes several into one atomic step.
 class AuthStore {
  public:
   // Returns the stored creation time, or nothing when the normalized email is taken.
   static std::optional<TimePoint> InsertUser(pqxx::transaction_base& tx, const UserRecord& user,
-                         const std::string& email_normalized);
+                                             const std::string& email_normalized);
   static std::optional<UserRecord> FindUserByEmail(pqxx::transaction_base& tx,
                                                    const std::string& email_normalized);
   static std::optional<UserRecord> FindUserById(pqxx::transaction_base& tx, const std::string& id);

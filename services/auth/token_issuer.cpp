@@ -2,37 +2,26 @@
 
 #include <sodium.h>
 
-#include <pqxx/pqxx>
-
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
-#include "livedrop/pg/pool.h"
 
 namespace livedrop::auth {
 
-TokenIssuer::TokenIssuer(pg::Pool& pool, TokenOptions options)
-    : pool_(pool), options_(std::move(options)) {}
+TokenIssuer::TokenIssuer(TokenOptions options) : options_(std::move(options)) {}
 
-void TokenIssuer::LoadOrCreateKeys() {
-  keys_ = pool_.Transact([](pqxx::work& tx) {
-    AuthStore::LockKeys(tx);
-    auto keys = AuthStore::ActiveKeys(tx);
-    if (keys.empty()) {
-      const auto fresh = SigningKey::Generate();
-      AuthStore::InsertKey(tx, StoredKey{fresh.kid, fresh.public_key, fresh.secret_key, Now()});
-      keys = AuthStore::ActiveKeys(tx);
-    }
-    return keys;
-  });
-}
+void TokenIssuer::SetKeys(std::vector<StoredKey> keys) { keys_ = std::move(keys); }
 
-std::string TokenIssuer::IssueAccessToken(const UserRecord& user) const {
+std::string TokenIssuer::IssueAccessToken(const User& user) const {
   if (keys_.empty()) throw Error(ErrorKind::kUnavailable, "keys_not_loaded", "no signing key");
   const auto& newest = keys_.front();
   const TimePoint now = Now();
-  const Claims claims{user.id, user.role, options_.issuer, NewUuid(), now,
-                      now + std::chrono::duration_cast<std::chrono::microseconds>(
-                                options_.access_ttl)};
+  const Claims claims{
+      user.id,
+      user.role,
+      options_.issuer,
+      NewUuid(),
+      now,
+      now + std::chrono::duration_cast<std::chrono::microseconds>(options_.access_ttl)};
   return SignJwt(claims, SigningKey{newest.kid, newest.secret_key, newest.public_key});
 }
 

@@ -1,16 +1,11 @@
 #pragma once
 
 #include <chrono>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "auth_store.h"
+#include "auth_logic.h"
 #include "livedrop/auth/jwt.h"
-
-namespace livedrop::pg {
-class Pool;
-}
 
 namespace livedrop::auth {
 
@@ -21,16 +16,17 @@ struct TokenOptions {
 };
 
 // Mints access tokens (JWTs signed with the newest shared key) and refresh tokens (random,
-// stored only as a hash). Keys live in the database so every instance signs with the same one.
+// stored only as a hash). Keys live in the database so every instance signs with the same one;
+// the app loads them at start-up (AuthApp::LoadOrCreateKeys) and hands them over with SetKeys.
 class TokenIssuer {
  public:
-  TokenIssuer(pg::Pool& pool, TokenOptions options);
+  explicit TokenIssuer(TokenOptions options);
 
-  // At start-up: uses the active key, creating the first one if there is none (safe when
-  // several instances start at once).
-  void LoadOrCreateKeys();
+  // `keys` newest first. Called once, before the first request is served.
+  void SetKeys(std::vector<StoredKey> keys);
 
-  std::string IssueAccessToken(const UserRecord& user) const;
+  // Throws Error(kUnavailable, "keys_not_loaded") before SetKeys.
+  std::string IssueAccessToken(const User& user) const;
   std::vector<PublicKey> PublicKeys() const;
   const TokenOptions& options() const { return options_; }
 
@@ -38,9 +34,8 @@ class TokenIssuer {
   static std::string HashRefreshToken(const std::string& token);
 
  private:
-  pg::Pool& pool_;
   TokenOptions options_;
-  std::vector<StoredKey> keys_;  // newest first; immutable after LoadOrCreateKeys
+  std::vector<StoredKey> keys_;  // newest first; immutable once requests are served
 };
 
 }  // namespace livedrop::auth

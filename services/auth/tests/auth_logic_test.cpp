@@ -1,6 +1,7 @@
+#include "auth_logic.h"
+
 #include <gtest/gtest.h>
 
-#include "auth_logic.h"
 #include "livedrop/core/error.h"
 #include "passwords.h"
 
@@ -35,8 +36,8 @@ TEST(AuthLogic, ValidateEmail_RejectsMalformed) {
 }
 
 TEST(AuthLogic, ValidatePassword_RejectsWeakOnes) {
-  for (const char* weak : {"", "short1", "allletters", "12345678901", "password123", "aaaaaaaaaaa",
-                           "PASSWORD1"}) {
+  for (const char* weak :
+       {"", "short1", "allletters", "12345678901", "password123", "aaaaaaaaaaa", "PASSWORD1"}) {
     EXPECT_EQ(FieldOf([&] { ValidatePassword(weak); }), "password") << weak;
   }
   EXPECT_EQ(FieldOf([] { ValidatePassword(std::string(129, 'a') + "1"); }), "password");
@@ -57,6 +58,59 @@ TEST(AuthLogic, ValidateRegistrationRole_OnlyBuyerOrCreator) {
   EXPECT_EQ(FieldOf([] { ValidateRegistrationRole("buyer"); }), "");
   EXPECT_EQ(FieldOf([] { ValidateRegistrationRole("creator"); }), "");
   EXPECT_EQ(FieldOf([] { ValidateRegistrationRole("admin"); }), "role");
+}
+
+TEST(AuthLogic, Trimmed_StripsSpacesTabsAndNewlinesAtBothEnds) {
+  EXPECT_EQ(Trimmed(" \t Ada Lovelace\r\n"), "Ada Lovelace");
+  EXPECT_EQ(Trimmed(" \n "), "");
+}
+
+TEST(AuthLogic, LoginPlausible_EmptyOrOversizedInput_IsFalse) {
+  EXPECT_TRUE(LoginPlausible("a@example.com", "correct horse 9"));
+  EXPECT_FALSE(LoginPlausible("", "correct horse 9"));
+  EXPECT_FALSE(LoginPlausible("a@example.com", ""));
+  EXPECT_FALSE(LoginPlausible("a@example.com", std::string(kMaxPasswordLength + 1, 'x')));
+  EXPECT_FALSE(LoginPlausible(std::string(kMaxEmailLength + 1, 'a'), "correct horse 9"));
+}
+
+TEST(AuthLogic, RefreshTokenPlausible_EmptyOrOver256_IsFalse) {
+  EXPECT_TRUE(RefreshTokenPlausible(std::string(256, 't')));
+  EXPECT_FALSE(RefreshTokenPlausible(""));
+  EXPECT_FALSE(RefreshTokenPlausible(std::string(257, 't')));
+}
+
+RefreshTokenRecord Token(bool used, bool revoked, TimePoint expires_at) {
+  return RefreshTokenRecord{"hash", "family", "user", expires_at, used, revoked};
+}
+
+TEST(AuthLogic, JudgeRefreshToken_UnusedAndUnexpired_Rotates) {
+  const TimePoint now = Now();
+  EXPECT_EQ(JudgeRefreshToken(Token(false, false, now + std::chrono::hours(1)), now),
+            RefreshVerdict::kRotate);
+}
+
+TEST(AuthLogic, JudgeRefreshToken_UnknownExpiredOrRevoked_IsInvalid) {
+  const TimePoint now = Now();
+  EXPECT_EQ(JudgeRefreshToken(std::nullopt, now), RefreshVerdict::kInvalid);
+  EXPECT_EQ(JudgeRefreshToken(Token(false, false, now - std::chrono::seconds(1)), now),
+            RefreshVerdict::kInvalid);
+  EXPECT_EQ(JudgeRefreshToken(Token(false, true, now + std::chrono::hours(1)), now),
+            RefreshVerdict::kInvalid);
+}
+
+TEST(AuthLogic, JudgeRefreshToken_UsedBefore_IsReused) {
+  const TimePoint now = Now();
+  EXPECT_EQ(JudgeRefreshToken(Token(true, false, now + std::chrono::hours(1)), now),
+            RefreshVerdict::kReused);
+}
+
+TEST(AuthLogic, JudgeRefreshToken_UsedButAlreadyRevoked_IsInvalidNotReused) {
+  // The family is gone already: nothing more to revoke, and the answer does not say why.
+  const TimePoint now = Now();
+  EXPECT_EQ(JudgeRefreshToken(Token(true, true, now + std::chrono::hours(1)), now),
+            RefreshVerdict::kInvalid);
+  EXPECT_EQ(JudgeRefreshToken(Token(true, false, now - std::chrono::seconds(1)), now),
+            RefreshVerdict::kInvalid);
 }
 
 TEST(Passwords, HashThenVerify_AcceptsOnlyTheRightPassword) {

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "auth_logic.h"
+#include "livedrop/redis/versioned_cache.h"
+#include "token_issuer.h"
+
+namespace pqxx {
+class transaction_base;
+}
+
+namespace livedrop::pg {
+class Pool;
+}
+
+namespace livedrop::auth {
+
+class PasswordHasher;
+
+// Accounts and sessions: register, log in, refresh, log out, read a user, the signing keys.
+// The only layer that opens transactions, fills the user-view cache and writes events; it
+// composes the rules (auth_logic), the hashing (passwords), the SQL (auth_store) and the
+// tokens (token_issuer).
+class AuthApp {
+ public:
+  // `users` caches public user views (ld:auth:user:<id>); users never change after sign-up
+  // yet, so entries are written once, at version 1. A profile-update use case must bump it.
+  AuthApp(pg::Pool& pool, const PasswordHasher& hasher, TokenOptions tokens,
+          redis::VersionedCache users);
+
+  // At start-up, before serving: uses the active signing key, creating the first one if there
+  // is none (safe when several instances start at once).
+  void LoadOrCreateKeys();
+
+  // A new account and its first session; validation_failed or email_taken otherwise.
+  Session Register(const Registration& registration);
+  // invalid_credentials whether the email is unknown or the password wrong.
+  Session Login(const std::string& email, const std::string& password);
+  // Rotates the refresh token; a token presented twice revokes its whole family.
+  Session Refresh(const std::string& refresh_token);
+  // Idempotent and silent: an unknown or already revoked token is not an error.
+  void Logout(const std::string& refresh_token);
+  // not_found for an unknown (or malformed) id.
+  User GetUser(const std::string& id);
+  std::vector<PublicKey> SigningKeys() const;
+
+ private:
+  // The next tokens of a refresh-token family (a new family at sign-in).
+  TokenPair IssueTokens(pqxx::transaction_base& tx, const User& user,
+                        const std::string& family_id) const;
+
+  pg::Pool& pool_;
+  const PasswordHasher& hasher_;
+  TokenIssuer tokens_;
+  redis::VersionedCache users_;
+};
+
+}  // namespace livedrop::auth

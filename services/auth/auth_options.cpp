@@ -1,0 +1,39 @@
+#include "auth_options.h"
+
+#include "livedrop/config/config.h"
+
+namespace livedrop::auth {
+
+void AuthOptions::Declare(config::Spec& spec) {
+  const AuthOptions d;
+  spec.Duration("access-token-ttl", "Lifetime of an access token", d.tokens.access_ttl)
+      .Duration("refresh-token-ttl", "Lifetime of a refresh token", d.tokens.refresh_ttl)
+      .String("token-issuer", "The iss claim of access tokens", d.tokens.issuer)
+      .Int("password-hash-ops", "Argon2id passes (libsodium opslimit)",
+           static_cast<long long>(d.password_hash.ops_limit), 1, 10)
+      .Int("password-hash-mem-kib", "Argon2id memory per hash in KiB",
+           static_cast<long long>(d.password_hash.mem_limit_bytes / 1024), 8, 1 << 20)
+      .Int("password-hash-concurrency", "Password hashes computed at once",
+           d.password_hash_concurrency, 1, 64)
+      .String("redis-url", "Redis for the user-view cache (redis://host:port); empty: none",
+              d.redis_url)
+      .Duration("user-cache-ttl", "How long a cached user view may live", d.user_cache_ttl);
+}
+
+AuthOptions AuthOptions::From(const config::Config& cfg) {
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  AuthOptions o;
+  o.tokens.issuer = cfg.GetString("token-issuer");
+  o.tokens.access_ttl = duration_cast<seconds>(cfg.GetDuration("access-token-ttl"));
+  o.tokens.refresh_ttl = duration_cast<seconds>(cfg.GetDuration("refresh-token-ttl"));
+  o.password_hash.ops_limit = static_cast<unsigned long long>(cfg.GetInt("password-hash-ops"));
+  o.password_hash.mem_limit_bytes =
+      static_cast<std::size_t>(cfg.GetInt("password-hash-mem-kib")) * 1024;
+  o.password_hash_concurrency = static_cast<int>(cfg.GetInt("password-hash-concurrency"));
+  o.redis_url = cfg.GetString("redis-url");
+  o.user_cache_ttl = cfg.GetDuration("user-cache-ttl");
+  return o;
+}
+
+}  // namespace livedrop::auth
