@@ -9,27 +9,39 @@ namespace livedrop::gateway {
 
 KeyRefresher::KeyRefresher(AuthClient& client, auth::JwtVerifier& verifier,
                            std::chrono::seconds interval, std::chrono::seconds min_gap)
-    : client_(client), verifier_(verifier), interval_(interval), min_gap_(min_gap) {}
+    : client_(client),
+      verifier_(verifier),
+      interval_(interval),
+      min_gap_(min_gap),
+      loop_("access-token keys", std::chrono::seconds(1), [this] { Pass(); }) {}
 
 KeyRefresher::~KeyRefresher() { Stop(); }
 
-void KeyRefresher::Start() { thread_ = std::thread([this] { Run(); }); }
+void KeyRefresher::Start() { loop_.Start(); }
 
-void KeyRefresher::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void KeyRefresher::Stop() { loop_.Stop(); }
 
 void KeyRefresher::RequestRefresh() {
   {
     std::lock_guard lock(mutex_);
     requested_ = true;
   }
-  wake_.notify_all();
+  loop_.Wake();
+}
+
+void KeyRefresher::Pass() {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    if (now < next_ && !(requested_ && now >= earliest_)) return;
+    requested_ = false;
+  }
+  const bool ok = FetchOnce();
+  const auto done = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  earliest_ = done + min_gap_;
+  next_ = done + (ok ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval_)
+                     : std::chrono::seconds(1));
 }
 
 bool KeyRefresher::FetchOnce() {
@@ -49,28 +61,6 @@ bool KeyRefresher::FetchOnce() {
   } catch (const std::exception& e) {
     spdlog::warn("cannot fetch access-token keys from livedrop-auth: {}", e.what());
     return false;
-  }
-}
-
-void KeyRefresher::Run() {
-  auto next = std::chrono::steady_clock::now();
-  auto earliest = next;
-  std::unique_lock lock(mutex_);
-  while (!stop_) {
-    const bool due = std::chrono::steady_clock::now() >= next ||
-                     (requested_ && std::chrono::steady_clock::now() >= earliest);
-    if (due) {
-      requested_ = false;
-      lock.unlock();
-      const bool ok = FetchOnce();
-      lock.lock();
-      const auto now = std::chrono::steady_clock::now();
-      earliest = now + min_gap_;
-      next = now + (ok ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval_)
-                       : std::chrono::seconds(1));
-      continue;
-    }
-    wake_.wait_until(lock, requested_ ? earliest : next);
   }
 }
 

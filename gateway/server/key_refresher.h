@@ -2,19 +2,18 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <mutex>
-#include <thread>
 
 #include "livedrop/auth/jwt.h"
+#include "livedrop/core/periodic.h"
 
 namespace livedrop::gateway {
 
 class AuthClient;
 
 // Keeps the verifier's public keys in step with livedrop-auth's JWKS: fetched at start-up
-// (retrying until auth answers), then every `interval`, and soon after a token names a key
-// the gateway has not seen (a rotation), at most once per `min_gap`.
+// (retrying every second until auth answers), then every `interval`, and soon after a token
+// names a key the gateway has not seen (a rotation), at most once per `min_gap`.
 class KeyRefresher {
  public:
   KeyRefresher(AuthClient& client, auth::JwtVerifier& verifier, std::chrono::seconds interval,
@@ -27,7 +26,7 @@ class KeyRefresher {
   void RequestRefresh();
 
  private:
-  void Run();
+  void Pass();  // fetches when due; runs every second on the Periodic's thread
   bool FetchOnce();
 
   AuthClient& client_;
@@ -36,10 +35,10 @@ class KeyRefresher {
   std::chrono::seconds min_gap_;
   std::atomic<bool> loaded_{false};
   std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;
   bool requested_ = false;
-  std::thread thread_;
+  std::chrono::steady_clock::time_point next_{};      // the next scheduled fetch
+  std::chrono::steady_clock::time_point earliest_{};  // the earliest a requested one may run
+  Periodic loop_;
 };
 
 }  // namespace livedrop::gateway

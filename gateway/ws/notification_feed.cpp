@@ -4,6 +4,7 @@
 #include "livedrop/followers/v1/followers.pb.h"
 #include "livedrop/kafka/consumer.h"
 #include "livedrop/kafka/envelope.h"
+#include "livedrop/kafka/topics.h"
 #include "livedrop/metrics/registry.h"
 #include "ws/frames.h"
 #include "ws/notification_hub.h"
@@ -24,7 +25,7 @@ NotificationFeed::NotificationFeed(NotificationHub& hub, const std::string& brok
   options.brokers = brokers;
   options.group_id = "livedrop-gateway-" + NewUuid();
   options.client_id = "livedrop-gateway";
-  options.topics = {"livedrop.notifications", "livedrop.followers"};
+  options.topics = {topics::kNotifications, topics::kFollowers};
   options.settings = {{"auto.offset.reset", "latest"}, {"fetch.wait.max.ms", "10"}};
   consumer_ = std::make_unique<kafka::Consumer>(options);
 }
@@ -36,18 +37,23 @@ void NotificationFeed::Start() {
       "livedrop_ws_notification_lag_seconds",
       "From a notification's source event to its fan-out at this gateway",
       metrics::DefaultLatencyBuckets());
-  consumer_->Start([this, &lag](const kafka::Message& message) {
+  auto& unknown = metrics::Registry::Default().GetCounter(
+      "livedrop_ws_feed_unknown_events_total",
+      "Events on the notification feed's topics of a type this gateway does not handle");
+  consumer_->Start([this, &lag, &unknown](const kafka::Message& message) {
     const auto envelope = kafka::ParseEnvelope(message.payload);
-    if (envelope.type() == "notification") {
+    if (envelope.type() == event_types::kNotification) {
       const auto n = kafka::UnpackPayload<notifications::v1::Notification>(envelope);
       lag.Observe(SecondsSince(n.time()));
       hub_.Deliver(frames::FromNotification(n), frames::AudienceOf(n));
-    } else if (envelope.type() == "followed") {
+    } else if (envelope.type() == event_types::kFollowed) {
       const auto e = kafka::UnpackPayload<followers::v1::Followed>(envelope);
       hub_.Follow(e.follower_id(), e.creator_id());
-    } else if (envelope.type() == "unfollowed") {
+    } else if (envelope.type() == event_types::kUnfollowed) {
       const auto e = kafka::UnpackPayload<followers::v1::Unfollowed>(envelope);
       hub_.Unfollow(e.follower_id(), e.creator_id());
+    } else {
+      unknown.Inc();  // a type this gateway does not know yet: nothing to do with it
     }
   });
 }
