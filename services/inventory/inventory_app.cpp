@@ -143,15 +143,15 @@ ReservationRow InventoryApp::Reserve(const std::string& drop_id, const std::stri
       Submit(drop_id, StockRequest{StockRequest::Kind::kReserve, order_id, buyer_id, quantity}));
 }
 
-// Confirm and Release first read the reservation to learn its drop (which never changes).
-// Confirmed, released and expired are final, so those answers need no lock; a held one is
-// decided again in its drop's batch, under the stock row lock.
+// Confirm and Release first read the reservation to learn its drop (which never changes); a
+// final state is answered from that read (DecideFromFinalState), a held one in the batch.
 ReservationRow InventoryApp::Confirm(const std::string& order_id) {
   const auto r = pool_.AutoCommit(
       [&](pqxx::nontransaction& tx) { return InventoryStore::FindReservation(tx, order_id); });
   if (!r) throw ReservationNotFound();
-  if (r->state == ReservationState::kConfirmed) return *r;
-  if (r->state != ReservationState::kHeld) throw ReservationNotHeld(r->state);
+  if (auto answer = DecideFromFinalState(StockRequest::Kind::kConfirm, *r)) {
+    return Resolve(std::move(*answer));
+  }
   return Resolve(Submit(r->drop_id, StockRequest{StockRequest::Kind::kConfirm, order_id}));
 }
 
@@ -159,8 +159,9 @@ ReservationRow InventoryApp::Release(const std::string& order_id) {
   const auto r = pool_.AutoCommit(
       [&](pqxx::nontransaction& tx) { return InventoryStore::FindReservation(tx, order_id); });
   if (!r) throw ReservationNotFound();
-  if (IsReturned(r->state)) return *r;
-  if (r->state == ReservationState::kConfirmed) throw ReservationConfirmed();
+  if (auto answer = DecideFromFinalState(StockRequest::Kind::kRelease, *r)) {
+    return Resolve(std::move(*answer));
+  }
   return Resolve(Submit(r->drop_id, StockRequest{StockRequest::Kind::kRelease, order_id}));
 }
 

@@ -94,6 +94,33 @@ bool IsReturned(ReservationState state) {
   return state == ReservationState::kReleased || state == ReservationState::kExpired;
 }
 
+std::optional<StockOutcome> DecideFromFinalState(StockRequest::Kind kind,
+                                                 const ReservationRow& reservation) {
+  const ReservationState state = reservation.state;
+  if (state == ReservationState::kHeld) return std::nullopt;
+  StockOutcome answer;
+  switch (kind) {
+    case StockRequest::Kind::kConfirm:
+      if (state == ReservationState::kConfirmed) {
+        answer.reservation = reservation;
+      } else {
+        answer.error = ReservationNotHeld(state);
+      }
+      return answer;
+    case StockRequest::Kind::kRelease:
+      if (IsReturned(state)) {
+        answer.reservation = reservation;
+      } else {
+        answer.error = ReservationConfirmed();
+      }
+      return answer;
+    case StockRequest::Kind::kReserve:
+    case StockRequest::Kind::kExpire:
+      break;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> OrderIdsOf(const std::vector<StockRequest>& requests) {
   std::set<std::string> ids;
   for (const auto& request : requests) ids.insert(request.order_id);

@@ -86,6 +86,13 @@ Error ReservationConfirmed();                      // a confirmed one cannot be 
 // Released and expired reservations gave their stock back for good.
 bool IsReturned(ReservationState state);
 
+// Confirmed, released and expired are final, so Confirm and Release of a reservation in one of
+// those states are answered from a lone read, without the batch or a lock: the reservation as
+// it is (a replay) or the refusal. nullopt for a held reservation (decided in its drop's batch,
+// under the stock row lock) and for the other kinds.
+std::optional<StockOutcome> DecideFromFinalState(StockRequest::Kind kind,
+                                                 const ReservationRow& reservation);
+
 // What the load step of a batch reads, besides the stock row: the reservations the batch
 // names (sorted, once each) ...
 std::vector<std::string> OrderIdsOf(const std::vector<StockRequest>& requests);

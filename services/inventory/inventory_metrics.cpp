@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 #include <stdexcept>
 
+#include "inventory_store.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/pg/pool.h"
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <thread>
 
-#include "inventory_store.h"
+#include "inventory_logic.h"
 
 namespace livedrop::pg {
 class Pool;

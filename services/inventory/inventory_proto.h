@@ -1,6 +1,6 @@
 #pragma once
 
-#include "inventory_store.h"
+#include "inventory_logic.h"
 #include "livedrop/inventory/v1/inventory.pb.h"
 
 namespace livedrop::inventory {

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "inventory_store.h"
+#include "inventory_logic.h"
 #include "livedrop/redis/versioned_cache.h"
 
 namespace livedrop::inventory {

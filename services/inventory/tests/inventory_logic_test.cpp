@@ -1,5 +1,5 @@
-// The batch decision without a database: each rule of DecideBatch, mixed batches, the writes
-// and the events it asks for, and replays.
+// The stock decisions without a database: each rule of DecideBatch, mixed batches, the writes
+// and the events it asks for, replays, and the answers a final reservation gets without a lock.
 #include "inventory_logic.h"
 
 #include <gtest/gtest.h>
@@ -344,6 +344,38 @@ TEST(DecideBatchTest, MixedConfirmsAndReleases_OfTheSameOrders_AreDecidedInOrder
   EXPECT_EQ(d.d_available, 3);
   EXPECT_EQ(d.d_reserved, -5);
   EXPECT_EQ(d.d_sold, 2);
+}
+
+TEST(FinalStateTest, ConfirmOrReleaseOfAHeldReservation_IsLeftToTheBatch) {
+  EXPECT_FALSE(DecideFromFinalState(K::kConfirm, Held("o1", "b1", 1)));
+  EXPECT_FALSE(DecideFromFinalState(K::kRelease, Held("o1", "b1", 1)));
+}
+
+TEST(FinalStateTest, Confirm_OfAFinalReservation_IsAReplayOrReservationNotHeld) {
+  const auto confirmed =
+      DecideFromFinalState(K::kConfirm, In(ReservationState::kConfirmed, Held("o1", "b1", 1)));
+  ASSERT_TRUE(confirmed);
+  EXPECT_EQ(Code(*confirmed), "ok");
+  EXPECT_EQ(confirmed->reservation->state, ReservationState::kConfirmed);
+  EXPECT_FALSE(confirmed->changed);
+  for (const auto state : {ReservationState::kReleased, ReservationState::kExpired}) {
+    const auto refused = DecideFromFinalState(K::kConfirm, In(state, Held("o1", "b1", 1)));
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(Code(*refused), "reservation_not_held");
+  }
+}
+
+TEST(FinalStateTest, Release_OfAFinalReservation_IsAReplayOrReservationConfirmed) {
+  for (const auto state : {ReservationState::kReleased, ReservationState::kExpired}) {
+    const auto replay = DecideFromFinalState(K::kRelease, In(state, Held("o1", "b1", 1)));
+    ASSERT_TRUE(replay);
+    EXPECT_EQ(Code(*replay), "ok");
+    EXPECT_EQ(replay->reservation->state, state);
+  }
+  const auto refused =
+      DecideFromFinalState(K::kRelease, In(ReservationState::kConfirmed, Held("o1", "b1", 1)));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(Code(*refused), "reservation_confirmed");
 }
 
 TEST(BatchLoadTest, OrderIdsOf_AreSortedOnceEach) {
