@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "livedrop/core/time.h"
+#include "followers_logic.h"
 
 namespace pqxx {
 class transaction_base;
@@ -13,20 +13,8 @@ class transaction_base;
 
 namespace livedrop::followers {
 
-struct FollowRow {
-  std::string follower_id;
-  std::string creator_id;
-  TimePoint since;
-  std::int64_t seq = 0;
-};
-
-struct Counts {
-  std::int64_t followers = 0;
-  std::int64_t following = 0;
-  std::int64_t version = 0;  // grows with every committed change
-};
-
-// The SQL of the followers schema; every method runs in the caller's transaction.
+// The SQL of the followers schema (named constants in followers_store.cpp); every method runs
+// in the caller's transaction.
 class FollowersStore {
  public:
   // Inserts or reactivates; returns the follow only when the state changed (so counts and
@@ -49,6 +37,34 @@ class FollowersStore {
   static void AddToCounts(pqxx::transaction_base& tx, const std::string& creator,
                           const std::string& follower, int delta, int slot);
   static Counts ReadCounts(pqxx::transaction_base& tx, const std::string& user);
+};
+
+struct FollowOutcome {
+  FollowRow follow;
+  bool created = false;  // false: the user already followed
+};
+
+// The follow graph as the app uses it, as a port: the app runs on a fake of it in unit tests
+// (tests/fake_follows_repository.h). The PostgreSQL implementation (PgFollowsRepository,
+// followers_app.h) runs the statements above, each use case in one transaction with its count
+// changes and its event; it lives in the app layer because it opens the transactions and writes
+// the events.
+class FollowsRepository {
+ public:
+  virtual ~FollowsRepository() = default;
+
+  // Follows (or re-follows); counts and the followed event only when the state changed.
+  virtual FollowOutcome Follow(const std::string& follower, const std::string& creator) = 0;
+  // Unfollows; counts and the unfollowed event only when the user was following.
+  virtual bool Unfollow(const std::string& follower, const std::string& creator) = 0;
+  virtual std::optional<FollowRow> Find(const std::string& follower,
+                                        const std::string& creator) = 0;
+  // As FollowersStore::Followers / Following.
+  virtual std::vector<FollowRow> Followers(const std::string& creator,
+                                           std::optional<std::int64_t> before_seq, int limit) = 0;
+  virtual std::vector<FollowRow> Following(const std::string& follower,
+                                           std::optional<std::int64_t> before_seq, int limit) = 0;
+  virtual Counts ReadCounts(const std::string& user) = 0;
 };
 
 }  // namespace livedrop::followers

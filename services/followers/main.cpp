@@ -1,6 +1,9 @@
 // livedrop-followers: the follow graph and follower counts.
+#include "clients/auth_grpc_client.h"
+#include "followers_app.h"
+#include "followers_grpc.h"
 #include "followers_migrations.h"
-#include "followers_service.h"
+#include "followers_options.h"
 #include "livedrop/auth/v1/auth.grpc.pb.h"
 #include "livedrop/grpc/client.h"
 #include "livedrop/redis/pool.h"
@@ -12,29 +15,24 @@ int main(int argc, char** argv) {
   return service::ServiceMain(
       {"livedrop-followers", "The follow graph of Live Drops.", "followers",
        &followers::Migrations(), 7002, 9002},
-      argc, argv,
-      [](config::Spec& spec) {
-        spec.String("auth-addr", "livedrop-auth instances (host:port,...)", "127.0.0.1:7001")
-            .String("redis-url", "Redis for the counts cache (redis://host:port); empty: no cache",
-                    "")
-            .Duration("cache-ttl", "How long cached counts may live", std::chrono::seconds(30));
-      },
-      [](service::Runtime& rt) {
-        auto users = std::make_shared<followers::UserDirectory>(
-            rpc::MakeChannel<auth::v1::AuthService>(rt.config.GetString("auth-addr")));
+      argc, argv, &followers::FollowersOptions::Declare, [](service::Runtime& rt) {
+        const auto options = followers::FollowersOptions::From(rt.config);
+        auto auth = std::make_shared<followers::AuthGrpcClient>(
+            rpc::MakeChannel<auth::v1::AuthService>(options.auth_addr), options.auth_timeout);
         std::shared_ptr<redis::Pool> redis;
-        if (!rt.config.GetString("redis-url").empty()) {
-          redis =
-              std::make_shared<redis::Pool>(redis::RedisOptions{rt.config.GetString("redis-url")});
+        if (!options.redis_url.empty()) {
+          redis = std::make_shared<redis::Pool>(redis::RedisOptions{options.redis_url});
         }
-        auto counts = std::make_shared<followers::CountsView>(
-            rt.pool,
-            redis::VersionedCache(redis.get(), "counts", rt.config.GetDuration("cache-ttl")));
-        auto service = std::make_shared<followers::FollowersServiceImpl>(rt.pool, *users, *counts);
-        rt.Serve(service.get());
+        auto follows = std::make_shared<followers::PgFollowsRepository>(rt.pool);
+        auto app = std::make_shared<followers::FollowersApp>(
+            *follows, *auth, redis::VersionedCache(redis.get(), "counts", options.cache_ttl),
+            options);
+        auto grpc = std::make_shared<followers::FollowersGrpc>(*app);
+        rt.Serve(grpc.get());
+        rt.Keep(auth);
         rt.Keep(redis);
-        rt.Keep(counts);
-        rt.Keep(users);
-        rt.Keep(service);
+        rt.Keep(follows);
+        rt.Keep(app);
+        rt.Keep(grpc);
       });
 }

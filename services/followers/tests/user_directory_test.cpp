@@ -3,59 +3,31 @@
 // is a call not made.
 #include "user_directory.h"
 
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
-
-#include "livedrop/grpc/server_runner.h"
+#include "clients/fake_auth.h"
 
 namespace livedrop::followers {
 namespace {
 
-using namespace std::chrono_literals;
-
-class CountingAuth final : public auth::v1::AuthService::Service {
- public:
-  ::grpc::Status GetUser(::grpc::ServerContext*, const auth::v1::GetUserRequest* req,
-                         auth::v1::GetUserResponse* resp) override {
-    ++calls;
-    if (req->id() == "ghost") return ::grpc::Status(::grpc::StatusCode::NOT_FOUND, "no user");
-    resp->mutable_user()->set_id(req->id());
-    resp->mutable_user()->set_role(auth::v1::ROLE_BUYER);
-    return ::grpc::Status::OK;
-  }
-
-  std::atomic<int> calls{0};
-};
-
 class UserDirectoryTest : public ::testing::Test {
  protected:
-  UserDirectoryTest() : runner_(rpc::ServerOptions{"fake-auth", "127.0.0.1:0", 2, 100ms}) {
-    runner_.AddService(&auth_);
-    runner_.Start();
+  UserDirectoryTest() {
+    for (const char* id : {"u0", "u1", "u2", "u3"}) auth_.Put(id, Role::kBuyer);
   }
-  ~UserDirectoryTest() override { runner_.Shutdown(); }
 
-  UserDirectory Directory(std::size_t max_entries) {
-    return UserDirectory(::grpc::CreateChannel("127.0.0.1:" + std::to_string(runner_.port()),
-                                               ::grpc::InsecureChannelCredentials()),
-                         max_entries);
-  }
   // How many of `user_ids` the directory had to ask livedrop-auth for.
   int Asked(UserDirectory& users, std::initializer_list<const char*> user_ids) {
-    const int before = auth_.calls;
-    for (const char* id : user_ids) EXPECT_EQ(users.RoleOf(id), "buyer") << id;
-    return auth_.calls - before;
+    const int before = auth_.calls();
+    for (const char* id : user_ids) EXPECT_EQ(users.RoleOf(id), Role::kBuyer) << id;
+    return auth_.calls() - before;
   }
 
-  CountingAuth auth_;
-  rpc::ServerRunner runner_;
+  FakeAuth auth_;
 };
 
 TEST_F(UserDirectoryTest, AtItsBound_EvictsTheLeastRecentlyAskedUserInsteadOfEmptying) {
-  auto users = Directory(3);
+  UserDirectory users(auth_, 3);
   ASSERT_EQ(Asked(users, {"u0", "u1", "u2"}), 3);
   ASSERT_EQ(Asked(users, {"u0", "u2"}), 0);  // u1 is now the least recently asked
   ASSERT_EQ(Asked(users, {"u3"}), 1);        // one past the bound
@@ -64,10 +36,18 @@ TEST_F(UserDirectoryTest, AtItsBound_EvictsTheLeastRecentlyAskedUserInsteadOfEmp
 }
 
 TEST_F(UserDirectoryTest, UnknownUser_IsNotRemembered) {
-  auto users = Directory(3);
+  UserDirectory users(auth_, 3);
   EXPECT_EQ(users.RoleOf("ghost"), std::nullopt);
   EXPECT_EQ(users.RoleOf("ghost"), std::nullopt);
-  EXPECT_EQ(auth_.calls, 2);
+  EXPECT_EQ(auth_.calls(), 2);
+}
+
+TEST_F(UserDirectoryTest, AuthUnavailable_IsThrownAndNothingIsRemembered) {
+  UserDirectory users(auth_, 3);
+  auth_.FailNext(Error(ErrorKind::kUnavailable, "unavailable", "auth is down"));
+  EXPECT_THROW(users.RoleOf("u0"), Error);
+  EXPECT_EQ(users.RoleOf("u0"), Role::kBuyer);
+  EXPECT_EQ(auth_.calls(), 2);
 }
 
 }  // namespace

@@ -1,19 +1,16 @@
 #pragma once
 
-#include "counts_view.h"
 #include "livedrop/followers/v1/followers.grpc.pb.h"
-#include "user_directory.h"
-
-namespace livedrop::pg {
-class Pool;
-}
 
 namespace livedrop::followers {
 
-// gRPC handlers of livedrop.followers.v1.FollowersService.
-class FollowersServiceImpl final : public v1::FollowersService::Service {
+class FollowersApp;
+
+// gRPC handlers of livedrop.followers.v1.FollowersService: proto ↔ domain around a call on the
+// app, nothing else.
+class FollowersGrpc final : public v1::FollowersService::Service {
  public:
-  FollowersServiceImpl(pg::Pool& pool, UserDirectory& users, CountsView& counts);
+  explicit FollowersGrpc(FollowersApp& app) : app_(app) {}
 
   ::grpc::Status Follow(::grpc::ServerContext* ctx, const v1::FollowRequest* req,
                         v1::FollowResponse* resp) override;
@@ -29,12 +26,7 @@ class FollowersServiceImpl final : public v1::FollowersService::Service {
                            v1::GetCountsResponse* resp) override;
 
  private:
-  // The creator must exist (404 otherwise); returns their role.
-  std::string RequireUser(const std::string& id, const char* what);
-
-  pg::Pool& pool_;
-  UserDirectory& users_;
-  CountsView& counts_;
+  FollowersApp& app_;
 };
 
 }  // namespace livedrop::followers

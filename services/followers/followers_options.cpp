@@ -1,0 +1,25 @@
+#include "followers_options.h"
+
+#include "livedrop/config/config.h"
+
+namespace livedrop::followers {
+
+void FollowersOptions::Declare(config::Spec& spec) {
+  const FollowersOptions d;
+  spec.String("auth-addr", "livedrop-auth instances (host:port,...)", d.auth_addr)
+      .Duration("auth-timeout", "Deadline of a GetUser call to livedrop-auth", d.auth_timeout)
+      .String("redis-url", "Redis for the counts cache (redis://host:port); empty: no cache",
+              d.redis_url)
+      .Duration("cache-ttl", "How long cached counts may live", d.cache_ttl);
+}
+
+FollowersOptions FollowersOptions::From(const config::Config& cfg) {
+  FollowersOptions o;
+  o.auth_addr = cfg.GetString("auth-addr");
+  o.auth_timeout = cfg.GetDuration("auth-timeout");
+  o.redis_url = cfg.GetString("redis-url");
+  o.cache_ttl = cfg.GetDuration("cache-ttl");
+  return o;
+}
+
+}  // namespace livedrop::followers

@@ -1,0 +1,81 @@
+// AuthGrpcClient against an in-process livedrop.auth.v1.AuthService: the one place that reads
+// auth's roles and status codes.
+#include "clients/auth_grpc_client.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "livedrop/auth/v1/auth.grpc.pb.h"
+#include "livedrop/grpc/server_runner.h"
+#include "livedrop/testing/errors.h"
+
+namespace livedrop::followers {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Knows "buyer", "creator", "admin" and "odd" (ROLE_UNSPECIFIED); "ghost" is NOT_FOUND and
+// "down" UNAVAILABLE.
+class ScriptedAuth final : public auth::v1::AuthService::Service {
+ public:
+  ::grpc::Status GetUser(::grpc::ServerContext*, const auth::v1::GetUserRequest* req,
+                         auth::v1::GetUserResponse* resp) override {
+    ++calls;
+    if (req->id() == "ghost") return ::grpc::Status(::grpc::StatusCode::NOT_FOUND, "no user");
+    if (req->id() == "down") return ::grpc::Status(::grpc::StatusCode::UNAVAILABLE, "down");
+    resp->mutable_user()->set_id(req->id());
+    if (req->id() == "buyer") resp->mutable_user()->set_role(auth::v1::ROLE_BUYER);
+    if (req->id() == "creator") resp->mutable_user()->set_role(auth::v1::ROLE_CREATOR);
+    if (req->id() == "admin") resp->mutable_user()->set_role(auth::v1::ROLE_ADMIN);
+    return ::grpc::Status::OK;
+  }
+
+  std::atomic<int> calls{0};
+};
+
+class AuthGrpcClientTest : public ::testing::Test {
+ protected:
+  AuthGrpcClientTest() : runner_(rpc::ServerOptions{"fake-auth", "127.0.0.1:0", 2, 100ms}) {
+    runner_.AddService(&auth_);
+    runner_.Start();
+  }
+  ~AuthGrpcClientTest() override { runner_.Shutdown(); }
+
+  AuthGrpcClient Client() {
+    return AuthGrpcClient(::grpc::CreateChannel("127.0.0.1:" + std::to_string(runner_.port()),
+                                                ::grpc::InsecureChannelCredentials()),
+                          2s);
+  }
+
+  ScriptedAuth auth_;
+  rpc::ServerRunner runner_;
+};
+
+TEST_F(AuthGrpcClientTest, RoleOf_KnownUsers_MapsEveryRole) {
+  auto client = Client();
+  EXPECT_EQ(client.RoleOf("buyer"), Role::kBuyer);
+  EXPECT_EQ(client.RoleOf("creator"), Role::kCreator);
+  EXPECT_EQ(client.RoleOf("admin"), Role::kAdmin);
+  EXPECT_EQ(client.RoleOf("odd"), Role::kOther);
+}
+
+TEST_F(AuthGrpcClientTest, RoleOf_NotFound_IsNothing) {
+  auto client = Client();
+  EXPECT_EQ(client.RoleOf("ghost"), std::nullopt);
+}
+
+TEST_F(AuthGrpcClientTest, RoleOf_AuthUnavailable_Throws) {
+  auto client = Client();
+  try {
+    client.RoleOf("down");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUnavailable);
+  }
+}
+
+}  // namespace
+}  // namespace livedrop::followers
