@@ -1,18 +1,19 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "livedrop/kafka/consumer.h"
+#include "notifications_logic.h"
 
-namespace livedrop::pg {
-class Pool;
-}
 namespace livedrop::events::v1 {
 class Envelope;
 }
 
 namespace livedrop::notifications {
+
+class EventSink;
 
 // Turns the platform's events into notifications (consumer group livedrop-notifications):
 //  - livedrop.drops: drop_scheduled (and every drop_* event) teaches whom a drop belongs to;
@@ -22,29 +23,31 @@ namespace livedrop::notifications {
 //    consumer, and with it the livedrop.drops event that resolves it), and becomes its
 //    broadcast when the drop is learnt. restocked is ignored.
 //  - livedrop.orders: order_confirmed and order_failed become personal notifications of the
-//    buyer.
+//    buyer; order_placed and order_cancelled are ignored.
 //  - livedrop.followers: followed and unfollowed maintain the local follow projection that
 //    the inbox merge reads.
-// One transaction per event. A notification's id is its source event's id, so redelivery
-// stores and publishes nothing new. Malformed events throw a non-retryable Error (dead-lettered);
-// database trouble surfaces as retryable errors (the consumer retries).
+// Routed by ONE table from the event_types constants of topics.h to the EventSink use case,
+// each payload read as its own message (another payload is payload_type_mismatch: a
+// non-retryable Error, dead-lettered, never taken for another event). A type missing from
+// the table is counted (livedrop_notifications_unknown_events_total), logged and skipped.
+// Malformed events throw a non-retryable Error; database trouble surfaces as retryable
+// errors (the consumer retries).
 class EventsHandler {
  public:
-  explicit EventsHandler(pg::Pool& pool);
+  using Outcome = EventOutcome;
+
+  explicit EventsHandler(EventSink& sink);
   void operator()(const kafka::Message& message);
 
   static const std::vector<std::string>& Topics();
+  // Whether the table routes (or knowingly ignores) this event type.
+  static bool Knows(std::string_view type);
 
-  struct Outcome {
-    std::vector<std::string> stored;  // types of the notifications stored
-    int duplicates = 0;
-    int parked = 0;
-  };
   // The same, from a parsed envelope; what happened, for metrics and tests.
   Outcome Handle(const events::v1::Envelope& envelope);
 
  private:
-  pg::Pool& pool_;
+  EventSink& sink_;
 };
 
 }  // namespace livedrop::notifications

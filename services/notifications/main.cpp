@@ -1,9 +1,12 @@
 // livedrop-notifications: turns the platform's events into inboxes and live notifications.
+// Wiring only: options → app → events consumer → gRPC.
 #include "events_handler.h"
 #include "livedrop/kafka/consumer.h"
 #include "livedrop/service/service_main.h"
+#include "notifications_app.h"
+#include "notifications_grpc.h"
 #include "notifications_migrations.h"
-#include "notifications_service.h"
+#include "notifications_options.h"
 
 using namespace livedrop;
 
@@ -13,18 +16,20 @@ int main(int argc, char** argv) {
        "Inboxes and live notifications of Live Drops: personal events per user, a creator's "
        "broadcasts stored once and merged on read, each published on livedrop.notifications.",
        "notifications", &notifications::Migrations(), 7007, 9007},
-      argc, argv, [](config::Spec&) {},
-      [](service::Runtime& rt) {
+      argc, argv, &notifications::NotificationsOptions::Declare, [](service::Runtime& rt) {
+        const auto options = notifications::NotificationsOptions::From(rt.config);
+        auto app = std::make_shared<notifications::NotificationsApp>(rt.pool);
         kafka::ConsumerOptions consumer_options;
-        consumer_options.brokers = rt.config.GetString("kafka-brokers");
+        consumer_options.brokers = options.kafka_brokers;
         consumer_options.group_id = "livedrop-notifications";
         consumer_options.topics = notifications::EventsHandler::Topics();
         consumer_options.client_id = "livedrop-notifications";
         auto consumer = std::make_shared<kafka::Consumer>(consumer_options);
-        consumer->Start(notifications::EventsHandler(rt.pool));
-        auto service = std::make_shared<notifications::NotificationsServiceImpl>(rt.pool);
-        rt.Serve(service.get());
+        consumer->Start(notifications::EventsHandler(*app));
+        auto grpc = std::make_shared<notifications::NotificationsGrpc>(*app);
+        rt.Serve(grpc.get());
+        rt.Keep(app);
         rt.Keep(consumer);
-        rt.Keep(service);
+        rt.Keep(grpc);
       });
 }

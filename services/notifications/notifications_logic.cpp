@@ -9,6 +9,7 @@
 #include "livedrop/drops/v1/drops.pb.h"
 #include "livedrop/grpc/proto_values.h"
 #include "livedrop/inventory/v1/inventory.pb.h"
+#include "livedrop/kafka/envelope.h"
 #include "livedrop/orders/v1/orders.pb.h"
 
 namespace livedrop::notifications {
@@ -25,7 +26,100 @@ boost::json::object DropFields(const drops::v1::Drop& drop, const std::string& t
   return data;
 }
 
+void RequireId(const events::v1::Envelope& source, const std::string& field,
+               const std::string& value) {
+  if (!IsUuid(value)) throw MalformedEvent(source, field + " is not a UUID");
+}
+
+NotificationRow Row(const events::v1::Envelope& source, Audience audience,
+                    const std::string& audience_id, std::string data_json) {
+  NotificationRow row;
+  row.id = source.id();
+  row.type = source.type();
+  row.time = EventTime(source);
+  row.data_json = std::move(data_json);
+  row.audience = audience;
+  row.audience_id = audience_id;
+  return row;
+}
+
+NotificationRow OrderNotification(const events::v1::Envelope& source,
+                                  const orders::v1::Order& order, const std::string& reason) {
+  RequireId(source, "order.buyer_id", order.buyer_id());
+  return Row(source, Audience::kUser, order.buyer_id(), OrderData(order, reason));
+}
+
 }  // namespace
+
+Error MalformedEvent(const events::v1::Envelope& source, const std::string& what) {
+  return Error(ErrorKind::kInvalidArgument, "malformed_event",
+               "event " + source.id() + " (" + source.type() + "): " + what);
+}
+
+TimePoint EventTime(const events::v1::Envelope& source) {
+  return source.has_time() ? rpc::FromTimestamp(source.time()) : Now();
+}
+
+void RequireWellFormed(const events::v1::Envelope& source, const drops::v1::Drop& drop) {
+  RequireId(source, "drop.id", drop.id());
+  RequireId(source, "drop.creator_id", drop.creator_id());
+  if (!drop.product_id().empty()) RequireId(source, "drop.product_id", drop.product_id());
+}
+
+void RequireWellFormed(const events::v1::Envelope& source, const FollowChange& change) {
+  RequireId(source, "follower_id", change.follower_id);
+  RequireId(source, "creator_id", change.creator_id);
+}
+
+NotificationRow DropStartedNotification(const events::v1::Envelope& source,
+                                        const drops::v1::DropStarted& event,
+                                        const std::string& title) {
+  const auto scheduled_start = event.has_scheduled_start()
+                                   ? rpc::FromTimestamp(event.scheduled_start())
+                                   : rpc::FromTimestamp(event.drop().starts_at());
+  return Row(source, Audience::kCreator, event.drop().creator_id(),
+             DropStartedData(event.drop(), scheduled_start, title));
+}
+
+NotificationRow DropEndedNotification(const events::v1::Envelope& source,
+                                      const drops::v1::DropEnded& event, const std::string& title) {
+  return Row(source, Audience::kCreator, event.drop().creator_id(),
+             DropEndedData(event.drop(), title));
+}
+
+NotificationRow SoldOutNotification(const events::v1::Envelope& source,
+                                    const inventory::v1::SoldOut& event,
+                                    const std::string& creator_id) {
+  return Row(source, Audience::kCreator, creator_id, SoldOutData(event, creator_id));
+}
+
+NotificationRow LowStockNotification(const events::v1::Envelope& source,
+                                     const inventory::v1::LowStock& event,
+                                     const std::string& creator_id) {
+  return Row(source, Audience::kCreator, creator_id, LowStockData(event, creator_id));
+}
+
+NotificationRow StockNotification(const events::v1::Envelope& source,
+                                  const std::string& creator_id) {
+  inventory::v1::SoldOut sold_out;
+  if (kafka::UnpackPayload(source, sold_out)) {
+    return SoldOutNotification(source, sold_out, creator_id);
+  }
+  return LowStockNotification(source, kafka::UnpackPayload<inventory::v1::LowStock>(source),
+                              creator_id);
+}
+
+NotificationRow OrderConfirmedNotification(const events::v1::Envelope& source,
+                                           const orders::v1::OrderConfirmed& event) {
+  return OrderNotification(source, event.order(), "");
+}
+
+NotificationRow OrderFailedNotification(const events::v1::Envelope& source,
+                                        const orders::v1::OrderFailed& event) {
+  std::string reason = event.reason().empty() ? event.order().failure_code() : event.reason();
+  if (reason.empty()) reason = "failed";
+  return OrderNotification(source, event.order(), reason);
+}
 
 std::string DropStartedData(const drops::v1::Drop& drop, TimePoint scheduled_start,
                             const std::string& title) {

@@ -14,10 +14,11 @@
 #include "livedrop/kafka/mock_cluster.h"
 #include "livedrop/kafka/outbox.h"
 #include "livedrop/kafka/producer.h"
+#include "livedrop/kafka/topics.h"
 #include "livedrop/notifications/v1/notifications.pb.h"
 #include "livedrop/pg/pool.h"
 #include "livedrop/testing/servers.h"
-#include "notification_events.h"
+#include "notifications_app.h"
 #include "notifications_migrations.h"
 #include "test_events.h"
 
@@ -55,7 +56,7 @@ struct Received {
 TEST(NotificationsConsumer, EventsBecomeNotificationsPublishedOnceKeyedByAudience) {
   kafka::MockCluster cluster;
   for (const auto& topic : EventsHandler::Topics()) cluster.CreateTopic(topic, 4);
-  cluster.CreateTopic(kNotificationsTopic, 4);
+  cluster.CreateTopic(topics::kNotifications, 4);
 
   pg::Pool pool(pg::PoolOptions{livedrop::testing::PostgresServer::Shared().CreateDatabase(),
                                 "notifications", 4});
@@ -67,7 +68,7 @@ TEST(NotificationsConsumer, EventsBecomeNotificationsPublishedOnceKeyedByAudienc
 
   std::mutex mu;
   std::vector<Received> received;
-  kafka::Consumer reader(ConsumerOn(cluster, "reader-" + NewUuid(), {kNotificationsTopic}));
+  kafka::Consumer reader(ConsumerOn(cluster, "reader-" + NewUuid(), {topics::kNotifications}));
   reader.Start([&](const kafka::Message& m) {
     const auto envelope = kafka::ParseEnvelope(m.payload);
     ASSERT_EQ(envelope.type(), "notification");
@@ -75,7 +76,8 @@ TEST(NotificationsConsumer, EventsBecomeNotificationsPublishedOnceKeyedByAudienc
     received.push_back({m.key, kafka::UnpackPayload<v1::Notification>(envelope)});
   });
   kafka::Consumer consumer(ConsumerOn(cluster, "livedrop-notifications", EventsHandler::Topics()));
-  consumer.Start(EventsHandler(pool));
+  NotificationsApp app(pool);
+  consumer.Start(EventsHandler(app));
 
   const auto creator = NewUuid(), drop = NewUuid(), follower = NewUuid(), buyer = NewUuid();
   const auto started = DropStarted(drop, creator);

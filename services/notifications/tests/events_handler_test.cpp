@@ -13,6 +13,7 @@
 #include "livedrop/notifications/v1/notifications.pb.h"
 #include "livedrop/pg/pool.h"
 #include "livedrop/testing/servers.h"
+#include "notifications_app.h"
 #include "notifications_migrations.h"
 #include "test_events.h"
 
@@ -37,7 +38,8 @@ class EventsHandlerTest : public ::testing::Test {
         livedrop::testing::PostgresServer::Shared().CreateDatabase(), "notifications", 2});
     pg::Migrate(*pool_, "notifications", Migrations());
     pg::Migrate(*pool_, "outbox", kafka::OutboxMigrations());
-    handler_ = std::make_unique<EventsHandler>(*pool_);
+    app_ = std::make_unique<NotificationsApp>(*pool_);
+    handler_ = std::make_unique<EventsHandler>(*app_);
   }
 
   EventsHandler::Outcome Handle(const Envelope& envelope) {
@@ -75,6 +77,7 @@ class EventsHandlerTest : public ::testing::Test {
   }
 
   std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<NotificationsApp> app_;
   std::unique_ptr<EventsHandler> handler_;
   EventsHandler::Outcome last_;
   const std::string creator_ = NewUuid();

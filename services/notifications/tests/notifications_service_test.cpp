@@ -1,8 +1,6 @@
 // The inbox over a real gRPC server: personal notifications merged with the broadcasts of
 // followed creators (only from the moment of following, only while following), keyset pages,
 // ListSince for reconnecting WebSockets, and the read mark.
-#include "notifications_service.h"
-
 #include <gtest/gtest.h>
 
 #include "events_handler.h"
@@ -13,6 +11,8 @@
 #include "livedrop/kafka/outbox.h"
 #include "livedrop/pg/pool.h"
 #include "livedrop/testing/servers.h"
+#include "notifications_app.h"
+#include "notifications_grpc.h"
 #include "notifications_migrations.h"
 #include "test_events.h"
 
@@ -30,8 +30,9 @@ class NotificationsServiceTest : public ::testing::Test {
         livedrop::testing::PostgresServer::Shared().CreateDatabase(), "notifications", 4});
     pg::Migrate(*pool_, "notifications", Migrations());
     pg::Migrate(*pool_, "outbox", kafka::OutboxMigrations());
-    handler_ = std::make_unique<EventsHandler>(*pool_);
-    service_ = std::make_unique<NotificationsServiceImpl>(*pool_);
+    app_ = std::make_unique<NotificationsApp>(*pool_);
+    handler_ = std::make_unique<EventsHandler>(*app_);
+    service_ = std::make_unique<NotificationsGrpc>(*app_);
     server_ = std::make_unique<rpc::ServerRunner>(
         rpc::ServerOptions{"livedrop-notifications", "127.0.0.1:0", 4, 1000ms});
     server_->AddService(service_.get());
@@ -96,8 +97,9 @@ class NotificationsServiceTest : public ::testing::Test {
 
   const TimePoint t0_ = Now() - 1h;
   std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<NotificationsApp> app_;
   std::unique_ptr<EventsHandler> handler_;
-  std::unique_ptr<NotificationsServiceImpl> service_;
+  std::unique_ptr<NotificationsGrpc> service_;
   std::unique_ptr<rpc::ServerRunner> server_;
   std::unique_ptr<v1::NotificationsService::Stub> stub_;
 };

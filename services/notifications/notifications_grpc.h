@@ -2,18 +2,16 @@
 
 #include "livedrop/notifications/v1/notifications.grpc.pb.h"
 
-namespace livedrop::pg {
-class Pool;
-}
-
 namespace livedrop::notifications {
 
-// gRPC handlers of livedrop.notifications.v1.NotificationsService: a user's inbox (personal
-// notifications merged with the broadcasts of the creators they follow) and its read mark.
-// Callers (the gateway) pass the acting user's id from the verified token.
-class NotificationsServiceImpl final : public v1::NotificationsService::Service {
+class NotificationsApp;
+
+// gRPC handlers of livedrop.notifications.v1.NotificationsService (called by the gateway,
+// which passes the acting user's id from the verified token): proto ↔ domain around a call
+// on the app, nothing else.
+class NotificationsGrpc final : public v1::NotificationsService::Service {
  public:
-  explicit NotificationsServiceImpl(pg::Pool& pool);
+  explicit NotificationsGrpc(NotificationsApp& app) : app_(app) {}
 
   ::grpc::Status ListNotifications(::grpc::ServerContext* ctx,
                                    const v1::ListNotificationsRequest* req,
@@ -24,7 +22,7 @@ class NotificationsServiceImpl final : public v1::NotificationsService::Service 
                           v1::MarkReadResponse* resp) override;
 
  private:
-  pg::Pool& pool_;
+  NotificationsApp& app_;
 };
 
 }  // namespace livedrop::notifications
