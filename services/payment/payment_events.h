@@ -1,19 +1,18 @@
 #pragma once
 
-#include "livedrop/payment/v1/payment.pb.h"
-#include "payment_store.h"
+#include "payment_logic.h"
 
 namespace pqxx {
 class transaction_base;
 }
 
-// Payment rows → proto, and the payment events written to the outbox.
+// The events of livedrop.payment, each written to the outbox (topic livedrop.payment, key
+// order id) in the caller's transaction, carrying the payment as it is now and the trace of the
+// call that caused it.
 namespace livedrop::payment {
 
-void ToProto(const PaymentRow& row, v1::Payment& out);
-
-// Enqueues the event of the state `row` has just reached — payment_succeeded, payment_failed
-// or payment_refunded — on livedrop.payment keyed by order id, in tx.
-void EmitPaymentEvent(pqxx::transaction_base& tx, const PaymentRow& row);
+void EmitPaymentSucceeded(pqxx::transaction_base& tx, const PaymentRow& payment);
+void EmitPaymentFailed(pqxx::transaction_base& tx, const PaymentRow& payment);
+void EmitPaymentRefunded(pqxx::transaction_base& tx, const PaymentRow& payment);
 
 }  // namespace livedrop::payment

@@ -18,6 +18,20 @@ bool IsCurrencyCode(const std::string& s) {
 
 }  // namespace
 
+const char* StateName(PaymentState state) {
+  switch (state) {
+    case PaymentState::kPending:
+      return "pending";
+    case PaymentState::kSucceeded:
+      return "succeeded";
+    case PaymentState::kFailed:
+      return "failed";
+    case PaymentState::kRefunded:
+      return "refunded";
+  }
+  return "pending";
+}
+
 void ValidateCharge(const ChargeInput& input) {
   RequireUuid("order_id", input.order_id);
   RequireUuid("buyer_id", input.buyer_id);

@@ -3,11 +3,24 @@
 #include <cstdint>
 #include <string>
 
+#include "livedrop/core/time.h"
 #include "payment_provider.h"
-#include "payment_store.h"
 
-// Payment rules with no I/O.
+// The payment rows and the rules about them, with no I/O.
 namespace livedrop::payment {
+
+enum class PaymentState { kPending, kSucceeded, kFailed, kRefunded };
+// The strings stored in payments.state: "pending", "succeeded", "failed", "refunded".
+const char* StateName(PaymentState state);
+
+struct PaymentRow {
+  std::string id, order_id, buyer_id;
+  std::int64_t amount = 0;
+  std::string currency;
+  PaymentState state = PaymentState::kPending;
+  std::string failure_code;  // empty unless failed
+  TimePoint created_at, updated_at;
+};
 
 struct ChargeInput {
   std::string order_id, buyer_id;

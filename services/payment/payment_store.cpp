@@ -46,20 +46,6 @@ std::optional<PaymentRow> One(const pqxx::result& result) {
 
 }  // namespace
 
-const char* StateName(PaymentState state) {
-  switch (state) {
-    case PaymentState::kPending:
-      return "pending";
-    case PaymentState::kSucceeded:
-      return "succeeded";
-    case PaymentState::kFailed:
-      return "failed";
-    case PaymentState::kRefunded:
-      return "refunded";
-  }
-  return "pending";
-}
-
 std::optional<PaymentRow> PaymentStore::InsertPending(pqxx::transaction_base& tx,
                                                       const PaymentRow& row) {
   return One(tx.exec_params(std::string(kInsertPending) + kColumns, row.order_id, row.id,

@@ -1,6 +1,7 @@
-// The gRPC contract of PaymentService over a real server on a free port: a declined card is
-// an OK call with a FAILED payment; only bad input, mismatches and unknown orders are errors.
-#include "payment_service.h"
+// The gRPC contract of PaymentService (PaymentGrpc) over a real server on a free port: a declined
+// card is an OK call with a FAILED payment; only bad input, mismatches and unknown orders are
+// errors.
+#include "payment_grpc.h"
 
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@
 #include "livedrop/kafka/outbox.h"
 #include "livedrop/pg/pool.h"
 #include "livedrop/testing/servers.h"
+#include "payment_app.h"
 #include "payment_migrations.h"
 #include "test_provider.h"
 
@@ -26,8 +28,9 @@ class PaymentServiceTest : public ::testing::Test {
         pg::PoolOptions{testing::PostgresServer::Shared().CreateDatabase(), "payment", 8});
     pg::Migrate(*pool_, "payment", Migrations());
     pg::Migrate(*pool_, "outbox", kafka::OutboxMigrations());
-    payments_ = std::make_unique<Payments>(*pool_, provider_);
-    service_ = std::make_unique<PaymentServiceImpl>(*payments_);
+    repository_ = std::make_unique<PgPaymentsRepository>(*pool_);
+    payments_ = std::make_unique<PaymentApp>(*repository_, provider_);
+    service_ = std::make_unique<PaymentGrpc>(*payments_);
     server_ = std::make_unique<rpc::ServerRunner>(
         rpc::ServerOptions{"livedrop-payment", "127.0.0.1:0", 8, 1000ms});
     server_->AddService(service_.get());
@@ -56,8 +59,9 @@ class PaymentServiceTest : public ::testing::Test {
 
   TestProvider provider_{TestProviderOptions{100ms, 0ms}};
   std::unique_ptr<pg::Pool> pool_;
-  std::unique_ptr<Payments> payments_;
-  std::unique_ptr<PaymentServiceImpl> service_;
+  std::unique_ptr<PgPaymentsRepository> repository_;
+  std::unique_ptr<PaymentApp> payments_;
+  std::unique_ptr<PaymentGrpc> service_;
   std::unique_ptr<rpc::ServerRunner> server_;
   std::unique_ptr<v1::PaymentService::Stub> stub_;
 };

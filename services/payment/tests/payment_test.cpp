@@ -12,8 +12,8 @@
 #include "livedrop/pg/pool.h"
 #include "livedrop/testing/errors.h"
 #include "livedrop/testing/servers.h"
+#include "payment_app.h"
 #include "payment_migrations.h"
-#include "payments.h"
 #include "test_provider.h"
 
 namespace livedrop::payment {
@@ -47,6 +47,7 @@ class PaymentTest : public ::testing::Test {
     pool_ = std::make_unique<pg::Pool>(pg::PoolOptions{url_, "payment", 16});
     pg::Migrate(*pool_, "payment", Migrations());
     pg::Migrate(*pool_, "outbox", kafka::OutboxMigrations());
+    repository_ = std::make_unique<PgPaymentsRepository>(*pool_);
   }
   ChargeInput Input(const std::string& token = "tok_visa") {
     return ChargeInput{NewUuid(), NewUuid(), 2500, "EUR", token};
@@ -88,11 +89,12 @@ class PaymentTest : public ::testing::Test {
 
   std::string url_;
   std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<PgPaymentsRepository> repository_;
   TestProvider provider_{TestProviderOptions{100ms, 0ms}};
 };
 
 TEST_F(PaymentTest, Charge_Visa_Succeeds) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   const auto in = Input("tok_visa");
   const auto p = payments.Charge(in);
   EXPECT_EQ(p.state, PaymentState::kSucceeded);
@@ -108,7 +110,7 @@ TEST_F(PaymentTest, Charge_Visa_Succeeds) {
 }
 
 TEST_F(PaymentTest, Charge_EachFailingToken_FailsWithItsCodeAndNoCapture) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   for (const auto& [token, code] : std::vector<std::pair<std::string, std::string>>{
            {"tok_chargeDeclined", "card_declined"},
            {"tok_chargeDeclinedInsufficientFunds", "insufficient_funds"},
@@ -126,7 +128,7 @@ TEST_F(PaymentTest, Charge_EachFailingToken_FailsWithItsCodeAndNoCapture) {
 }
 
 TEST_F(PaymentTest, Charge_TimeoutToken_FailsAfterTheProviderTimeout) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   const auto started = std::chrono::steady_clock::now();
   const auto p = payments.Charge(Input("tok_timeout"));
   EXPECT_GE(std::chrono::steady_clock::now() - started, 100ms);
@@ -135,7 +137,7 @@ TEST_F(PaymentTest, Charge_TimeoutToken_FailsAfterTheProviderTimeout) {
 }
 
 TEST_F(PaymentTest, Charge_SameOrderTwice_CapturesOnce) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   const auto in = Input();
   const auto first = payments.Charge(in);
   const auto second = payments.Charge(in);
@@ -148,7 +150,7 @@ TEST_F(PaymentTest, Charge_SameOrderTwice_CapturesOnce) {
 
 TEST_F(PaymentTest, Charge_SameOrderFromEightThreads_CapturesOnceAndEmitsOnce) {
   TestProvider slow(TestProviderOptions{2s, 30ms});  // keeps the charges overlapping
-  Payments payments(*pool_, slow);
+  PaymentApp payments(*repository_, slow);
   const auto in = Input();
   std::mutex mutex;
   std::set<std::string> ids;
@@ -171,7 +173,7 @@ TEST_F(PaymentTest, Charge_SameOrderFromEightThreads_CapturesOnceAndEmitsOnce) {
 }
 
 TEST_F(PaymentTest, Charge_AfterDecline_ReturnsTheFailedPaymentWithoutCharging) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   auto in = Input("tok_chargeDeclined");
   payments.Charge(in);
   in.payment_token = "tok_visa";
@@ -183,7 +185,7 @@ TEST_F(PaymentTest, Charge_AfterDecline_ReturnsTheFailedPaymentWithoutCharging) 
 }
 
 TEST_F(PaymentTest, Charge_SameOrderOtherBuyerAmountOrCurrency_IsAMismatch) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   const auto in = Input();
   payments.Charge(in);
   auto other_amount = in;
@@ -200,7 +202,7 @@ TEST_F(PaymentTest, Charge_SameOrderOtherBuyerAmountOrCurrency_IsAMismatch) {
 }
 
 TEST_F(PaymentTest, Charge_PendingMismatch_NeverReachesTheProvider) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   const auto in = Input();
   InsertPending(in);
   auto other = in;
@@ -211,7 +213,7 @@ TEST_F(PaymentTest, Charge_PendingMismatch_NeverReachesTheProvider) {
 }
 
 TEST_F(PaymentTest, Charge_BadInput_IsValidationFailedAndStoresNothing) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   auto in = Input();
   in.currency = "eur";
   EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(in); }), "validation_failed");
@@ -219,7 +221,7 @@ TEST_F(PaymentTest, Charge_BadInput_IsValidationFailedAndStoresNothing) {
 }
 
 TEST_F(PaymentTest, Charge_PendingLeftByACrash_IsCompletedByTheNextCharge) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   const auto in = Input();
   InsertPending(in);
   const auto p = payments.Charge(in);
@@ -230,7 +232,7 @@ TEST_F(PaymentTest, Charge_PendingLeftByACrash_IsCompletedByTheNextCharge) {
 }
 
 TEST_F(PaymentTest, Charge_CrashAfterTheCapture_CompletesWithoutASecondCapture) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   const auto in = Input();
   // The first attempt recorded pending and the processor captured, then the process died
   // before recording the outcome.
@@ -244,7 +246,7 @@ TEST_F(PaymentTest, Charge_CrashAfterTheCapture_CompletesWithoutASecondCapture) 
 
 TEST_F(PaymentTest, Charge_ProviderUnreachable_StaysPendingAndTheRetryCompletesIt) {
   UnreachableProvider flaky(provider_, 1);
-  Payments payments(*pool_, flaky);
+  PaymentApp payments(*repository_, flaky);
   const auto in = Input();
   EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(in); }), "provider_unavailable");
   EXPECT_EQ(payments.GetPayment(in.order_id).state, PaymentState::kPending);
@@ -255,7 +257,7 @@ TEST_F(PaymentTest, Charge_ProviderUnreachable_StaysPendingAndTheRetryCompletesI
 }
 
 TEST_F(PaymentTest, Refund_SucceededPayment_IsRefundedOnceAndIdempotent) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   const auto in = Input();
   payments.Charge(in);
   const auto first = payments.Refund(in.order_id);
@@ -272,7 +274,7 @@ TEST_F(PaymentTest, Refund_SucceededPayment_IsRefundedOnceAndIdempotent) {
 }
 
 TEST_F(PaymentTest, Refund_FailedOrPending_IsNotRefundable) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   const auto declined = Input("tok_chargeDeclined");
   payments.Charge(declined);
   EXPECT_EQ(ErrorCodeOf([&] { payments.Refund(declined.order_id); }), "payment_not_refundable");
@@ -284,7 +286,7 @@ TEST_F(PaymentTest, Refund_FailedOrPending_IsNotRefundable) {
 }
 
 TEST_F(PaymentTest, RefundAndGet_UnknownOrder_IsNotFound) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   EXPECT_EQ(ErrorCodeOf([&] { payments.Refund(NewUuid()); }), "not_found");
   EXPECT_EQ(ErrorCodeOf([&] { payments.GetPayment(NewUuid()); }), "not_found");
   EXPECT_EQ(ErrorCodeOf([&] { payments.GetPayment("not-a-uuid"); }), "not_found");
@@ -292,7 +294,7 @@ TEST_F(PaymentTest, RefundAndGet_UnknownOrder_IsNotFound) {
 }
 
 TEST_F(PaymentTest, GetPayment_ReturnsTheStoredPayment) {
-  Payments payments(*pool_, provider_);
+  PaymentApp payments(*repository_, provider_);
   const auto in = Input("tok_chargeDeclinedInsufficientFunds");
   const auto charged = payments.Charge(in);
   const auto got = payments.GetPayment(in.order_id);

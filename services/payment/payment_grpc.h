@@ -1,14 +1,16 @@
 #pragma once
 
 #include "livedrop/payment/v1/payment.grpc.pb.h"
-#include "payments.h"
 
 namespace livedrop::payment {
 
-// gRPC handlers of livedrop.payment.v1.PaymentService (called by orders).
-class PaymentServiceImpl final : public v1::PaymentService::Service {
+class PaymentApp;
+
+// gRPC handlers of livedrop.payment.v1.PaymentService (called by orders): proto ↔ domain
+// around a call on the app, nothing else.
+class PaymentGrpc final : public v1::PaymentService::Service {
  public:
-  explicit PaymentServiceImpl(Payments& payments) : payments_(payments) {}
+  explicit PaymentGrpc(PaymentApp& app) : app_(app) {}
 
   ::grpc::Status Charge(::grpc::ServerContext* ctx, const v1::ChargeRequest* req,
                         v1::ChargeResponse* resp) override;
@@ -18,7 +20,7 @@ class PaymentServiceImpl final : public v1::PaymentService::Service {
                             v1::GetPaymentResponse* resp) override;
 
  private:
-  Payments& payments_;
+  PaymentApp& app_;
 };
 
 }  // namespace livedrop::payment

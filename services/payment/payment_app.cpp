@@ -1,0 +1,137 @@
+#include "payment_app.h"
+
+#include <pqxx/pqxx>
+
+#include "livedrop/core/error.h"
+#include "livedrop/core/ids.h"
+#include "livedrop/metrics/registry.h"
+#include "livedrop/pg/pool.h"
+#include "payment_events.h"
+
+namespace livedrop::payment {
+namespace {
+
+metrics::Counter& Transitions(const char* state) {
+  return metrics::Registry::Default().GetCounter(
+      "livedrop_payment_transitions_total",
+      "Payments that reached a state (each payment once per state, whatever the retries)",
+      {{"state", state}});
+}
+
+Error NoPayment() { return NotFoundError("payment"); }
+
+// Runs `transition` (a store call returning the row it moved, or nothing when it was not in
+// the state to move from) and `emit` on the moved row in one transaction; when another call
+// made the move first, the payment as that call left it.
+template <typename Transition, typename Emit>
+PaymentChange Move(pg::Pool& pool, const std::string& order_id, Transition transition, Emit emit) {
+  return pool.Transact([&](pqxx::work& tx) {
+    if (auto moved = transition(tx)) {
+      emit(tx, *moved);
+      return PaymentChange{std::move(*moved), true};
+    }
+    return PaymentChange{*PaymentStore::Find(tx, order_id), false};
+  });
+}
+
+}  // namespace
+
+PaymentRow PgPaymentsRepository::RecordPending(const PaymentRow& fresh) {
+  return pool_.AutoCommit([&](pqxx::nontransaction& tx) {
+    if (auto inserted = PaymentStore::InsertPending(tx, fresh)) return *inserted;
+    // ON CONFLICT waited for any concurrent insert to commit, so the row is visible now.
+    auto existing = PaymentStore::Find(tx, fresh.order_id);
+    if (!existing) {
+      throw Error(ErrorKind::kInternal, "payment_vanished", "payment " + fresh.order_id);
+    }
+    return *existing;
+  });
+}
+
+std::optional<PaymentRow> PgPaymentsRepository::Find(const std::string& order_id) {
+  return pool_.AutoCommit(
+      [&](pqxx::nontransaction& tx) { return PaymentStore::Find(tx, order_id); });
+}
+
+PaymentChange PgPaymentsRepository::MarkSucceeded(const std::string& order_id) {
+  return Move(
+      pool_, order_id,
+      [&](pqxx::work& tx) {
+        return PaymentStore::Finish(tx, order_id, PaymentState::kSucceeded, "");
+      },
+      EmitPaymentSucceeded);
+}
+
+PaymentChange PgPaymentsRepository::MarkFailed(const std::string& order_id,
+                                               const std::string& failure_code) {
+  return Move(
+      pool_, order_id,
+      [&](pqxx::work& tx) {
+        return PaymentStore::Finish(tx, order_id, PaymentState::kFailed, failure_code);
+      },
+      EmitPaymentFailed);
+}
+
+PaymentChange PgPaymentsRepository::MarkRefunded(const std::string& order_id) {
+  return Move(
+      pool_, order_id, [&](pqxx::work& tx) { return PaymentStore::MarkRefunded(tx, order_id); },
+      EmitPaymentRefunded);
+}
+
+PaymentApp::PaymentApp(PaymentsRepository& payments, PaymentProvider& provider)
+    : payments_(payments),
+      provider_(provider),
+      succeeded_(Transitions("succeeded")),
+      failed_(Transitions("failed")),
+      refunded_(Transitions("refunded")) {}
+
+PaymentRow PaymentApp::Finish(const std::string& order_id, const ProviderResult& result) {
+  if (OutcomeState(result) == PaymentState::kSucceeded) {
+    auto change = payments_.MarkSucceeded(order_id);
+    if (change.changed) succeeded_.Inc();
+    return std::move(change.payment);
+  }
+  auto change = payments_.MarkFailed(order_id, OutcomeFailureCode(result));
+  if (change.changed) failed_.Inc();
+  return std::move(change.payment);
+}
+
+PaymentRow PaymentApp::Charge(const ChargeInput& input) {
+  ValidateCharge(input);
+  const PaymentRow payment =
+      payments_.RecordPending(PaymentRow{NewUuid(), input.order_id, input.buyer_id, input.amount,
+                                         input.currency, PaymentState::kPending});
+  CheckSameCharge(payment, input);
+  if (IsFinal(payment.state)) return payment;
+  // Pending: just recorded, in flight elsewhere, or left by a crash. Asking the provider again
+  // is safe because it answers an order id once.
+  const ProviderResult result =
+      provider_.Charge(payment.order_id, payment.amount, payment.currency, input.payment_token);
+  return Finish(payment.order_id, result);
+}
+
+PaymentRow PaymentApp::Refund(const std::string& order_id) {
+  RequireUuid("order_id", order_id);
+  const auto payment = payments_.Find(order_id);
+  if (!payment) throw NoPayment();
+  CheckRefundable(*payment);
+  if (payment->state == PaymentState::kRefunded) return *payment;
+  const ProviderResult result = provider_.Refund(order_id);
+  if (!result.succeeded) {
+    throw Error(ErrorKind::kFailedPrecondition, "refund_failed",
+                "the payment provider refused the refund: " + result.failure_code,
+                {{"failure_code", result.failure_code}});
+  }
+  auto change = payments_.MarkRefunded(order_id);
+  if (change.changed) refunded_.Inc();
+  return std::move(change.payment);
+}
+
+PaymentRow PaymentApp::GetPayment(const std::string& order_id) {
+  if (!IsUuid(order_id)) throw NoPayment();
+  auto payment = payments_.Find(order_id);
+  if (!payment) throw NoPayment();
+  return std::move(*payment);
+}
+
+}  // namespace livedrop::payment

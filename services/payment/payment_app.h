@@ -1,0 +1,70 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "payment_logic.h"
+#include "payment_provider.h"
+#include "payment_store.h"
+
+namespace livedrop::pg {
+class Pool;
+}
+namespace livedrop::metrics {
+class Counter;
+}
+
+namespace livedrop::payment {
+
+// PaymentsRepository on PostgreSQL. Recording a payment is two lone statements (no
+// BEGIN/COMMIT round trips); each transition is one transaction with its event, so only the
+// transition that wins emits.
+class PgPaymentsRepository final : public PaymentsRepository {
+ public:
+  explicit PgPaymentsRepository(pg::Pool& pool) : pool_(pool) {}
+
+  PaymentRow RecordPending(const PaymentRow& fresh) override;
+  std::optional<PaymentRow> Find(const std::string& order_id) override;
+  PaymentChange MarkSucceeded(const std::string& order_id) override;
+  PaymentChange MarkFailed(const std::string& order_id, const std::string& failure_code) override;
+  PaymentChange MarkRefunded(const std::string& order_id) override;
+
+ private:
+  pg::Pool& pool_;
+};
+
+// Charge, Refund and GetPayment, idempotent by order id: the use cases of livedrop-payment,
+// the only layer that writes payments and their events (through the repository).
+//
+// A charge is two short database steps around the provider call, so no transaction (and no
+// row lock) is held while the processor thinks: the first records the payment as pending (or
+// finds the order's payment), the second moves it pending → succeeded | failed only if it is
+// still pending and writes the event in the same transaction, so only the transition that wins
+// emits. Whoever finds a payment pending — a concurrent retry, or the next attempt after a
+// crash between the two — asks the provider again; the provider is idempotent by order id, so
+// the card is captured at most once and every caller gets the same answer. Payment calls no
+// other service: the processor is its one dependency, behind PaymentProvider.
+class PaymentApp {
+ public:
+  PaymentApp(PaymentsRepository& payments, PaymentProvider& provider);
+
+  // Throws validation_failed and payment_mismatch; a declined card is a failed payment, not an
+  // error. A provider that cannot be reached (its Error) leaves the payment pending.
+  PaymentRow Charge(const ChargeInput& input);
+  // Throws not_found, payment_not_refundable, refund_failed (the provider refused).
+  PaymentRow Refund(const std::string& order_id);
+  // Throws not_found.
+  PaymentRow GetPayment(const std::string& order_id);
+
+ private:
+  // Records the provider's answer on a pending payment (or the answer another call recorded).
+  PaymentRow Finish(const std::string& order_id, const ProviderResult& result);
+
+  PaymentsRepository& payments_;
+  PaymentProvider& provider_;
+  metrics::Counter& succeeded_;
+  metrics::Counter& failed_;
+  metrics::Counter& refunded_;
+};
+
+}  // namespace livedrop::payment

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+#include "test_provider.h"
+
+namespace livedrop::config {
+class Spec;
+class Config;
+}  // namespace livedrop::config
+
+namespace livedrop::payment {
+
+// Every setting of livedrop-payment. The member initializers are the flags' defaults (Declare
+// reads them from a default-constructed PaymentOptions), so a struct built in a test and the
+// binary run without flags behave alike.
+struct PaymentOptions {
+  // The card processor; only the built-in test-mode one exists so far (a real one is another
+  // PaymentProvider).
+  std::string provider = "test";
+  // --provider-timeout, --provider-latency, --provider-remembered-orders
+  TestProviderOptions test_provider;
+
+  static void Declare(config::Spec& spec);
+  static PaymentOptions From(const config::Config& cfg);
+};
+
+}  // namespace livedrop::payment
