@@ -52,7 +52,8 @@ function(livedrop_service name)
   add_library(${core} STATIC ${ARG_SOURCES})
   target_include_directories(${core} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
   target_compile_options(${core} PRIVATE ${LIVEDROP_WARNINGS})
-  target_link_libraries(${core} PUBLIC ${ARG_DEPS})
+  # livedrop::service for what every service shares beyond the frame (e.g. EnqueueEvent).
+  target_link_libraries(${core} PUBLIC ${ARG_DEPS} livedrop::service)
   livedrop_embed_migrations(${core}
     DIR ${CMAKE_CURRENT_SOURCE_DIR}/migrations
     FUNCTION livedrop::${name}::Migrations

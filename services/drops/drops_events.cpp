@@ -1,10 +1,8 @@
 #include "drops_events.h"
 
 #include "drops_proto.h"
-#include "livedrop/grpc/call.h"
-#include "livedrop/kafka/envelope.h"
-#include "livedrop/kafka/outbox.h"
 #include "livedrop/kafka/topics.h"
+#include "livedrop/service/events.h"
 
 namespace livedrop::drops {
 namespace {
@@ -12,10 +10,7 @@ namespace {
 // The scheduler's events carry no trace: no inbound call started them.
 void Enqueue(pqxx::transaction_base& tx, const char* type, const DropRow& drop,
              const google::protobuf::Message& payload) {
-  const auto* call = rpc::CurrentInboundCall();
-  kafka::EnqueueEvent(tx, topics::kDrops,
-                      kafka::MakeEnvelope(type, rpc::ServiceName(), drop.id, payload,
-                                          call ? call->trace_parent : ""));
+  service::EnqueueEvent(tx, topics::kDrops, type, drop.id, payload);
 }
 
 }  // namespace

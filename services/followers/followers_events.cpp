@@ -1,20 +1,15 @@
 #include "followers_events.h"
 
 #include "livedrop/followers/v1/followers.pb.h"
-#include "livedrop/grpc/call.h"
-#include "livedrop/kafka/envelope.h"
-#include "livedrop/kafka/outbox.h"
 #include "livedrop/kafka/topics.h"
+#include "livedrop/service/events.h"
 
 namespace livedrop::followers {
 namespace {
 
 void Enqueue(pqxx::transaction_base& tx, const char* type, const std::string& creator_id,
              const google::protobuf::Message& payload) {
-  const auto* call = rpc::CurrentInboundCall();
-  const std::string trace = call ? call->trace_parent : "";
-  kafka::EnqueueEvent(tx, topics::kFollowers,
-                      kafka::MakeEnvelope(type, rpc::ServiceName(), creator_id, payload, trace));
+  service::EnqueueEvent(tx, topics::kFollowers, type, creator_id, payload);
 }
 
 }  // namespace

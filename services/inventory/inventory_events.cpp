@@ -2,11 +2,9 @@
 
 #include <string>
 
-#include "livedrop/grpc/call.h"
 #include "livedrop/inventory/v1/inventory.pb.h"
-#include "livedrop/kafka/envelope.h"
-#include "livedrop/kafka/outbox.h"
 #include "livedrop/kafka/topics.h"
+#include "livedrop/service/events.h"
 
 namespace livedrop::inventory {
 namespace {
@@ -14,10 +12,7 @@ namespace {
 // A batch's events carry the trace of the call whose thread ran the batch.
 void Enqueue(pqxx::transaction_base& tx, const char* type, const std::string& drop_id,
              const google::protobuf::Message& payload) {
-  const auto* call = rpc::CurrentInboundCall();
-  kafka::EnqueueEvent(tx, topics::kInventory,
-                      kafka::MakeEnvelope(type, rpc::ServiceName(), drop_id, payload,
-                                          call ? call->trace_parent : ""));
+  service::EnqueueEvent(tx, topics::kInventory, type, drop_id, payload);
 }
 
 }  // namespace

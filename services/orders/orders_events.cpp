@@ -1,22 +1,16 @@
 #include "orders_events.h"
 
-#include "livedrop/grpc/call.h"
-#include "livedrop/kafka/envelope.h"
-#include "livedrop/kafka/outbox.h"
+#include "livedrop/kafka/topics.h"
 #include "livedrop/orders/v1/orders.pb.h"
+#include "livedrop/service/events.h"
 #include "orders_proto.h"
 
 namespace livedrop::orders {
 namespace {
 
-constexpr char kTopic[] = "livedrop.orders";
-
 void Enqueue(pqxx::transaction_base& tx, const char* type, const OrderRow& order,
              const google::protobuf::Message& payload) {
-  const auto* call = rpc::CurrentInboundCall();
-  const std::string trace = call ? call->trace_parent : "";
-  kafka::EnqueueEvent(tx, kTopic,
-                      kafka::MakeEnvelope(type, rpc::ServiceName(), order.id, payload, trace));
+  service::EnqueueEvent(tx, topics::kOrders, type, order.id, payload);
 }
 
 }  // namespace
@@ -24,26 +18,26 @@ void Enqueue(pqxx::transaction_base& tx, const char* type, const OrderRow& order
 void EmitOrderPlaced(pqxx::transaction_base& tx, const OrderRow& order) {
   v1::OrderPlaced e;
   ToProto(order, *e.mutable_order());
-  Enqueue(tx, "order_placed", order, e);
+  Enqueue(tx, event_types::kOrderPlaced, order, e);
 }
 
 void EmitOrderConfirmed(pqxx::transaction_base& tx, const OrderRow& order) {
   v1::OrderConfirmed e;
   ToProto(order, *e.mutable_order());
-  Enqueue(tx, "order_confirmed", order, e);
+  Enqueue(tx, event_types::kOrderConfirmed, order, e);
 }
 
 void EmitOrderFailed(pqxx::transaction_base& tx, const OrderRow& order) {
   v1::OrderFailed e;
   ToProto(order, *e.mutable_order());
   e.set_reason(order.failure_code);
-  Enqueue(tx, "order_failed", order, e);
+  Enqueue(tx, event_types::kOrderFailed, order, e);
 }
 
 void EmitOrderCancelled(pqxx::transaction_base& tx, const OrderRow& order) {
   v1::OrderCancelled e;
   ToProto(order, *e.mutable_order());
-  Enqueue(tx, "order_cancelled", order, e);
+  Enqueue(tx, event_types::kOrderCancelled, order, e);
 }
 
 }  // namespace livedrop::orders

@@ -1,9 +1,7 @@
 #include "payment_events.h"
 
-#include "livedrop/grpc/call.h"
-#include "livedrop/kafka/envelope.h"
-#include "livedrop/kafka/outbox.h"
 #include "livedrop/kafka/topics.h"
+#include "livedrop/service/events.h"
 #include "payment_proto.h"
 
 namespace livedrop::payment {
@@ -14,11 +12,7 @@ template <typename Event>
 void Enqueue(pqxx::transaction_base& tx, const char* type, const PaymentRow& payment) {
   Event event;
   ToProto(payment, *event.mutable_payment());
-  const auto* call = rpc::CurrentInboundCall();
-  const std::string trace = call ? call->trace_parent : "";
-  kafka::EnqueueEvent(
-      tx, topics::kPayment,
-      kafka::MakeEnvelope(type, rpc::ServiceName(), payment.order_id, event, trace));
+  service::EnqueueEvent(tx, topics::kPayment, type, payment.order_id, event);
 }
 
 }  // namespace
