@@ -1,0 +1,46 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace livedrop::config {
+class Spec;
+class Config;
+}  // namespace livedrop::config
+
+namespace livedrop::gateway {
+
+// Every setting of livedrop-gateway. The member initializers are the flags' defaults (Declare
+// reads them from a default-constructed GatewayOptions), as in every service's options.
+struct GatewayOptions {
+  std::string http_listen = "127.0.0.1:8080";
+  int http_threads = 2;
+  int body_limit = 64 * 1024;
+  std::chrono::milliseconds read_timeout = std::chrono::seconds(10);
+  std::chrono::milliseconds idle_timeout = std::chrono::seconds(60);
+  std::string tls_cert;
+  std::string tls_key;
+
+  std::string auth_addr = "127.0.0.1:7001";
+  std::string followers_addr = "127.0.0.1:7002";
+  std::string drops_addr = "127.0.0.1:7003";
+  std::string inventory_addr = "127.0.0.1:7004";
+  std::string orders_addr = "127.0.0.1:7005";
+  std::string notifications_addr = "127.0.0.1:7007";
+  std::string kafka_brokers;  // required: live notifications
+  std::chrono::milliseconds upstream_timeout = std::chrono::seconds(5);
+  std::chrono::milliseconds order_timeout = std::chrono::seconds(20);
+
+  int ws_send_queue_kib = 256;
+  int ws_socket_send_buffer_kib = 0;
+  std::chrono::milliseconds ws_idle_timeout = std::chrono::seconds(60);
+
+  std::string token_issuer = "livedrop";
+  std::chrono::milliseconds jwks_refresh = std::chrono::minutes(5);
+  std::chrono::milliseconds shutdown_grace = std::chrono::seconds(10);
+
+  static void Declare(config::Spec& spec);
+  static GatewayOptions From(const config::Config& cfg);
+};
+
+}  // namespace livedrop::gateway
