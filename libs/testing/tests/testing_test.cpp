@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "livedrop/testing/eventually.h"
 #include "livedrop/testing/process.h"
 #include "livedrop/testing/servers.h"
 
@@ -40,7 +41,7 @@ TEST(RedisServer, AnswersAndRestartsOnTheSamePort) {
 
 TEST(Process, CapturesOutputAndReportsExitCode) {
   Process p("/bin/sh", {"-c", "echo hello-from-child; exit 3"});
-  for (int i = 0; i < 100 && p.Running(); ++i) std::this_thread::sleep_for(20ms);
+  Eventually([&] { return !p.Running(); }, 2s);
   EXPECT_FALSE(p.Running());
   EXPECT_EQ(p.Stop(), 3);
   EXPECT_NE(p.ReadLog().find("hello-from-child"), std::string::npos);
@@ -55,14 +56,14 @@ TEST(Process, Stop_TerminatesALongRunningChild) {
 
 TEST(Process, ExtraEnvironmentReachesTheChild) {
   Process p("/bin/sh", {"-c", "echo value=$LIVEDROP_PROBE"}, {{"LIVEDROP_PROBE", "xyz"}});
-  for (int i = 0; i < 100 && p.Running(); ++i) std::this_thread::sleep_for(20ms);
+  Eventually([&] { return !p.Running(); }, 2s);
   EXPECT_NE(p.ReadLog().find("value=xyz"), std::string::npos);
 }
 
 TEST(Process, ExitCode_IsEmptyWhileRunningThenTheCode) {
   Process p("/bin/sh", {"-c", "sleep 0.2; exit 7"});
   EXPECT_EQ(p.ExitCode(), std::nullopt);
-  for (int i = 0; i < 100 && p.Running(); ++i) std::this_thread::sleep_for(20ms);
+  Eventually([&] { return !p.Running(); }, 2s);
   EXPECT_EQ(p.ExitCode(), 7);
 }
 
@@ -73,9 +74,7 @@ TEST(Process, Stop_SendsTheRequestedSignal) {
 
 TEST(Process, Stop_KillsAChildThatIgnoresSigterm) {
   Process p("/bin/sh", {"-c", "trap '' TERM; echo armed; while :; do sleep 0.05; done"});
-  for (int i = 0; i < 100 && p.ReadLog().find("armed") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(20ms);
-  }
+  Eventually([&] { return p.ReadLog().find("armed") != std::string::npos; }, 2s);
   EXPECT_EQ(p.Stop(300ms), -SIGKILL);
 }
 
@@ -94,9 +93,9 @@ TEST(Process, StartedFromAThreadThatEnds_KeepsRunning) {
   std::thread([&] {
     p = std::make_unique<Process>("/bin/sh", std::vector<std::string>{"-c", "echo up; sleep 60"});
     // Let the child arm its parent-death signal before this thread ends.
-    for (int i = 0; i < 100 && p->ReadLog().empty(); ++i) std::this_thread::sleep_for(10ms);
+    Eventually([&] { return !p->ReadLog().empty(); }, 1s, 10ms);
   }).join();
-  std::this_thread::sleep_for(100ms);
+  Idle(100ms, "a child that died with its starting thread would be gone by now");
   EXPECT_TRUE(p->Running());
   EXPECT_EQ(p->Stop(2s), -SIGTERM);
 }
@@ -104,13 +103,13 @@ TEST(Process, StartedFromAThreadThatEnds_KeepsRunning) {
 TEST(Process, RunAsUser_DropsRootPrivileges) {
   if (geteuid() != 0) GTEST_SKIP() << "only root can switch users";
   Process p("/usr/bin/id", {"-un"}, {}, "postgres");
-  for (int i = 0; i < 100 && p.Running(); ++i) std::this_thread::sleep_for(20ms);
+  Eventually([&] { return !p.Running(); }, 2s);
   EXPECT_EQ(p.ReadLog(), "postgres\n");
 }
 
 TEST(Process, MissingBinary_ExitsWith127) {
   Process p("/nonexistent/binary", {});
-  for (int i = 0; i < 100 && p.Running(); ++i) std::this_thread::sleep_for(20ms);
+  Eventually([&] { return !p.Running(); }, 2s);
   EXPECT_EQ(p.ExitCode(), 127);
   EXPECT_NE(p.ReadLog().find("exec /nonexistent/binary failed"), std::string::npos);
 }

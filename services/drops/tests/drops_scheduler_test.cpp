@@ -4,16 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <pqxx/pqxx>
-#include <thread>
 
 #include "drop_views.h"
 #include "drops_app.h"
 #include "drops_migrations.h"
 #include "drops_store.h"
 #include "livedrop/core/ids.h"
-#include "livedrop/kafka/outbox.h"
-#include "livedrop/pg/pool.h"
-#include "livedrop/testing/servers.h"
+#include "livedrop/testing/eventually.h"
+#include "livedrop/testing/service_database.h"
 
 namespace livedrop::drops {
 namespace {
@@ -21,10 +19,9 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(DropsScheduler, TwoInstances_StartAndEndADropOnceAndNeverEarly) {
-  const auto url = testing::PostgresServer::Shared().CreateDatabase();
-  pg::Pool pool(pg::PoolOptions{url, "drops", 4});
-  pg::Migrate(pool, "drops", Migrations());
-  pg::Migrate(pool, "outbox", kafka::OutboxMigrations());
+  testing::ServiceDatabase db("drops", Migrations(), 4);
+  pg::Pool& pool = db.pool();
+  const std::string url = db.url();
   const std::string creator = NewUuid();
   const TimePoint start = Now() + 400ms;
   const TimePoint end = start + 400ms;
@@ -41,7 +38,8 @@ TEST(DropsScheduler, TwoInstances_StartAndEndADropOnceAndNeverEarly) {
   DropsApp app_a(pool, views, a), app_b(other_pool, views, b);
   a.Start([&] { return app_a.StartAndEndDue(); });
   b.Start([&] { return app_b.StartAndEndDue(); });
-  std::this_thread::sleep_for(1500ms);
+  EXPECT_TRUE(testing::Eventually([&] { return a.ended() + b.ended() >= 1; }, 10s));
+  testing::Idle(300ms, "a second start or end by either instance would show by now");
   a.Stop();
   b.Stop();
 
@@ -57,11 +55,8 @@ TEST(DropsScheduler, TwoInstances_StartAndEndADropOnceAndNeverEarly) {
   EXPECT_TRUE(row[1].as<bool>()) << "started before its start time";
   EXPECT_TRUE(row[2].as<bool>()) << "ended before its end time";
   std::cout << "start lateness: " << row[3].as<double>() << " ms\n";
-  const auto events = tx.exec1(
-      "SELECT count(*) FILTER (WHERE event_type = 'drop_started'), "
-      "count(*) FILTER (WHERE event_type = 'drop_ended') FROM drops.outbox");
-  EXPECT_EQ(events[0].as<int>(), 1);
-  EXPECT_EQ(events[1].as<int>(), 1);
+  EXPECT_EQ(db.OutboxCount("drop_started"), 1);
+  EXPECT_EQ(db.OutboxCount("drop_ended"), 1);
 }
 
 }  // namespace

@@ -11,8 +11,7 @@
 #include "livedrop/core/ids.h"
 #include "livedrop/inventory/v1/inventory.pb.h"
 #include "livedrop/kafka/envelope.h"
-#include "livedrop/pg/pool.h"
-#include "livedrop/testing/servers.h"
+#include "livedrop/testing/service_database.h"
 
 namespace livedrop::drops {
 namespace {
@@ -29,8 +28,8 @@ kafka::Message EventMessage(const std::string& type, const google::protobuf::Mes
 }
 
 TEST(InventoryEvents, SoldOutAndRestocked_MoveALiveDropOnce) {
-  pg::Pool pool(pg::PoolOptions{testing::PostgresServer::Shared().CreateDatabase(), "drops", 2});
-  pg::Migrate(pool, "drops", Migrations());
+  testing::ServiceDatabase db("drops", Migrations(), 2);
+  pg::Pool& pool = db.pool();
   const std::string creator = NewUuid();
   const auto drop = pool.Transact([&](pqxx::work& tx) {
     const auto product =

@@ -9,8 +9,8 @@
 #include <atomic>
 
 #include "livedrop/auth/v1/auth.grpc.pb.h"
-#include "livedrop/grpc/server_runner.h"
 #include "livedrop/testing/errors.h"
+#include "livedrop/testing/in_process_server.h"
 
 namespace livedrop::followers {
 namespace {
@@ -38,20 +38,13 @@ class ScriptedAuth final : public auth::v1::AuthService::Service {
 
 class AuthGrpcClientTest : public ::testing::Test {
  protected:
-  AuthGrpcClientTest() : runner_(rpc::ServerOptions{"fake-auth", "127.0.0.1:0", 2, 100ms}) {
-    runner_.AddService(&auth_);
-    runner_.Start();
-  }
-  ~AuthGrpcClientTest() override { runner_.Shutdown(); }
-
   AuthGrpcClient Client() {
-    return AuthGrpcClient(::grpc::CreateChannel("127.0.0.1:" + std::to_string(runner_.port()),
-                                                ::grpc::InsecureChannelCredentials()),
-                          2s);
+    return AuthGrpcClient(
+        ::grpc::CreateChannel(server_.Address(), ::grpc::InsecureChannelCredentials()), 2s);
   }
 
   ScriptedAuth auth_;
-  rpc::ServerRunner runner_;
+  testing::InProcessServer server_{&auth_, {"fake-auth", 2, 100ms}};
 };
 
 TEST_F(AuthGrpcClientTest, RoleOf_KnownUsers_MapsEveryRole) {

@@ -13,12 +13,13 @@
 #include "inventory_metrics.h"
 #include "inventory_migrations.h"
 #include "livedrop/core/ids.h"
-#include "livedrop/kafka/outbox.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/pg/pool.h"
 #include "livedrop/redis/pool.h"
 #include "livedrop/testing/errors.h"
+#include "livedrop/testing/eventually.h"
 #include "livedrop/testing/servers.h"
+#include "livedrop/testing/service_database.h"
 
 namespace livedrop::inventory {
 namespace {
@@ -29,17 +30,11 @@ using testing::ErrorCodeOf;
 class InventoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    url_ = testing::PostgresServer::Shared().CreateDatabase();
-    pool_ = std::make_unique<pg::Pool>(pg::PoolOptions{url_, "inventory", 16});
-    pg::Migrate(*pool_, "inventory", Migrations());
-    pg::Migrate(*pool_, "outbox", kafka::OutboxMigrations());
+    db_ = std::make_unique<testing::ServiceDatabase>("inventory", Migrations(), 16);
+    url_ = db_->url();
+    pool_ = &db_->pool();
   }
-  int Events(const std::string& type) {
-    pqxx::connection conn(url_);
-    pqxx::work tx(conn);
-    return tx.exec_params1("SELECT count(*) FROM inventory.outbox WHERE event_type = $1", type)[0]
-        .as<int>();
-  }
+  int Events(const std::string& type) { return db_->OutboxCount(type); }
   void ExpectInvariant(const StockRow& s) {
     EXPECT_EQ(s.available + s.reserved + s.sold, s.total);
     EXPECT_GE(s.available, 0);
@@ -58,7 +53,8 @@ class InventoryTest : public ::testing::Test {
   void TwoThousandAttemptsForAHundredUnits(bool coalesce);
 
   std::string url_;
-  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<testing::ServiceDatabase> db_;
+  pg::Pool* pool_ = nullptr;
 };
 
 void InventoryTest::TwoThousandAttemptsForAHundredUnits(bool coalesce) {
@@ -305,7 +301,7 @@ TEST_F(InventoryTest, Expiry_ReturnsStockOnce) {
   const std::string drop = NewUuid();
   inventory.CreateStock(drop, 3, 3);
   const auto r = inventory.Reserve(drop, NewUuid(), NewUuid(), 3);
-  std::this_thread::sleep_for(20ms);
+  testing::Idle(20ms, "the reservation's 0 s hold lapses");
   std::atomic<int> expired{0};
   std::thread a([&] { expired += inventory.ExpireDue(); });
   std::thread b([&] { expired += inventory.ExpireDue(); });

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "livedrop/testing/errors.h"
+#include "livedrop/testing/eventually.h"
 
 namespace livedrop::inventory {
 namespace {
@@ -62,10 +63,7 @@ class Runner {
 };
 
 void WaitUntilWaiting(StockBatcher& batcher, std::size_t n) {
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (batcher.Waiting("drop") < n && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(1ms);
-  }
+  testing::Eventually([&] { return batcher.Waiting("drop") >= n; }, 10s, 1ms);
   ASSERT_EQ(batcher.Waiting("drop"), n);
 }
 

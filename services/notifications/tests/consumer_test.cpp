@@ -7,8 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
-#include <pqxx/pqxx>
-#include <thread>
 
 #include "events_handler.h"
 #include "livedrop/kafka/mock_cluster.h"
@@ -16,8 +14,8 @@
 #include "livedrop/kafka/producer.h"
 #include "livedrop/kafka/topics.h"
 #include "livedrop/notifications/v1/notifications.pb.h"
-#include "livedrop/pg/pool.h"
-#include "livedrop/testing/servers.h"
+#include "livedrop/testing/eventually.h"
+#include "livedrop/testing/service_database.h"
 #include "notifications_app.h"
 #include "notifications_migrations.h"
 #include "test_events.h"
@@ -29,14 +27,7 @@ using namespace std::chrono_literals;
 using namespace testing;  // NOLINT: the test events
 using events::v1::Envelope;
 
-bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout = 30s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return done();
-}
+bool WaitFor(const std::function<bool()>& done) { return livedrop::testing::Eventually(done, 30s); }
 
 kafka::ConsumerOptions ConsumerOn(const kafka::MockCluster& cluster, std::string group,
                                   std::vector<std::string> topics) {
@@ -58,10 +49,8 @@ TEST(NotificationsConsumer, EventsBecomeNotificationsPublishedOnceKeyedByAudienc
   for (const auto& topic : EventsHandler::Topics()) cluster.CreateTopic(topic, 4);
   cluster.CreateTopic(topics::kNotifications, 4);
 
-  pg::Pool pool(pg::PoolOptions{livedrop::testing::PostgresServer::Shared().CreateDatabase(),
-                                "notifications", 4});
-  pg::Migrate(pool, "notifications", Migrations());
-  pg::Migrate(pool, "outbox", kafka::OutboxMigrations());
+  livedrop::testing::ServiceDatabase db("notifications", Migrations(), 4);
+  pg::Pool& pool = db.pool();
   kafka::Producer producer({cluster.BootstrapServers(), "notifications-test"});
   kafka::OutboxRelay relay(pool, producer);
   relay.Start();
@@ -100,12 +89,8 @@ TEST(NotificationsConsumer, EventsBecomeNotificationsPublishedOnceKeyedByAudienc
     return received.size() >= 3;
   }));
   // Whatever else was going to arrive has had time to.
-  ASSERT_TRUE(WaitFor([&] {
-    return pool.Transact([](pqxx::work& tx) {
-      return tx.exec1("SELECT count(*) FROM outbox")[0].as<int>();
-    }) == 0;
-  }));
-  std::this_thread::sleep_for(1s);
+  ASSERT_TRUE(WaitFor([&] { return db.OutboxSize() == 0; }));
+  livedrop::testing::Idle(1s, "a duplicate notification would have arrived by now");
   consumer.Stop();
   reader.Stop();
   relay.Stop();

@@ -8,11 +8,10 @@
 #include <pqxx/pqxx>
 
 #include "livedrop/grpc/proto_values.h"
-#include "livedrop/kafka/outbox.h"
+#include "livedrop/kafka/envelope.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/notifications/v1/notifications.pb.h"
-#include "livedrop/pg/pool.h"
-#include "livedrop/testing/servers.h"
+#include "livedrop/testing/service_database.h"
 #include "notifications_app.h"
 #include "notifications_migrations.h"
 #include "test_events.h"
@@ -34,10 +33,8 @@ boost::json::object Json(const std::string& text) { return boost::json::parse(te
 class EventsHandlerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    pool_ = std::make_unique<pg::Pool>(pg::PoolOptions{
-        livedrop::testing::PostgresServer::Shared().CreateDatabase(), "notifications", 2});
-    pg::Migrate(*pool_, "notifications", Migrations());
-    pg::Migrate(*pool_, "outbox", kafka::OutboxMigrations());
+    db_ = std::make_unique<livedrop::testing::ServiceDatabase>("notifications", Migrations(), 2);
+    pool_ = &db_->pool();
     app_ = std::make_unique<NotificationsApp>(*pool_);
     handler_ = std::make_unique<EventsHandler>(*app_);
   }
@@ -60,23 +57,21 @@ class EventsHandlerTest : public ::testing::Test {
   }
 
   std::vector<Published> Outbox() {
-    return pool_->Transact([&](pqxx::work& tx) {
-      std::vector<Published> out;
-      for (const auto& r :
-           tx.exec("SELECT topic, key, event_type, payload FROM outbox ORDER BY seq")) {
-        EXPECT_EQ(r[0].as<std::string>(), "livedrop.notifications");
-        EXPECT_EQ(r[2].as<std::string>(), "notification");
-        Published p;
-        p.key = r[1].as<std::string>();
-        p.envelope = kafka::ParseEnvelope(pqxx::binarystring(r[3]).str());
-        p.notification = kafka::UnpackPayload<v1::Notification>(p.envelope);
-        out.push_back(std::move(p));
-      }
-      return out;
-    });
+    std::vector<Published> out;
+    for (auto& row : db_->OutboxEvents()) {
+      EXPECT_EQ(row.topic, "livedrop.notifications");
+      EXPECT_EQ(row.event_type, "notification");
+      Published p;
+      p.key = row.key;
+      p.envelope = std::move(row.envelope);
+      p.notification = kafka::UnpackPayload<v1::Notification>(p.envelope);
+      out.push_back(std::move(p));
+    }
+    return out;
   }
 
-  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<livedrop::testing::ServiceDatabase> db_;
+  pg::Pool* pool_ = nullptr;
   std::unique_ptr<NotificationsApp> app_;
   std::unique_ptr<EventsHandler> handler_;
   EventsHandler::Outcome last_;

@@ -6,11 +6,9 @@
 #include "events_handler.h"
 #include "livedrop/grpc/client.h"
 #include "livedrop/grpc/proto_values.h"
-#include "livedrop/grpc/server_runner.h"
 #include "livedrop/grpc/status.h"
-#include "livedrop/kafka/outbox.h"
-#include "livedrop/pg/pool.h"
-#include "livedrop/testing/servers.h"
+#include "livedrop/testing/in_process_server.h"
+#include "livedrop/testing/service_database.h"
 #include "notifications_app.h"
 #include "notifications_grpc.h"
 #include "notifications_migrations.h"
@@ -26,21 +24,17 @@ using events::v1::Envelope;
 class NotificationsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    pool_ = std::make_unique<pg::Pool>(pg::PoolOptions{
-        livedrop::testing::PostgresServer::Shared().CreateDatabase(), "notifications", 4});
-    pg::Migrate(*pool_, "notifications", Migrations());
-    pg::Migrate(*pool_, "outbox", kafka::OutboxMigrations());
+    db_ = std::make_unique<livedrop::testing::ServiceDatabase>("notifications", Migrations(), 4);
+    pool_ = &db_->pool();
     app_ = std::make_unique<NotificationsApp>(*pool_);
     handler_ = std::make_unique<EventsHandler>(*app_);
     service_ = std::make_unique<NotificationsGrpc>(*app_);
-    server_ = std::make_unique<rpc::ServerRunner>(
-        rpc::ServerOptions{"livedrop-notifications", "127.0.0.1:0", 4, 1000ms});
-    server_->AddService(service_.get());
-    server_->Start();
+    server_ = std::make_unique<livedrop::testing::InProcessServer>(
+        service_.get(), livedrop::testing::InProcessServerOptions{"livedrop-notifications"});
     stub_ = v1::NotificationsService::NewStub(
-        rpc::MakeChannel<v1::NotificationsService>("127.0.0.1:" + std::to_string(server_->port())));
+        rpc::MakeChannel<v1::NotificationsService>(server_->Address()));
   }
-  void TearDown() override { server_->Shutdown(); }
+  void TearDown() override { server_.reset(); }
 
   // Handles `envelope` as if it happened at `time`; returns its id.
   std::string Event(Envelope envelope, TimePoint time) {
@@ -96,11 +90,12 @@ class NotificationsServiceTest : public ::testing::Test {
   }
 
   const TimePoint t0_ = Now() - 1h;
-  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<livedrop::testing::ServiceDatabase> db_;
+  pg::Pool* pool_ = nullptr;
   std::unique_ptr<NotificationsApp> app_;
   std::unique_ptr<EventsHandler> handler_;
   std::unique_ptr<NotificationsGrpc> service_;
-  std::unique_ptr<rpc::ServerRunner> server_;
+  std::unique_ptr<livedrop::testing::InProcessServer> server_;
   std::unique_ptr<v1::NotificationsService::Stub> stub_;
 };
 

@@ -5,9 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include <thread>
-
 #include "clients/fake_drops.h"
+#include "livedrop/testing/eventually.h"
 
 namespace livedrop::orders {
 namespace {
@@ -43,7 +42,7 @@ TEST_F(DropCatalogTest, Terms_AreAskedAgainAfterTheirTtl) {
   auto catalog = Catalog(50ms, 1h, 10);
   ASSERT_EQ(Fetched(catalog, {"d0"}), 1);
   ASSERT_EQ(Fetched(catalog, {"d0"}), 0);
-  std::this_thread::sleep_for(80ms);
+  testing::Idle(80ms, "past the terms' 50 ms ttl");
   EXPECT_EQ(Fetched(catalog, {"d0"}), 1);
 }
 
@@ -65,7 +64,7 @@ TEST_F(DropCatalogTest, SoldOut_IsForgottenAfterItsMemoryOrWhenToldTo) {
   ASSERT_TRUE(catalog.KnownSoldOut("a"));
   catalog.ForgetSoldOut("b");
   EXPECT_FALSE(catalog.KnownSoldOut("b"));
-  std::this_thread::sleep_for(80ms);
+  testing::Idle(80ms, "past the 50 ms sold-out memory");
   EXPECT_FALSE(catalog.KnownSoldOut("a"));
 }
 

@@ -10,11 +10,11 @@
 #include "clients/payment_grpc_client.h"
 #include "livedrop/drops/v1/drops.grpc.pb.h"
 #include "livedrop/grpc/client.h"
-#include "livedrop/grpc/server_runner.h"
 #include "livedrop/grpc/status.h"
 #include "livedrop/inventory/v1/inventory.grpc.pb.h"
 #include "livedrop/payment/v1/payment.grpc.pb.h"
 #include "livedrop/testing/errors.h"
+#include "livedrop/testing/in_process_server.h"
 
 namespace livedrop::orders {
 namespace {
@@ -87,20 +87,13 @@ class ScriptedDrops final : public drops::v1::DropsService::Service {
 
 class GrpcClientsTest : public ::testing::Test {
  protected:
-  GrpcClientsTest() : runner_(rpc::ServerOptions{"fake-services", "127.0.0.1:0", 4, 100ms}) {
-    runner_.AddService(&inventory_service_);
-    runner_.AddService(&payment_service_);
-    runner_.AddService(&drops_service_);
-    runner_.Start();
-  }
-  ~GrpcClientsTest() override { runner_.Shutdown(); }
-
-  std::string Address() const { return "127.0.0.1:" + std::to_string(runner_.port()); }
+  std::string Address() const { return server_.Address(); }
 
   ScriptedInventory inventory_service_;
   ScriptedPayment payment_service_;
   ScriptedDrops drops_service_;
-  rpc::ServerRunner runner_;
+  testing::InProcessServer server_{{&inventory_service_, &payment_service_, &drops_service_},
+                                   {"fake-services", 4, 100ms}};
 };
 
 TEST_F(GrpcClientsTest, InventoryReserve_RefusalReasons_BecomeReserveRefusals_OthersAreThrown) {

@@ -1,18 +1,15 @@
 // The gRPC contract of PaymentService (PaymentGrpc) over a real server on a free port: a declined
 // card is an OK call with a FAILED payment; only bad input, mismatches and unknown orders are
 // errors.
-#include "payment_grpc.h"
-
 #include <gtest/gtest.h>
 
 #include "livedrop/core/ids.h"
 #include "livedrop/grpc/client.h"
-#include "livedrop/grpc/server_runner.h"
 #include "livedrop/grpc/status.h"
-#include "livedrop/kafka/outbox.h"
-#include "livedrop/pg/pool.h"
-#include "livedrop/testing/servers.h"
+#include "livedrop/testing/in_process_server.h"
+#include "livedrop/testing/service_database.h"
 #include "payment_app.h"
+#include "payment_grpc.h"
 #include "payment_migrations.h"
 #include "test_provider.h"
 
@@ -24,21 +21,16 @@ using namespace std::chrono_literals;
 class PaymentServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    pool_ = std::make_unique<pg::Pool>(
-        pg::PoolOptions{testing::PostgresServer::Shared().CreateDatabase(), "payment", 8});
-    pg::Migrate(*pool_, "payment", Migrations());
-    pg::Migrate(*pool_, "outbox", kafka::OutboxMigrations());
+    db_ = std::make_unique<testing::ServiceDatabase>("payment", Migrations(), 8);
+    pool_ = &db_->pool();
     repository_ = std::make_unique<PgPaymentsRepository>(*pool_);
     payments_ = std::make_unique<PaymentApp>(*repository_, provider_);
     service_ = std::make_unique<PaymentGrpc>(*payments_);
-    server_ = std::make_unique<rpc::ServerRunner>(
-        rpc::ServerOptions{"livedrop-payment", "127.0.0.1:0", 8, 1000ms});
-    server_->AddService(service_.get());
-    server_->Start();
-    stub_ = v1::PaymentService::NewStub(
-        rpc::MakeChannel<v1::PaymentService>("127.0.0.1:" + std::to_string(server_->port())));
+    server_ = std::make_unique<testing::InProcessServer>(
+        service_.get(), testing::InProcessServerOptions{"livedrop-payment", 8});
+    stub_ = v1::PaymentService::NewStub(rpc::MakeChannel<v1::PaymentService>(server_->Address()));
   }
-  void TearDown() override { server_->Shutdown(); }
+  void TearDown() override { server_.reset(); }
 
   v1::ChargeRequest Request(const std::string& token) {
     v1::ChargeRequest req;
@@ -58,11 +50,12 @@ class PaymentServiceTest : public ::testing::Test {
   }
 
   TestProvider provider_{TestProviderOptions{100ms, 0ms}};
-  std::unique_ptr<pg::Pool> pool_;
+  std::unique_ptr<testing::ServiceDatabase> db_;
+  pg::Pool* pool_ = nullptr;
   std::unique_ptr<PgPaymentsRepository> repository_;
   std::unique_ptr<PaymentApp> payments_;
   std::unique_ptr<PaymentGrpc> service_;
-  std::unique_ptr<rpc::ServerRunner> server_;
+  std::unique_ptr<testing::InProcessServer> server_;
   std::unique_ptr<v1::PaymentService::Stub> stub_;
 };
 

@@ -8,10 +8,8 @@
 #include <thread>
 
 #include "livedrop/core/ids.h"
-#include "livedrop/kafka/outbox.h"
-#include "livedrop/pg/pool.h"
 #include "livedrop/testing/errors.h"
-#include "livedrop/testing/servers.h"
+#include "livedrop/testing/service_database.h"
 #include "payment_app.h"
 #include "payment_migrations.h"
 #include "test_provider.h"
@@ -43,10 +41,9 @@ class UnreachableProvider final : public PaymentProvider {
 class PaymentTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    url_ = testing::PostgresServer::Shared().CreateDatabase();
-    pool_ = std::make_unique<pg::Pool>(pg::PoolOptions{url_, "payment", 16});
-    pg::Migrate(*pool_, "payment", Migrations());
-    pg::Migrate(*pool_, "outbox", kafka::OutboxMigrations());
+    db_ = std::make_unique<testing::ServiceDatabase>("payment", Migrations(), 16);
+    url_ = db_->url();
+    pool_ = &db_->pool();
     repository_ = std::make_unique<PgPaymentsRepository>(*pool_);
   }
   ChargeInput Input(const std::string& token = "tok_visa") {
@@ -58,14 +55,7 @@ class PaymentTest : public ::testing::Test {
     return tx.exec_params1(sql, param)[0].as<int>();
   }
   int Events(const std::string& order_id, const std::string& type) {
-    pqxx::connection conn(url_);
-    pqxx::work tx(conn);
-    return tx
-        .exec_params1(
-            "SELECT count(*) FROM payment.outbox WHERE event_type = $1 AND "
-            "key = $2",
-            type, order_id)[0]
-        .as<int>();
+    return db_->OutboxCount(type, order_id);
   }
   int Rows(const std::string& order_id, const std::string& state) {
     pqxx::connection conn(url_);
@@ -87,8 +77,9 @@ class PaymentTest : public ::testing::Test {
     tx.commit();
   }
 
+  std::unique_ptr<testing::ServiceDatabase> db_;
   std::string url_;
-  std::unique_ptr<pg::Pool> pool_;
+  pg::Pool* pool_ = nullptr;
   std::unique_ptr<PgPaymentsRepository> repository_;
   TestProvider provider_{TestProviderOptions{100ms, 0ms}};
 };

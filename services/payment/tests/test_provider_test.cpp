@@ -10,6 +10,7 @@
 
 #include "livedrop/core/ids.h"
 #include "livedrop/metrics/registry.h"
+#include "livedrop/testing/eventually.h"
 
 namespace livedrop::payment {
 namespace {
@@ -89,7 +90,7 @@ TEST(TestProviderTest, ConcurrentRetryOfATimeout_WaitsForTheFirstAnswer) {
   TestProvider provider(TestProviderOptions{100ms, 0ms});
   const std::string order = NewUuid();
   std::thread first([&] { provider.Charge(order, 500, "EUR", "tok_timeout"); });
-  std::this_thread::sleep_for(20ms);
+  testing::Idle(20ms, "the first charge is in flight (the provider shows no sign of it)");
   EXPECT_EQ(Outcome(provider.Charge(order, 500, "EUR", "tok_visa")), "provider_timeout");
   first.join();
   EXPECT_EQ(provider.captures(), 0);
@@ -151,7 +152,7 @@ TEST(TestProviderTest, InFlightOrder_IsNeverEvictedAtTheBound) {
   TestProvider provider(TestProviderOptions{400ms, 0ms, 1});
   const std::string slow = NewUuid();
   std::thread first([&] { provider.Charge(slow, 500, "EUR", "tok_timeout"); });
-  std::this_thread::sleep_for(100ms);  // `slow` is in flight
+  testing::Idle(100ms, "`slow` is in flight (the provider shows no sign of it)");
   // Far more answered orders than the bound while `slow` waits for its processor.
   for (int i = 0; i < 5; ++i) provider.Charge(NewUuid(), 500, "EUR", "tok_visa");
   EXPECT_EQ(Outcome(provider.Refund(slow)), "charge_not_captured");
