@@ -14,6 +14,7 @@
 #include "livedrop/grpc/status.h"
 #include "livedrop/inventory/v1/inventory.pb.h"
 #include "livedrop/metrics/registry.h"
+#include "livedrop/testing/eventually.h"
 #include "livedrop/testing/process.h"
 #include "livedrop/testing/tcp_proxy.h"
 
@@ -194,8 +195,8 @@ TEST(Keepalive, ServerStricterThanItsClients_KillsTheCallWithTooManyPings) {
   auto channel = MakeChannel<AuthService>(server.Address(), WithKeepalive(FastPings()));
   auto stub = AuthService::NewStub(channel);
   server.service.hook = [](int) {
-    std::this_thread::sleep_for(8s);
-  };  // the third strike comes by 5 s
+    testing::Idle(8s, "a call that outlasts the third strike, due by 5 s");
+  };
   const auto status = CallRegister(*stub, 10s);
   EXPECT_EQ(status.error_code(), ::grpc::StatusCode::UNAVAILABLE) << status.error_message();
   EXPECT_NE(status.error_message().find("Too many pings"), std::string::npos)
@@ -207,9 +208,9 @@ TEST(Keepalive, SharedPolicy_IdleChannelAndLongCallSurviveManyPings) {
   auto channel = MakeChannel<AuthService>(server.Address(), WithKeepalive(FastPings()));
   auto stub = AuthService::NewStub(channel);
   ASSERT_TRUE(CallGetUser(*stub, "u1", 5s).ok());
-  std::this_thread::sleep_for(4s);  // idle for four ping intervals
+  testing::Idle(4s, "the channel idles for four ping intervals");
   EXPECT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
-  server.service.hook = [](int) { std::this_thread::sleep_for(8s); };
+  server.service.hook = [](int) { testing::Idle(8s, "a long call under many pings"); };
   const auto status = CallRegister(*stub, 10s);  // a call that is never retried
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(server.service.calls.load(), 2);
@@ -227,7 +228,7 @@ TEST(Retry, ConnectionResetUnderIdempotentCall_RetriedWithinDeadline) {
   server.service.hook = [&](int call) {
     if (call != 1) return;
     in_first_call.set_value();
-    std::this_thread::sleep_for(300ms);
+    testing::Idle(300ms, "the first attempt is still served when its connection is cut");
   };
   std::thread cutter([&] {
     in_first_call.get_future().wait();
@@ -249,7 +250,7 @@ TEST(Retry, ConnectionResetUnderUnsafeCall_IsNotRepeated) {
   server.service.hook = [&](int call) {
     if (call != 1) return;
     in_first_call.set_value();
-    std::this_thread::sleep_for(300ms);
+    testing::Idle(300ms, "the first attempt is still served when its connection is cut");
   };
   std::thread cutter([&] {
     in_first_call.get_future().wait();
@@ -258,7 +259,7 @@ TEST(Retry, ConnectionResetUnderUnsafeCall_IsNotRepeated) {
   const auto status = CallRegister(*stub, 5s);
   cutter.join();
   EXPECT_EQ(status.error_code(), ::grpc::StatusCode::UNAVAILABLE);
-  std::this_thread::sleep_for(300ms);
+  testing::Idle(300ms, "a repeated attempt would have reached the server by now");
   EXPECT_EQ(server.service.calls.load(), 1);
 }
 
@@ -273,13 +274,13 @@ TEST(Retry, ServerRestartedUnderIdempotentCall_AnsweredByTheNewInstance) {
   first->service.hook = [&](int call) {
     if (call != 2) return;
     in_call.set_value();
-    std::this_thread::sleep_for(1500ms);  // outlasts the 1 s drain: the call is cut off
+    testing::Idle(1500ms, "the call outlasts the 1 s drain and is cut off");
   };
   std::unique_ptr<RunningServer> second;
   std::thread restarter([&] {
     in_call.get_future().wait();
     first.reset();
-    std::this_thread::sleep_for(300ms);
+    testing::Idle(300ms, "no instance listens for a moment");
     second = std::make_unique<RunningServer>(KeepalivePolicy{}, port);
   });
   const auto status = CallGetUser(*stub, "u1", 8s);

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "livedrop/core/error.h"
+#include "livedrop/testing/eventually.h"
 #include "upgrade.h"
 
 namespace livedrop::http {
@@ -198,7 +199,7 @@ TEST(Server, IdleKeepAliveConnection_IsClosedAfterIdleTimeout) {
 TEST(Server, HandlerAnsweringFromAnotherThread_Works) {
   Server server(ServerOptions{}, [](Request&&, Responder done) {
     std::thread([done = std::move(done)] {
-      std::this_thread::sleep_for(50ms);
+      testing::Idle(50ms, "the answer comes later, from another thread");
       done(Response::Text(201, "later"));
     }).detach();
   });
@@ -245,9 +246,11 @@ TEST(Server, HandlerThatThrows_Returns500Problem) {
 }
 
 TEST(Server, Stop_DrainsAnInFlightRequestAndClosesAfterIt) {
-  Server server(ServerOptions{}, [](Request&&, Responder done) {
+  std::atomic<bool> received{false};
+  Server server(ServerOptions{}, [&received](Request&&, Responder done) {
+    received = true;
     std::thread([done = std::move(done)] {
-      std::this_thread::sleep_for(300ms);
+      testing::Idle(300ms, "the request is still in flight when Stop is called");
       done(Response::Text(200, "finished"));
     }).detach();
   });
@@ -255,7 +258,7 @@ TEST(Server, Stop_DrainsAnInFlightRequestAndClosesAfterIt) {
   Client c(server.port());
   BeastResponse res;
   std::thread client([&] { res = c.Send("GET", "/slow"); });
-  std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(testing::Eventually([&] { return received.load(); }, 10s, 1ms));
   server.Stop(5s);
   client.join();
   EXPECT_EQ(res.result_int(), 200u);
@@ -292,7 +295,7 @@ TEST(Server, Wait_ReturnsOnceStopHasFinished) {
   server.Start();
   std::atomic<bool> stopped{false};
   std::thread stopper([&] {
-    std::this_thread::sleep_for(100ms);
+    testing::Idle(100ms, "Wait() is blocked before Stop is called");
     stopped = true;
     server.Stop(1s);
   });

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "livedrop/http/server.h"
+#include "livedrop/testing/eventually.h"
 
 namespace livedrop::http {
 namespace {
@@ -126,7 +127,7 @@ TEST(WebSocket, ClientThatNeverReads_IsClosedWithSlowConsumer_OthersKeepReceivin
   Client stalled(f.server.port());
   stalled.socket().set_option(asio::socket_base::receive_buffer_size(4096));
   Client healthy(f.server.port());
-  while (f.ws.open_connections() < 2) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(testing::Eventually([&] { return f.ws.open_connections() >= 2; }, 10s, 1ms));
   const auto chunk = std::make_shared<std::string>(16 * 1024, 'x');
   bool refused = false;
   // Far more than any socket buffer: the stalled client's queue must overflow.
@@ -137,7 +138,7 @@ TEST(WebSocket, ClientThatNeverReads_IsClosedWithSlowConsumer_OthersKeepReceivin
       first = sockets[0];
     }
     refused = !first->Send(chunk);
-    if (i % 64 == 0) std::this_thread::sleep_for(1ms);
+    if (i % 64 == 0) testing::Idle(1ms, "pace the sends so the healthy socket keeps up");
   }
   EXPECT_TRUE(refused);
   auto closed = stalled_closed.get_future();
@@ -197,7 +198,7 @@ TEST(WebSocket, CloseAll_SendsGoingAwayAndClientCloseIsReported) {
   }
   EXPECT_EQ(closed_by_client.get_future().get(), kCloseNormal);
   Client c(f.server.port());
-  while (f.ws.open_connections() < 1) std::this_thread::sleep_for(1ms);
+  ASSERT_TRUE(testing::Eventually([&] { return f.ws.open_connections() >= 1; }, 10s, 1ms));
   std::thread closer([&] { f.ws.CloseAll(kCloseGoingAway, "restarting", 2s); });
   EXPECT_EQ(c.AwaitClose(), kCloseGoingAway);
   closer.join();

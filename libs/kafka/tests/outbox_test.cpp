@@ -20,6 +20,7 @@
 #include "livedrop/kafka/producer.h"
 #include "livedrop/pg/migrations.h"
 #include "livedrop/pg/pool.h"
+#include "livedrop/testing/eventually.h"
 #include "livedrop/testing/servers.h"
 #include "test_util.h"
 
@@ -134,8 +135,7 @@ TEST_F(OutboxTest, CommittedEventArrives_RolledBackEventNever) {
   relay.Start();
   ASSERT_TRUE(WaitFor([&] { return reader.Size() >= 1; }));
   ASSERT_TRUE(WaitFor([&] { return OutboxRows() == 0; }));
-  // Anything else the relay would publish has had ample time to arrive.
-  std::this_thread::sleep_for(milliseconds(500));
+  livedrop::testing::Idle(milliseconds(500), "anything else the relay would publish has arrived");
   relay.Stop();
 
   auto events = reader.Events();
@@ -155,7 +155,7 @@ TEST_F(OutboxTest, RunningRelay_WakesOnCommit_WithinLatencyBudget) {
   OutboxRelay relay(*pool_, *producer_, options);
   relay.Start();
   ASSERT_TRUE(WaitFor([&] { return relay.leader(); }));
-  std::this_thread::sleep_for(milliseconds(300));  // relay is now waiting on the connection
+  livedrop::testing::Idle(milliseconds(300), "the relay is now waiting on the connection");
 
   std::chrono::steady_clock::time_point started;
   pool_->WithConnection([&](pqxx::connection& conn) {
@@ -164,9 +164,8 @@ TEST_F(OutboxTest, RunningRelay_WakesOnCommit_WithinLatencyBudget) {
     started = std::chrono::steady_clock::now();
     tx.commit();
   });
-  while (relay.relayed() < 1 && std::chrono::steady_clock::now() - started < milliseconds(5000)) {
-    std::this_thread::sleep_for(milliseconds(1));
-  }
+  livedrop::testing::Eventually([&] { return relay.relayed() >= 1; }, milliseconds(5000),
+                                milliseconds(1));
   auto latency = std::chrono::steady_clock::now() - started;
   // The budget for drop_started end to end is 250 ms; the relay's share must be far below.
   EXPECT_LT(latency, milliseconds(250)) << "relay waited for its poll instead of NOTIFY";
@@ -196,7 +195,7 @@ TEST_F(OutboxTest, TwoRelays_DeliverEachRowOnce_InPerKeyOrder) {
   }
   ASSERT_TRUE(WaitFor([&] { return reader.Size() >= kKeys * kPerKey; }))
       << reader.Size() << " of " << kKeys * kPerKey;
-  std::this_thread::sleep_for(milliseconds(500));
+  livedrop::testing::Idle(milliseconds(500), "a duplicate would have arrived by now");
   first.Stop();
   second.Stop();
 

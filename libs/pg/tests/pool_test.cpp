@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "livedrop/core/error.h"
+#include "livedrop/testing/eventually.h"
 #include "livedrop/testing/servers.h"
 
 namespace livedrop::pg {
@@ -96,10 +97,10 @@ TEST(Pool, AcquireTimeout_ThrowsUnavailable) {
   std::thread holder([&] {
     pool.WithConnection([&](pqxx::connection&) {
       holding = true;
-      while (!release) std::this_thread::sleep_for(5ms);
+      testing::Eventually([&] { return release.load(); }, 60s, 5ms);
     });
   });
-  while (!holding) std::this_thread::sleep_for(5ms);
+  EXPECT_TRUE(testing::Eventually([&] { return holding.load(); }, 10s, 5ms));
   try {
     pool.Transact([](pqxx::work&) {});
     ADD_FAILURE() << "expected the pool to be exhausted";
@@ -121,6 +122,13 @@ void TerminateBackend(const std::string& url, int pid) {
   pqxx::connection admin(url);
   pqxx::nontransaction tx(admin);
   tx.exec_params("SELECT pg_terminate_backend($1)", pid);
+  // pg_terminate_backend only signals the backend; the tests need it gone.
+  EXPECT_TRUE(testing::Eventually(
+      [&] {
+        return tx.exec_params1("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid)[0]
+                   .as<int>() == 0;
+      },
+      5s, 5ms));
 }
 
 TEST(Pool, KilledBackend_IsReplacedWithTheSchemaStillOnThePath) {
@@ -129,7 +137,6 @@ TEST(Pool, KilledBackend_IsReplacedWithTheSchemaStillOnThePath) {
   pool.Transact([](pqxx::work& tx) { tx.exec("CREATE TABLE t (v int)"); });
   const int before = BackendPid(pool);
   TerminateBackend(options.url, before);
-  std::this_thread::sleep_for(50ms);
   const auto schema = pool.Transact([](pqxx::work& tx) {
     tx.exec("SELECT count(*) FROM t");
     return tx.exec1("SELECT current_schema()")[0].as<std::string>();
@@ -142,7 +149,6 @@ TEST(Pool, KilledBackend_DoesNotFailTheHealthCheck) {
   const auto options = Options(1);
   Pool pool(options);
   TerminateBackend(options.url, BackendPid(pool));
-  std::this_thread::sleep_for(50ms);
   EXPECT_TRUE(pool.Healthy());
 }
 

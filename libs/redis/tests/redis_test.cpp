@@ -9,6 +9,7 @@
 
 #include "livedrop/core/error.h"
 #include "livedrop/redis/pool.h"
+#include "livedrop/testing/eventually.h"
 #include "livedrop/testing/servers.h"
 
 namespace livedrop::redis {
@@ -54,7 +55,7 @@ TEST(RedisPool, ServerDown_FailsFastDuringCooldownThenRecovers) {
   EXPECT_EQ(CodeOf(pool, {"GET", "k"}), "cache_unavailable");
   EXPECT_LT(std::chrono::steady_clock::now() - start, 50ms);  // no network during cooldown
   EXPECT_FALSE(pool.Healthy());
-  std::this_thread::sleep_for(350ms);
+  testing::Idle(350ms, "past the 300 ms cooldown");
   EXPECT_EQ(pool.Command({"SET", "k", "again"}).str, "OK");
 }
 
