@@ -6,6 +6,7 @@
 
 #include "livedrop/core/ids.h"
 #include "livedrop/core/time.h"
+#include "livedrop/testing/eventually.h"
 
 namespace livedrop::e2e {
 
@@ -76,13 +77,15 @@ std::string NewDrop(const HttpClient& http, const Account& creator, const std::s
 json::object AwaitDrop(const HttpClient& http, const std::string& drop_id,
                        const std::string& status, std::optional<int> available) {
   json::object view;
-  for (int i = 0; i < 200; ++i) {
-    view = Json(http.Get("/v1/drops/" + drop_id));
-    const auto* a = view.if_contains("available");
-    const bool stock_ok = !available || (a && a->is_int64() && a->as_int64() == *available);
-    if (Str(view, "status") == status && stock_ok) return view;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const bool shown = testing::Eventually(
+      [&] {
+        view = Json(http.Get("/v1/drops/" + drop_id));
+        const auto* a = view.if_contains("available");
+        const bool stock_ok = !available || (a && a->is_int64() && a->as_int64() == *available);
+        return Str(view, "status") == status && stock_ok;
+      },
+      std::chrono::seconds(20), std::chrono::milliseconds(50));
+  if (shown) return view;
   ADD_FAILURE() << "drop " << drop_id << " never showed " << status << ": "
                 << json::serialize(view);
   return view;

@@ -7,6 +7,7 @@
 #include "api.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/core/time.h"
+#include "livedrop/testing/eventually.h"
 #include <pqxx/pqxx>
 #include "platform_test.h"
 
@@ -46,10 +47,12 @@ class DropsE2E : public PlatformTest {
   // Polls the public drop view until it shows `status` (bounded).
   std::string AwaitStatus(const std::string& drop_id, const std::string& status) const {
     std::string seen;
-    for (int i = 0; i < 100 && seen != status; ++i) {
-      seen = Str(Json(http().Get("/v1/drops/" + drop_id)), "status");
-      if (seen != status) std::this_thread::sleep_for(50ms);
-    }
+    testing::Eventually(
+        [&] {
+          seen = Str(Json(http().Get("/v1/drops/" + drop_id)), "status");
+          return seen == status;
+        },
+        10s, 50ms);
     return seen;
   }
 };
@@ -167,15 +170,17 @@ TEST_F(DropsE2E, ScheduledDrop_GetsItsStockFromTheEvent) {
   const auto id = Str(Json(CreateDrop(creator, NewProductId(creator), 1h, 2h, 40, 3)), "id");
   pqxx::connection conn(platform_->DatabaseUrl());
   std::string stock;
-  for (int i = 0; i < 300 && stock.empty(); ++i) {
-    pqxx::work tx(conn);
-    const auto r = tx.exec_params(
-        "SELECT total || '/' || available || '/' || per_buyer_limit FROM inventory.stock "
-        "WHERE drop_id = $1",
-        id);
-    if (!r.empty()) stock = r[0][0].as<std::string>();
-    if (stock.empty()) std::this_thread::sleep_for(50ms);
-  }
+  testing::Eventually(
+      [&] {
+        pqxx::work tx(conn);
+        const auto r = tx.exec_params(
+            "SELECT total || '/' || available || '/' || per_buyer_limit FROM inventory.stock "
+            "WHERE drop_id = $1",
+            id);
+        if (!r.empty()) stock = r[0][0].as<std::string>();
+        return !stock.empty();
+      },
+      30s, 50ms);
   EXPECT_EQ(stock, "40/40/3");
 }
 

@@ -12,6 +12,7 @@
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/producer.h"
 #include "livedrop/notifications/v1/notifications.pb.h"
+#include "livedrop/testing/eventually.h"
 #include "platform.h"
 #include "ws_client.h"
 
@@ -120,11 +121,12 @@ TEST_F(NotificationsE2E, OrderConfirmed_ReachesOnlyItsBuyer) {
   std::optional<HttpResult> placed;
   // The stock arrives through Kafka a moment after the drop: retry the same request (same
   // key) until the order is done, as a client would.
-  for (int i = 0; i < 100; ++i) {
-    placed = PlaceOrder(http(), buyer, "k", drop, 1);
-    if (placed->status == 201) break;
-    std::this_thread::sleep_for(100ms);
-  }
+  testing::Eventually(
+      [&] {
+        placed = PlaceOrder(http(), buyer, "k", drop, 1);
+        return placed->status == 201;
+      },
+      30s, 100ms);
   ASSERT_EQ(placed->status, 201) << placed->body;
   const auto frame = buyer_ws->ReadType("order_confirmed", 10s);
   ASSERT_TRUE(frame.has_value());
@@ -147,11 +149,12 @@ TEST_F(NotificationsE2E, Reconnect_WithLastEventId_ReplaysExactlyWhatWasMissed) 
   // Missed while disconnected: two more drops start.
   const auto missed1 = DropStartingIn(200ms);
   const auto missed2 = DropStartingIn(600ms);
-  for (int i = 0; i < 100; ++i) {  // until both are in the inbox
-    const auto inbox = Json(http().Get("/v1/me/notifications", user.access_token));
-    if (inbox.at("items").as_array().size() >= 3) break;
-    std::this_thread::sleep_for(100ms);
-  }
+  testing::Eventually(  // until both are in the inbox
+      [&] {
+        const auto inbox = Json(http().Get("/v1/me/notifications", user.access_token));
+        return inbox.at("items").as_array().size() >= 3;
+      },
+      30s, 100ms);
   auto ws = Connect(user, "?last_event_id=" + seen_id);
   std::vector<std::string> drops, ids;
   for (int i = 0; i < 2; ++i) {
@@ -202,7 +205,7 @@ TEST_F(NotificationsE2E, Upgrade_WithAnExpiredToken_IsRefused) {
   options.auth_env = {{"LIVEDROP_ACCESS_TOKEN_TTL", "1s"}};
   Start(options);
   const auto user = RegisterAccount(http());
-  std::this_thread::sleep_for(6200ms);  // 1 s of life and the verifier's 5 s of clock leeway
+  testing::Idle(6200ms, "the token's 1 s of life and the verifier's 5 s of clock leeway pass");
   WsClient client(platform_->HttpPort(), {"/v1/ws?access_token=" + user.access_token});
   ASSERT_TRUE(client.Refused());
   EXPECT_EQ(client.RefusedStatus(), 401);
@@ -316,10 +319,12 @@ TEST_F(NotificationsE2E, Inbox_ListsBroadcastsAndMarksThemRead) {
   DropStartingIn(100ms);
   DropStartingIn(200ms);
   json::array items;
-  for (int i = 0; i < 100 && items.size() < 2; ++i) {
-    items = Json(http().Get("/v1/me/notifications", user.access_token)).at("items").as_array();
-    if (items.size() < 2) std::this_thread::sleep_for(100ms);
-  }
+  testing::Eventually(
+      [&] {
+        items = Json(http().Get("/v1/me/notifications", user.access_token)).at("items").as_array();
+        return items.size() >= 2;
+      },
+      30s, 100ms);
   ASSERT_EQ(items.size(), 2u);
   for (const auto& item : items) {
     EXPECT_EQ(Str(item.as_object(), "type"), "drop_started");

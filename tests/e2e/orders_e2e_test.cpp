@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/testing/eventually.h"
 #include "livedrop/testing/process.h"
 #include "platform.h"
 
@@ -34,11 +35,11 @@ class OrdersE2E : public ::testing::Test {
     AwaitDrop(http(), drop, "live", quantity);
     // Stock comes from drop_scheduled through Kafka; a consumer that just joined its group
     // may take a moment.
-    for (int i = 0;
-         i < 200 && Sql("SELECT count(*) FROM inventory.stock WHERE drop_id = '" + drop + "'") == 0;
-         ++i) {
-      std::this_thread::sleep_for(50ms);
-    }
+    testing::Eventually(
+        [&] {
+          return Sql("SELECT count(*) FROM inventory.stock WHERE drop_id = '" + drop + "'") > 0;
+        },
+        20s, 50ms);
     return drop;
   }
   int Available(const std::string& drop) {
@@ -59,12 +60,14 @@ class OrdersE2E : public ::testing::Test {
   HttpResult AwaitOutcome(const Account& buyer, const std::string& key, const std::string& drop,
                           const std::string& token = "tok_visa") {
     HttpResult r;
-    for (int i = 0; i < 200; ++i) {
-      r = PlaceOrder(http(), buyer, key, drop, 1, token);
-      const auto code = Str(Json(r), "code");
-      if (r.status != 503 && r.status != 504 && code != "request_in_progress") return r;
-      std::this_thread::sleep_for(100ms);
-    }
+    const bool done = testing::Eventually(
+        [&] {
+          r = PlaceOrder(http(), buyer, key, drop, 1, token);
+          const auto code = Str(Json(r), "code");
+          return r.status != 503 && r.status != 504 && code != "request_in_progress";
+        },
+        60s, 100ms);
+    if (done) return r;
     ADD_FAILURE() << "the order never finished: " << r.body;
     return r;
   }
@@ -213,9 +216,7 @@ TEST_F(OrdersE2E, IdempotencyKey_WhileTheFirstIsInFlight_Is409) {
   const auto buyer = RegisterAccount(http());
   HttpResult first;
   std::thread slow([&] { first = PlaceOrder(http(), buyer, "slow", drop, 1, "tok_timeout"); });
-  for (int i = 0; i < 100 && Sql("SELECT count(*) FROM orders.orders") == 0; ++i) {
-    std::this_thread::sleep_for(20ms);
-  }
+  testing::Eventually([&] { return Sql("SELECT count(*) FROM orders.orders") > 0; }, 5s);
   ExpectProblem(PlaceOrder(http(), buyer, "slow", drop, 1, "tok_timeout"), 409,
                 "request_in_progress");
   slow.join();
@@ -232,7 +233,7 @@ TEST_F(OrdersE2E, Crash_BetweenReserveAndCharge_RecoveryConfirmsOnce) {
   const auto buyer = RegisterAccount(http());
   const auto crashed = PlaceOrder(http(), buyer, "crash", drop, 1);
   EXPECT_GE(crashed.status, 500) << crashed.body;
-  for (int i = 0; i < 100 && platform_->Orders().Running(); ++i) std::this_thread::sleep_for(20ms);
+  testing::Eventually([&] { return !platform_->Orders().Running(); }, 5s);
   EXPECT_EQ(platform_->Orders().ExitCode(), 70);
   EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders WHERE stage = 'reserved'"), 1);
 
@@ -252,7 +253,7 @@ TEST_F(OrdersE2E, Crash_BetweenChargeAndConfirm_RecoveryConfirmsWithoutChargingT
   const auto drop = LiveDrop(5, 2);
   const auto buyer = RegisterAccount(http());
   EXPECT_GE(PlaceOrder(http(), buyer, "crash", drop, 1).status, 500);
-  for (int i = 0; i < 100 && platform_->Orders().Running(); ++i) std::this_thread::sleep_for(20ms);
+  testing::Eventually([&] { return !platform_->Orders().Running(); }, 5s);
   EXPECT_EQ(platform_->Orders().ExitCode(), 70);
   EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders WHERE stage = 'charged'"), 1);
   EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded'"), 1);
@@ -283,11 +284,12 @@ TEST_F(OrdersE2E, Expiry_ReturnsStockOfAnAbandonedReservation_AndTheLateOrderIsR
   // Recovery charges, finds the hold gone, refunds: the buyer is never charged for nothing.
   platform_->RestartOrders({});
   HttpResult done;
-  for (int i = 0; i < 100; ++i) {
-    done = PlaceOrder(http(), buyer, "abandoned", drop, 2);
-    if (Str(Json(done), "code") != "request_in_progress") break;
-    std::this_thread::sleep_for(100ms);
-  }
+  testing::Eventually(
+      [&] {
+        done = PlaceOrder(http(), buyer, "abandoned", drop, 2);
+        return Str(Json(done), "code") != "request_in_progress";
+      },
+      30s, 100ms);
   ExpectProblem(done, 409, "reservation_expired");
   EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'refunded'"), 1);
   EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded'"), 0);
@@ -320,7 +322,7 @@ TEST_F(OrdersE2E, Buying_FromScheduledEndedOrCancelledDrop_IsDropNotLive) {
   const auto cancelled = NewDrop(http(), creator, product, 1h, 2h, 5, 1);
   ASSERT_EQ(http().PostJson("/v1/drops/" + cancelled + "/cancel", "", creator.access_token).status,
             200);
-  std::this_thread::sleep_for(1100ms);  // the orders service remembers a drop's terms for 1 s
+  testing::Idle(1100ms, "the orders service remembers a drop's terms for 1 s");
   ExpectProblem(PlaceOrder(http(), buyer, "c", cancelled, 1), 409, "drop_not_live");
   const auto ended = NewDrop(http(), creator, product, -1h, 300ms, 5, 1);
   AwaitDrop(http(), ended, "ended");

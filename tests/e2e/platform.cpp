@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "livedrop/kafka/mock_cluster.h"
+#include "livedrop/testing/eventually.h"
 #include "livedrop/testing/process.h"
 #include "livedrop/testing/servers.h"
 
@@ -23,15 +24,18 @@ std::map<std::string, std::string> Merge(std::map<std::string, std::string> base
 std::string StartBroker(std::unique_ptr<testing::Process>& broker) {
   broker = std::make_unique<testing::Process>(testing::BinPath("livedrop-kafka-broker"),
                                               std::vector<std::string>{});
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (std::chrono::steady_clock::now() < deadline && broker->Running()) {
-    const std::string log = broker->ReadLog();
-    if (const auto at = log.find("bootstrap="); at != std::string::npos) {
-      const auto end = log.find('\n', at);
-      if (end != std::string::npos) return log.substr(at + 10, end - at - 10);
-    }
-    std::this_thread::sleep_for(50ms);
-  }
+  std::optional<std::string> servers;
+  testing::Eventually(
+      [&] {
+        const std::string log = broker->ReadLog();
+        if (const auto at = log.find("bootstrap="); at != std::string::npos) {
+          const auto end = log.find('\n', at);
+          if (end != std::string::npos) servers = log.substr(at + 10, end - at - 10);
+        }
+        return servers.has_value() || !broker->Running();
+      },
+      20s, 50ms);
+  if (servers) return *servers;
   throw std::runtime_error("livedrop-kafka-broker did not start:\n" + broker->ReadLog());
 }
 

@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/testing/eventually.h"
 #include "platform.h"
 #include "ws_client.h"
 
@@ -33,7 +34,7 @@ class ResilienceE2E : public ::testing::Test {
   // A drop starting `in` from now whose stock inventory already holds.
   std::string Drop(std::chrono::milliseconds in, int quantity, int limit) {
     const auto drop = NewDrop(http(), creator_, product_, in, 1h, quantity, limit);
-    for (int i = 0; i < 200 && StockRows(drop) == 0; ++i) std::this_thread::sleep_for(50ms);
+    testing::Eventually([&] { return StockRows(drop) > 0; }, 20s, 50ms);
     return drop;
   }
   long long StockRows(const std::string& drop) {
@@ -49,14 +50,18 @@ class ResilienceE2E : public ::testing::Test {
     return tx.exec1(query)[0].as<long long>();
   }
   long long SqlWhenUp(const std::string& query) {
-    for (int i = 0;; ++i) {
-      try {
-        return Sql(query);
-      } catch (const pqxx::broken_connection&) {
-        if (i > 100) throw;
-        std::this_thread::sleep_for(100ms);
-      }
-    }
+    long long value = 0;
+    const bool up = testing::Eventually(
+        [&] {
+          try {
+            value = Sql(query);
+            return true;
+          } catch (const pqxx::broken_connection&) {
+            return false;
+          }
+        },
+        30s, 100ms);
+    return up ? value : Sql(query);  // still down: its error is the answer
   }
   int Available(const std::string& drop) {
     const auto r = http().Get("/v1/drops/" + drop);
@@ -88,7 +93,8 @@ class ResilienceE2E : public ::testing::Test {
       const bool again = a.final.status == 0 || a.final.status >= 500 ||
                          code == "request_in_progress" || a.final.status == 429;
       if (!again || std::chrono::steady_clock::now() > until) return a;
-      std::this_thread::sleep_for(a.final.status == 503 || a.final.status == 429 ? 1s : 100ms);
+      testing::Idle(a.final.status == 503 || a.final.status == 429 ? 1s : 100ms,
+                    "a careful client waits before trying again");
     }
   }
 
@@ -119,13 +125,13 @@ TEST_F(ResilienceE2E, PostgresRestartedUnderLoad_EveryOrderFinishesAndIsChargedO
           std::lock_guard lock(mutex);
           attempts.push_back(std::move(a));
         }
-        std::this_thread::sleep_for(50ms);  // light load
+        testing::Idle(50ms, "light load");
       }
     });
   }
-  std::this_thread::sleep_for(2s);
+  testing::Idle(2s, "the load runs before the restart");
   platform_->RestartPostgres();
-  std::this_thread::sleep_for(4s);
+  testing::Idle(4s, "the load runs through the restart and after it");
   stop = true;
   for (auto& c : clients) c.join();
 
@@ -151,11 +157,12 @@ TEST_F(ResilienceE2E, PostgresRestartedUnderLoad_EveryOrderFinishesAndIsChargedO
 
   // Orders accepted around the restart all end; the recovery loop finishes what was cut off.
   long long pending = -1;
-  for (int i = 0; i < 150; ++i) {
-    pending = SqlWhenUp("SELECT count(*) FROM orders.orders WHERE stage <> 'done'");
-    if (pending == 0) break;
-    std::this_thread::sleep_for(200ms);
-  }
+  testing::Eventually(
+      [&] {
+        pending = SqlWhenUp("SELECT count(*) FROM orders.orders WHERE stage <> 'done'");
+        return pending == 0;
+      },
+      60s, 200ms);
   EXPECT_EQ(pending, 0);
   const auto succeeded =
       SqlWhenUp("SELECT count(*) FROM payment.payments WHERE state = 'succeeded'");
@@ -189,10 +196,12 @@ TEST_F(ResilienceE2E, RedisRestarted_ReadsAndBuysStayCorrect) {
   ASSERT_EQ(Buy(buyer, drop, 10s).final.status, 201);
   // The pool waits out its cool-down, then the cache is used again and filled correctly.
   int available = -1;
-  for (int i = 0; i < 50 && available != 7; ++i) {
-    available = Available(drop);
-    if (available != 7) std::this_thread::sleep_for(100ms);
-  }
+  testing::Eventually(
+      [&] {
+        available = Available(drop);
+        return available == 7;
+      },
+      10s, 100ms);
   EXPECT_EQ(available, 7);
   const auto creator = http().Get("/v1/creators/" + creator_.id);
   EXPECT_EQ(creator.status, 200) << creator.body;
@@ -216,7 +225,7 @@ TEST_F(ResilienceE2E, BrokerPaused_EveryEventDeliveredAfterItResumes) {
   AwaitDrop(http(), drop, "live");
   const auto bought = Buy(buyer, drop, 15s);
   EXPECT_EQ(bought.final.status, 201) << bought.final.body;
-  std::this_thread::sleep_for(5s);
+  testing::Idle(5s, "the broker stays paused a while after the purchase");
   platform_->ResumeBroker();
 
   // What happened during the pause arrives afterwards, through the broker.
