@@ -27,6 +27,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "livedrop/testing/eventually.h"
+
 extern char** environ;
 
 namespace livedrop::testing {
@@ -140,25 +142,19 @@ int FreePort() {
 }
 
 bool WaitForTcp(int port, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    const int fd = Connect(port);
-    if (fd >= 0) {
-      close(fd);
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+  return Eventually(
+      [&] {
+        const int fd = Connect(port);
+        if (fd < 0) return false;
+        close(fd);
+        return true;
+      },
+      timeout, std::chrono::milliseconds(50));
 }
 
 bool WaitForHttpOk(int port, const std::string& path, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (HttpGetStatus(port, path) == 200) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+  return Eventually([&] { return HttpGetStatus(port, path) == 200; }, timeout,
+                    std::chrono::milliseconds(50));
 }
 
 namespace {
@@ -304,10 +300,7 @@ std::optional<int> Process::ExitCode() {
 int Process::Stop(std::chrono::milliseconds grace, int signal) {
   if (!Running()) return exit_code_;
   kill(pid_, signal);
-  const auto deadline = std::chrono::steady_clock::now() + grace;
-  while (Running() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  Eventually([&] { return !Running(); }, grace);
   if (Running()) Kill();
   return exit_code_;
 }
