@@ -81,7 +81,6 @@ std::string Target(const std::string& addresses) {
 std::shared_ptr<::grpc::Channel> MakeChannel(const std::string& addresses, std::string_view service,
                                              const ChannelPolicy& policy) {
   ::grpc::ChannelArguments args;
-  args.SetLoadBalancingPolicyName("round_robin");
   args.SetServiceConfigJSON(ServiceConfigJson(service, policy.retry));
   ApplyKeepalive(policy.keepalive, args);
   // A restarted instance is found again within a second, not after gRPC's default 2 min cap.

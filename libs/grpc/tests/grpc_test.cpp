@@ -295,6 +295,7 @@ TEST(ServiceConfig, RetriesExactlyTheMethodsTheProtoMarksSafe) {
   }
   EXPECT_EQ(config.find(R"("method":"CreateStock")"), std::string::npos);
   EXPECT_NE(config.find(R"("retryableStatusCodes":["UNAVAILABLE"])"), std::string::npos);
+  EXPECT_NE(config.find(R"("loadBalancingConfig":[{"round_robin":{}}])"), std::string::npos);
   EXPECT_NE(config.find(R"("initialBackoff":"0.050s")"), std::string::npos);
   EXPECT_THROW(ServiceConfigJson("livedrop.nope.v1.NopeService", {}), Error);
 }
