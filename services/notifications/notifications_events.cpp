@@ -1,8 +1,7 @@
 #include "notifications_events.h"
 
-#include "livedrop/kafka/envelope.h"
-#include "livedrop/kafka/outbox.h"
 #include "livedrop/kafka/topics.h"
+#include "livedrop/service/events.h"
 #include "notifications_proto.h"
 
 namespace livedrop::notifications {
@@ -11,9 +10,8 @@ void EmitNotification(pqxx::transaction_base& tx, const NotificationRow& row,
                       const std::string& trace_parent) {
   v1::Notification live;
   ToProto(row, live);
-  kafka::EnqueueEvent(tx, topics::kNotifications,
-                      kafka::MakeEnvelope(event_types::kNotification, "livedrop-notifications",
-                                          row.audience_id, live, trace_parent));
+  service::EnqueueEvent(tx, topics::kNotifications, event_types::kNotification, row.audience_id,
+                        live, trace_parent);
 }
 
 }  // namespace livedrop::notifications

@@ -17,4 +17,10 @@ namespace livedrop::service {
 void EnqueueEvent(pqxx::transaction_base& tx, const char* topic, const char* type,
                   const std::string& subject, const google::protobuf::Message& payload);
 
+// The same for an event caused by a consumed event rather than a call: it carries that event's
+// trace parent.
+void EnqueueEvent(pqxx::transaction_base& tx, const char* topic, const char* type,
+                  const std::string& subject, const google::protobuf::Message& payload,
+                  const std::string& trace_parent);
+
 }  // namespace livedrop::service
