@@ -1,0 +1,178 @@
+#include "route_harness.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/url/parse.hpp>
+#include <future>
+
+#include "clients/auth_client.h"
+#include "clients/drops_client.h"
+#include "clients/followers_client.h"
+#include "clients/inventory_client.h"
+#include "clients/notifications_client.h"
+#include "clients/orders_client.h"
+#include "livedrop/auth/jwt.h"
+#include "livedrop/core/time.h"
+#include "livedrop/grpc/client.h"
+#include "livedrop/grpc/proto_values.h"
+#include "livedrop/testing/in_process_server.h"
+#include "routes/auth_routes.h"
+#include "routes/drop_routes.h"
+#include "routes/follow_routes.h"
+#include "routes/notification_routes.h"
+#include "routes/ops_routes.h"
+#include "routes/order_routes.h"
+#include "server/gateway.h"
+#include "server/route_table.h"
+
+namespace livedrop::gateway::fakes {
+namespace {
+
+constexpr char kIssuer[] = "livedrop-test";
+constexpr std::chrono::seconds kAnswerTimeout{10};
+
+}  // namespace
+
+http::Request MakeRequest(const std::string& method, const std::string& target,
+                          std::string json_body) {
+  http::Request r;
+  r.method = method;
+  r.target = target;
+  const auto url = boost::urls::parse_uri_reference(target);
+  if (!url) throw std::invalid_argument("not a request target: " + target);
+  r.path = std::string(url->encoded_path());
+  r.query = std::string(url->encoded_query());
+  for (const auto& param : url->params()) r.query_params.emplace(param.key, param.value);
+  if (!json_body.empty()) {
+    r.headers.Set("Content-Type", "application/json");
+    r.body = std::move(json_body);
+  }
+  r.remote_address = "127.0.0.1";
+  return r;
+}
+
+boost::json::object BodyOf(const http::Response& response) {
+  boost::json::error_code ec;
+  auto value = boost::json::parse(response.body, ec);
+  if (ec || !value.is_object()) return {};
+  return std::move(value.as_object());
+}
+
+std::string ProblemCodeOf(const http::Response& response) {
+  EXPECT_EQ(response.headers.Get("Content-Type").value_or(""), "application/problem+json");
+  const auto body = BodyOf(response);
+  if (!body.contains("code") || !body.at("code").is_string()) return "<no code>";
+  EXPECT_EQ(body.at("status").as_int64(), response.status) << "problem status";
+  EXPECT_EQ(body.at("type").as_string(),
+            "https://livedrop.dev/problems/" + std::string(body.at("code").as_string()));
+  return std::string(body.at("code").as_string());
+}
+
+google::protobuf::Timestamp At(const std::string& rfc3339) {
+  const auto t = ParseRfc3339(rfc3339);
+  if (!t) throw std::invalid_argument("not an RFC 3339 time: " + rfc3339);
+  google::protobuf::Timestamp ts;
+  rpc::SetTimestamp(*t, &ts);
+  return ts;
+}
+
+struct RouteHarness::Pending {
+  std::promise<http::Response> promise;
+  std::shared_future<http::Response> future = promise.get_future().share();
+};
+
+struct RouteHarness::Impl {
+  Impl(RouteHarness& services, const Options& options)
+      : server({&services.auth, &services.drops, &services.inventory, &services.followers,
+                &services.notifications, &services.orders},
+               {"livedrop-fakes", 8, std::chrono::milliseconds(200)}),
+        auth(Channel<auth::v1::AuthService>(), options.upstream_timeout),
+        drops(Channel<drops::v1::DropsService>(), options.upstream_timeout),
+        inventory(Channel<inventory::v1::InventoryService>(), options.upstream_timeout),
+        followers(Channel<followers::v1::FollowersService>(), options.upstream_timeout),
+        notifications(Channel<notifications::v1::NotificationsService>(), options.upstream_timeout),
+        orders(Channel<orders::v1::OrdersService>(), options.upstream_timeout),
+        key(auth::SigningKey::Generate()),
+        verifier(kIssuer) {
+    verifier.SetKeys({auth::PublicKey{key.kid, key.public_key}});
+    // The registration main.cpp does, in the same order.
+    AddAuthRoutes(table, auth);
+    AddFollowRoutes(table, auth, followers);
+    AddDropRoutes(table, drops, inventory);
+    AddOrderRoutes(table, orders);
+    AddNotificationRoutes(table, notifications);
+    AddOpsRoutes(table, [ready = options.ready] { return ready; });
+    gateway = std::make_unique<Gateway>(table, verifier, nullptr);
+  }
+
+  template <class Service>
+  std::shared_ptr<::grpc::Channel> Channel() const {
+    return rpc::MakeChannel<Service>(server.Address());
+  }
+
+  std::string Token(const std::string& user_id, const std::string& role,
+                    std::chrono::seconds lifetime) const {
+    const auto now = Now();
+    auth::Claims claims{
+        user_id, role, kIssuer, "jti-" + user_id, now - std::chrono::minutes(10), now + lifetime};
+    return auth::SignJwt(claims, key);
+  }
+
+  livedrop::testing::InProcessServer server;
+  AuthClient auth;
+  DropsClient drops;
+  InventoryClient inventory;
+  FollowersClient followers;
+  NotificationsClient notifications;
+  OrdersClient orders;
+  auth::SigningKey key;
+  auth::JwtVerifier verifier;
+  RouteTable table;
+  std::unique_ptr<Gateway> gateway;
+};
+
+RouteHarness::RouteHarness() : RouteHarness(Options{}) {}
+
+RouteHarness::RouteHarness(Options options) : impl_(std::make_unique<Impl>(*this, options)) {}
+
+RouteHarness::~RouteHarness() = default;
+
+std::string RouteHarness::TokenFor(const std::string& user_id, const std::string& role) const {
+  return impl_->Token(user_id, role, std::chrono::minutes(15));
+}
+
+std::string RouteHarness::ExpiredTokenFor(const std::string& user_id,
+                                          const std::string& role) const {
+  return impl_->Token(user_id, role, -std::chrono::minutes(5));
+}
+
+std::shared_ptr<RouteHarness::Pending> RouteHarness::Start(http::Request request) {
+  auto pending = std::make_shared<Pending>();
+  impl_->gateway->Handle(std::move(request), [pending](http::Response response) {
+    pending->promise.set_value(std::move(response));
+  });
+  return pending;
+}
+
+std::optional<http::Response> RouteHarness::Wait(const std::shared_ptr<Pending>& pending,
+                                                 std::chrono::milliseconds timeout) {
+  if (pending->future.wait_for(timeout) != std::future_status::ready) return std::nullopt;
+  return pending->future.get();
+}
+
+bool RouteHarness::Answered(const std::shared_ptr<Pending>& pending) {
+  return pending->future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
+std::optional<http::Response> RouteHarness::Send(http::Request request) {
+  return Wait(Start(std::move(request)), kAnswerTimeout);
+}
+
+std::optional<http::Response> RouteHarness::SendAs(const std::string& user_id,
+                                                   const std::string& role, http::Request request) {
+  request.headers.Set("Authorization", "Bearer " + TokenFor(user_id, role));
+  return Send(std::move(request));
+}
+
+}  // namespace livedrop::gateway::fakes

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <google/protobuf/timestamp.pb.h>
+
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "fake_services.h"
+#include "livedrop/http/message.h"
+
+namespace livedrop::gateway::fakes {
+
+// A request as the HTTP server hands it to the gateway: the target split into path and
+// query, the query parameters decoded.
+http::Request MakeRequest(const std::string& method, const std::string& target,
+                          std::string json_body = "");
+
+// The response body parsed as a JSON object (an empty object if it is not one).
+boost::json::object BodyOf(const http::Response& response);
+
+// The `code` of an application/problem+json answer; also checks (as test failures) that it is
+// one: the content type, `status` equal to the HTTP status, `type` naming the code.
+std::string ProblemCodeOf(const http::Response& response);
+
+// A proto timestamp from RFC 3339 text ("2026-12-01T18:00:00Z").
+google::protobuf::Timestamp At(const std::string& rfc3339);
+
+// The gateway as main.cpp builds it (every routes/ module registered in one RouteTable,
+// wrapped by Gateway) with its real clients pointed at the fakes, served in-process on
+// 127.0.0.1:0. Access tokens are signed with a key of the harness's own.
+class RouteHarness {
+ public:
+  struct Options {
+    std::chrono::milliseconds upstream_timeout{5000};
+    bool ready = true;  // what /readyz is told
+  };
+  RouteHarness();
+  explicit RouteHarness(Options options);
+  ~RouteHarness();
+
+  FakeAuth auth;
+  FakeDrops drops;
+  FakeInventory inventory;
+  FakeFollowers followers;
+  FakeNotifications notifications;
+  FakeOrders orders;
+
+  // A valid access token for `user_id` with `role` ("buyer" | "creator"), or an expired one.
+  std::string TokenFor(const std::string& user_id, const std::string& role) const;
+  std::string ExpiredTokenFor(const std::string& user_id, const std::string& role) const;
+
+  // Sends the request through the gateway and waits (bounded) for its answer; nullopt if none
+  // came in time.
+  std::optional<http::Response> Send(http::Request request);
+  // The same as `user_id` with `role`, through Authorization: Bearer.
+  std::optional<http::Response> SendAs(const std::string& user_id, const std::string& role,
+                                       http::Request request);
+
+  // Starts the request and returns at once: for tests that hold a fake's answer.
+  struct Pending;
+  std::shared_ptr<Pending> Start(http::Request request);
+  static std::optional<http::Response> Wait(const std::shared_ptr<Pending>& pending,
+                                            std::chrono::milliseconds timeout);
+  static bool Answered(const std::shared_ptr<Pending>& pending);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace livedrop::gateway::fakes
