@@ -53,9 +53,7 @@ boost::json::object Product(const drops::v1::Product& p) {
           {"created_at", Rfc3339(p.created_at())}};
 }
 
-std::string DropStatusName(drops::v1::DropStatus status) {
-  return rpc::EnumName(*drops::v1::DropStatus_descriptor(), status, "DROP_STATUS_");
-}
+std::string DropStatusName(drops::v1::DropStatus status) { return rpc::EnumCode(status); }
 
 boost::json::object Drop(const drops::v1::Drop& d) {
   boost::json::object o{{"id", d.id()},
@@ -71,9 +69,7 @@ boost::json::object Drop(const drops::v1::Drop& d) {
   return o;
 }
 
-std::string OrderStatusName(orders::v1::OrderStatus status) {
-  return rpc::EnumName(*orders::v1::OrderStatus_descriptor(), status, "ORDER_STATUS_");
-}
+std::string OrderStatusName(orders::v1::OrderStatus status) { return rpc::EnumCode(status); }
 
 boost::json::object Order(const orders::v1::Order& o) {
   boost::json::object out{{"id", o.id()},

@@ -1,7 +1,8 @@
 #include "http_errors.h"
 
-#include <string_view>
+#include <optional>
 
+#include "livedrop/grpc/reason.h"
 #include "livedrop/http/problem.h"
 
 namespace livedrop::gateway {
@@ -27,18 +28,21 @@ constexpr KindRow kByKind[] = {
     {ErrorKind::kInternal, 500, "Internal Server Error"},
 };
 
-struct CodeRow {
-  std::string_view code;
-  int status;
-  const char* title;
-};
-
-constexpr CodeRow kByCode[] = {
-    {"payment_declined", 402, "Payment Required"},
-    {"idempotency_key_reused", 422, "Unprocessable Content"},
-    {"payload_too_large", 413, "Content Too Large"},
-    {"unsupported_media_type", 415, "Unsupported Media Type"},
-};
+// The reasons with an HTTP status of their own, whatever their kind.
+std::optional<KindRow> RowForReason(common::v1::Reason reason) {
+  switch (reason) {
+    case common::v1::REASON_PAYMENT_DECLINED:
+      return KindRow{ErrorKind::kFailedPrecondition, 402, "Payment Required"};
+    case common::v1::REASON_IDEMPOTENCY_KEY_REUSED:
+      return KindRow{ErrorKind::kFailedPrecondition, 422, "Unprocessable Content"};
+    case common::v1::REASON_PAYLOAD_TOO_LARGE:
+      return KindRow{ErrorKind::kInvalidArgument, 413, "Content Too Large"};
+    case common::v1::REASON_UNSUPPORTED_MEDIA_TYPE:
+      return KindRow{ErrorKind::kInvalidArgument, 415, "Unsupported Media Type"};
+    default:
+      return std::nullopt;
+  }
+}
 
 const KindRow& RowFor(ErrorKind kind) {
   for (const auto& row : kByKind) {
@@ -50,18 +54,14 @@ const KindRow& RowFor(ErrorKind kind) {
 }  // namespace
 
 int HttpStatusFor(const Error& error) {
-  for (const auto& row : kByCode) {
-    if (row.code == error.code()) return row.status;
-  }
+  if (const auto row = RowForReason(rpc::ReasonOf(error))) return row->status;
   return RowFor(error.kind()).status;
 }
 
 http::Response ProblemFor(const Error& error, const std::string& request_id) {
-  for (const auto& row : kByCode) {
-    if (row.code == error.code()) {
-      return http::Problem(row.status, error.code(), row.title, error.what(), request_id,
-                           error.metadata());
-    }
+  if (const auto row = RowForReason(rpc::ReasonOf(error))) {
+    return http::Problem(row->status, error.code(), row->title, error.what(), request_id,
+                         error.metadata());
   }
   const auto& row = RowFor(error.kind());
   if (error.kind() == ErrorKind::kInternal) {

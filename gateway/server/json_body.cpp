@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "livedrop/core/error.h"
+#include "livedrop/grpc/reason.h"
 
 namespace livedrop::gateway {
 namespace json = boost::json;
@@ -11,8 +12,8 @@ JsonBody JsonBody::Parse(const http::Request& request) {
   const auto content_type = request.headers.Get("Content-Type");
   if (content_type && content_type->find("application/json") == std::string::npos &&
       content_type->find("+json") == std::string::npos) {
-    throw Error(ErrorKind::kInvalidArgument, "unsupported_media_type",
-                "request body must be application/json");
+    throw rpc::ReasonError(ErrorKind::kInvalidArgument, common::v1::REASON_UNSUPPORTED_MEDIA_TYPE,
+                           "request body must be application/json");
   }
   json::error_code ec;
   json::parse_options options;

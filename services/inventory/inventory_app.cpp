@@ -9,6 +9,7 @@
 #include "inventory_events.h"
 #include "inventory_store.h"
 #include "livedrop/core/error.h"
+#include "livedrop/grpc/reason.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/pg/pool.h"
 
@@ -137,7 +138,8 @@ ReservationRow InventoryApp::Reserve(const std::string& drop_id, const std::stri
       CheckSameReservation(*existing, drop_id, buyer_id, quantity);
       return *existing;
     }
-    throw Error(ErrorKind::kFailedPrecondition, "sold_out", "the drop is sold out");
+    throw rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_SOLD_OUT,
+                           "the drop is sold out");
   }
   return Resolve(
       Submit(drop_id, StockRequest{StockRequest::Kind::kReserve, order_id, buyer_id, quantity}));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "livedrop/grpc/reason.h"
+
 namespace livedrop::inventory {
 namespace {
 
@@ -38,15 +40,17 @@ void CheckReserve(const StockRow& stock, int already_held_by_buyer, int quantity
   if (quantity < 1) throw ValidationError("quantity", "quantity must be positive");
   // Subtracted, not added: a quantity near INT_MAX must not overflow past the limit.
   if (quantity > stock.per_buyer_limit - already_held_by_buyer) {
-    throw Error(ErrorKind::kFailedPrecondition, "limit_exceeded",
-                "at most " + std::to_string(stock.per_buyer_limit) + " per buyer for this drop",
-                {{"per_buyer_limit", std::to_string(stock.per_buyer_limit)}});
+    throw rpc::ReasonError(
+        ErrorKind::kFailedPrecondition, common::v1::REASON_LIMIT_EXCEEDED,
+        "at most " + std::to_string(stock.per_buyer_limit) + " per buyer for this drop",
+        {{"per_buyer_limit", std::to_string(stock.per_buyer_limit)}});
   }
   if (stock.available < quantity) {
-    throw Error(ErrorKind::kFailedPrecondition, "sold_out",
-                stock.available == 0 ? "the drop is sold out"
-                                     : "only " + std::to_string(stock.available) + " left",
-                {{"available", std::to_string(stock.available)}});
+    throw rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_SOLD_OUT,
+                           stock.available == 0
+                               ? "the drop is sold out"
+                               : "only " + std::to_string(stock.available) + " left",
+                           {{"available", std::to_string(stock.available)}});
   }
 }
 
@@ -81,13 +85,13 @@ std::vector<StockEvent> EventsFor(const StockRow& before, const StockRow& after)
 Error ReservationNotFound() { return NotFoundError("reservation"); }
 
 Error ReservationNotHeld(ReservationState state) {
-  return Error(ErrorKind::kFailedPrecondition, "reservation_not_held",
-               std::string("the reservation was ") + StateName(state));
+  return rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_RESERVATION_NOT_HELD,
+                          std::string("the reservation was ") + StateName(state));
 }
 
 Error ReservationConfirmed() {
-  return Error(ErrorKind::kFailedPrecondition, "reservation_confirmed",
-               "a confirmed reservation cannot be released");
+  return rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_RESERVATION_CONFIRMED,
+                          "a confirmed reservation cannot be released");
 }
 
 bool IsReturned(ReservationState state) {

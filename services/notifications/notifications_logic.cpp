@@ -151,13 +151,10 @@ std::string LowStockData(const inventory::v1::LowStock& event, const std::string
 }
 
 std::string OrderData(const orders::v1::Order& order, const std::string& reason) {
-  boost::json::object data{{"order_id", order.id()},
-                           {"drop_id", order.drop_id()},
-                           {"quantity", order.quantity()},
-                           {"amount", order.amount()},
-                           {"currency", order.currency()},
-                           {"status", rpc::EnumName(*orders::v1::OrderStatus_descriptor(),
-                                                    order.status(), "ORDER_STATUS_")}};
+  boost::json::object data{
+      {"order_id", order.id()},       {"drop_id", order.drop_id()},
+      {"quantity", order.quantity()}, {"amount", order.amount()},
+      {"currency", order.currency()}, {"status", rpc::EnumCode(order.status())}};
   if (!reason.empty()) data["reason"] = reason;
   return boost::json::serialize(data);
 }

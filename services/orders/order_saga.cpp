@@ -8,6 +8,7 @@
 #include "clients/inventory_port.h"
 #include "clients/payment_port.h"
 #include "drop_catalog.h"
+#include "livedrop/grpc/reason.h"
 #include "orders_store.h"
 
 namespace livedrop::orders {
@@ -77,19 +78,20 @@ OrderRow OrderSaga::Reserve(const OrderRow& order) {
   if (!result.refusal) {
     // A retry after the hold lapsed finds its reservation gone: the order cannot go on.
     if (result.state != ReservationState::kHeld && result.state != ReservationState::kConfirmed) {
-      return Move(order, Stage::kDone, OrderStatus::kFailed, "reservation_expired");
+      return Move(order, Stage::kDone, OrderStatus::kFailed,
+                  rpc::EnumCode(common::v1::REASON_RESERVATION_EXPIRED));
     }
     return Move(order, Stage::kReserved);
   }
-  const auto fail = [&](const char* failure_code) {
-    return Move(order, Stage::kDone, OrderStatus::kFailed, failure_code);
+  const auto fail = [&](common::v1::Reason failure) {
+    return Move(order, Stage::kDone, OrderStatus::kFailed, rpc::EnumCode(failure));
   };
   switch (*result.refusal) {
     case ReserveRefusal::kSoldOut:
       catalog_.RememberSoldOut(order.drop_id);
-      return fail("sold_out");
+      return fail(common::v1::REASON_SOLD_OUT);
     case ReserveRefusal::kLimitExceeded:
-      return fail("limit_exceeded");
+      return fail(common::v1::REASON_LIMIT_EXCEEDED);
     case ReserveRefusal::kNoStock:
       if (Now() < catalog_.Get(order.drop_id).ends_at) {
         throw Error(ErrorKind::kUnavailable, "stock_not_ready",
@@ -101,7 +103,8 @@ OrderRow OrderSaga::Reserve(const OrderRow& order) {
   }
   spdlog::warn("order {}: inventory refused the reservation: {} ({})", order.id,
                ReserveRefusalName(*result.refusal), result.detail);
-  return fail(*result.refusal == ReserveRefusal::kNoStock ? "drop_not_live" : "validation_failed");
+  return fail(*result.refusal == ReserveRefusal::kNoStock ? common::v1::REASON_DROP_NOT_LIVE
+                                                          : common::v1::REASON_VALIDATION_FAILED);
 }
 
 OrderRow OrderSaga::Charge(const OrderRow& order) {
@@ -126,7 +129,8 @@ OrderRow OrderSaga::Confirm(const OrderRow& order) {
   if (!inventory_.Confirm(order.id)) return Move(order, Stage::kDone, OrderStatus::kConfirmed);
   // The hold lapsed (the expiry sweeper returned the stock) while the payment ran.
   spdlog::warn("order {}: reservation lapsed before confirm; refunding", order.id);
-  return Move(order, Stage::kRefunding, OrderStatus::kPending, "reservation_expired");
+  return Move(order, Stage::kRefunding, OrderStatus::kPending,
+              rpc::EnumCode(common::v1::REASON_RESERVATION_EXPIRED));
 }
 
 OrderRow OrderSaga::Refund(const OrderRow& order) {

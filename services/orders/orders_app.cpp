@@ -5,6 +5,7 @@
 #include "drop_catalog.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/core/paging.h"
+#include "livedrop/grpc/reason.h"
 #include "livedrop/pg/pool.h"
 #include "order_saga.h"
 #include "orders_events.h"
@@ -14,8 +15,8 @@ namespace livedrop::orders {
 namespace {
 
 Error KeyReused() {
-  return Error(ErrorKind::kFailedPrecondition, "idempotency_key_reused",
-               "this Idempotency-Key was used with a different request body");
+  return rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_IDEMPOTENCY_KEY_REUSED,
+                          "this Idempotency-Key was used with a different request body");
 }
 
 // Returns a confirmed order; throws the error any other finished (or pending) order answers.
@@ -121,8 +122,8 @@ PlaceResult OrdersApp::Place(const PlaceOrderInput& input) {
     return Replay(key->order_id, input.buyer_id);
   };
   if (catalog_->KnownSoldOut(input.drop_id)) {
-    return refuse_unless_replay(
-        Error(ErrorKind::kFailedPrecondition, "sold_out", "the drop is sold out"));
+    return refuse_unless_replay(rpc::ReasonError(
+        ErrorKind::kFailedPrecondition, common::v1::REASON_SOLD_OUT, "the drop is sold out"));
   }
   const DropTerms drop = catalog_->Get(input.drop_id);
   try {
@@ -132,8 +133,8 @@ PlaceResult OrdersApp::Place(const PlaceOrderInput& input) {
   }
   if (input.quantity > drop.per_buyer_limit) {
     return refuse_unless_replay(
-        Error(ErrorKind::kFailedPrecondition, "limit_exceeded",
-              "at most " + std::to_string(drop.per_buyer_limit) + " per buyer"));
+        rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_LIMIT_EXCEEDED,
+                         "at most " + std::to_string(drop.per_buyer_limit) + " per buyer"));
   }
 
   OrderRow order;

@@ -6,6 +6,7 @@
 
 #include "clients/payment_port.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/grpc/reason.h"
 
 namespace livedrop::orders {
 namespace {
@@ -104,7 +105,7 @@ std::string RequestHash(const PlaceOrderInput& in) {
 
 void CheckOnSale(const DropTerms& drop, TimePoint now) {
   auto not_live = [](const std::string& why) {
-    return Error(ErrorKind::kFailedPrecondition, "drop_not_live", why);
+    return rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_DROP_NOT_LIVE, why);
   };
   if (drop.status == DropStatus::kCancelled) throw not_live("the drop was cancelled");
   if (drop.status == DropStatus::kEnded || now >= drop.ends_at) {
@@ -131,20 +132,23 @@ std::optional<Error> OutcomeError(const OrderRow& order) {
   if (IsPaymentFailure(code)) {
     auto m = meta;
     m["reason"] = code;
-    return Error(ErrorKind::kFailedPrecondition, "payment_declined",
-                 "the payment was not accepted (" + code + "); nothing was charged", m);
+    return rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_PAYMENT_DECLINED,
+                            "the payment was not accepted (" + code + "); nothing was charged", m);
   }
-  if (code == "sold_out") {
-    return Error(ErrorKind::kFailedPrecondition, "sold_out", "the drop is sold out", meta);
-  }
-  if (code == "limit_exceeded") {
-    return Error(ErrorKind::kFailedPrecondition, "limit_exceeded",
-                 "this would take you over the drop's per-buyer limit", meta);
-  }
-  if (code == "reservation_expired") {
-    return Error(ErrorKind::kFailedPrecondition, "reservation_expired",
-                 "the held stock lapsed before the payment completed; the charge was refunded",
-                 meta);
+  // Else the failure code is the reason the saga ended the order with, as a common.v1.Reason.
+  switch (rpc::ParseEnumCode<common::v1::Reason>(code)) {
+    case common::v1::REASON_SOLD_OUT:
+      return rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_SOLD_OUT,
+                              "the drop is sold out", meta);
+    case common::v1::REASON_LIMIT_EXCEEDED:
+      return rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_LIMIT_EXCEEDED,
+                              "this would take you over the drop's per-buyer limit", meta);
+    case common::v1::REASON_RESERVATION_EXPIRED:
+      return rpc::ReasonError(
+          ErrorKind::kFailedPrecondition, common::v1::REASON_RESERVATION_EXPIRED,
+          "the held stock lapsed before the payment completed; the charge was refunded", meta);
+    default:
+      break;
   }
   return Error(ErrorKind::kFailedPrecondition, code.empty() ? "order_failed" : code,
                "the order failed", meta);

@@ -4,6 +4,7 @@
 
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/grpc/reason.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/pg/pool.h"
 #include "payment_events.h"
@@ -119,8 +120,8 @@ PaymentRow PaymentApp::Refund(const std::string& order_id) {
   const ProviderResult result = provider_.Refund(order_id);
   if (!result.succeeded) {
     throw Error(ErrorKind::kFailedPrecondition, "refund_failed",
-                "the payment provider refused the refund: " + result.failure_code,
-                {{"failure_code", result.failure_code}});
+                "the payment provider refused the refund: " + rpc::EnumCode(result.failure),
+                {{"failure_code", rpc::EnumCode(result.failure)}});
   }
   auto change = payments_.MarkRefunded(order_id);
   if (change.changed) refunded_.Inc();

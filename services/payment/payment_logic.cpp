@@ -2,6 +2,7 @@
 
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/grpc/reason.h"
 
 namespace livedrop::payment {
 namespace {
@@ -68,7 +69,9 @@ PaymentState OutcomeState(const ProviderResult& result) {
 
 std::string OutcomeFailureCode(const ProviderResult& result) {
   if (result.succeeded) return "";
-  return result.failure_code.empty() ? "processing_error" : result.failure_code;
+  return rpc::EnumCode(result.failure == v1::PAYMENT_FAILURE_UNSPECIFIED
+                           ? v1::PAYMENT_FAILURE_PROCESSING_ERROR
+                           : result.failure);
 }
 
 void CheckRefundable(const PaymentRow& payment) {

@@ -3,18 +3,21 @@
 #include <cstdint>
 #include <string>
 
+#include "livedrop/payment/v1/payment.pb.h"
+
 namespace livedrop::payment {
 
-// What a card processor answered. A decline is an answer, not an error: `succeeded` is false
-// and `failure_code` says why ("card_declined", "insufficient_funds", "provider_timeout",
-// "invalid_payment_token"). Failures to reach the processor at all are thrown as
-// livedrop::Error (kUnavailable) and leave the payment pending for the next attempt.
+// What a card processor answered, in the platform's vocabulary (an adapter maps the
+// processor's own codes to PaymentFailure). A decline is an answer, not an error: `succeeded`
+// is false and `failure` says why (UNSPECIFIED when the processor did not say). Failures to reach
+// the processor at all are thrown as livedrop::Error (kUnavailable) and leave the payment pending
+// for the next attempt.
 struct ProviderResult {
   bool succeeded = false;
-  std::string failure_code;
+  v1::PaymentFailure failure = v1::PAYMENT_FAILURE_UNSPECIFIED;
 
-  static ProviderResult Success() { return {true, ""}; }
-  static ProviderResult Failure(std::string code) { return {false, std::move(code)}; }
+  static ProviderResult Success() { return {true, v1::PAYMENT_FAILURE_UNSPECIFIED}; }
+  static ProviderResult Failure(v1::PaymentFailure why) { return {false, why}; }
 };
 
 // A card processor. Implementations must be idempotent by order id, the way real processors

@@ -18,16 +18,17 @@ TestProvider::TestProvider(TestProviderOptions options)
 
 ProviderResult TestProvider::Answer(const std::string& token) const {
   if (token == "tok_visa") return ProviderResult::Success();
-  if (token == "tok_chargeDeclined") return ProviderResult::Failure("card_declined");
+  if (token == "tok_chargeDeclined")
+    return ProviderResult::Failure(v1::PAYMENT_FAILURE_CARD_DECLINED);
   if (token == "tok_chargeDeclinedInsufficientFunds") {
-    return ProviderResult::Failure("insufficient_funds");
+    return ProviderResult::Failure(v1::PAYMENT_FAILURE_INSUFFICIENT_FUNDS);
   }
   if (token == "tok_timeout") {
     // The processor never answers; the caller gives up after its timeout.
     std::this_thread::sleep_for(options_.timeout);
-    return ProviderResult::Failure("provider_timeout");
+    return ProviderResult::Failure(v1::PAYMENT_FAILURE_PROVIDER_TIMEOUT);
   }
-  return ProviderResult::Failure("invalid_payment_token");
+  return ProviderResult::Failure(v1::PAYMENT_FAILURE_INVALID_PAYMENT_TOKEN);
 }
 
 ProviderResult TestProvider::Charge(const std::string& order_id, std::int64_t amount,
@@ -60,7 +61,9 @@ ProviderResult TestProvider::Charge(const std::string& order_id, std::int64_t am
 ProviderResult TestProvider::Refund(const std::string& order_id) {
   if (options_.latency.count() > 0) std::this_thread::sleep_for(options_.latency);
   std::lock_guard lock(mutex_);
-  if (in_flight_.count(order_id)) return ProviderResult::Failure("charge_not_captured");
+  if (in_flight_.count(order_id)) {
+    return ProviderResult::Failure(v1::PAYMENT_FAILURE_CHARGE_NOT_CAPTURED);
+  }
   Charged* charge = charges_.Find(order_id);
   if (charge == nullptr) {
     // Captured by another instance, before a restart, or so long ago that this process forgot
@@ -68,7 +71,9 @@ ProviderResult TestProvider::Refund(const std::string& order_id) {
     // shows captured, so the test processor trusts it.
     charge = &charges_.Put(order_id, Charged{ProviderResult::Success(), false});
   }
-  if (!charge->result.succeeded) return ProviderResult::Failure("charge_not_captured");
+  if (!charge->result.succeeded) {
+    return ProviderResult::Failure(v1::PAYMENT_FAILURE_CHARGE_NOT_CAPTURED);
+  }
   if (!charge->refunded) {
     charge->refunded = true;
     ++refunds_;

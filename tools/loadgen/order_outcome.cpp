@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "livedrop/grpc/reason.h"
+
 namespace livedrop::loadgen {
 
 namespace json = boost::json;
@@ -62,12 +64,19 @@ Classified ClassifyOrderAnswer(int status, std::string_view body) {
     return c;
   }
   c.code = ProblemCode(body);
-  if (status == 409 && c.code == "sold_out")
-    c.outcome = Outcome::kSoldOut;
-  else if (status == 409 && c.code == "limit_exceeded")
-    c.outcome = Outcome::kLimitExceeded;
-  else if (status == 402 && c.code == "payment_declined")
-    c.outcome = Outcome::kPaymentDeclined;
+  switch (rpc::ParseEnumCode<common::v1::Reason>(c.code)) {
+    case common::v1::REASON_SOLD_OUT:
+      if (status == 409) c.outcome = Outcome::kSoldOut;
+      break;
+    case common::v1::REASON_LIMIT_EXCEEDED:
+      if (status == 409) c.outcome = Outcome::kLimitExceeded;
+      break;
+    case common::v1::REASON_PAYMENT_DECLINED:
+      if (status == 402) c.outcome = Outcome::kPaymentDeclined;
+      break;
+    default:
+      break;
+  }
   return c;
 }
 

@@ -4,6 +4,9 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include <cctype>
+#include <map>
+#include <mutex>
+#include <unordered_map>
 
 namespace livedrop::rpc {
 
@@ -28,15 +31,59 @@ std::string Rfc3339(const google::protobuf::Timestamp& ts) {
   return FormatRfc3339(FromTimestamp(ts));
 }
 
-std::string EnumName(const google::protobuf::EnumDescriptor& type, int value,
-                     std::string_view prefix) {
-  const auto* v = type.FindValueByNumber(value);
-  if (v == nullptr) return "unknown";
-  std::string_view name = v->name();
-  if (name.substr(0, prefix.size()) == prefix) name.remove_prefix(prefix.size());
-  std::string out(name);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+namespace {
+
+constexpr std::string_view kUnspecified = "UNSPECIFIED";
+
+// One enum's codes both ways, built from its descriptor the first time it is used.
+struct CodeTable {
+  std::unordered_map<int, std::string> code_of;
+  std::unordered_map<std::string, int> value_of;
+};
+
+CodeTable BuildCodeTable(const google::protobuf::EnumDescriptor& type) {
+  const auto* zero = type.FindValueByNumber(0);
+  std::string_view prefix = zero ? std::string_view(zero->name()) : std::string_view();
+  if (prefix.size() > kUnspecified.size() &&
+      prefix.substr(prefix.size() - kUnspecified.size()) == kUnspecified) {
+    prefix.remove_suffix(kUnspecified.size());
+  } else {
+    prefix = {};
+  }
+  CodeTable table;
+  for (int i = 0; i < type.value_count(); ++i) {
+    const auto* value = type.value(i);
+    std::string_view name = value->name();
+    if (name.substr(0, prefix.size()) == prefix) name.remove_prefix(prefix.size());
+    std::string code(name);
+    for (auto& c : code) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    table.code_of.emplace(value->number(), code);
+    table.value_of.emplace(std::move(code), value->number());
+  }
+  return table;
+}
+
+const CodeTable& CodeTableFor(const google::protobuf::EnumDescriptor& type) {
+  static std::mutex mutex;
+  static std::map<const google::protobuf::EnumDescriptor*, CodeTable> tables;
+  std::lock_guard lock(mutex);
+  auto it = tables.find(&type);
+  if (it == tables.end()) it = tables.emplace(&type, BuildCodeTable(type)).first;
+  return it->second;  // a std::map node never moves: safe to read once the lock is released
+}
+
+}  // namespace
+
+std::string EnumCodeOf(const google::protobuf::EnumDescriptor& type, int value) {
+  const auto& table = CodeTableFor(type);
+  const auto it = table.code_of.find(value);
+  return it == table.code_of.end() ? "unknown" : it->second;
+}
+
+int EnumValueOf(const google::protobuf::EnumDescriptor& type, std::string_view code) {
+  const auto& table = CodeTableFor(type);
+  const auto it = table.value_of.find(std::string(code));
+  return it == table.value_of.end() ? 0 : it->second;
 }
 
 }  // namespace livedrop::rpc

@@ -25,10 +25,19 @@ TEST(ProtoValues, Timestamp_BeforeTheEpochKeepsNanosNonNegative) {
   EXPECT_EQ(FromTimestamp(ts), TimePoint(std::chrono::microseconds(-1)));
 }
 
-TEST(ProtoValues, EnumName_StripsThePrefixAndLowercases) {
-  const auto& type = *orders::v1::OrderStatus_descriptor();
-  EXPECT_EQ(EnumName(type, orders::v1::ORDER_STATUS_CONFIRMED, "ORDER_STATUS_"), "confirmed");
-  EXPECT_EQ(EnumName(type, 99, "ORDER_STATUS_"), "unknown");
+TEST(ProtoValues, EnumCode_StripsThePrefixAndLowercases) {
+  EXPECT_EQ(EnumCode(orders::v1::ORDER_STATUS_CONFIRMED), "confirmed");
+  EXPECT_EQ(EnumCode(orders::v1::ORDER_STATUS_UNSPECIFIED), "unspecified");
+  EXPECT_EQ(EnumCode(static_cast<orders::v1::OrderStatus>(99)), "unknown");
+}
+
+TEST(ProtoValues, ParseEnumCode_ReadsTheCodeBackAndUnlistedCodesAsZero) {
+  EXPECT_EQ(ParseEnumCode<orders::v1::OrderStatus>("confirmed"),
+            orders::v1::ORDER_STATUS_CONFIRMED);
+  EXPECT_EQ(ParseEnumCode<orders::v1::OrderStatus>("CONFIRMED"),
+            orders::v1::ORDER_STATUS_UNSPECIFIED);
+  EXPECT_EQ(ParseEnumCode<orders::v1::OrderStatus>("unknown"),
+            orders::v1::ORDER_STATUS_UNSPECIFIED);
 }
 
 }  // namespace

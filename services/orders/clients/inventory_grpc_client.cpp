@@ -1,31 +1,40 @@
 #include "clients/inventory_grpc_client.h"
 
 #include "livedrop/grpc/client.h"
+#include "livedrop/grpc/reason.h"
 #include "livedrop/grpc/status.h"
 #include "livedrop/inventory/v1/inventory.grpc.pb.h"
 
 namespace livedrop::orders {
 namespace {
 
-// inventory's ErrorInfo reasons (services/inventory) that are answers rather than failures.
-constexpr char kSoldOut[] = "sold_out";
-constexpr char kLimitExceeded[] = "limit_exceeded";
-constexpr char kNotFound[] = "not_found";
-constexpr char kValidationFailed[] = "validation_failed";
-constexpr char kReservationNotHeld[] = "reservation_not_held";
+using common::v1::Reason;
 
-std::optional<ReserveRefusal> AsRefusal(const Error& error) {
-  if (error.code() == kSoldOut) return ReserveRefusal::kSoldOut;
-  if (error.code() == kLimitExceeded) return ReserveRefusal::kLimitExceeded;
-  if (error.code() == kNotFound) return ReserveRefusal::kNoStock;
-  if (error.code() == kValidationFailed) return ReserveRefusal::kInvalid;
-  return std::nullopt;
+// The reasons inventory answers with that are answers rather than failures.
+std::optional<ReserveRefusal> AsRefusal(Reason reason) {
+  switch (reason) {
+    case common::v1::REASON_SOLD_OUT:
+      return ReserveRefusal::kSoldOut;
+    case common::v1::REASON_LIMIT_EXCEEDED:
+      return ReserveRefusal::kLimitExceeded;
+    case common::v1::REASON_NOT_FOUND:
+      return ReserveRefusal::kNoStock;
+    case common::v1::REASON_VALIDATION_FAILED:
+      return ReserveRefusal::kInvalid;
+    default:
+      return std::nullopt;
+  }
 }
 
-std::optional<HoldGone> ConfirmHoldGone(const Error& error) {
-  if (error.code() == kReservationNotHeld) return HoldGone::kNotHeld;
-  if (error.code() == kNotFound) return HoldGone::kNoReservation;
-  return std::nullopt;
+std::optional<HoldGone> ConfirmHoldGone(Reason reason) {
+  switch (reason) {
+    case common::v1::REASON_RESERVATION_NOT_HELD:
+      return HoldGone::kNotHeld;
+    case common::v1::REASON_NOT_FOUND:
+      return HoldGone::kNoReservation;
+    default:
+      return std::nullopt;
+  }
 }
 
 ReservationState FromProto(inventory::v1::ReservationState state) {
@@ -66,7 +75,8 @@ ReserveResult InventoryGrpcClient::Reserve(const ReserveRequest& request) {
   const auto status = stub_->stub->Reserve(ctx.get(), req, &resp);
   if (status.ok()) return ReserveResult{std::nullopt, FromProto(resp.reservation().state()), ""};
   const Error error = rpc::FromStatus(status);
-  if (const auto refusal = AsRefusal(error)) return ReserveResult{refusal, {}, error.what()};
+  if (const auto refusal = AsRefusal(rpc::ReasonOf(error)))
+    return ReserveResult{refusal, {}, error.what()};
   throw error;
 }
 
@@ -78,7 +88,7 @@ std::optional<HoldGone> InventoryGrpcClient::Confirm(const std::string& order_id
   const auto status = stub_->stub->Confirm(ctx.get(), req, &resp);
   if (status.ok()) return std::nullopt;
   const Error error = rpc::FromStatus(status);
-  if (const auto gone = ConfirmHoldGone(error)) return gone;
+  if (const auto gone = ConfirmHoldGone(rpc::ReasonOf(error))) return gone;
   throw error;
 }
 
@@ -90,7 +100,7 @@ std::optional<HoldGone> InventoryGrpcClient::Release(const std::string& order_id
   const auto status = stub_->stub->Release(ctx.get(), req, &resp);
   if (status.ok()) return std::nullopt;  // released now, or lapsed / released before
   const Error error = rpc::FromStatus(status);
-  if (error.code() == kNotFound) return HoldGone::kNoReservation;
+  if (rpc::ReasonOf(error) == common::v1::REASON_NOT_FOUND) return HoldGone::kNoReservation;
   throw error;  // reservation_confirmed among others: not for the saga to paper over
 }
 

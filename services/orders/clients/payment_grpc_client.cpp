@@ -1,28 +1,26 @@
 #include "clients/payment_grpc_client.h"
 
-#include <array>
-#include <utility>
-
 #include "livedrop/grpc/client.h"
+#include "livedrop/grpc/reason.h"
 #include "livedrop/grpc/status.h"
 #include "livedrop/payment/v1/payment.grpc.pb.h"
 
 namespace livedrop::orders {
 namespace {
 
-// payment's failure codes (payment.proto, Payment.failure_code).
-constexpr std::array<std::pair<const char*, DeclineReason>, 4> kDeclines{{
-    {"card_declined", DeclineReason::kCardDeclined},
-    {"insufficient_funds", DeclineReason::kInsufficientFunds},
-    {"provider_timeout", DeclineReason::kProviderTimeout},
-    {"invalid_payment_token", DeclineReason::kInvalidPaymentToken},
-}};
-
-DeclineReason ParseDecline(const std::string& failure_code) {
-  for (const auto& [code, reason] : kDeclines) {
-    if (failure_code == code) return reason;
+DeclineReason AsDecline(payment::v1::PaymentFailure failure) {
+  switch (failure) {
+    case payment::v1::PAYMENT_FAILURE_CARD_DECLINED:
+      return DeclineReason::kCardDeclined;
+    case payment::v1::PAYMENT_FAILURE_INSUFFICIENT_FUNDS:
+      return DeclineReason::kInsufficientFunds;
+    case payment::v1::PAYMENT_FAILURE_PROVIDER_TIMEOUT:
+      return DeclineReason::kProviderTimeout;
+    case payment::v1::PAYMENT_FAILURE_INVALID_PAYMENT_TOKEN:
+      return DeclineReason::kInvalidPaymentToken;
+    default:
+      return DeclineReason::kOther;
   }
-  return DeclineReason::kOther;
 }
 
 Payment FromProto(const payment::v1::Payment& p) {
@@ -34,7 +32,7 @@ Payment FromProto(const payment::v1::Payment& p) {
       break;
     case payment::v1::PAYMENT_STATE_FAILED:
       out.state = PaymentState::kFailed;
-      out.decline = ParseDecline(p.failure_code());
+      out.decline = AsDecline(rpc::ParseEnumCode<payment::v1::PaymentFailure>(p.failure_code()));
       break;
     case payment::v1::PAYMENT_STATE_REFUNDED:
       out.state = PaymentState::kRefunded;

@@ -35,19 +35,21 @@ class ScriptedProvider final : public PaymentProvider {
       --unreachable;
       throw Error(ErrorKind::kUnavailable, "provider_unavailable", "processor unreachable");
     }
-    if (decline_without_code) return ProviderResult::Failure("");
+    if (decline_without_code) return ProviderResult::Failure(v1::PAYMENT_FAILURE_UNSPECIFIED);
     return next_.Charge(order_id, amount, currency, token);
   }
   ProviderResult Refund(const std::string& order_id) override {
     ++refunds;
-    if (!refund_refusal.empty()) return ProviderResult::Failure(refund_refusal);
+    if (refund_refusal != v1::PAYMENT_FAILURE_UNSPECIFIED) {
+      return ProviderResult::Failure(refund_refusal);
+    }
     return next_.Refund(order_id);
   }
 
   int charges = 0, refunds = 0;
   int unreachable = 0;
   bool decline_without_code = false;
-  std::string refund_refusal;
+  v1::PaymentFailure refund_refusal = v1::PAYMENT_FAILURE_UNSPECIFIED;
 
  private:
   PaymentProvider& next_;
@@ -253,7 +255,7 @@ TEST_F(PaymentAppTest, Refund_FailedOrPendingPayment_IsNotRefundable) {
 TEST_F(PaymentAppTest, Refund_ProviderRefuses_IsRefundFailedAndStaysSucceeded) {
   const auto in = Input();
   app_.Charge(in);
-  provider_.refund_refusal = "charge_not_captured";
+  provider_.refund_refusal = v1::PAYMENT_FAILURE_CHARGE_NOT_CAPTURED;
   try {
     app_.Refund(in.order_id);
     ADD_FAILURE() << "the refused refund returned";

@@ -90,10 +90,13 @@ TEST(PaymentLogicTest, CheckRefundable_OnlySucceededOrRefunded) {
 
 TEST(PaymentLogicTest, OutcomeState_FollowsTheProvider) {
   EXPECT_EQ(OutcomeState(ProviderResult::Success()), PaymentState::kSucceeded);
-  EXPECT_EQ(OutcomeState(ProviderResult::Failure("card_declined")), PaymentState::kFailed);
+  EXPECT_EQ(OutcomeState(ProviderResult::Failure(v1::PAYMENT_FAILURE_CARD_DECLINED)),
+            PaymentState::kFailed);
   EXPECT_EQ(OutcomeFailureCode(ProviderResult::Success()), "");
-  EXPECT_EQ(OutcomeFailureCode(ProviderResult::Failure("card_declined")), "card_declined");
-  EXPECT_EQ(OutcomeFailureCode(ProviderResult::Failure("")), "processing_error");
+  EXPECT_EQ(OutcomeFailureCode(ProviderResult::Failure(v1::PAYMENT_FAILURE_CARD_DECLINED)),
+            "card_declined");
+  EXPECT_EQ(OutcomeFailureCode(ProviderResult::Failure(v1::PAYMENT_FAILURE_UNSPECIFIED)),
+            "processing_error");
   EXPECT_FALSE(IsFinal(PaymentState::kPending));
   EXPECT_TRUE(IsFinal(PaymentState::kSucceeded));
   EXPECT_TRUE(IsFinal(PaymentState::kFailed));

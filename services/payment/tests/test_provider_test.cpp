@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "livedrop/core/ids.h"
+#include "livedrop/grpc/reason.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/testing/eventually.h"
 
@@ -23,7 +24,9 @@ double CapturesMetric() {
       .Value();
 }
 
-std::string Outcome(const ProviderResult& r) { return r.succeeded ? "ok" : r.failure_code; }
+std::string Outcome(const ProviderResult& r) {
+  return r.succeeded ? "ok" : rpc::EnumCode(r.failure);
+}
 
 TEST(TestProviderTest, EachTestToken_HasItsProcessorOutcome) {
   TestProvider provider(TestProviderOptions{20ms, 0ms});

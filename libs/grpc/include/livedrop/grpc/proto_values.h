@@ -1,5 +1,7 @@
 #pragma once
 
+#include <google/protobuf/generated_enum_reflection.h>
+
 #include <string>
 #include <string_view>
 
@@ -18,9 +20,23 @@ TimePoint FromTimestamp(const google::protobuf::Timestamp& ts);
 // RFC 3339 UTC with milliseconds, as every JSON time is written.
 std::string Rfc3339(const google::protobuf::Timestamp& ts);
 
-// The public (JSON) name of a proto enum value: ORDER_STATUS_CONFIRMED with prefix
-// "ORDER_STATUS_" is "confirmed"; a value the enum does not name is "unknown".
-std::string EnumName(const google::protobuf::EnumDescriptor& type, int value,
-                     std::string_view prefix);
+// Proto enums are the vocabularies of stable codes (statuses, common.v1.Reason,
+// payment.v1.PaymentFailure), written in JSON and in string fields as the value's name without
+// the enum's prefix (the name of its 0 value minus "UNSPECIFIED"), lower-cased:
+// ORDER_STATUS_CONFIRMED is "confirmed" and "confirmed" is ORDER_STATUS_CONFIRMED. A number the
+// enum does not list is "unknown"; a code it does not list reads as the 0 value. The enum is the
+// one list: nobody spells the strings.
+std::string EnumCodeOf(const google::protobuf::EnumDescriptor& type, int value);
+int EnumValueOf(const google::protobuf::EnumDescriptor& type, std::string_view code);
+
+template <class Enum>
+std::string EnumCode(Enum value) {
+  return EnumCodeOf(*google::protobuf::GetEnumDescriptor<Enum>(), static_cast<int>(value));
+}
+
+template <class Enum>
+Enum ParseEnumCode(std::string_view code) {
+  return static_cast<Enum>(EnumValueOf(*google::protobuf::GetEnumDescriptor<Enum>(), code));
+}
 
 }  // namespace livedrop::rpc
