@@ -30,6 +30,7 @@ struct Gateway::Impl {
   const auth::JwtVerifier& verifier;
   KeyRefresher* keys;
   http::Router router;
+  http::Handler unmatched;  // 404 and 405, through the same pipeline as the routes
   metrics::Counter* errors_total = nullptr;
 
   Impl(const auth::JwtVerifier& v, KeyRefresher* k) : verifier(v), keys(k) {}
@@ -88,12 +89,20 @@ Gateway::Gateway(const RouteTable& table, const auth::JwtVerifier& verifier, Key
   for (const auto& route : table.routes()) {
     impl_->router.Add(route.method, route.pattern, impl_->Wrap(route));
   }
+  const http::Router& router = impl_->router;
+  impl_->unmatched = impl_->Wrap(Route{
+      "*", "unmatched", Access::kPublic, [&router](const CallPtr& call) {
+        http::Request request = call->request();
+        call->Reply(http::Router::Unmatched(request, router.Resolve(request), call->request_id()));
+      }});
 }
 
 Gateway::~Gateway() = default;
 
 void Gateway::Handle(http::Request&& request, http::Responder responder) {
-  impl_->router.Handle(std::move(request), std::move(responder));
+  const auto match = impl_->router.Resolve(request);
+  const http::Handler& handler = match.handler ? *match.handler : impl_->unmatched;
+  handler(std::move(request), std::move(responder));
 }
 
 }  // namespace livedrop::gateway

@@ -56,7 +56,7 @@ void Router::Add(std::string method, std::string pattern, Handler handler) {
   routes_.push_back(std::move(route));
 }
 
-void Router::Handle(Request&& request, Responder responder) const {
+Router::Match Router::Resolve(Request& request) const {
   const auto path = Split(request.path);
   const Route* best = nullptr;
   std::set<std::string> allowed;
@@ -81,21 +81,33 @@ void Router::Handle(Request&& request, Responder responder) const {
       best = &route;
     }
   }
+  Match match;
   if (best == nullptr) {
-    if (allowed.empty()) {
-      return responder(Problem(404, "not_found", "Not Found", "no route for " + request.path));
-    }
-    std::string allow;
-    for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
-    auto response = Problem(405, "method_not_allowed", "Method Not Allowed",
-                            request.method + " is not allowed on " + request.path);
-    response.headers.Set("Allow", allow);
-    return responder(std::move(response));
+    for (const auto& method : allowed) match.allow += (match.allow.empty() ? "" : ", ") + method;
+    return match;
   }
   for (std::size_t i = 0; i < path.size(); ++i) {
     if (best->segments[i].param) request.path_params[best->segments[i].text] = Decode(path[i]);
   }
-  best->handler(std::move(request), std::move(responder));
+  match.handler = &best->handler;
+  return match;
+}
+
+Response Router::Unmatched(const Request& request, const Match& match,
+                           const std::string& request_id) {
+  if (match.allow.empty()) {
+    return Problem(404, "not_found", "Not Found", "no route for " + request.path, request_id);
+  }
+  auto response = Problem(405, "method_not_allowed", "Method Not Allowed",
+                          request.method + " is not allowed on " + request.path, request_id);
+  response.headers.Set("Allow", match.allow);
+  return response;
+}
+
+void Router::Handle(Request&& request, Responder responder) const {
+  const Match match = Resolve(request);
+  if (match.handler == nullptr) return responder(Unmatched(request, match));
+  (*match.handler)(std::move(request), std::move(responder));
 }
 
 }  // namespace livedrop::http

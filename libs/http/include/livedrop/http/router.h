@@ -21,6 +21,18 @@ class Router {
   void Add(std::string method, std::string pattern, Handler handler);
   void Handle(Request&& request, Responder responder) const;
 
+  // What Handle does in two steps, for a server that answers unmatched requests its own way
+  // (the gateway logs, counts and tags them like any other). `handler` is the route's, with the
+  // request's path parameters filled in; without one, `allow` lists the methods the path has
+  // (none: no such path) and Unmatched is the 404 or 405 problem Handle would send.
+  struct Match {
+    const Handler* handler = nullptr;
+    std::string allow;
+  };
+  Match Resolve(Request& request) const;
+  static Response Unmatched(const Request& request, const Match& match,
+                            const std::string& request_id = "");
+
  private:
   struct Segment {
     std::string text;  // the literal, or the parameter's name
