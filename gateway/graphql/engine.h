@@ -1,0 +1,75 @@
+#pragma once
+
+#include <any>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "graphql/ast.h"
+#include "graphql/executor.h"
+#include "graphql/graphql_error.h"
+#include "graphql/parser.h"
+#include "graphql/query_limits.h"
+#include "graphql/resolvers.h"
+#include "graphql/schema.h"
+
+namespace livedrop::graphql {
+
+struct EngineOptions {
+  ParseLimits parse;
+  QueryLimits limits;
+};
+
+// A document parsed, validated and checked against the limits once; immutable, so it can be
+// cached (e.g. by its SHA-256 for persisted queries) and executed many times.
+struct PreparedDocument {
+  std::shared_ptr<const ast::Document> document;  // null when errors is not empty
+  GraphQLErrors errors;                           // parse, validation or limit errors
+
+  bool ok() const { return errors.empty(); }
+  // The operation `name` selects (empty: the only one), or null.
+  const ast::OperationDefinition* FindOperation(const std::string& name) const;
+};
+
+struct Request {
+  std::string query;
+  std::string operation_name;  // empty when not given
+  boost::json::object variables;
+  std::any context;               // handed to resolvers and loaders
+  boost::json::value root_value;  // the root value (for a subscription: the event)
+};
+
+// The GraphQL engine over one schema: prepares documents and executes operations with the
+// resolvers, never blocking (see Execute in executor.h). Thread-safe.
+class Engine {
+ public:
+  Engine(std::shared_ptr<const Schema> schema, Resolvers resolvers, EngineOptions options = {});
+
+  std::shared_ptr<const PreparedDocument> Prepare(std::string_view query) const;
+
+  // The whole pipeline: parse, validate, limits, operation, variables, execution. `done` gets
+  // the response: {"errors": [...]} alone for a request error, else {"data": ..., "errors"?}.
+  void Execute(Request request, ResponseCallback done) const;
+  void Execute(const std::shared_ptr<const PreparedDocument>& prepared, Request request,
+               ResponseCallback done) const;
+  // One event of a subscription: the subscription's selection set run against `event` (the
+  // root value, whose properties the root fields read unless they have resolvers).
+  void ExecuteSubscriptionEvent(const std::shared_ptr<const PreparedDocument>& prepared,
+                                Request request, boost::json::value event,
+                                ResponseCallback done) const;
+
+  const Schema& schema() const { return *schema_; }
+
+ private:
+  std::shared_ptr<const Schema> schema_;
+  std::shared_ptr<const Resolvers> resolvers_;
+  EngineOptions options_;
+};
+
+// {"errors": [...]}: the response to a request that could not be executed.
+boost::json::object ErrorResponse(const GraphQLErrors& errors);
+
+}  // namespace livedrop::graphql
