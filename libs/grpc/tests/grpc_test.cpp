@@ -194,10 +194,13 @@ TEST(Keepalive, ServerStricterThanItsClients_KillsTheCallWithTooManyPings) {
   RunningServer server;  // accepts a ping every 15 s
   auto channel = MakeChannel<AuthService>(server.Address(), WithKeepalive(FastPings()));
   auto stub = AuthService::NewStub(channel);
-  server.service.hook = [](int) {
-    testing::Idle(8s, "a call that outlasts the third strike, due by 5 s");
+  std::atomic<bool> client_answered{false};
+  server.service.hook = [&](int) {
+    // Outlasts the third strike (due by 5 s): held until the client has its answer.
+    testing::Eventually([&] { return client_answered.load(); }, 10s);
   };
   const auto status = CallRegister(*stub, 10s);
+  client_answered = true;
   EXPECT_EQ(status.error_code(), ::grpc::StatusCode::UNAVAILABLE) << status.error_message();
   EXPECT_NE(status.error_message().find("Too many pings"), std::string::npos)
       << status.error_message();
@@ -208,9 +211,10 @@ TEST(Keepalive, SharedPolicy_IdleChannelAndLongCallSurviveManyPings) {
   auto channel = MakeChannel<AuthService>(server.Address(), WithKeepalive(FastPings()));
   auto stub = AuthService::NewStub(channel);
   ASSERT_TRUE(CallGetUser(*stub, "u1", 5s).ok());
-  testing::Idle(4s, "the channel idles for four ping intervals");
+  testing::Idle(3s, "the channel idles for three ping intervals");
   EXPECT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
-  server.service.hook = [](int) { testing::Idle(8s, "a long call under many pings"); };
+  // Longer than the stricter server above lets such a call live (killed by 5 s).
+  server.service.hook = [](int) { testing::Idle(6s, "a long call under many pings"); };
   const auto status = CallRegister(*stub, 10s);  // a call that is never retried
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(server.service.calls.load(), 2);
