@@ -88,6 +88,7 @@ struct Selection {
   Location loc;
   std::string alias;  // kField, empty when none
   std::string name;   // field name (kField) or fragment name (kFragmentSpread)
+  Location name_loc;
   std::vector<Argument> arguments;
   std::vector<Directive> directives;
   std::string type_condition;  // kInlineFragment, empty when none
@@ -113,6 +114,7 @@ struct OperationDefinition {
   OperationType operation = OperationType::kQuery;
   std::string name;  // empty for anonymous
   Location loc;
+  Location name_loc;
   std::vector<VariableDefinition> variables;
   std::vector<Directive> directives;
   SelectionSet selection_set;
@@ -121,6 +123,7 @@ struct OperationDefinition {
 struct FragmentDefinition {
   std::string name;
   Location loc;
+  Location name_loc;
   std::string type_condition;
   Location type_condition_loc;
   std::vector<Directive> directives;

@@ -231,7 +231,10 @@ class Parser {
       return op;
     }
     op.operation = ParseOperationType();
-    if (Peek(TokenKind::kName)) op.name = ParseName();
+    if (Peek(TokenKind::kName)) {
+      op.name_loc = token_.loc;
+      op.name = ParseName();
+    }
     OptionalMany(TokenKind::kParenL, TokenKind::kParenR,
                  [&] { op.variables.push_back(ParseVariableDefinition()); });
     op.directives = ParseDirectives(false);
@@ -279,6 +282,7 @@ class Parser {
       }
       if (!has_type_condition && Peek(TokenKind::kName)) {
         sel.kind = ast::SelectionKind::kFragmentSpread;
+        sel.name_loc = token_.loc;
         sel.name = ParseName();
         sel.directives = ParseDirectives(false);
         return sel;
@@ -295,8 +299,10 @@ class Parser {
     }
     sel.kind = ast::SelectionKind::kField;
     std::string name_or_alias = ParseName();
+    sel.name_loc = sel.loc;
     if (ExpectOptional(TokenKind::kColon)) {
       sel.alias = std::move(name_or_alias);
+      sel.name_loc = token_.loc;
       sel.name = ParseName();
     } else {
       sel.name = std::move(name_or_alias);
@@ -345,6 +351,7 @@ class Parser {
     ast::FragmentDefinition frag;
     frag.loc = token_.loc;
     ExpectKeyword("fragment");
+    frag.name_loc = token_.loc;
     frag.name = ParseFragmentName();
     ExpectKeyword("on");
     frag.type_condition_loc = token_.loc;

@@ -69,7 +69,7 @@ TEST_F(ExecutionTest, Arguments_CoercedWithDefaultsAndVariables) {
   resolvers_.SyncField("Query", "echo", [](const FieldCall& call) {
     return json::value(json::serialize(call.args()));
   });
-  json::object r = Run(R"(query ($n: Int, $list: [Int!]) {
+  json::object r = Run(R"(query ($n: Int, $list: [Int!], $missing: Int) {
       a: echo(s: "x", n: $n, list: $list, input: {b: "y"}, status: LIVE)
       b: echo(list: 3, n: $missing) })",
                        json::object{{"n", 4}, {"list", json::array{1, 2}}});
