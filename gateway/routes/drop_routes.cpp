@@ -9,6 +9,7 @@
 #include "livedrop/grpc/proto_values.h"
 #include "routes/answer.h"
 #include "routes/paging.h"
+#include "routes/requests.h"
 #include "routes/views.h"
 #include "server/json_body.h"
 
@@ -16,21 +17,6 @@ namespace livedrop::gateway {
 namespace {
 
 using namespace livedrop::drops::v1;
-
-void RequireCreatorRole(const RouteCall& call) {
-  if (call.caller().role != "creator") {
-    throw Error(ErrorKind::kPermissionDenied, "creators_only", "only creators can do this");
-  }
-}
-
-DropStatus ParseStatusFilter(const std::string& status) {
-  if (status.empty()) return DROP_STATUS_UNSPECIFIED;
-  for (auto s : {DROP_STATUS_SCHEDULED, DROP_STATUS_LIVE, DROP_STATUS_SOLD_OUT, DROP_STATUS_ENDED,
-                 DROP_STATUS_CANCELLED}) {
-    if (status == views::DropStatusName(s)) return s;
-  }
-  throw ValidationError("status", "status must be scheduled, live, sold_out, ended or cancelled");
-}
 
 // GET /v1/drops/{id}: the drop from drops and its live stock from inventory, asked at once.
 // Without an answer from inventory the view keeps what drops knows (quantity, 0 if sold out).
@@ -80,18 +66,12 @@ class DropWithStock : public std::enable_shared_from_this<DropWithStock> {
 
 void AddDropRoutes(RouteTable& table, DropsClient& drops, InventoryClient& inventory) {
   table.Add("POST", "/v1/products", Access::kAuthenticated, [&drops](const CallPtr& call) {
-    RequireCreatorRole(*call);
-    const auto body = JsonBody::Parse(call->request());
-    CreateProductRequest req;
-    req.set_creator_id(call->caller().subject);
-    req.set_title(body.RequiredString("title", 1024));
-    req.set_description(body.OptionalString("description", 20000).value_or(""));
-    req.mutable_price()->set_unit_amount(body.RequiredInt("unit_amount"));
-    req.mutable_price()->set_currency(body.RequiredString("currency", 8));
-    for (auto& url : body.OptionalStringArray("image_urls", 10, 2048)) req.add_image_urls(url);
-    drops.CreateProduct(std::move(req), call->origin(),
-                        Answer<CreateProductResponse>(
-                            call, 201, [](const auto& r) { return views::Product(r.product()); }));
+    requests::RequireCreator(call->caller());
+    drops.CreateProduct(
+        requests::NewProduct(JsonBody::Parse(call->request()), call->caller().subject),
+        call->origin(), Answer<CreateProductResponse>(call, 201, [](const auto& r) {
+          return views::Product(r.product());
+        }));
   });
 
   table.Add("GET", "/v1/products/{id}", Access::kPublic, [&drops](const CallPtr& call) {
@@ -103,17 +83,9 @@ void AddDropRoutes(RouteTable& table, DropsClient& drops, InventoryClient& inven
   });
 
   table.Add("POST", "/v1/drops", Access::kAuthenticated, [&drops](const CallPtr& call) {
-    RequireCreatorRole(*call);
-    const auto body = JsonBody::Parse(call->request());
-    CreateDropRequest req;
-    req.set_creator_id(call->caller().subject);
-    req.set_product_id(body.RequiredString("product_id", 64));
-    rpc::SetTimestamp(body.RequiredTime("starts_at"), req.mutable_starts_at());
-    rpc::SetTimestamp(body.RequiredTime("ends_at"), req.mutable_ends_at());
-    req.set_quantity(body.RequiredInt32("quantity"));
-    req.set_per_buyer_limit(body.RequiredInt32("per_buyer_limit"));
+    requests::RequireCreator(call->caller());
     drops.CreateDrop(
-        std::move(req), call->origin(),
+        requests::NewDrop(JsonBody::Parse(call->request()), call->caller().subject), call->origin(),
         Answer<CreateDropResponse>(call, 201, [](const auto& r) { return views::Drop(r.drop()); }));
   });
 
@@ -124,7 +96,7 @@ void AddDropRoutes(RouteTable& table, DropsClient& drops, InventoryClient& inven
   table.Add("GET", "/v1/drops", Access::kPublic, [&drops](const CallPtr& call) {
     const auto page = ReadPageRequest(call->request());
     ListDropsRequest req;
-    req.set_status(ParseStatusFilter(call->request().QueryParam("status").value_or("")));
+    req.set_status(requests::DropStatusFilter(call->request().QueryParam("status").value_or("")));
     req.set_creator_id(call->request().QueryParam("creator_id").value_or(""));
     req.set_limit(page.limit);
     req.set_cursor(page.cursor);
@@ -138,7 +110,7 @@ void AddDropRoutes(RouteTable& table, DropsClient& drops, InventoryClient& inven
   });
 
   table.Add("POST", "/v1/drops/{id}/cancel", Access::kAuthenticated, [&drops](const CallPtr& call) {
-    RequireCreatorRole(*call);
+    requests::RequireCreator(call->caller());
     CancelDropRequest req;
     req.set_id(call->PathParam("id"));
     req.set_creator_id(call->caller().subject);

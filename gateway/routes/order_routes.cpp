@@ -5,32 +5,19 @@
 #include "clients/orders_client.h"
 #include "routes/answer.h"
 #include "routes/paging.h"
+#include "routes/requests.h"
 #include "routes/views.h"
 #include "server/json_body.h"
 
 namespace livedrop::gateway {
-namespace {
 
 using namespace livedrop::orders::v1;
 
-void RequireBuyerRole(const RouteCall& call) {
-  if (call.caller().role != "buyer") {
-    throw Error(ErrorKind::kPermissionDenied, "buyers_only", "only buyers can place orders");
-  }
-}
-
-}  // namespace
-
 void AddOrderRoutes(RouteTable& table, OrdersClient& orders) {
   table.Add("POST", "/v1/orders", Access::kAuthenticated, [&orders](const CallPtr& call) {
-    RequireBuyerRole(*call);
-    const auto body = JsonBody::Parse(call->request());
-    PlaceOrderRequest req;
-    req.set_buyer_id(call->caller().subject);
-    req.set_idempotency_key(call->request().headers.Get("Idempotency-Key").value_or(""));
-    req.set_drop_id(body.RequiredString("drop_id", 64));
-    req.set_quantity(body.RequiredInt32("quantity"));
-    req.set_payment_token(body.RequiredString("payment_token", 255));
+    requests::RequireBuyer(call->caller());
+    auto req = requests::NewOrder(JsonBody::Parse(call->request()), call->caller().subject,
+                                  call->request().headers.Get("Idempotency-Key").value_or(""));
     orders.PlaceOrder(std::move(req), call->origin(), [call](Outcome<PlaceOrderResponse> outcome) {
       if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
       const auto& r = std::get<PlaceOrderResponse>(outcome);

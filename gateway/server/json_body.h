@@ -18,6 +18,8 @@ class JsonBody {
   // Throws 415 unsupported_media_type for a non-JSON Content-Type, 400 malformed_json for
   // unparsable input, 400 validation_failed when the top level is not an object.
   static JsonBody Parse(const http::Request& request);
+  // An object already parsed (a GraphQL input in the REST shape).
+  static JsonBody Of(boost::json::object object) { return JsonBody(std::move(object)); }
 
   std::string RequiredString(const char* field, std::size_t max_length = 1024) const;
   std::optional<std::string> OptionalString(const char* field, std::size_t max_length = 1024) const;
