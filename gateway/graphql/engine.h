@@ -44,6 +44,25 @@ struct Request {
 
 // The GraphQL engine over one schema: prepares documents and executes operations with the
 // resolvers, never blocking (see Execute in executor.h). Thread-safe.
+//
+//   auto schema = Schema::FromSdl(sdl_text);  // throws SchemaError
+//   Resolvers r;
+//   r.Field("Query", "drops", [clients](FieldCall call) {
+//     clients->ListDrops(call.args(), [call](Status s, Reply reply) {  // any thread
+//       s.ok() ? call.Resolve(ToJson(reply)) : call.Fail(ToError(s));
+//     });
+//   });
+//   r.Field("Drop", "creator",
+//           [](FieldCall call) { call.Load("users", call.parent().at("creatorId")); });
+//   r.Loader("users", [clients](BatchCall batch) {  // one call for all keys of a round
+//     clients->GetUsers(batch.keys(), [batch](std::vector<Outcome> users) {
+//       batch.Resolve(std::move(users));
+//     });
+//   });
+//   Engine engine(schema, std::move(r));
+//   engine.Execute(Request{query, operation_name, variables, caller}, [](json::object response) {
+//     /* write json::serialize(response) */
+//   });
 class Engine {
  public:
   Engine(std::shared_ptr<const Schema> schema, Resolvers resolvers, EngineOptions options = {});
