@@ -2,6 +2,7 @@
 
 #include "drops_app.h"
 #include "drops_proto.h"
+#include "livedrop/core/paging.h"
 #include "livedrop/grpc/call.h"
 #include "livedrop/grpc/proto_values.h"
 
@@ -46,7 +47,10 @@ namespace livedrop::drops {
   return rpc::Serve(ctx, "ListDrops", [&] {
     const auto page = app_.ListDrops(DropFilter{FromProto(req->status()), req->creator_id()},
                                      req->limit(), req->cursor());
-    for (const auto& row : page.items) ToProto(row, nullptr, *resp->add_items());
+    for (const auto& row : page.items) {
+      ToProto(row, nullptr, *resp->add_items());
+      resp->add_cursors(EncodeCursor(row.seq));
+    }
     resp->set_next_cursor(page.next_cursor);
   });
 }

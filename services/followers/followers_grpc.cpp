@@ -1,6 +1,7 @@
 #include "followers_grpc.h"
 
 #include "followers_app.h"
+#include "livedrop/core/paging.h"
 #include "livedrop/grpc/call.h"
 #include "livedrop/grpc/proto_values.h"
 
@@ -15,7 +16,10 @@ void ToProto(const FollowRow& row, v1::Follow& out) {
 
 template <class Response>
 void ToProto(const FollowPage& page, Response& resp) {
-  for (const auto& row : page.items) ToProto(row, *resp.add_items());
+  for (const auto& row : page.items) {
+    ToProto(row, *resp.add_items());
+    resp.add_cursors(EncodeCursor(row.seq));
+  }
   if (!page.next_cursor.empty()) resp.set_next_cursor(page.next_cursor);
 }
 

@@ -1,6 +1,7 @@
 #include "orders_grpc.h"
 
 #include "livedrop/core/ids.h"
+#include "livedrop/core/paging.h"
 #include "livedrop/grpc/call.h"
 #include "orders_app.h"
 #include "orders_proto.h"
@@ -31,7 +32,10 @@ namespace livedrop::orders {
   return rpc::Serve(ctx, "ListOrders", [&] {
     RequireUuid("buyer_id", req->buyer_id());
     const auto page = app_.List(req->buyer_id(), req->limit(), req->cursor());
-    for (const auto& order : page.items) ToProto(order, *resp->add_items());
+    for (const auto& order : page.items) {
+      ToProto(order, *resp->add_items());
+      resp->add_cursors(EncodeCursor(order.seq));
+    }
     resp->set_next_cursor(page.next_cursor);
   });
 }
