@@ -138,6 +138,7 @@ class SchemaBuilder {
     AddDirectives(*prelude.document, true);
     ResolveDefaults();
     CheckTypes();
+    OmitUnreferencedScalars();
     SetRoots(doc);
     ComputePossibleTypes();
     if (!problems_.empty()) throw SchemaError(problems_);
@@ -386,6 +387,29 @@ class SchemaBuilder {
       for (const InputValue& a : d->args)
         CheckTypeRef(a.type, true, "@" + d->name + "(" + a.name + ":)");
     }
+  }
+
+  // A specified scalar is part of the schema only where something refers to it, as in graphql-js:
+  // a schema without a Float field does not know "Float" (String and Boolean are always there,
+  // the introspection types use them).
+  void OmitUnreferencedScalars() {
+    std::unordered_set<std::string> referenced;
+    auto refer = [&](const TypeRef& t) { referenced.insert(t.NamedType()); };
+    for (const NamedType* type : schema_->type_order_) {
+      for (const Field& f : type->fields) {
+        refer(f.type);
+        for (const InputValue& a : f.args) refer(a.type);
+      }
+      for (const InputValue& f : type->input_fields) refer(f.type);
+    }
+    for (const DirectiveType* d : schema_->directive_order_) {
+      for (const InputValue& a : d->args) refer(a.type);
+    }
+    std::erase_if(schema_->type_order_, [&](const NamedType* t) {
+      bool omit = t->built_in && t->kind == TypeKind::kScalar && !referenced.count(t->name);
+      if (omit) schema_->types_by_name_.erase(t->name);
+      return omit;
+    });
   }
 
   void SetRoots(const ast::Document& doc) {

@@ -125,6 +125,16 @@ TEST(Schema, FromSdl_ExtensionsMergeIntoTheirType) {
   EXPECT_EQ(schema->QueryType()->fields.size(), 2u);
 }
 
+TEST(Schema, FromSdl_SpecifiedScalarsNobodyUses_AreNotPartOfIt) {
+  auto schema = Schema::FromSdl("type Query { a(x: ID): Int }");
+  EXPECT_TRUE(schema->FindType("Int"));
+  EXPECT_TRUE(schema->FindType("ID"));
+  EXPECT_TRUE(schema->FindType("String"));   // the introspection types use it
+  EXPECT_TRUE(schema->FindType("Boolean"));  // and @skip, @include
+  EXPECT_FALSE(schema->FindType("Float"));
+  for (const NamedType* type : schema->Types()) EXPECT_NE(type->name, "Float");
+}
+
 void ExpectSchemaError(const std::string& sdl, const std::string& fragment) {
   try {
     Schema::FromSdl(sdl);
