@@ -104,7 +104,8 @@ const char* ToString(OperationType type);
 
 struct VariableDefinition {
   std::string name;
-  Location loc;
+  Location loc;       // of the "$"
+  Location name_loc;  // of the name after it
   TypeRef type;
   std::optional<Value> default_value;
   std::vector<Directive> directives;

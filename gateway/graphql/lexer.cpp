@@ -1,5 +1,6 @@
 #include "graphql/lexer.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <vector>
 
@@ -184,6 +185,16 @@ std::string Lexer::PrintCharAt(size_t pos) const {
   return buf;
 }
 
+std::string Lexer::SliceUtf16(size_t pos, size_t units) const {
+  size_t end = pos;
+  for (size_t n = 0; n < units && end < source_.size(); ++n) {
+    auto [cp, len] = DecodeUtf8(source_, end);
+    if (cp >= 0x10000) ++n;  // a surrogate pair: kept whole
+    end += len;
+  }
+  return std::string(source_.substr(pos, end - pos));
+}
+
 void Lexer::SkipIgnored() {
   while (pos_ < source_.size()) {
     int c = CharAt(pos_);
@@ -338,31 +349,25 @@ size_t Lexer::ReadEscape(size_t pos, std::string& out) {
       return pos + 2;
     case 'u':
       break;
-    default: {
-      size_t len = pos + 1 < source_.size() ? DecodeUtf8(source_, pos + 1).second + 1 : 1;
-      Fail(pos,
-           "Invalid character escape sequence: \"" + std::string(source_.substr(pos, len)) + "\".");
-    }
+    default:
+      Fail(pos, "Invalid character escape sequence: \"" + SliceUtf16(pos, 2) + "\".");
   }
   if (CharAt(pos + 2) == '{') {
-    uint32_t cp = 0;
+    // As graphql-js reads it: up to 12 characters (\u{00000000}), the code point kept in 32
+    // signed bits, so that the message shows the same characters.
+    int32_t point = 0;
     size_t size = 3;
     while (size < 12) {
-      int h = CharAt(pos + size);
-      if (h == '}') {
-        if (size == 3 || !IsScalarValue(cp)) break;
-        AppendUtf8(out, cp);
-        return pos + size + 1;
+      int c = CharAt(pos + size++);
+      if (c == '}') {
+        if (size < 5 || !IsScalarValue(static_cast<uint32_t>(point))) break;
+        AppendUtf8(out, static_cast<uint32_t>(point));
+        return pos + size;
       }
-      int v = HexValue(h);
-      if (v < 0) break;
-      cp = (cp << 4) | static_cast<uint32_t>(v);
-      if (cp > 0x10FFFF) break;
-      ++size;
+      point = static_cast<int32_t>(static_cast<uint32_t>(point) << 4) | HexValue(c);
+      if (point < 0) break;
     }
-    size_t shown = std::min(size + 1, source_.size() - pos);
-    Fail(pos,
-         "Invalid Unicode escape sequence: \"" + std::string(source_.substr(pos, shown)) + "\".");
+    Fail(pos, "Invalid Unicode escape sequence: \"" + SliceUtf16(pos, size) + "\".");
   }
   auto read4 = [&](size_t at) -> long {
     long v = 0;
@@ -386,9 +391,7 @@ size_t Lexer::ReadEscape(size_t pos, std::string& out) {
       return pos + 12;
     }
   }
-  size_t shown = std::min<size_t>(6, source_.size() - pos);
-  Fail(pos,
-       "Invalid Unicode escape sequence: \"" + std::string(source_.substr(pos, shown)) + "\".");
+  Fail(pos, "Invalid Unicode escape sequence: \"" + SliceUtf16(pos, 6) + "\".");
 }
 
 Token Lexer::ReadString() {

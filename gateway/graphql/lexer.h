@@ -36,6 +36,8 @@ class Lexer {
   void NewLine(size_t next_line_start);
   [[noreturn]] void Fail(size_t pos, const std::string& message);
   std::string PrintCharAt(size_t pos) const;
+  // The source from pos on, `units` UTF-16 code units long (as graphql-js slices its messages).
+  std::string SliceUtf16(size_t pos, size_t units) const;
   Token Punctuator(TokenKind kind, size_t length);
   Token ReadName();
   Token ReadNumber();

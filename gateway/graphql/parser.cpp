@@ -254,6 +254,7 @@ class Parser {
     ast::VariableDefinition var;
     var.loc = token_.loc;
     Expect(TokenKind::kDollar);
+    var.name_loc = token_.loc;
     var.name = ParseName();
     Expect(TokenKind::kColon);
     var.type = ParseTypeReference();
@@ -411,12 +412,12 @@ class Parser {
         return v;
       case TokenKind::kDollar:
         if (is_const) {
-          Advance();
+          Token dollar = Advance();
           if (Peek(TokenKind::kName)) {
             throw SyntaxError("Unexpected variable \"$" + token_.value + "\" in constant value.",
                               v.loc);
           }
-          Unexpected(token_);
+          Unexpected(dollar);
         }
         Advance();
         v.kind = ast::ValueKind::kVariable;

@@ -17,6 +17,8 @@ namespace {
 using ast::Selection;
 using ast::SelectionKind;
 
+constexpr int kMaxIntrospectionListDepth = 3;
+
 // One walk over the document in graphql-js's visiting order, so errors come out in the order
 // graphql-js reports them: each rule checks a node when the walk enters (or leaves) it, and the
 // rules that need a whole operation run when the walk leaves it.
@@ -124,7 +126,7 @@ class Validator {
     std::vector<std::string> var_order;
     for (const ast::VariableDefinition& v : op.variables) {
       if (var_locs[v.name].empty()) var_order.push_back(v.name);
-      var_locs[v.name].push_back(v.loc);
+      var_locs[v.name].push_back(v.name_loc);
     }
     for (const std::string& name : var_order) {
       if (var_locs[name].size() > 1) {
@@ -484,7 +486,38 @@ class Validator {
     }
   }
 
+  // The most introspection list fields (fields, interfaces, possibleTypes, inputFields) on one
+  // path down `set`, through fragments; a fragment's answer is kept, so the walk stays linear
+  // however often a fragment is spread (one being walked counts 0: a cycle, reported elsewhere).
+  int IntrospectionListDepth(const ast::SelectionSet& set) {
+    int most = 0;
+    for (const Selection& s : set.selections) {
+      int depth = 0;
+      if (s.kind == SelectionKind::kFragmentSpread) {
+        auto fragment = fragments_.find(s.name);
+        if (fragment == fragments_.end()) continue;
+        auto [memo, is_new] = list_depth_.try_emplace(s.name, 0);
+        if (is_new) memo->second = IntrospectionListDepth(fragment->second->selection_set);
+        depth = memo->second;
+      } else {
+        bool list = s.kind == SelectionKind::kField &&
+                    (s.name == "fields" || s.name == "interfaces" || s.name == "possibleTypes" ||
+                     s.name == "inputFields");
+        depth =
+            (list ? 1 : 0) + (s.has_selection_set ? IntrospectionListDepth(s.selection_set) : 0);
+      }
+      most = std::max(most, depth);
+    }
+    return most;
+  }
+
   void VisitField(const Selection& s, const NamedType* parent) {
+    // MaxIntrospectionDepth (graphql-js's bound on introspection lists nested in lists, whose
+    // answers would grow with the schema's size to the power of the depth)
+    if ((s.name == "__schema" || s.name == "__type") && s.has_selection_set &&
+        IntrospectionListDepth(s.selection_set) >= kMaxIntrospectionListDepth) {
+      Report("Maximum introspection depth exceeded", {s.loc});
+    }
     const Field* field = FindField(parent, s.name);
     const NamedType* type = field ? schema_.FindType(field->type.NamedType()) : nullptr;
     // ScalarLeafs
@@ -662,6 +695,7 @@ class Validator {
   std::set<std::string> cycle_visited_;
   std::vector<const Selection*> spread_path_;
   std::map<std::string, int> spread_path_index_;
+  std::unordered_map<std::string, int> list_depth_;  // IntrospectionListDepth of each fragment
 };
 
 }  // namespace

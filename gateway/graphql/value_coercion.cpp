@@ -310,8 +310,13 @@ std::optional<json::value> CoerceInput(const json::value& input, const TypeRef& 
   return CoerceInputAt(input, type, schema, error, "");
 }
 
-void CheckLiteral(const ast::Value& lit, const TypeRef& type, const Schema& schema,
-                  GraphQLErrors& errors) {
+namespace {
+
+// `location` is the type of the position the literal is in, which messages name as graphql-js
+// does ("PlaceOrderInput!", "[String!]" for a single value where a list goes), while `type` is
+// what the literal is checked against once non-null and list wrappers are taken off.
+void CheckLiteralAt(const ast::Value& lit, const TypeRef& type, const TypeRef& location,
+                    const Schema& schema, GraphQLErrors& errors) {
   auto report = [&](std::string message) {
     errors.push_back(GraphQLError{std::move(message), {lit.loc}, {}, codes::kValidationFailed});
   };
@@ -321,15 +326,17 @@ void CheckLiteral(const ast::Value& lit, const TypeRef& type, const Schema& sche
       report("Expected value of type \"" + type.ToString() + "\", found null.");
       return;
     }
-    CheckLiteral(lit, *type.of, schema, errors);
+    CheckLiteralAt(lit, *type.of, location, schema, errors);
     return;
   }
   if (lit.kind == ast::ValueKind::kNull) return;
   if (type.IsList()) {
     if (lit.kind == ast::ValueKind::kList) {
-      for (const ast::Value& item : lit.list) CheckLiteral(item, *type.of, schema, errors);
+      for (const ast::Value& item : lit.list) {
+        CheckLiteralAt(item, *type.of, *type.of, schema, errors);
+      }
     } else {
-      CheckLiteral(lit, *type.of, schema, errors);
+      CheckLiteralAt(lit, *type.of, location, schema, errors);
     }
     return;
   }
@@ -337,7 +344,8 @@ void CheckLiteral(const ast::Value& lit, const TypeRef& type, const Schema& sche
   if (!named) return;
   if (named->kind == TypeKind::kInputObject) {
     if (lit.kind != ast::ValueKind::kObject) {
-      report("Expected value of type \"" + named->name + "\", found " + PrintLiteral(lit) + ".");
+      report("Expected value of type \"" + location.ToString() + "\", found " + PrintLiteral(lit) +
+             ".");
       return;
     }
     for (const InputValue& field : named->input_fields) {
@@ -358,7 +366,7 @@ void CheckLiteral(const ast::Value& lit, const TypeRef& type, const Schema& sche
                          codes::kValidationFailed});
         continue;
       }
-      CheckLiteral(f.value, field->type, schema, errors);
+      CheckLiteralAt(f.value, field->type, field->type, schema, errors);
     }
     return;
   }
@@ -386,8 +394,15 @@ void CheckLiteral(const ast::Value& lit, const TypeRef& type, const Schema& sche
   } else if (n == "ID") {
     report("ID cannot represent a non-string and non-integer value: " + printed);
   } else {
-    report("Expected value of type \"" + n + "\", found " + printed + ".");
+    report("Expected value of type \"" + location.ToString() + "\", found " + printed + ".");
   }
+}
+
+}  // namespace
+
+void CheckLiteral(const ast::Value& lit, const TypeRef& type, const Schema& schema,
+                  GraphQLErrors& errors) {
+  CheckLiteralAt(lit, type, type, schema, errors);
 }
 
 std::optional<json::value> SerializeLeaf(const NamedType& type, const json::value& v,

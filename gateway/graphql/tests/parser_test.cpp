@@ -62,6 +62,30 @@ TEST(Parser, VariableInDefaultValue_NotConstant) {
   EXPECT_EQ(e.locations, (std::vector<Location>{{1, 19}}));
 }
 
+TEST(Parser, DollarWithoutNameInDefaultValue_UnexpectedDollar) {
+  GraphQLError e = ParseError("query Q($a: Int = $) { f }");
+  EXPECT_EQ(e.message, "Syntax Error: Unexpected \"$\".");
+  EXPECT_EQ(e.locations, (std::vector<Location>{{1, 19}}));
+}
+
+// graphql-js reads a braced escape up to 12 characters, the code point in 32 signed bits, and
+// shows what it read; messages slice UTF-16 code units, not bytes.
+TEST(Parser, UnicodeEscapeErrors_ShowWhatGraphqlJsShows) {
+  EXPECT_EQ(ParseError("{ f(a: \"\\u{110000}\") }").message,
+            "Syntax Error: Invalid Unicode escape sequence: \"\\u{110000}\".");
+  EXPECT_EQ(ParseError("{ f(a: \"\\u{00000000041}\") }").message,
+            "Syntax Error: Invalid Unicode escape sequence: \"\\u{000000000\".");
+  EXPECT_EQ(ParseError("{ f(a: \"\\u{FFFFFFFF}\") }").message,
+            "Syntax Error: Invalid Unicode escape sequence: \"\\u{FFFFFFFF\".");
+  EXPECT_EQ(ParseError("{ f(a: \"\\u{}\") }").message,
+            "Syntax Error: Invalid Unicode escape sequence: \"\\u{}\".");
+  EXPECT_EQ(ParseError("{ f(a: \"\\u12\u00e9\") }").message,
+            "Syntax Error: Invalid Unicode escape sequence: \"\\u12\u00e9\"\".");
+  EXPECT_EQ(ParseError("{ f(a: \"\\\u00e9\") }").message,
+            "Syntax Error: Invalid character escape sequence: \"\\\u00e9\".");
+  ParseOk("{ f(a: \"\\u{1F600}\\u{0}\") }");
+}
+
 TEST(Parser, LexerErrors_MessagesAndPositions) {
   EXPECT_EQ(ParseError("{ f(a: \"abc) }").message, "Syntax Error: Unterminated string.");
   EXPECT_EQ(ParseError("{ f(a: \"abc) }").locations, (std::vector<Location>{{1, 15}}));

@@ -171,7 +171,11 @@ TEST_F(ValidationTest, UniqueVariableNames) {
   GraphQLErrors errors = Errors("query ($a: Int, $a: Int) { echo(n: $a) }");
   ASSERT_FALSE(errors.empty());
   EXPECT_EQ(errors[0].message, "There can be only one variable named \"$a\".");
-  EXPECT_EQ(errors[0].locations, (std::vector<Location>{{1, 8}, {1, 17}}));
+  // graphql-js points at the variables' names, not at their "$".
+  EXPECT_EQ(errors[0].locations, (std::vector<Location>{{1, 9}, {1, 18}}));
+  errors = Errors("query ($a: Int, $ a: Int) { echo(n: $a) }");
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors[0].locations, (std::vector<Location>{{1, 9}, {1, 19}}));
 }
 
 TEST_F(ValidationTest, NoUndefinedVariables) {
@@ -214,6 +218,44 @@ TEST_F(ValidationTest, ValuesOfCorrectType) {
               "Field \"c\" is not defined by type \"EchoInput\".", {{1, 24}});
   ExpectError("query ($n: Int = \"x\") { echo(n: $n) }",
               "Int cannot represent non-integer value: \"x\"", {{1, 18}});
+  // The type named is the position's, wrappers included.
+  ExpectError("{ echo(input: \"x\") }", "Expected value of type \"EchoInput\", found \"x\".",
+              {{1, 15}});
+  ExpectError("{ drops(first: 1) { related(first: 1) { id } } add: echo(input: 1) }",
+              "Expected value of type \"EchoInput\", found 1.", {{1, 65}});
+}
+
+TEST_F(ValidationTest, ValuesOfCorrectType_NamesTheNonNullAndListTypeOfThePosition) {
+  auto schema = Schema::FromSdl(R"(
+    input In { a: Int }
+    type Query { one(in: In!): Int many(in: [In!]): Int })");
+  auto errors = [&](const std::string& query) { return Validate(*schema, *Parse(query).document); };
+  GraphQLErrors e = errors("{ one(in: \"x\") }");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].message, "Expected value of type \"In!\", found \"x\".");
+  e = errors("{ many(in: 1) }");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].message, "Expected value of type \"[In!]\", found 1.");
+  e = errors("{ many(in: [1]) }");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].message, "Expected value of type \"In!\", found 1.");
+}
+
+TEST_F(ValidationTest, MaxIntrospectionDepth) {
+  ExpectValid("{ __schema { types { fields { type { fields { name } } } } } }");
+  ExpectValid("{ __type(name: \"Drop\") { interfaces { possibleTypes { name } } } }");
+  ExpectError("{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }",
+              "Maximum introspection depth exceeded", {{1, 3}});
+  // Through fragments, each spread many times: still one error, and linear work.
+  std::string query = "{ __type(name: \"Drop\") { ...F0 } }\n";
+  for (int i = 0; i < 40; ++i) {
+    query += "fragment F" + std::to_string(i) + " on __Type { ofType { ...F" +
+             std::to_string(i + 1) + " } a: ofType { ...F" + std::to_string(i + 1) + " } }\n";
+  }
+  query +=
+      "fragment F40 on __Type { fields { type { inputFields { type { possibleTypes { name } } } } "
+      "} }";
+  ExpectError(query, "Maximum introspection depth exceeded", {{1, 3}});
 }
 
 TEST_F(ValidationTest, UniqueInputFieldNames) {
