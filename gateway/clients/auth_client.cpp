@@ -12,6 +12,7 @@ LIVEDROP_CLIENT_CALL(AuthClient, Login)
 LIVEDROP_CLIENT_CALL(AuthClient, Refresh)
 LIVEDROP_CLIENT_CALL(AuthClient, Logout)
 LIVEDROP_CLIENT_CALL(AuthClient, GetUser)
+LIVEDROP_CLIENT_CALL(AuthClient, GetUsers)
 
 GetJwksResponse AuthClient::GetJwksBlocking() {
   auto ctx = rpc::NewClientContext(timeout_, rpc::CallOrigin{});

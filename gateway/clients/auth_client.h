@@ -23,6 +23,8 @@ class AuthClient {
               Done<auth::v1::LogoutResponse> done);
   void GetUser(auth::v1::GetUserRequest req, const rpc::CallOrigin& origin,
                Done<auth::v1::GetUserResponse> done);
+  void GetUsers(auth::v1::GetUsersRequest req, const rpc::CallOrigin& origin,
+                Done<auth::v1::GetUsersResponse> done);
   // Blocking: used at start-up and by the key refresher thread, never on a request path.
   auth::v1::GetJwksResponse GetJwksBlocking();
 

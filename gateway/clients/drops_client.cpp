@@ -10,8 +10,10 @@ DropsClient::DropsClient(std::shared_ptr<::grpc::Channel> channel,
 
 LIVEDROP_CLIENT_CALL(DropsClient, CreateProduct)
 LIVEDROP_CLIENT_CALL(DropsClient, GetProduct)
+LIVEDROP_CLIENT_CALL(DropsClient, GetProducts)
 LIVEDROP_CLIENT_CALL(DropsClient, CreateDrop)
 LIVEDROP_CLIENT_CALL(DropsClient, GetDrop)
+LIVEDROP_CLIENT_CALL(DropsClient, GetDrops)
 LIVEDROP_CLIENT_CALL(DropsClient, ListDrops)
 LIVEDROP_CLIENT_CALL(DropsClient, CancelDrop)
 

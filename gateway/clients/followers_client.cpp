@@ -14,5 +14,6 @@ LIVEDROP_CLIENT_CALL(FollowersClient, IsFollowing)
 LIVEDROP_CLIENT_CALL(FollowersClient, ListFollowers)
 LIVEDROP_CLIENT_CALL(FollowersClient, ListFollowing)
 LIVEDROP_CLIENT_CALL(FollowersClient, GetCounts)
+LIVEDROP_CLIENT_CALL(FollowersClient, BatchGetCounts)
 
 }  // namespace livedrop::gateway

@@ -25,6 +25,8 @@ class FollowersClient {
                      Done<followers::v1::ListFollowingResponse> done);
   void GetCounts(followers::v1::GetCountsRequest req, const rpc::CallOrigin& origin,
                  Done<followers::v1::GetCountsResponse> done);
+  void BatchGetCounts(followers::v1::BatchGetCountsRequest req, const rpc::CallOrigin& origin,
+                      Done<followers::v1::BatchGetCountsResponse> done);
 
  private:
   std::unique_ptr<followers::v1::FollowersService::Stub> stub_;

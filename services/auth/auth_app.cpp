@@ -1,10 +1,12 @@
 #include "auth_app.h"
 
 #include <pqxx/pqxx>
+#include <unordered_map>
 
 #include "auth_events.h"
 #include "auth_proto.h"
 #include "auth_store.h"
+#include "livedrop/core/batch.h"
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/pg/pool.h"
@@ -126,6 +128,37 @@ User AuthApp::GetUser(const std::string& id) {
   if (!record) throw NotFoundError("user");
   users_.PutIfNewer(key, 1, EncodeUserView(record->user));
   return record->user;
+}
+
+std::vector<User> AuthApp::GetUsers(const std::vector<std::string>& ids) {
+  const auto wanted = BatchUuids(ids, "ids");
+  std::vector<std::optional<User>> found(wanted.size());
+  std::unordered_map<std::string, std::size_t> missed;  // id → its place in `wanted`
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    if (const auto cached = users_.Get(UserViewKey(wanted[i]))) {
+      found[i] = DecodeUserView(*cached);
+    }
+    if (!found[i]) missed.emplace(wanted[i], i);
+  }
+  if (!missed.empty()) {
+    std::vector<std::string> misses;
+    misses.reserve(missed.size());
+    for (const auto& [id, place] : missed) misses.push_back(id);
+    const auto records =
+        pool_.Transact([&](pqxx::work& tx) { return AuthStore::FindUsersByIds(tx, misses); });
+    for (const auto& record : records) {
+      const auto place = missed.find(record.user.id);
+      if (place == missed.end()) continue;
+      users_.PutIfNewer(UserViewKey(record.user.id), 1, EncodeUserView(record.user));
+      found[place->second] = record.user;
+    }
+  }
+  std::vector<User> users;
+  users.reserve(wanted.size());
+  for (auto& user : found) {
+    if (user) users.push_back(std::move(*user));
+  }
+  return users;
 }
 
 std::vector<PublicKey> AuthApp::SigningKeys() const { return tokens_.PublicKeys(); }

@@ -44,6 +44,11 @@ class AuthApp {
   void Logout(const std::string& refresh_token);
   // not_found for an unknown (or malformed) id.
   User GetUser(const std::string& id);
+  // Each user as GetUser answers it, in the order of the ids' first appearance (BatchUuids:
+  // repeats answered once, unknown and malformed ids absent, more than kMaxBatchSize ids
+  // validation_failed on "ids"); cached views per id, one query for all the misses, none for an
+  // empty list.
+  std::vector<User> GetUsers(const std::vector<std::string>& ids);
   std::vector<PublicKey> SigningKeys() const;
 
  private:

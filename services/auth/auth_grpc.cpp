@@ -48,6 +48,15 @@ void FillSession(const Session& session, Response& resp) {
                     [&] { ToProto(app_.GetUser(req->id()), *resp->mutable_user()); });
 }
 
+::grpc::Status AuthGrpc::GetUsers(::grpc::ServerContext* ctx, const v1::GetUsersRequest* req,
+                                  v1::GetUsersResponse* resp) {
+  return rpc::Serve(ctx, "GetUsers", [&] {
+    for (const auto& user : app_.GetUsers({req->ids().begin(), req->ids().end()})) {
+      ToProto(user, *resp->add_users());
+    }
+  });
+}
+
 ::grpc::Status AuthGrpc::GetJwks(::grpc::ServerContext* ctx, const v1::GetJwksRequest*,
                                  v1::GetJwksResponse* resp) {
   return rpc::Serve(ctx, "GetJwks", [&] {

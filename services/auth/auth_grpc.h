@@ -22,6 +22,8 @@ class AuthGrpc final : public v1::AuthService::Service {
                         v1::LogoutResponse* resp) override;
   ::grpc::Status GetUser(::grpc::ServerContext* ctx, const v1::GetUserRequest* req,
                          v1::GetUserResponse* resp) override;
+  ::grpc::Status GetUsers(::grpc::ServerContext* ctx, const v1::GetUsersRequest* req,
+                          v1::GetUsersResponse* resp) override;
   ::grpc::Status GetJwks(::grpc::ServerContext* ctx, const v1::GetJwksRequest* req,
                          v1::GetJwksResponse* resp) override;
 

@@ -4,6 +4,7 @@
 
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/pg/arrays.h"
 
 namespace livedrop::auth {
 namespace {
@@ -15,7 +16,7 @@ constexpr char kInsertUser[] = R"sql(
   RETURNING (extract(epoch FROM created_at) * 1000000)::bigint
 )sql";
 
-// Both read the columns ReadUser expects, in its order.
+// All three read the columns ReadUser expects, in its order.
 constexpr char kFindUserByEmail[] = R"sql(
   SELECT id::text, email, display_name, role, password_hash,
          (extract(epoch FROM created_at) * 1000000)::bigint
@@ -26,6 +27,12 @@ constexpr char kFindUserById[] = R"sql(
   SELECT id::text, email, display_name, role, password_hash,
          (extract(epoch FROM created_at) * 1000000)::bigint
   FROM users WHERE id = $1
+)sql";
+
+constexpr char kFindUsersByIds[] = R"sql(
+  SELECT id::text, email, display_name, role, password_hash,
+         (extract(epoch FROM created_at) * 1000000)::bigint
+  FROM users WHERE id = ANY($1::uuid[])
 )sql";
 
 constexpr char kInsertRefreshToken[] = R"sql(
@@ -97,6 +104,15 @@ std::optional<UserRecord> AuthStore::FindUserById(pqxx::transaction_base& tx,
   const auto result = tx.exec_params(kFindUserById, id);
   if (result.empty()) return std::nullopt;
   return ReadUser(result[0]);
+}
+
+std::vector<UserRecord> AuthStore::FindUsersByIds(pqxx::transaction_base& tx,
+                                                  const std::vector<std::string>& ids) {
+  std::vector<UserRecord> users;
+  for (const auto& r : tx.exec_params(kFindUsersByIds, pg::ArrayLiteral(ids))) {
+    users.push_back(ReadUser(r));
+  }
+  return users;
 }
 
 void AuthStore::InsertRefreshToken(pqxx::transaction_base& tx, const RefreshTokenRecord& token) {

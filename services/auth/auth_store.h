@@ -23,6 +23,9 @@ class AuthStore {
   static std::optional<UserRecord> FindUserByEmail(pqxx::transaction_base& tx,
                                                    const std::string& email_normalized);
   static std::optional<UserRecord> FindUserById(pqxx::transaction_base& tx, const std::string& id);
+  // The users among `ids` (UUIDs), in no particular order; unknown ids have no row.
+  static std::vector<UserRecord> FindUsersByIds(pqxx::transaction_base& tx,
+                                                const std::vector<std::string>& ids);
 
   static void InsertRefreshToken(pqxx::transaction_base& tx, const RefreshTokenRecord& token);
   // Locks the row (FOR UPDATE) so two concurrent refreshes of one token serialize.

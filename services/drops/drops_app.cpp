@@ -1,11 +1,13 @@
 #include "drops_app.h"
 
 #include <pqxx/pqxx>
+#include <unordered_map>
 
 #include "drop_views.h"
 #include "drops_events.h"
 #include "drops_proto.h"
 #include "drops_store.h"
+#include "livedrop/core/batch.h"
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/core/paging.h"
@@ -63,6 +65,80 @@ v1::Drop DropsApp::GetDrop(const std::string& id) {
     if (e.kind() != ErrorKind::kNotFound) throw;
   }
   return std::move(*drop);
+}
+
+std::vector<std::optional<v1::Product>> DropsApp::ProductViews(
+    const std::vector<std::string>& ids) {
+  std::vector<std::optional<v1::Product>> found(ids.size());
+  std::unordered_map<std::string, std::size_t> missed;  // id → its place in `ids`
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    found[i] = views_.Product(ids[i]);
+    if (!found[i]) missed.emplace(ids[i], i);
+  }
+  if (missed.empty()) return found;
+  std::vector<std::string> misses;
+  misses.reserve(missed.size());
+  for (const auto& [id, place] : missed) misses.push_back(id);
+  const auto rows =
+      pool_.Transact([&](pqxx::work& tx) { return DropsStore::FindProducts(tx, misses); });
+  for (const auto& row : rows) {
+    const auto place = missed.find(row.id);
+    if (place == missed.end()) continue;
+    views_.Put(row);
+    ToProto(row, found[place->second].emplace());
+  }
+  return found;
+}
+
+std::vector<v1::Product> DropsApp::GetProducts(const std::vector<std::string>& ids) {
+  std::vector<v1::Product> products;
+  for (auto& product : ProductViews(BatchUuids(ids, "ids"))) {
+    if (product) products.push_back(std::move(*product));
+  }
+  return products;
+}
+
+std::vector<v1::Drop> DropsApp::GetDrops(const std::vector<std::string>& ids) {
+  const auto wanted = BatchUuids(ids, "ids");
+  std::vector<std::optional<v1::Drop>> found(wanted.size());
+  std::unordered_map<std::string, std::size_t> missed;  // id → its place in `wanted`
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    found[i] = views_.Drop(wanted[i]);
+    if (!found[i]) missed.emplace(wanted[i], i);
+  }
+  if (!missed.empty()) {
+    std::vector<std::string> misses;
+    misses.reserve(missed.size());
+    for (const auto& [id, place] : missed) misses.push_back(id);
+    const auto rows =
+        pool_.Transact([&](pqxx::work& tx) { return DropsStore::FindDrops(tx, misses); });
+    for (const auto& row : rows) {
+      const auto place = missed.find(row.id);
+      if (place == missed.end()) continue;
+      views_.Put(row);
+      ToProto(row, nullptr, found[place->second].emplace());
+    }
+  }
+  // Their products, as GetDrop adds them: each distinct product once, in one more read.
+  std::vector<std::string> product_ids;
+  std::unordered_map<std::string, std::size_t> product_place;
+  for (const auto& drop : found) {
+    if (drop && IsUuid(drop->product_id()) &&
+        product_place.emplace(drop->product_id(), product_ids.size()).second) {
+      product_ids.push_back(drop->product_id());
+    }
+  }
+  const auto products = ProductViews(product_ids);
+  std::vector<v1::Drop> drops;
+  drops.reserve(found.size());
+  for (auto& drop : found) {
+    if (!drop) continue;
+    if (const auto place = product_place.find(drop->product_id()); place != product_place.end()) {
+      if (const auto& product = products[place->second]) *drop->mutable_product() = *product;
+    }
+    drops.push_back(std::move(*drop));
+  }
+  return drops;
 }
 
 DropsApp::CreatedDrop DropsApp::CreateDrop(const std::string& creator_id,

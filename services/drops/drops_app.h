@@ -39,6 +39,13 @@ class DropsApp {
   v1::Product GetProduct(const std::string& id);
   // With its product when the product is found.
   v1::Drop GetDrop(const std::string& id);
+  // Batch reads (a GraphQL loader's round): each view as the single get answers it, in the
+  // order of the ids' first appearance (BatchUuids: repeats answered once, unknown and
+  // malformed ids absent, more than kMaxBatchSize ids validation_failed on "ids"). Cached views
+  // per id and one query for all the misses (for GetDrops, one more for their products); no
+  // query for an empty list.
+  std::vector<v1::Product> GetProducts(const std::vector<std::string>& ids);
+  std::vector<v1::Drop> GetDrops(const std::vector<std::string>& ids);
 
   struct CreatedDrop {
     DropRow drop;
@@ -63,6 +70,10 @@ class DropsApp {
   std::optional<DropRow> FollowStock(const std::string& drop_id, StockSignal signal);
 
  private:
+  // The product views of `ids` (distinct canonical UUIDs), aligned with them: nullopt where
+  // not found.
+  std::vector<std::optional<v1::Product>> ProductViews(const std::vector<std::string>& ids);
+
   pg::Pool& pool_;
   DropViews& views_;
   DropsScheduler& scheduler_;

@@ -27,6 +27,15 @@ namespace livedrop::drops {
                     [&] { *resp->mutable_product() = app_.GetProduct(req->id()); });
 }
 
+::grpc::Status DropsGrpc::GetProducts(::grpc::ServerContext* ctx, const v1::GetProductsRequest* req,
+                                      v1::GetProductsResponse* resp) {
+  return rpc::Serve(ctx, "GetProducts", [&] {
+    for (auto& product : app_.GetProducts({req->ids().begin(), req->ids().end()})) {
+      *resp->add_products() = std::move(product);
+    }
+  });
+}
+
 ::grpc::Status DropsGrpc::CreateDrop(::grpc::ServerContext* ctx, const v1::CreateDropRequest* req,
                                      v1::CreateDropResponse* resp) {
   return rpc::Serve(ctx, "CreateDrop", [&] {
@@ -40,6 +49,15 @@ namespace livedrop::drops {
 ::grpc::Status DropsGrpc::GetDrop(::grpc::ServerContext* ctx, const v1::GetDropRequest* req,
                                   v1::GetDropResponse* resp) {
   return rpc::Serve(ctx, "GetDrop", [&] { *resp->mutable_drop() = app_.GetDrop(req->id()); });
+}
+
+::grpc::Status DropsGrpc::GetDrops(::grpc::ServerContext* ctx, const v1::GetDropsRequest* req,
+                                   v1::GetDropsResponse* resp) {
+  return rpc::Serve(ctx, "GetDrops", [&] {
+    for (auto& drop : app_.GetDrops({req->ids().begin(), req->ids().end()})) {
+      *resp->add_drops() = std::move(drop);
+    }
+  });
 }
 
 ::grpc::Status DropsGrpc::ListDrops(::grpc::ServerContext* ctx, const v1::ListDropsRequest* req,

@@ -17,10 +17,14 @@ class DropsGrpc final : public v1::DropsService::Service {
                                v1::CreateProductResponse* resp) override;
   ::grpc::Status GetProduct(::grpc::ServerContext* ctx, const v1::GetProductRequest* req,
                             v1::GetProductResponse* resp) override;
+  ::grpc::Status GetProducts(::grpc::ServerContext* ctx, const v1::GetProductsRequest* req,
+                             v1::GetProductsResponse* resp) override;
   ::grpc::Status CreateDrop(::grpc::ServerContext* ctx, const v1::CreateDropRequest* req,
                             v1::CreateDropResponse* resp) override;
   ::grpc::Status GetDrop(::grpc::ServerContext* ctx, const v1::GetDropRequest* req,
                          v1::GetDropResponse* resp) override;
+  ::grpc::Status GetDrops(::grpc::ServerContext* ctx, const v1::GetDropsRequest* req,
+                          v1::GetDropsResponse* resp) override;
   ::grpc::Status ListDrops(::grpc::ServerContext* ctx, const v1::ListDropsRequest* req,
                            v1::ListDropsResponse* resp) override;
   ::grpc::Status CancelDrop(::grpc::ServerContext* ctx, const v1::CancelDropRequest* req,

@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "livedrop/pg/arrays.h"
+
 namespace livedrop::drops {
 namespace {
 
@@ -22,6 +24,8 @@ constexpr char kInsertProduct[] =
     "RETURNING" LD_PRODUCT_COLUMNS;
 
 constexpr char kFindProduct[] = "SELECT" LD_PRODUCT_COLUMNS "FROM products WHERE id = $1";
+constexpr char kFindProducts[] =
+    "SELECT" LD_PRODUCT_COLUMNS "FROM products WHERE id = ANY($1::uuid[])";
 
 constexpr char kInsertDrop[] =
     "INSERT INTO drops (id, creator_id, product_id, starts_at, ends_at, quantity, "
@@ -29,6 +33,7 @@ constexpr char kInsertDrop[] =
     "to_timestamp($5::double precision / 1000000), $6, $7) RETURNING" LD_DROP_COLUMNS;
 
 constexpr char kFindDrop[] = "SELECT" LD_DROP_COLUMNS "FROM drops WHERE id = $1";
+constexpr char kFindDrops[] = "SELECT" LD_DROP_COLUMNS "FROM drops WHERE id = ANY($1::uuid[])";
 constexpr char kFindDropForUpdate[] =
     "SELECT" LD_DROP_COLUMNS "FROM drops WHERE id = $1 FOR UPDATE";
 
@@ -140,6 +145,15 @@ std::optional<ProductRow> DropsStore::FindProduct(pqxx::transaction_base& tx,
   return ReadProduct(result[0]);
 }
 
+std::vector<ProductRow> DropsStore::FindProducts(pqxx::transaction_base& tx,
+                                                 const std::vector<std::string>& ids) {
+  std::vector<ProductRow> out;
+  for (const auto& r : tx.exec_params(kFindProducts, pg::ArrayLiteral(ids))) {
+    out.push_back(ReadProduct(r));
+  }
+  return out;
+}
+
 DropRow DropsStore::InsertDrop(pqxx::transaction_base& tx, const std::string& id,
                                const std::string& creator_id, const std::string& product_id,
                                const NewDrop& d) {
@@ -153,6 +167,11 @@ std::optional<DropRow> DropsStore::FindDrop(pqxx::transaction_base& tx, const st
   const auto result = tx.exec_params(for_update ? kFindDropForUpdate : kFindDrop, id);
   if (result.empty()) return std::nullopt;
   return ReadDrop(result[0]);
+}
+
+std::vector<DropRow> DropsStore::FindDrops(pqxx::transaction_base& tx,
+                                           const std::vector<std::string>& ids) {
+  return ReadDrops(tx.exec_params(kFindDrops, pg::ArrayLiteral(ids)));
 }
 
 std::vector<DropRow> DropsStore::ListDrops(pqxx::transaction_base& tx, const DropFilter& filter,

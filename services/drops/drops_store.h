@@ -20,12 +20,18 @@ class DropsStore {
   static ProductRow InsertProduct(pqxx::transaction_base& tx, const std::string& id,
                                   const std::string& creator_id, const NewProduct& product);
   static std::optional<ProductRow> FindProduct(pqxx::transaction_base& tx, const std::string& id);
+  // The products among `ids` (UUIDs), in no particular order; unknown ids have no row.
+  static std::vector<ProductRow> FindProducts(pqxx::transaction_base& tx,
+                                              const std::vector<std::string>& ids);
 
   static DropRow InsertDrop(pqxx::transaction_base& tx, const std::string& id,
                             const std::string& creator_id, const std::string& product_id,
                             const NewDrop& drop);
   static std::optional<DropRow> FindDrop(pqxx::transaction_base& tx, const std::string& id,
                                          bool for_update = false);
+  // The drops among `ids` (UUIDs), in no particular order; unknown ids have no row.
+  static std::vector<DropRow> FindDrops(pqxx::transaction_base& tx,
+                                        const std::vector<std::string>& ids);
   // Newest first, strictly older than before_seq when given.
   static std::vector<DropRow> ListDrops(pqxx::transaction_base& tx, const DropFilter& filter,
                                         std::optional<std::int64_t> before_seq, int limit);

@@ -3,8 +3,10 @@
 #include <cstdio>
 #include <pqxx/pqxx>
 #include <random>
+#include <unordered_map>
 
 #include "followers_events.h"
+#include "livedrop/core/batch.h"
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/core/paging.h"
@@ -76,6 +78,10 @@ Counts PgFollowsRepository::ReadCounts(const std::string& user) {
   return pool_.Transact([&](pqxx::work& tx) { return FollowersStore::ReadCounts(tx, user); });
 }
 
+std::vector<UserCounts> PgFollowsRepository::ReadCountsOf(const std::vector<std::string>& users) {
+  return pool_.Transact([&](pqxx::work& tx) { return FollowersStore::ReadCountsOf(tx, users); });
+}
+
 FollowersApp::FollowersApp(FollowsRepository& follows, AuthPort& auth, redis::VersionedCache counts,
                            const FollowersOptions& options)
     : follows_(follows), users_(auth, options.remembered_roles), counts_(std::move(counts)) {}
@@ -135,6 +141,37 @@ Counts FollowersApp::GetCounts(const std::string& user_id) {
     if (const auto counts = DecodeCounts(*cached)) return *counts;
   }
   return LoadCounts(user_id);
+}
+
+std::vector<UserCounts> FollowersApp::BatchGetCounts(const std::vector<std::string>& user_ids) {
+  const auto wanted = BatchUuids(user_ids, "user_ids");
+  std::vector<UserCounts> answer;
+  answer.reserve(wanted.size());
+  std::unordered_map<std::string, std::size_t> missed;  // id → its place in the answer
+  for (const auto& id : wanted) {
+    answer.push_back(UserCounts{id, Counts{}});
+    const auto cached = counts_.Get(CountsKey(id));
+    const auto counts = cached ? DecodeCounts(*cached) : std::nullopt;
+    if (counts) {
+      answer.back().counts = *counts;
+    } else {
+      missed.emplace(id, answer.size() - 1);
+    }
+  }
+  if (missed.empty()) return answer;
+  std::vector<std::string> misses;
+  misses.reserve(missed.size());
+  for (const auto& [id, place] : missed) misses.push_back(id);
+  for (auto& row : follows_.ReadCountsOf(misses)) {
+    if (const auto place = missed.find(row.user_id); place != missed.end()) {
+      answer[place->second].counts = row.counts;
+    }
+  }
+  for (const auto& [id, place] : missed) {  // zeros too, as LoadCounts caches them
+    const Counts& counts = answer[place].counts;
+    counts_.PutIfNewer(CountsKey(id), counts.version, EncodeCounts(counts));
+  }
+  return answer;
 }
 
 Counts FollowersApp::LoadCounts(const std::string& user_id) {

@@ -32,6 +32,7 @@ class PgFollowsRepository final : public FollowsRepository {
   std::vector<FollowRow> Following(const std::string& follower,
                                    std::optional<std::int64_t> before_seq, int limit) override;
   Counts ReadCounts(const std::string& user) override;
+  std::vector<UserCounts> ReadCountsOf(const std::vector<std::string>& users) override;
 
  private:
   pg::Pool& pool_;
@@ -57,6 +58,11 @@ class FollowersApp {
   FollowPage Followers(const std::string& creator_id, int limit, const std::string& cursor);
   FollowPage Following(const std::string& follower_id, int limit, const std::string& cursor);
   Counts GetCounts(const std::string& user_id);
+  // Each user's counts as GetCounts answers them, in the order of the ids' first appearance
+  // (BatchUuids: repeats answered once, malformed ids absent, more than kMaxBatchSize ids
+  // validation_failed on "user_ids"); cached counts per id, one read for all the misses (then
+  // cached), none for an empty list.
+  std::vector<UserCounts> BatchGetCounts(const std::vector<std::string>& user_ids);
 
  private:
   // not_found (naming `what`) unless auth knows the id; returns the user's role.

@@ -76,4 +76,17 @@ void ToProto(const FollowPage& page, Response& resp) {
   });
 }
 
+::grpc::Status FollowersGrpc::BatchGetCounts(::grpc::ServerContext* ctx,
+                                             const v1::BatchGetCountsRequest* req,
+                                             v1::BatchGetCountsResponse* resp) {
+  return rpc::Serve(ctx, "BatchGetCounts", [&] {
+    for (const auto& row : app_.BatchGetCounts({req->user_ids().begin(), req->user_ids().end()})) {
+      auto& out = *resp->add_counts();
+      out.set_user_id(row.user_id);
+      out.set_follower_count(row.counts.followers);
+      out.set_following_count(row.counts.following);
+    }
+  });
+}
+
 }  // namespace livedrop::followers

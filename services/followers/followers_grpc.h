@@ -24,6 +24,8 @@ class FollowersGrpc final : public v1::FollowersService::Service {
                                v1::ListFollowingResponse* resp) override;
   ::grpc::Status GetCounts(::grpc::ServerContext* ctx, const v1::GetCountsRequest* req,
                            v1::GetCountsResponse* resp) override;
+  ::grpc::Status BatchGetCounts(::grpc::ServerContext* ctx, const v1::BatchGetCountsRequest* req,
+                                v1::BatchGetCountsResponse* resp) override;
 
  private:
   FollowersApp& app_;

@@ -28,6 +28,12 @@ struct Counts {
   std::int64_t version = 0;  // grows with every committed change
 };
 
+// One user's counts in a batch answer.
+struct UserCounts {
+  std::string user_id;
+  Counts counts;
+};
+
 // One page of a follower or following list, newest first.
 struct FollowPage {
   std::vector<FollowRow> items;

@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "livedrop/pg/arrays.h"
+
 namespace livedrop::followers {
 namespace {
 
@@ -55,6 +57,12 @@ constexpr char kReadCounts[] = R"sql(
   SELECT coalesce(sum(followers), 0)::bigint, coalesce(sum(following), 0)::bigint,
          coalesce(sum(changes), 0)::bigint
   FROM follow_counts WHERE user_id = $1
+)sql";
+
+constexpr char kReadCountsOf[] = R"sql(
+  SELECT user_id::text, sum(followers)::bigint, sum(following)::bigint, sum(changes)::bigint
+  FROM follow_counts WHERE user_id = ANY($1::uuid[])
+  GROUP BY user_id
 )sql";
 
 FollowRow ReadRow(const pqxx::row& r) {
@@ -117,6 +125,17 @@ void FollowersStore::AddToCounts(pqxx::transaction_base& tx, const std::string& 
 Counts FollowersStore::ReadCounts(pqxx::transaction_base& tx, const std::string& user) {
   const auto r = tx.exec_params1(kReadCounts, user);
   return Counts{r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), r[2].as<std::int64_t>()};
+}
+
+std::vector<UserCounts> FollowersStore::ReadCountsOf(pqxx::transaction_base& tx,
+                                                     const std::vector<std::string>& users) {
+  std::vector<UserCounts> counts;
+  for (const auto& r : tx.exec_params(kReadCountsOf, pg::ArrayLiteral(users))) {
+    counts.push_back(UserCounts{
+        r[0].as<std::string>(),
+        Counts{r[1].as<std::int64_t>(), r[2].as<std::int64_t>(), r[3].as<std::int64_t>()}});
+  }
+  return counts;
 }
 
 }  // namespace livedrop::followers

@@ -37,6 +37,10 @@ class FollowersStore {
   static void AddToCounts(pqxx::transaction_base& tx, const std::string& creator,
                           const std::string& follower, int delta, int slot);
   static Counts ReadCounts(pqxx::transaction_base& tx, const std::string& user);
+  // The counts of those among `users` (UUIDs) with any counted change, in no particular order;
+  // the others count zero at version 0, as ReadCounts answers them.
+  static std::vector<UserCounts> ReadCountsOf(pqxx::transaction_base& tx,
+                                              const std::vector<std::string>& users);
 };
 
 struct FollowOutcome {
@@ -65,6 +69,8 @@ class FollowsRepository {
   virtual std::vector<FollowRow> Following(const std::string& follower,
                                            std::optional<std::int64_t> before_seq, int limit) = 0;
   virtual Counts ReadCounts(const std::string& user) = 0;
+  // As FollowersStore::ReadCountsOf: one read for many users.
+  virtual std::vector<UserCounts> ReadCountsOf(const std::vector<std::string>& users) = 0;
 };
 
 }  // namespace livedrop::followers

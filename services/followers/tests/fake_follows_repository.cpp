@@ -72,4 +72,16 @@ Counts FakeFollowsRepository::ReadCounts(const std::string& user) {
   return it == counts_.end() ? Counts{} : it->second;
 }
 
+std::vector<UserCounts> FakeFollowsRepository::ReadCountsOf(const std::vector<std::string>& users) {
+  ++batch_reads_;
+  last_batch_ = users;
+  std::vector<UserCounts> counts;
+  for (const auto& user : users) {  // users with no change have no row, as in follow_counts
+    if (const auto it = counts_.find(user); it != counts_.end()) {
+      counts.push_back(UserCounts{user, it->second});
+    }
+  }
+  return counts;
+}
+
 }  // namespace livedrop::followers

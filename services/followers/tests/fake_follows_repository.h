@@ -21,8 +21,12 @@ class FakeFollowsRepository final : public FollowsRepository {
   std::vector<FollowRow> Following(const std::string& follower,
                                    std::optional<std::int64_t> before_seq, int limit) override;
   Counts ReadCounts(const std::string& user) override;
+  std::vector<UserCounts> ReadCountsOf(const std::vector<std::string>& users) override;
 
   int writes() const { return writes_; }  // state changes: follows and unfollows that counted
+  // ReadCountsOf calls, and the users they asked for.
+  int batch_reads() const { return batch_reads_; }
+  const std::vector<std::string>& last_batch() const { return last_batch_; }
 
  private:
   struct Edge {
@@ -36,6 +40,8 @@ class FakeFollowsRepository final : public FollowsRepository {
   std::map<std::string, Counts> counts_;
   std::int64_t next_seq_ = 1;
   int writes_ = 0;
+  int batch_reads_ = 0;
+  std::vector<std::string> last_batch_;
 };
 
 }  // namespace livedrop::followers
