@@ -31,6 +31,15 @@ void GatewayOptions::Declare(config::Spec& spec) {
       .Duration("order-timeout",
                 "Deadline of placing an order (the whole saga, a payment included)",
                 d.order_timeout)
+      .Int("graphql-documents", "Prepared GraphQL documents (and persisted queries) kept",
+           d.graphql_documents, 1, 1000000)
+      .Int("graphql-max-depth", "Deepest selection nesting of a GraphQL operation",
+           d.graphql_max_depth, 1, 100)
+      .Int("graphql-max-aliases", "Most aliased fields in a GraphQL operation",
+           d.graphql_max_aliases, 0, 10000)
+      .Int("graphql-max-cost",
+           "Budget of a GraphQL operation (a field is 1, a list times its size)",
+           d.graphql_max_cost, 1, 10000000)
       .String("token-issuer", "Expected iss claim of access tokens", d.token_issuer)
       .Duration("jwks-refresh", "How often to refresh access-token keys", d.jwks_refresh)
       .Duration("shutdown-grace", "Time in-flight requests get to finish on SIGTERM",
@@ -58,6 +67,10 @@ GatewayOptions GatewayOptions::From(const config::Config& cfg) {
   o.ws_send_queue_kib = static_cast<int>(cfg.GetInt("ws-send-queue-kib"));
   o.ws_socket_send_buffer_kib = static_cast<int>(cfg.GetInt("ws-socket-send-buffer-kib"));
   o.ws_idle_timeout = cfg.GetDuration("ws-idle-timeout");
+  o.graphql_documents = static_cast<int>(cfg.GetInt("graphql-documents"));
+  o.graphql_max_depth = static_cast<int>(cfg.GetInt("graphql-max-depth"));
+  o.graphql_max_aliases = static_cast<int>(cfg.GetInt("graphql-max-aliases"));
+  o.graphql_max_cost = static_cast<int>(cfg.GetInt("graphql-max-cost"));
   o.token_issuer = cfg.GetString("token-issuer");
   o.jwks_refresh = cfg.GetDuration("jwks-refresh");
   o.shutdown_grace = cfg.GetDuration("shutdown-grace");

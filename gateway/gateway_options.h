@@ -35,6 +35,13 @@ struct GatewayOptions {
   int ws_socket_send_buffer_kib = 0;
   std::chrono::milliseconds ws_idle_timeout = std::chrono::seconds(60);
 
+  // GraphQL: the prepared documents kept (persisted queries among them) and the limits of one
+  // operation.
+  int graphql_documents = 2000;
+  int graphql_max_depth = 12;
+  int graphql_max_aliases = 30;
+  int graphql_max_cost = 5000;
+
   std::string token_issuer = "livedrop";
   std::chrono::milliseconds jwks_refresh = std::chrono::minutes(5);
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(10);

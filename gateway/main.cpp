@@ -8,6 +8,8 @@
 #include "clients/notifications_client.h"
 #include "clients/orders_client.h"
 #include "gateway_options.h"
+#include "graphql_api/api.h"
+#include "graphql_api/document_cache.h"
 #include "livedrop/config/config.h"
 #include "livedrop/config/service_options.h"
 #include "livedrop/core/periodic.h"
@@ -19,11 +21,13 @@
 #include "routes/auth_routes.h"
 #include "routes/drop_routes.h"
 #include "routes/follow_routes.h"
+#include "routes/graphql_routes.h"
 #include "routes/notification_routes.h"
 #include "routes/ops_routes.h"
 #include "routes/order_routes.h"
 #include "server/gateway.h"
 #include "server/key_refresher.h"
+#include "ws/graphql_sockets.h"
 #include "ws/notification_feed.h"
 #include "ws/notification_hub.h"
 #include "ws/notification_sockets.h"
@@ -62,6 +66,14 @@ int main(int argc, char** argv) {
     gateway::AddDropRoutes(table, drops, inventory);
     gateway::AddOrderRoutes(table, orders);
     gateway::AddNotificationRoutes(table, notifications);
+    graphql::EngineOptions graphql_options;
+    graphql_options.limits.max_depth = o.graphql_max_depth;
+    graphql_options.limits.max_aliases = o.graphql_max_aliases;
+    graphql_options.limits.max_cost = o.graphql_max_cost;
+    const auto graphql = gateway::MakeApiEngine(
+        {auth, followers, drops, inventory, orders, notifications}, graphql_options);
+    gateway::DocumentCache graphql_documents(graphql, o.graphql_documents);
+    gateway::AddGraphQLRoutes(table, *graphql, graphql_documents);
     gateway::NotificationHub hub;
     gateway::NotificationFeed feed(hub, o.kafka_brokers);
     feed.Start();
@@ -83,18 +95,29 @@ int main(int argc, char** argv) {
       gateway.Handle(std::move(request), std::move(responder));
     });
     gateway::NotificationSockets sockets(hub, verifier, &keys, followers, notifications);
+    gateway::GraphQLSockets graphql_sockets(*graphql, graphql_documents, hub, verifier, &keys,
+                                            followers);
     http::WebSocketOptions ws_options;
+    ws_options.max_message_bytes = 64 * 1024;  // a GraphQL subscribe carries its document
     ws_options.max_queued_bytes = static_cast<std::size_t>(o.ws_send_queue_kib) * 1024;
     ws_options.idle_timeout = o.ws_idle_timeout;
     ws_options.socket_send_buffer_bytes = o.ws_socket_send_buffer_kib * 1024;
     http::WebSocketServer websockets(server, ws_options,
-                                     [&](auto upgrade) { sockets.OnUpgrade(std::move(upgrade)); });
+                                     [&](std::shared_ptr<http::UpgradeRequest> upgrade) {
+                                       if (upgrade->request().path == "/graphql") {
+                                         return graphql_sockets.OnUpgrade(std::move(upgrade));
+                                       }
+                                       sockets.OnUpgrade(std::move(upgrade));
+                                     });
     metrics::RegisterProcessMetrics();
     metrics::Registry::Default().AddGaugeCallback(
         "livedrop_ws_connections", "Open WebSocket connections",
         [&] { return static_cast<double>(websockets.open_connections()); });
-    Periodic expiry("closing WebSockets with expired tokens", std::chrono::seconds(5),
-                    [&] { hub.CloseExpired(Now()); });
+    Periodic expiry("closing WebSockets with expired tokens or no connection_init",
+                    std::chrono::seconds(5), [&] {
+                      hub.CloseExpired(Now());
+                      graphql_sockets.CloseUninitialised(Now());
+                    });
     expiry.Start();
     server.Start();
     spdlog::info("gateway listening on {}://{}:{}",

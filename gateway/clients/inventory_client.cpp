@@ -9,5 +9,6 @@ InventoryClient::InventoryClient(std::shared_ptr<::grpc::Channel> channel,
     : stub_(InventoryService::NewStub(std::move(channel))), timeout_(timeout) {}
 
 LIVEDROP_CLIENT_CALL(InventoryClient, GetStock)
+LIVEDROP_CLIENT_CALL(InventoryClient, GetStocks)
 
 }  // namespace livedrop::gateway

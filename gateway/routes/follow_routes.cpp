@@ -9,33 +9,23 @@
 #include "routes/views.h"
 
 namespace livedrop::gateway {
-namespace {
-
 using namespace livedrop::followers::v1;
 namespace json = boost::json;
 
-json::object FollowView(const std::string& creator_id, bool following,
-                        const google::protobuf::Timestamp* since) {
-  json::object o{{"creator_id", creator_id}, {"following", following}};
-  if (following && since != nullptr) o["since"] = rpc::Rfc3339(*since);
-  return o;
-}
-
-}  // namespace
-
 void AddFollowRoutes(RouteTable& table, AuthClient& auth, FollowersClient& followers) {
-  table.Add(
-      "PUT", "/v1/me/following/{creator_id}", Access::kAuthenticated,
-      [&followers](const CallPtr& call) {
-        FollowRequest req;
-        req.set_follower_id(call->caller().subject);
-        req.set_creator_id(call->PathParam("creator_id"));
-        followers.Follow(std::move(req), call->origin(), [call](Outcome<FollowResponse> outcome) {
-          if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
-          const auto& f = std::get<FollowResponse>(outcome).follow();
-          call->ReplyJson(200, json::serialize(FollowView(f.creator_id(), true, &f.since())));
-        });
-      });
+  table.Add("PUT", "/v1/me/following/{creator_id}", Access::kAuthenticated,
+            [&followers](const CallPtr& call) {
+              FollowRequest req;
+              req.set_follower_id(call->caller().subject);
+              req.set_creator_id(call->PathParam("creator_id"));
+              followers.Follow(
+                  std::move(req), call->origin(), [call](Outcome<FollowResponse> outcome) {
+                    if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
+                    const auto& f = std::get<FollowResponse>(outcome).follow();
+                    call->ReplyJson(
+                        200, json::serialize(views::FollowState(f.creator_id(), true, &f.since())));
+                  });
+            });
 
   table.Add("DELETE", "/v1/me/following/{creator_id}", Access::kAuthenticated,
             [&followers](const CallPtr& call) {
@@ -62,7 +52,8 @@ void AddFollowRoutes(RouteTable& table, AuthClient& auth, FollowersClient& follo
             std::move(req), call->origin(), [call, creator](Outcome<IsFollowingResponse> outcome) {
               if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
               const auto& r = std::get<IsFollowingResponse>(outcome);
-              call->ReplyJson(200, json::serialize(FollowView(creator, r.following(), &r.since())));
+              call->ReplyJson(
+                  200, json::serialize(views::FollowState(creator, r.following(), &r.since())));
             });
       });
 
@@ -72,38 +63,36 @@ void AddFollowRoutes(RouteTable& table, AuthClient& auth, FollowersClient& follo
     req.set_follower_id(call->caller().subject);
     req.set_limit(page.limit);
     req.set_cursor(page.cursor);
-    followers.ListFollowing(
-        std::move(req), call->origin(), [call](Outcome<ListFollowingResponse> outcome) {
-          if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
-          const auto& r = std::get<ListFollowingResponse>(outcome);
-          json::array items;
-          for (const auto& f : r.items()) {
-            items.push_back(
-                json::object{{"creator_id", f.creator_id()}, {"since", rpc::Rfc3339(f.since())}});
-          }
-          call->ReplyJson(200, PageJson(std::move(items), r.next_cursor()));
-        });
+    followers.ListFollowing(std::move(req), call->origin(),
+                            [call](Outcome<ListFollowingResponse> outcome) {
+                              if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
+                              const auto& r = std::get<ListFollowingResponse>(outcome);
+                              json::array items;
+                              for (const auto& f : r.items()) {
+                                items.push_back(views::Following(f));
+                              }
+                              call->ReplyJson(200, PageJson(std::move(items), r.next_cursor()));
+                            });
   });
 
-  table.Add(
-      "GET", "/v1/creators/{id}/followers", Access::kPublic, [&followers](const CallPtr& call) {
-        const auto page = ReadPageRequest(call->request());
-        ListFollowersRequest req;
-        req.set_creator_id(call->PathParam("id"));
-        req.set_limit(page.limit);
-        req.set_cursor(page.cursor);
-        followers.ListFollowers(
-            std::move(req), call->origin(), [call](Outcome<ListFollowersResponse> outcome) {
-              if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
-              const auto& r = std::get<ListFollowersResponse>(outcome);
-              json::array items;
-              for (const auto& f : r.items()) {
-                items.push_back(
-                    json::object{{"user_id", f.follower_id()}, {"since", rpc::Rfc3339(f.since())}});
-              }
-              call->ReplyJson(200, PageJson(std::move(items), r.next_cursor()));
+  table.Add("GET", "/v1/creators/{id}/followers", Access::kPublic,
+            [&followers](const CallPtr& call) {
+              const auto page = ReadPageRequest(call->request());
+              ListFollowersRequest req;
+              req.set_creator_id(call->PathParam("id"));
+              req.set_limit(page.limit);
+              req.set_cursor(page.cursor);
+              followers.ListFollowers(
+                  std::move(req), call->origin(), [call](Outcome<ListFollowersResponse> outcome) {
+                    if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
+                    const auto& r = std::get<ListFollowersResponse>(outcome);
+                    json::array items;
+                    for (const auto& f : r.items()) {
+                      items.push_back(views::Follower(f));
+                    }
+                    call->ReplyJson(200, PageJson(std::move(items), r.next_cursor()));
+                  });
             });
-      });
 
   table.Add("GET", "/v1/creators/{id}", Access::kPublic, [&auth, &followers](const CallPtr& call) {
     auth::v1::GetUserRequest user_req;
@@ -121,11 +110,7 @@ void AddFollowRoutes(RouteTable& table, AuthClient& auth, FollowersClient& follo
                        [call, user](Outcome<GetCountsResponse> counts_outcome) {
                          if (auto* e = std::get_if<Error>(&counts_outcome)) return call->Fail(*e);
                          const auto& c = std::get<GetCountsResponse>(counts_outcome);
-                         call->ReplyJson(200, json::serialize(json::object{
-                                                  {"id", user.id()},
-                                                  {"display_name", user.display_name()},
-                                                  {"follower_count", c.follower_count()},
-                                                  {"following_count", c.following_count()}}));
+                         call->ReplyJson(200, json::serialize(views::Creator(user, c)));
                        });
                  });
   });

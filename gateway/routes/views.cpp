@@ -32,6 +32,29 @@ boost::json::object User(const auth::v1::User& user) {
           {"created_at", Rfc3339(user.created_at())}};
 }
 
+boost::json::object Creator(const auth::v1::User& user,
+                            const followers::v1::GetCountsResponse& counts) {
+  return {{"id", user.id()},
+          {"display_name", user.display_name()},
+          {"follower_count", counts.follower_count()},
+          {"following_count", counts.following_count()}};
+}
+
+boost::json::object FollowState(const std::string& creator_id, bool following,
+                                const google::protobuf::Timestamp* since) {
+  boost::json::object o{{"creator_id", creator_id}, {"following", following}};
+  if (following && since != nullptr) o["since"] = Rfc3339(*since);
+  return o;
+}
+
+boost::json::object Follower(const followers::v1::Follow& follow) {
+  return {{"user_id", follow.follower_id()}, {"since", Rfc3339(follow.since())}};
+}
+
+boost::json::object Following(const followers::v1::Follow& follow) {
+  return {{"creator_id", follow.creator_id()}, {"since", Rfc3339(follow.since())}};
+}
+
 boost::json::object Session(const auth::v1::User& user, const auth::v1::TokenPair& tokens) {
   return {{"user", User(user)},
           {"access_token", tokens.access_token()},

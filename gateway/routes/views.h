@@ -4,6 +4,7 @@
 
 #include "livedrop/auth/v1/auth.pb.h"
 #include "livedrop/drops/v1/drops.pb.h"
+#include "livedrop/followers/v1/followers.pb.h"
 #include "livedrop/orders/v1/orders.pb.h"
 
 namespace google::protobuf {
@@ -16,6 +17,14 @@ namespace livedrop::gateway::views {
 const char* RoleName(auth::v1::Role role);
 
 boost::json::object User(const auth::v1::User& user);
+// {id, display_name, follower_count, following_count}: a creator's public profile.
+boost::json::object Creator(const auth::v1::User& user,
+                            const followers::v1::GetCountsResponse& counts);
+// {creator_id, following[, since]}
+boost::json::object FollowState(const std::string& creator_id, bool following,
+                                const google::protobuf::Timestamp* since);
+boost::json::object Follower(const followers::v1::Follow& follow);   // {user_id, since}
+boost::json::object Following(const followers::v1::Follow& follow);  // {creator_id, since}
 // {user, access_token, refresh_token, expires_in, token_type}
 boost::json::object Session(const auth::v1::User& user, const auth::v1::TokenPair& tokens);
 

@@ -71,7 +71,10 @@ struct Gateway::Impl {
       auto call = std::make_shared<RouteCall>(std::move(request), std::move(logged), request_id,
                                               log::FormatTraceParent(trace));
       try {
-        if (route.access == Access::kAuthenticated) Authenticate(*call);
+        if (route.access == Access::kAuthenticated ||
+            (route.access == Access::kOptional && !BearerToken(call->request()).empty())) {
+          Authenticate(*call);
+        }
         route.handler(call);
       } catch (const Error& e) {
         if (e.kind() == ErrorKind::kInternal) spdlog::error("{}: {}", route.pattern, e.what());

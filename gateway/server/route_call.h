@@ -25,6 +25,8 @@ class RouteCall : public std::enable_shared_from_this<RouteCall> {
 
   // The authenticated caller; set by the gateway before an authenticated route runs.
   const auth::Claims& caller() const { return *caller_; }
+  // The caller if one was verified (on an optional-access route: if a token came).
+  const std::optional<auth::Claims>& caller_if_any() const { return caller_; }
   void set_caller(auth::Claims claims) { caller_ = std::move(claims); }
 
   const std::string& PathParam(const std::string& name) const;

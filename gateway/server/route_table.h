@@ -8,7 +8,9 @@
 
 namespace livedrop::gateway {
 
-enum class Access { kPublic, kAuthenticated };
+// kOptional: public, and the caller is verified (and known to the handler) when a token comes
+// with the request; a bad token is refused as on an authenticated route.
+enum class Access { kPublic, kAuthenticated, kOptional };
 
 using RouteHandler = std::function<void(const CallPtr&)>;
 

@@ -11,6 +11,7 @@
 #include "livedrop/log/traceparent.h"
 #include "server/authenticate.h"
 #include "server/http_errors.h"
+#include "ws/following_loader.h"
 #include "ws/frames.h"
 #include "ws/notification_hub.h"
 
@@ -116,35 +117,29 @@ void NotificationSockets::OnUpgrade(std::shared_ptr<http::UpgradeRequest> upgrad
     c->socket = socket;
     c->subscriber = hub_.Add(c->user_id, socket, claims.expires_at);
   }
-  LoadFollowing(c, "");
+  LoadFollowing(c);
 }
 
-void NotificationSockets::LoadFollowing(std::shared_ptr<Connection> c, std::string cursor) {
-  followers::v1::ListFollowingRequest req;
-  req.set_follower_id(c->user_id);
-  req.set_limit(200);
-  req.set_cursor(std::move(cursor));
-  followers_.ListFollowing(
-      std::move(req), c->origin, [this, c](Outcome<followers::v1::ListFollowingResponse> o) {
-        if (auto* e = std::get_if<Error>(&o)) {
-          spdlog::warn("WebSocket of {}: cannot load follows: {}", c->user_id, e->what());
-          std::lock_guard lock(c->mutex);
-          if (c->socket) c->socket->Close(kCloseInternal, "cannot load follows; reconnect");
-          return;
-        }
-        const auto& page = std::get<followers::v1::ListFollowingResponse>(o);
-        for (const auto& f : page.items()) c->creators.push_back(f.creator_id());
-        if (!page.next_cursor().empty() && c->creators.size() < options_.max_following) {
-          return LoadFollowing(c, page.next_cursor());
-        }
-        {
-          std::lock_guard lock(c->mutex);
-          if (!c->subscriber) return;
-          hub_.SetInterests(c->subscriber, c->creators);
-        }
-        if (c->last_event_id.empty()) return GoLive(c, "");
-        Replay(c);
-      });
+void NotificationSockets::LoadFollowing(std::shared_ptr<Connection> c) {
+  gateway::LoadFollowing(followers_, c->user_id, c->origin, options_.max_following,
+                         [this, c](std::optional<Error> error, std::vector<std::string> creators) {
+                           if (error) {
+                             spdlog::warn("WebSocket of {}: cannot load follows: {}", c->user_id,
+                                          error->what());
+                             std::lock_guard lock(c->mutex);
+                             if (c->socket)
+                               c->socket->Close(kCloseInternal, "cannot load follows; reconnect");
+                             return;
+                           }
+                           c->creators = std::move(creators);
+                           {
+                             std::lock_guard lock(c->mutex);
+                             if (!c->subscriber) return;
+                             hub_.SetInterests(c->subscriber, c->creators);
+                           }
+                           if (c->last_event_id.empty()) return GoLive(c, "");
+                           Replay(c);
+                         });
 }
 
 void NotificationSockets::Replay(std::shared_ptr<Connection> c) {

@@ -33,7 +33,7 @@ class NotificationSockets {
 
  private:
   struct Connection;
-  void LoadFollowing(std::shared_ptr<Connection> c, std::string cursor);
+  void LoadFollowing(std::shared_ptr<Connection> c);
   void Replay(std::shared_ptr<Connection> c);
   void GoLive(const std::shared_ptr<Connection>& c, const std::string& replay_error);
 

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "graphql/engine.h"
+#include "livedrop/auth/jwt.h"
+#include "livedrop/grpc/client.h"
+
+namespace livedrop::gateway {
+
+class AuthClient;
+class DropsClient;
+class FollowersClient;
+class InventoryClient;
+class NotificationsClient;
+class OrdersClient;
+
+// The services the GraphQL API reaches, through the gateway's own non-blocking clients.
+struct ApiClients {
+  AuthClient& auth;
+  FollowersClient& followers;
+  DropsClient& drops;
+  InventoryClient& inventory;
+  OrdersClient& orders;
+  NotificationsClient& notifications;
+};
+
+// Who is asking, handed to every resolver as the request's context: the call origin (request
+// id, trace) the services see, and the verified caller when a token came with the request.
+struct ApiContext {
+  rpc::CallOrigin origin;
+  std::optional<auth::Claims> caller;
+};
+
+// gateway/graphql_api/schema.graphql, as built into the binary and served.
+std::string_view ApiSchemaSdl();
+
+// The Live Drops GraphQL API: the schema run by resolvers over the services, with the same
+// rules, limits, authorization and error codes as the REST routes. Thread-safe.
+std::shared_ptr<const graphql::Engine> MakeApiEngine(const ApiClients& clients,
+                                                     graphql::EngineOptions options = {});
+
+}  // namespace livedrop::gateway

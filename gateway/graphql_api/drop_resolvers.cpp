@@ -1,0 +1,130 @@
+#include "clients/drops_client.h"
+#include "clients/inventory_client.h"
+#include "graphql_api/api_resolvers.h"
+#include "graphql_api/id_loader.h"
+#include "livedrop/core/paging.h"
+#include "routes/requests.h"
+#include "routes/views.h"
+
+namespace livedrop::gateway::api {
+namespace json = boost::json;
+
+namespace {
+
+// inventory's bound on GetStocks.
+constexpr std::size_t kStocksPerCall = 100;
+
+json::value DropNode(const drops::v1::Drop& drop) { return Node(views::Drop(drop)); }
+
+}  // namespace
+
+void AddDropResolvers(graphql::Resolvers& r, const ApiClients& clients) {
+  auto& drops = clients.drops;
+  auto& inventory = clients.inventory;
+
+  r.Loader("drop", IdLoader<drops::v1::GetDropsResponse>(
+                       kMaxPageSize,
+                       [&drops](std::vector<std::string> ids, const rpc::CallOrigin& origin,
+                                Done<drops::v1::GetDropsResponse> done) {
+                         drops::v1::GetDropsRequest req;
+                         for (auto& id : ids) req.add_ids(std::move(id));
+                         drops.GetDrops(std::move(req), origin, std::move(done));
+                       },
+                       [](const drops::v1::GetDropsResponse& resp) { return resp.drops(); },
+                       [](const drops::v1::Drop& d) { return d.id(); }, DropNode));
+  r.Loader("product",
+           IdLoader<drops::v1::GetProductsResponse>(
+               kMaxPageSize,
+               [&drops](std::vector<std::string> ids, const rpc::CallOrigin& origin,
+                        Done<drops::v1::GetProductsResponse> done) {
+                 drops::v1::GetProductsRequest req;
+                 for (auto& id : ids) req.add_ids(std::move(id));
+                 drops.GetProducts(std::move(req), origin, std::move(done));
+               },
+               [](const drops::v1::GetProductsResponse& resp) { return resp.products(); },
+               [](const drops::v1::Product& p) { return p.id(); },
+               [](const drops::v1::Product& p) { return Node(views::Product(p)); }));
+  r.Loader("stock",
+           IdLoader<inventory::v1::GetStocksResponse>(
+               kStocksPerCall,
+               [&inventory](std::vector<std::string> ids, const rpc::CallOrigin& origin,
+                            Done<inventory::v1::GetStocksResponse> done) {
+                 inventory::v1::GetStocksRequest req;
+                 for (auto& id : ids) req.add_drop_ids(std::move(id));
+                 inventory.GetStocks(std::move(req), origin, std::move(done));
+               },
+               [](const inventory::v1::GetStocksResponse& resp) { return resp.stocks(); },
+               [](const inventory::v1::Stock& s) { return s.drop_id(); },
+               [](const inventory::v1::Stock& s) -> json::value { return s.available(); }));
+
+  r.Field("Query", "drop",
+          [](graphql::FieldCall call) { call.Load("drop", json::value(StringArg(call, "id"))); });
+  r.Field("Query", "product", [](graphql::FieldCall call) {
+    call.Load("product", json::value(StringArg(call, "id")));
+  });
+  r.Field("Query", "drops", [&drops](graphql::FieldCall call) {
+    drops::v1::ListDropsRequest req;
+    const auto* status = call.args().if_contains("status");
+    if (status != nullptr && status->is_string()) {
+      req.set_status(requests::DropStatusFilter(RestName(std::string(status->as_string()))));
+    }
+    const auto* creator = call.args().if_contains("creatorId");
+    if (creator != nullptr && creator->is_string()) {
+      req.set_creator_id(std::string(creator->as_string()));
+    }
+    req.set_limit(FirstOf(call));
+    req.set_cursor(AfterOf(call));
+    drops.ListDrops(std::move(req), ContextOf(call).origin,
+                    Answer<drops::v1::ListDropsResponse>(call, [](const auto& resp) {
+                      json::array nodes;
+                      for (const auto& d : resp.items()) nodes.push_back(DropNode(d));
+                      return Connection(std::move(nodes), Cursors(resp.cursors()),
+                                        resp.next_cursor());
+                    }));
+  });
+
+  r.SyncField("Drop", "status", EnumMember("status"));
+  // Live stock from inventory, batched for a page of drops; what drops knows when inventory
+  // does not answer (as GET /v1/drops/{id}).
+  r.Field("Drop", "available", [](graphql::FieldCall call) {
+    call.Load("stock", call.parent().at("id"),
+              [](const graphql::FieldCall& call, const graphql::Outcome& stock) {
+                if (stock.ok() && stock.value().is_int64()) return call.Resolve(stock.value());
+                call.Resolve(call.parent().at("available"));
+              });
+  });
+  r.Field("Drop", "product", [](graphql::FieldCall call) {
+    if (const auto* product = call.parent().as_object().if_contains("product")) {
+      return call.Resolve(*product);
+    }
+    call.Load("product", call.parent().at("productId"));
+  });
+
+  r.Field("Mutation", "createProduct", [&drops](graphql::FieldCall call) {
+    const auto& caller = CallerOf(call);
+    requests::RequireCreator(caller);
+    drops.CreateProduct(requests::NewProduct(InputOf(call), caller.subject), ContextOf(call).origin,
+                        Answer<drops::v1::CreateProductResponse>(call, [](const auto& resp) {
+                          return Node(views::Product(resp.product()));
+                        }));
+  });
+  r.Field("Mutation", "createDrop", [&drops](graphql::FieldCall call) {
+    const auto& caller = CallerOf(call);
+    requests::RequireCreator(caller);
+    drops.CreateDrop(requests::NewDrop(InputOf(call), caller.subject), ContextOf(call).origin,
+                     Answer<drops::v1::CreateDropResponse>(
+                         call, [](const auto& resp) { return DropNode(resp.drop()); }));
+  });
+  r.Field("Mutation", "cancelDrop", [&drops](graphql::FieldCall call) {
+    const auto& caller = CallerOf(call);
+    requests::RequireCreator(caller);
+    drops::v1::CancelDropRequest req;
+    req.set_id(StringArg(call, "id"));
+    req.set_creator_id(caller.subject);
+    drops.CancelDrop(std::move(req), ContextOf(call).origin,
+                     Answer<drops::v1::CancelDropResponse>(
+                         call, [](const auto& resp) { return DropNode(resp.drop()); }));
+  });
+}
+
+}  // namespace livedrop::gateway::api

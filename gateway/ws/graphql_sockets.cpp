@@ -1,0 +1,420 @@
+#include "ws/graphql_sockets.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <unordered_map>
+
+#include "graphql/engine.h"
+#include "graphql_api/api.h"
+#include "graphql_api/document_cache.h"
+#include "graphql_api/operation_request.h"
+#include "livedrop/log/log.h"
+#include "livedrop/log/traceparent.h"
+#include "server/authenticate.h"
+#include "server/http_errors.h"
+#include "ws/following_loader.h"
+#include "ws/notification_hub.h"
+
+namespace livedrop::gateway {
+namespace {
+
+namespace json = boost::json;
+
+constexpr char kPath[] = "/graphql";
+constexpr char kSubprotocol[] = "graphql-transport-ws";
+
+// The protocol's close codes.
+constexpr int kCloseBadMessage = 4400;
+constexpr int kCloseUnauthorized = 4401;
+constexpr int kCloseForbidden = 4403;
+constexpr int kCloseInitTimeout = 4408;
+constexpr int kCloseDuplicateId = 4409;
+constexpr int kCloseTooManyInits = 4429;
+
+bool Offers(const http::Request& request, const char* subprotocol) {
+  const auto offered = request.headers.Get("Sec-WebSocket-Protocol").value_or("");
+  std::size_t start = 0;
+  while (start <= offered.size()) {
+    auto end = offered.find(',', start);
+    if (end == std::string::npos) end = offered.size();
+    auto item = offered.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item == subprotocol) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+std::shared_ptr<const std::string> Message(json::object message) {
+  return std::make_shared<const std::string>(json::serialize(message));
+}
+
+// The access token of a connection_init payload: {"Authorization": "Bearer <t>"} (what GraphiQL
+// and most clients send: their HTTP headers), or {"access_token": "<t>"}.
+std::string TokenOf(const json::object& payload) {
+  for (const char* key : {"Authorization", "authorization"}) {
+    const auto* value = payload.if_contains(key);
+    if (value == nullptr || !value->is_string()) continue;
+    const std::string_view header = value->as_string();
+    constexpr std::string_view kBearer = "Bearer ";
+    return std::string(header.substr(0, kBearer.size()) == kBearer ? header.substr(kBearer.size())
+                                                                   : header);
+  }
+  const auto* token = payload.if_contains("access_token");
+  return token != nullptr && token->is_string() ? std::string(token->as_string()) : "";
+}
+
+// The root field a subscription selects and its creatorId argument (a literal or a variable).
+struct RootField {
+  std::string name;
+  std::string creator_id;
+};
+
+std::optional<RootField> RootFieldOf(const graphql::ast::OperationDefinition& operation,
+                                     const json::object& variables) {
+  for (const auto& selection : operation.selection_set.selections) {
+    if (selection.kind != graphql::ast::SelectionKind::kField) continue;
+    RootField root{selection.name, ""};
+    for (const auto& argument : selection.arguments) {
+      if (argument.name != "creatorId") continue;
+      if (argument.value.kind == graphql::ast::ValueKind::kString) {
+        root.creator_id = argument.value.text;
+      } else if (argument.value.kind == graphql::ast::ValueKind::kVariable) {
+        const auto* value = variables.if_contains(argument.value.text);
+        if (value != nullptr && value->is_string()) root.creator_id = value->as_string();
+      }
+    }
+    return root;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// One subscription running on a connection.
+struct Subscription {
+  std::string id;
+  std::shared_ptr<const graphql::PreparedDocument> prepared;
+  graphql::Request request;  // operation name, variables, context
+  RootField root;
+  NotificationHub::SubscriberPtr subscriber;
+};
+
+struct GraphQLSockets::Connection {
+  TimePoint accepted_at;
+  rpc::CallOrigin origin;
+  std::mutex mutex;
+  std::shared_ptr<http::WebSocket> socket;  // null once closed
+  bool initialised = false;
+  std::optional<auth::Claims> caller;
+  std::unordered_map<std::string, std::shared_ptr<Subscription>> running;
+
+  void Send(json::object message) {
+    std::lock_guard lock(mutex);
+    if (socket) socket->Send(Message(std::move(message)));
+  }
+  void Close(int code, const std::string& reason) {
+    std::lock_guard lock(mutex);
+    if (socket) socket->Close(code, reason);
+  }
+};
+
+namespace {
+
+// What the hub sends a subscription to: each frame of /v1/ws ({id, type, time, data}) becomes
+// one event of the subscription, its selection set run against it, and goes out as `next`.
+class SubscriptionOutlet final : public http::WebSocket {
+ public:
+  SubscriptionOutlet(const graphql::Engine& engine, std::weak_ptr<GraphQLSockets::Connection> c,
+                     std::shared_ptr<Subscription> s)
+      : engine_(engine), connection_(std::move(c)), subscription_(std::move(s)) {}
+
+  bool Send(std::shared_ptr<const std::string> text) override {
+    auto c = connection_.lock();
+    if (!c || text == nullptr || text->empty()) return c != nullptr;
+    json::error_code ec;
+    auto frame = json::parse(*text, ec);
+    if (ec || !frame.is_object()) return true;
+    auto event = EventOf(frame.as_object());
+    if (!event) return true;
+    const auto id = subscription_->id;
+    engine_.ExecuteSubscriptionEvent(
+        subscription_->prepared, subscription_->request, std::move(*event),
+        [c, id](json::object result) {
+          c->Send({{"id", id}, {"type", "next"}, {"payload", std::move(result)}});
+        });
+    return true;
+  }
+  void Close(int code, const std::string& reason) override {
+    if (auto c = connection_.lock()) c->Close(code, reason);
+  }
+  bool closing() const override { return connection_.expired(); }
+
+ private:
+  // The root value for this frame, or nothing when the frame is not for this subscription.
+  std::optional<json::value> EventOf(json::object& frame) const {
+    auto* data = frame.if_contains("data");
+    if (data == nullptr || !data->is_object()) return std::nullopt;  // e.g. the hub's `ready`
+    const auto& root = subscription_->root;
+    if (root.name == "dropEvents") {
+      const auto* creator = data->as_object().if_contains("creator_id");
+      if (creator == nullptr || !creator->is_string() || creator->as_string() != root.creator_id) {
+        return std::nullopt;  // the user's own order frames, or another creator's
+      }
+      const auto* drop = data->as_object().if_contains("drop_id");
+      json::object event{{"id", frame["id"]},
+                         {"type", frame["type"]},
+                         {"dropId", drop ? *drop : json::value(nullptr)},
+                         {"time", frame["time"]},
+                         {"data", *data}};
+      return json::object{{"dropEvents", std::move(event)}};
+    }
+    frame["read"] = false;
+    return json::object{{"myNotifications", std::move(frame)}};
+  }
+
+  const graphql::Engine& engine_;
+  std::weak_ptr<GraphQLSockets::Connection> connection_;
+  std::shared_ptr<Subscription> subscription_;
+};
+
+}  // namespace
+
+GraphQLSockets::GraphQLSockets(const graphql::Engine& engine, DocumentCache& documents,
+                               NotificationHub& hub, const auth::JwtVerifier& verifier,
+                               KeyRefresher* keys, FollowersClient& followers,
+                               GraphQLSocketOptions options)
+    : engine_(engine),
+      documents_(documents),
+      hub_(hub),
+      verifier_(verifier),
+      keys_(keys),
+      followers_(followers),
+      options_(options) {}
+
+GraphQLSockets::~GraphQLSockets() = default;
+
+void GraphQLSockets::OnUpgrade(std::shared_ptr<http::UpgradeRequest> upgrade) {
+  const auto& request = upgrade->request();
+  const std::string request_id = log::NewRequestId();
+  if (request.path != kPath) return upgrade->Refuse(ProblemFor(NotFoundError("route"), request_id));
+  if (!Offers(request, kSubprotocol)) {
+    return upgrade->Refuse(ProblemFor(
+        ValidationError("Sec-WebSocket-Protocol",
+                        "GraphQL over WebSocket speaks the graphql-transport-ws subprotocol"),
+        request_id));
+  }
+  auto c = std::make_shared<Connection>();
+  c->accepted_at = Now();
+  c->origin = rpc::CallOrigin{request_id, log::FormatTraceParent(log::NewTraceParent())};
+  http::WebSocketHandlers handlers;
+  handlers.on_message = [this, weak = std::weak_ptr<Connection>(c)](const std::string& text) {
+    if (auto c = weak.lock()) OnMessage(c, text);
+  };
+  handlers.on_closed = [this, c](int) {
+    {
+      std::lock_guard lock(mutex_);
+      waiting_.erase(c);
+    }
+    std::unordered_map<std::string, std::shared_ptr<Subscription>> running;
+    {
+      std::lock_guard lock(c->mutex);
+      c->socket.reset();
+      running.swap(c->running);
+    }
+    for (auto& [id, s] : running) {
+      if (s->subscriber) hub_.Remove(s->subscriber);
+    }
+  };
+  {
+    std::lock_guard lock(mutex_);
+    waiting_.insert(c);
+  }
+  auto socket = upgrade->Accept(std::move(handlers), kSubprotocol);
+  std::lock_guard lock(c->mutex);
+  c->socket = std::move(socket);
+}
+
+std::size_t GraphQLSockets::CloseUninitialised(TimePoint now) {
+  std::vector<std::shared_ptr<Connection>> late;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = waiting_.begin(); it != waiting_.end();) {
+      if (now - (*it)->accepted_at >= options_.init_timeout) {
+        late.push_back(*it);
+        it = waiting_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const auto& c : late) c->Close(kCloseInitTimeout, "Connection initialisation timeout");
+  return late.size();
+}
+
+void GraphQLSockets::OnMessage(const std::shared_ptr<Connection>& c, const std::string& text) {
+  json::error_code ec;
+  auto parsed = json::parse(text, ec);
+  const auto* message = !ec && parsed.is_object() ? &parsed.as_object() : nullptr;
+  const auto* type = message ? message->if_contains("type") : nullptr;
+  if (type == nullptr || !type->is_string()) {
+    return c->Close(kCloseBadMessage, "Invalid message received");
+  }
+  const std::string_view kind = type->as_string();
+  if (kind == "connection_init") return Initialise(c, *message);
+  if (kind == "ping") return c->Send({{"type", "pong"}});
+  if (kind == "pong") return;
+  if (kind == "subscribe") return Subscribe(c, *message);
+  if (kind == "complete") {
+    const auto* id = message->if_contains("id");
+    if (id == nullptr || !id->is_string())
+      return c->Close(kCloseBadMessage, "complete needs an id");
+    std::shared_ptr<Subscription> done;
+    {
+      std::lock_guard lock(c->mutex);
+      auto it = c->running.find(std::string(id->as_string()));
+      if (it == c->running.end()) return;
+      done = it->second;
+      c->running.erase(it);
+    }
+    if (done->subscriber) hub_.Remove(done->subscriber);
+    return;
+  }
+  c->Close(kCloseBadMessage, "Invalid message received");
+}
+
+void GraphQLSockets::Initialise(const std::shared_ptr<Connection>& c, const json::object& message) {
+  {
+    std::lock_guard lock(c->mutex);
+    if (c->initialised) {
+      if (c->socket) c->socket->Close(kCloseTooManyInits, "Too many initialisation requests");
+      return;
+    }
+    c->initialised = true;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    waiting_.erase(c);
+  }
+  const auto* payload = message.if_contains("payload");
+  const std::string token =
+      payload != nullptr && payload->is_object() ? TokenOf(payload->as_object()) : "";
+  if (!token.empty()) {
+    try {
+      auto claims = VerifyAccessToken(token, verifier_, keys_);
+      std::lock_guard lock(c->mutex);
+      c->caller = std::move(claims);
+    } catch (const Error& e) {
+      spdlog::info("GraphQL WebSocket refused: {} ({})", e.code(), e.what());
+      return c->Close(kCloseForbidden, "Forbidden");
+    }
+  }
+  c->Send({{"type", "connection_ack"}});
+}
+
+void GraphQLSockets::Subscribe(const std::shared_ptr<Connection>& c, const json::object& message) {
+  const auto* id_value = message.if_contains("id");
+  if (id_value == nullptr || !id_value->is_string() || id_value->as_string().empty() ||
+      id_value->as_string().size() > 128) {
+    return c->Close(kCloseBadMessage, "subscribe needs an id");
+  }
+  const std::string id(id_value->as_string());
+  std::optional<auth::Claims> caller;
+  {
+    std::lock_guard lock(c->mutex);
+    if (!c->initialised) {
+      if (c->socket) c->socket->Close(kCloseUnauthorized, "Unauthorized");
+      return;
+    }
+    if (c->running.count(id)) {
+      if (c->socket)
+        c->socket->Close(kCloseDuplicateId, "Subscriber for " + id + " already exists");
+      return;
+    }
+    caller = c->caller;
+  }
+  auto fail = [&](const json::object& errors_body) {
+    c->Send({{"id", id}, {"type", "error"}, {"payload", errors_body.at("errors")}});
+  };
+  const auto* payload = message.if_contains("payload");
+  if (payload == nullptr || !payload->is_object()) {
+    return fail(ErrorBody("subscribe needs a payload {query, variables...}", "BAD_REQUEST"));
+  }
+  OperationRequest req;
+  try {
+    req = ReadOperationRequest(payload->as_object());
+  } catch (const BadOperationRequest& bad) {
+    return fail(ErrorBody(bad.message, bad.code));
+  }
+  auto prepared = documents_.ForRequest(req);
+  if (!prepared->ok()) return fail(graphql::ErrorResponse(prepared->errors));
+  const auto* operation = prepared->FindOperation(req.operation_name);
+  if (operation == nullptr) {
+    return fail(ErrorBody("no operation named '" + req.operation_name + "'",
+                          "OPERATION_RESOLUTION_FAILURE"));
+  }
+  auto s = std::make_shared<Subscription>();
+  s->id = id;
+  s->prepared = prepared;
+  s->request.operation_name = req.operation_name;
+  s->request.variables = req.variables;
+  s->request.context = ApiContext{c->origin, caller};
+
+  if (operation->operation != graphql::ast::OperationType::kSubscription) {
+    // A query or a mutation: one result, then complete.
+    engine_.Execute(prepared, s->request, [c, id](json::object result) {
+      c->Send({{"id", id}, {"type", "next"}, {"payload", std::move(result)}});
+      c->Send({{"id", id}, {"type", "complete"}});
+    });
+    return;
+  }
+  const auto root = RootFieldOf(*operation, req.variables);
+  if (!root) {
+    return fail(ErrorBody("select the subscription's field directly, not through a fragment",
+                          "BAD_REQUEST"));
+  }
+  if (!caller) {
+    return fail(
+        ErrorBody("subscriptions need a signed-in user: send Authorization in "
+                  "connection_init's payload",
+                  "unauthenticated"));
+  }
+  s->root = *root;
+  {
+    std::lock_guard lock(c->mutex);
+    if (!c->socket) return;
+    if (c->running.size() >= options_.max_subscriptions) {
+      c->socket->Send(
+          Message({{"id", id},
+                   {"type", "error"},
+                   {"payload", ErrorBody("at most " + std::to_string(options_.max_subscriptions) +
+                                             " subscriptions per connection",
+                                         "TOO_MANY_SUBSCRIPTIONS")
+                                   .at("errors")}}));
+      return;
+    }
+    c->running.emplace(id, s);
+  }
+  auto outlet = std::make_shared<SubscriptionOutlet>(engine_, c, s);
+  s->subscriber = hub_.Add(caller->subject, outlet, caller->expires_at);
+  const Frame nothing{"", std::make_shared<const std::string>()};
+  if (s->root.name == "dropEvents") {
+    hub_.SetInterests(s->subscriber, {s->root.creator_id});
+    hub_.GoLive(s->subscriber, nothing, {});
+    return;
+  }
+  // myNotifications: what /v1/ws would send, so the creators the user follows.
+  LoadFollowing(
+      followers_, caller->subject, c->origin, options_.max_following,
+      [this, c, s, nothing](std::optional<Error> error, std::vector<std::string> creators) {
+        if (error) {
+          spdlog::warn("GraphQL subscription {}: cannot load follows: {}", s->id, error->what());
+        }
+        hub_.SetInterests(s->subscriber, creators);
+        hub_.GoLive(s->subscriber, nothing, {});
+      });
+}
+
+}  // namespace livedrop::gateway
