@@ -96,7 +96,8 @@ class Schema {
   const NamedType* QueryType() const { return RootType(ast::OperationType::kQuery); }
   const std::optional<std::string>& description() const { return description_; }
 
-  // In definition order: the SDL's types, then the built-in ones.
+  // In graphql-js's order: each SDL type (in definition order) followed by the specified
+  // scalars it is the first to use, then the introspection types.
   const std::vector<const NamedType*>& Types() const { return type_order_; }
   const std::vector<const DirectiveType*>& Directives() const { return directive_order_; }
 

@@ -1,5 +1,6 @@
 // Schema::FromSdl: the SDL's definitions (and their extensions) turned into a checked Schema.
 #include <algorithm>
+#include <functional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -138,7 +139,7 @@ class SchemaBuilder {
     AddDirectives(*prelude.document, true);
     ResolveDefaults();
     CheckTypes();
-    OmitUnreferencedScalars();
+    OrderTypes();
     SetRoots(doc);
     ComputePossibleTypes();
     if (!problems_.empty()) throw SchemaError(problems_);
@@ -389,27 +390,46 @@ class SchemaBuilder {
     }
   }
 
-  // A specified scalar is part of the schema only where something refers to it, as in graphql-js:
-  // a schema without a Float field does not know "Float" (String and Boolean are always there,
-  // the introspection types use them).
-  void OmitUnreferencedScalars() {
-    std::unordered_set<std::string> referenced;
-    auto refer = [&](const TypeRef& t) { referenced.insert(t.NamedType()); };
-    for (const NamedType* type : schema_->type_order_) {
-      for (const Field& f : type->fields) {
-        refer(f.type);
-        for (const InputValue& a : f.args) refer(a.type);
-      }
-      for (const InputValue& f : type->input_fields) refer(f.type);
+  // The types in graphql-js's order, which is what its introspection lists: each of the SDL's
+  // types followed by the specified scalars it is the first to refer to, then those the
+  // directives' arguments refer to, then the introspection types. A specified scalar nothing
+  // refers to is not part of the schema (a schema without a Float field knows no "Float").
+  void OrderTypes() {
+    std::vector<const NamedType*> order;
+    std::unordered_set<const NamedType*> placed;
+    for (const NamedType* t : schema_->type_order_) {
+      if (!t->built_in) placed.insert(t);
+    }
+    std::function<void(const std::string&)> reach = [&](const std::string& name) {
+      const NamedType* t = schema_->FindType(name);
+      if (!t || !placed.insert(t).second) return;
+      order.push_back(t);
+      ReachFrom(*t, reach);
+    };
+    for (const NamedType* t : schema_->type_order_) {
+      if (t->built_in) continue;
+      order.push_back(t);
+      ReachFrom(*t, reach);
     }
     for (const DirectiveType* d : schema_->directive_order_) {
-      for (const InputValue& a : d->args) refer(a.type);
+      for (const InputValue& a : d->args) reach(a.type.NamedType());
     }
-    std::erase_if(schema_->type_order_, [&](const NamedType* t) {
-      bool omit = t->built_in && t->kind == TypeKind::kScalar && !referenced.count(t->name);
-      if (omit) schema_->types_by_name_.erase(t->name);
-      return omit;
-    });
+    reach("__Schema");
+    for (const NamedType* t : schema_->type_order_) {
+      if (!placed.count(t)) schema_->types_by_name_.erase(t->name);
+    }
+    schema_->type_order_ = std::move(order);
+  }
+
+  // The types `type` refers to, in graphql-js's order.
+  static void ReachFrom(const NamedType& type, const std::function<void(const std::string&)>& f) {
+    for (const std::string& m : type.members) f(m);
+    for (const std::string& i : type.interfaces) f(i);
+    for (const Field& field : type.fields) {
+      f(field.type.NamedType());
+      for (const InputValue& a : field.args) f(a.type.NamedType());
+    }
+    for (const InputValue& field : type.input_fields) f(field.type.NamedType());
   }
 
   void SetRoots(const ast::Document& doc) {

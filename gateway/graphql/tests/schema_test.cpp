@@ -135,6 +135,18 @@ TEST(Schema, FromSdl_SpecifiedScalarsNobodyUses_AreNotPartOfIt) {
   for (const NamedType* type : schema->Types()) EXPECT_NE(type->name, "Float");
 }
 
+TEST(Schema, Types_InGraphqlJsOrder) {
+  auto schema = Schema::FromSdl(R"(
+    type Query { a: A b(x: Int): Boolean }
+    type A { id: ID! q: Query f: Float n: Int })");
+  std::vector<std::string> names;
+  for (const NamedType* type : schema->Types()) names.push_back(type->name);
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"Query", "Boolean", "Int", "A", "ID", "Float", "String",
+                                      "__Schema", "__Type", "__TypeKind", "__Field", "__InputValue",
+                                      "__EnumValue", "__Directive", "__DirectiveLocation"}));
+}
+
 void ExpectSchemaError(const std::string& sdl, const std::string& fragment) {
   try {
     Schema::FromSdl(sdl);
