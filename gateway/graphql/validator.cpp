@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "graphql/error_codes.h"
@@ -617,8 +618,37 @@ class Validator {
   }
 
   // The reason two fields of one response name conflict, or empty.
+  // Conflict, once per pair of fields: fragments that spread themselves (or each other) inside
+  // subselections would otherwise make the comparison exponential in the nesting. A pair met
+  // again while it is being compared counts as no conflict (only a fragment cycle leads back to
+  // it, which NoFragmentCycles reports), as graphql-js's compared pairs do.
+  struct Comparison {
+    bool done = false;
+    std::string why;
+    std::vector<Location> left, right;
+  };
+  using PairKey =
+      std::tuple<const Selection*, const NamedType*, const Selection*, const NamedType*, bool>;
+
   std::string Conflict(const FieldAndParent& a, const FieldAndParent& b, bool parents_exclusive,
                        std::vector<Location>& left, std::vector<Location>& right, int depth) {
+    PairKey key{a.sel, a.parent, b.sel, b.parent, parents_exclusive};
+    auto [it, is_new] = comparisons_.try_emplace(key);
+    if (is_new) {
+      Comparison result;
+      result.why = CompareFields(a, b, parents_exclusive, result.left, result.right, depth);
+      result.done = true;
+      it = comparisons_.insert_or_assign(key, std::move(result)).first;
+    }
+    if (!it->second.done) return "";
+    left.insert(left.end(), it->second.left.begin(), it->second.left.end());
+    right.insert(right.end(), it->second.right.begin(), it->second.right.end());
+    return it->second.why;
+  }
+
+  std::string CompareFields(const FieldAndParent& a, const FieldAndParent& b,
+                            bool parents_exclusive, std::vector<Location>& left,
+                            std::vector<Location>& right, int depth) {
     bool exclusive = parents_exclusive ||
                      (a.parent && b.parent && a.parent != b.parent &&
                       a.parent->kind == TypeKind::kObject && b.parent->kind == TypeKind::kObject);
@@ -696,6 +726,7 @@ class Validator {
   std::vector<const Selection*> spread_path_;
   std::map<std::string, int> spread_path_index_;
   std::unordered_map<std::string, int> list_depth_;  // IntrospectionListDepth of each fragment
+  std::map<PairKey, Comparison> comparisons_;        // Conflict of each pair compared
 };
 
 }  // namespace

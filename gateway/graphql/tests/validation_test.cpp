@@ -241,6 +241,17 @@ TEST_F(ValidationTest, ValuesOfCorrectType_NamesTheNonNullAndListTypeOfThePositi
   EXPECT_EQ(e[0].message, "Expected value of type \"In!\", found 1.");
 }
 
+// Found by fuzzing (tools/fuzz): a fragment spread twice inside its own subselections made the
+// comparison of overlapping fields exponential (4^32 pairs); each pair is now compared once.
+TEST_F(ValidationTest, OverlappingFields_SelfSpreadingFragments_StayCheap) {
+  GraphQLErrors errors = Errors(
+      "{ drops { ...F } }\n"
+      "fragment F on Drop { related { ...F ...G } related { ...F ...G } }\n"
+      "fragment G on Drop { related { ...G ...F } related { id ...F } }");
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors[0].message, "Cannot spread fragment \"F\" within itself.");
+}
+
 TEST_F(ValidationTest, MaxIntrospectionDepth) {
   ExpectValid("{ __schema { types { fields { type { fields { name } } } } } }");
   ExpectValid("{ __type(name: \"Drop\") { interfaces { possibleTypes { name } } } }");
