@@ -128,21 +128,21 @@ namespace {
 class SubscriptionOutlet final : public http::WebSocket {
  public:
   SubscriptionOutlet(const graphql::Engine& engine, std::weak_ptr<GraphQLSockets::Connection> c,
-                     std::shared_ptr<Subscription> s)
+                     std::weak_ptr<Subscription> s)
       : engine_(engine), connection_(std::move(c)), subscription_(std::move(s)) {}
 
   bool Send(std::shared_ptr<const std::string> text) override {
     auto c = connection_.lock();
-    if (!c || text == nullptr || text->empty()) return c != nullptr;
+    auto s = subscription_.lock();
+    if (!c || !s || text == nullptr || text->empty()) return c != nullptr;
     json::error_code ec;
     auto frame = json::parse(*text, ec);
     if (ec || !frame.is_object()) return true;
-    auto event = EventOf(frame.as_object());
+    auto event = EventOf(*s, frame.as_object());
     if (!event) return true;
-    const auto id = subscription_->id;
+    const auto id = s->id;
     engine_.ExecuteSubscriptionEvent(
-        subscription_->prepared, subscription_->request, std::move(*event),
-        [c, id](json::object result) {
+        s->prepared, s->request, std::move(*event), [c, id](json::object result) {
           c->Send({{"id", id}, {"type", "next"}, {"payload", std::move(result)}});
         });
     return true;
@@ -150,14 +150,14 @@ class SubscriptionOutlet final : public http::WebSocket {
   void Close(int code, const std::string& reason) override {
     if (auto c = connection_.lock()) c->Close(code, reason);
   }
-  bool closing() const override { return connection_.expired(); }
+  bool closing() const override { return connection_.expired() || subscription_.expired(); }
 
  private:
   // The root value for this frame, or nothing when the frame is not for this subscription.
-  std::optional<json::value> EventOf(json::object& frame) const {
+  static std::optional<json::value> EventOf(const Subscription& subscription, json::object& frame) {
     auto* data = frame.if_contains("data");
     if (data == nullptr || !data->is_object()) return std::nullopt;  // e.g. the hub's `ready`
-    const auto& root = subscription_->root;
+    const auto& root = subscription.root;
     if (root.name == "dropEvents") {
       const auto* creator = data->as_object().if_contains("creator_id");
       if (creator == nullptr || !creator->is_string() || creator->as_string() != root.creator_id) {
@@ -176,8 +176,10 @@ class SubscriptionOutlet final : public http::WebSocket {
   }
 
   const graphql::Engine& engine_;
+  // Weak both: the connection owns its subscriptions, a subscription its hub subscriber, and
+  // the subscriber this outlet; nothing here may own them back.
   std::weak_ptr<GraphQLSockets::Connection> connection_;
-  std::shared_ptr<Subscription> subscription_;
+  std::weak_ptr<Subscription> subscription_;
 };
 
 }  // namespace
