@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <variant>
@@ -45,6 +46,12 @@ class FakeMethod {
     std::lock_guard lock(mutex_);
     answer_ = std::move(error);
   }
+  // Answers each request with what `respond` makes of it (a batch read answering the ids it
+  // was asked for); replaces Answer and Fail until they are called again.
+  void AnswerWith(std::function<Response(const Request&)> respond) {
+    std::lock_guard lock(mutex_);
+    answer_ = std::move(respond);
+  }
   // Until Release(), calls are recorded but not answered: lets a test order two answers or
   // outlast the caller's deadline.
   void Hold() {
@@ -68,6 +75,11 @@ class FakeMethod {
     std::lock_guard lock(mutex_);
     return requests_.empty() ? Request{} : requests_.back();
   }
+  // Every request, in the order they came.
+  std::vector<Request> requests() const {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
   SeenMetadata last_metadata() const {
     std::lock_guard lock(mutex_);
     return metadata_.empty() ? SeenMetadata{} : metadata_.back();
@@ -81,7 +93,11 @@ class FakeMethod {
     // Bounded, so a test that forgets to release cannot hang the server's shutdown.
     released_.wait_for(lock, std::chrono::seconds(10), [this] { return !held_; });
     if (const auto* error = std::get_if<Error>(&answer_)) return rpc::ToStatus(*error, domain_);
-    *response = std::get<Response>(answer_);
+    if (const auto* respond = std::get_if<Respond>(&answer_)) {
+      *response = (*respond)(request);
+    } else {
+      *response = std::get<Response>(answer_);
+    }
     return ::grpc::Status::OK;
   }
 
@@ -92,11 +108,13 @@ class FakeMethod {
     return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
   }
 
+  using Respond = std::function<Response(const Request&)>;
+
   const std::string domain_;
   mutable std::mutex mutex_;
   std::condition_variable released_;
   bool held_ = false;
-  std::variant<Response, Error> answer_;
+  std::variant<Response, Error, Respond> answer_;
   std::vector<Request> requests_;
   std::vector<SeenMetadata> metadata_;
 };
@@ -117,14 +135,17 @@ class FakeAuth final : public auth::v1::AuthService::Service {
   LIVEDROP_FAKE_RPC(auth::v1, Refresh, refresh)
   LIVEDROP_FAKE_RPC(auth::v1, Logout, logout)
   LIVEDROP_FAKE_RPC(auth::v1, GetUser, get_user)
+  LIVEDROP_FAKE_RPC(auth::v1, GetUsers, get_users)
 };
 
 class FakeDrops final : public drops::v1::DropsService::Service {
   static std::string domain() { return "livedrop-drops"; }
   LIVEDROP_FAKE_RPC(drops::v1, CreateProduct, create_product)
   LIVEDROP_FAKE_RPC(drops::v1, GetProduct, get_product)
+  LIVEDROP_FAKE_RPC(drops::v1, GetProducts, get_products)
   LIVEDROP_FAKE_RPC(drops::v1, CreateDrop, create_drop)
   LIVEDROP_FAKE_RPC(drops::v1, GetDrop, get_drop)
+  LIVEDROP_FAKE_RPC(drops::v1, GetDrops, get_drops)
   LIVEDROP_FAKE_RPC(drops::v1, ListDrops, list_drops)
   LIVEDROP_FAKE_RPC(drops::v1, CancelDrop, cancel_drop)
 };
@@ -132,6 +153,7 @@ class FakeDrops final : public drops::v1::DropsService::Service {
 class FakeInventory final : public inventory::v1::InventoryService::Service {
   static std::string domain() { return "livedrop-inventory"; }
   LIVEDROP_FAKE_RPC(inventory::v1, GetStock, get_stock)
+  LIVEDROP_FAKE_RPC(inventory::v1, GetStocks, get_stocks)
 };
 
 class FakeFollowers final : public followers::v1::FollowersService::Service {
@@ -142,6 +164,7 @@ class FakeFollowers final : public followers::v1::FollowersService::Service {
   LIVEDROP_FAKE_RPC(followers::v1, ListFollowers, list_followers)
   LIVEDROP_FAKE_RPC(followers::v1, ListFollowing, list_following)
   LIVEDROP_FAKE_RPC(followers::v1, GetCounts, get_counts)
+  LIVEDROP_FAKE_RPC(followers::v1, BatchGetCounts, batch_get_counts)
 };
 
 class FakeNotifications final : public notifications::v1::NotificationsService::Service {

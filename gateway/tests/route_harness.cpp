@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <future>
 
 #include "clients/auth_client.h"
@@ -12,6 +15,9 @@
 #include "clients/inventory_client.h"
 #include "clients/notifications_client.h"
 #include "clients/orders_client.h"
+#include "gateway_options.h"
+#include "graphql_api/api.h"
+#include "graphql_api/document_cache.h"
 #include "livedrop/auth/jwt.h"
 #include "livedrop/core/time.h"
 #include "livedrop/grpc/client.h"
@@ -20,6 +26,7 @@
 #include "routes/auth_routes.h"
 #include "routes/drop_routes.h"
 #include "routes/follow_routes.h"
+#include "routes/graphql_routes.h"
 #include "routes/notification_routes.h"
 #include "routes/ops_routes.h"
 #include "routes/order_routes.h"
@@ -69,6 +76,33 @@ std::string ProblemCodeOf(const http::Response& response) {
   return std::string(body.at("code").as_string());
 }
 
+http::Request GraphQLPost(const std::string& query, boost::json::object variables) {
+  boost::json::object body{{"query", query}};
+  if (!variables.empty()) body["variables"] = std::move(variables);
+  return MakeRequest("POST", "/graphql", boost::json::serialize(body));
+}
+
+http::Request GraphQLGet(const std::string& query, const std::string& variables_json) {
+  std::string target =
+      "/graphql?query=" + boost::urls::encode(query, boost::urls::unreserved_chars);
+  if (!variables_json.empty()) {
+    target += "&variables=" + boost::urls::encode(variables_json, boost::urls::unreserved_chars);
+  }
+  return MakeRequest("GET", target);
+}
+
+std::vector<std::string> GraphQLErrorCodes(const boost::json::object& body) {
+  std::vector<std::string> codes;
+  const auto* errors = body.if_contains("errors");
+  if (errors == nullptr || !errors->is_array()) return codes;
+  for (const auto& error : errors->as_array()) {
+    const auto* code = error.is_object() ? error.as_object().if_contains("extensions") : nullptr;
+    code = code && code->is_object() ? code->as_object().if_contains("code") : nullptr;
+    codes.push_back(code && code->is_string() ? std::string(code->as_string()) : "<no code>");
+  }
+  return codes;
+}
+
 google::protobuf::Timestamp At(const std::string& rfc3339) {
   const auto t = ParseRfc3339(rfc3339);
   if (!t) throw std::invalid_argument("not an RFC 3339 time: " + rfc3339);
@@ -102,6 +136,16 @@ struct RouteHarness::Impl {
     AddDropRoutes(table, drops, inventory);
     AddOrderRoutes(table, orders);
     AddNotificationRoutes(table, notifications);
+    const GatewayOptions defaults;
+    graphql::EngineOptions graphql_options;
+    graphql_options.limits.max_depth =
+        options.graphql_max_depth.value_or(defaults.graphql_max_depth);
+    graphql_options.limits.max_aliases = defaults.graphql_max_aliases;
+    graphql_options.limits.max_cost = options.graphql_max_cost.value_or(defaults.graphql_max_cost);
+    graphql =
+        MakeApiEngine({auth, followers, drops, inventory, orders, notifications}, graphql_options);
+    documents = std::make_unique<DocumentCache>(graphql, defaults.graphql_documents);
+    AddGraphQLRoutes(table, *graphql, *documents);
     AddOpsRoutes(table, [ready = options.ready] { return ready; });
     gateway = std::make_unique<Gateway>(table, verifier, nullptr);
   }
@@ -128,6 +172,8 @@ struct RouteHarness::Impl {
   OrdersClient orders;
   auth::SigningKey key;
   auth::JwtVerifier verifier;
+  std::shared_ptr<const graphql::Engine> graphql;
+  std::unique_ptr<DocumentCache> documents;
   RouteTable table;
   std::unique_ptr<Gateway> gateway;
 };

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "fake_services.h"
 #include "livedrop/http/message.h"
@@ -25,17 +26,27 @@ boost::json::object BodyOf(const http::Response& response);
 // one: the content type, `status` equal to the HTTP status, `type` naming the code.
 std::string ProblemCodeOf(const http::Response& response);
 
+// POST /graphql, application/json {query[, variables]}.
+http::Request GraphQLPost(const std::string& query, boost::json::object variables = {});
+// GET /graphql?query=...[&variables=...], percent-encoded as a client sends it.
+http::Request GraphQLGet(const std::string& query, const std::string& variables_json = "");
+// The extensions.code of each error of a GraphQL response, in order.
+std::vector<std::string> GraphQLErrorCodes(const boost::json::object& body);
+
 // A proto timestamp from RFC 3339 text ("2026-12-01T18:00:00Z").
 google::protobuf::Timestamp At(const std::string& rfc3339);
 
-// The gateway as main.cpp builds it (every routes/ module registered in one RouteTable,
-// wrapped by Gateway) with its real clients pointed at the fakes, served in-process on
-// 127.0.0.1:0. Access tokens are signed with a key of the harness's own.
+// The gateway as main.cpp builds it (every routes/ module registered in one RouteTable, the
+// GraphQL API among them, wrapped by Gateway) with its real clients pointed at the fakes, served
+// in-process on 127.0.0.1:0. Access tokens are signed with a key of the harness's own.
 class RouteHarness {
  public:
   struct Options {
     std::chrono::milliseconds upstream_timeout{5000};
     bool ready = true;  // what /readyz is told
+    // The GraphQL limits as main.cpp reads them from GatewayOptions; unset, their defaults.
+    std::optional<int> graphql_max_depth;
+    std::optional<int> graphql_max_cost;
   };
   RouteHarness();
   explicit RouteHarness(Options options);
