@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "graphql/engine.h"
+#include "graphql/error_codes.h"
 #include "graphql_api/api.h"
 #include "graphql_api/document_cache.h"
 #include "graphql_api/operation_request.h"
@@ -31,6 +32,9 @@ constexpr int kCloseForbidden = 4403;
 constexpr int kCloseInitTimeout = 4408;
 constexpr int kCloseDuplicateId = 4409;
 constexpr int kCloseTooManyInits = 4429;
+
+// The hub key of dropEvents subscribers: no user's id (see Subscribe).
+constexpr char kDropEventsAudience[] = "graphql:dropEvents";
 
 bool Offers(const http::Request& request, const char* subprotocol) {
   const auto offered = request.headers.Get("Sec-WebSocket-Protocol").value_or("");
@@ -79,11 +83,15 @@ std::optional<RootField> RootFieldOf(const graphql::ast::OperationDefinition& op
     RootField root{selection.name, ""};
     for (const auto& argument : selection.arguments) {
       if (argument.name != "creatorId") continue;
-      if (argument.value.kind == graphql::ast::ValueKind::kString) {
+      // An ID is written as a string or an integer (the specification's input coercion).
+      if (argument.value.kind == graphql::ast::ValueKind::kString ||
+          argument.value.kind == graphql::ast::ValueKind::kInt) {
         root.creator_id = argument.value.text;
       } else if (argument.value.kind == graphql::ast::ValueKind::kVariable) {
         const auto* value = variables.if_contains(argument.value.text);
         if (value != nullptr && value->is_string()) root.creator_id = value->as_string();
+        if (value != nullptr && value->is_int64())
+          root.creator_id = std::to_string(value->as_int64());
       }
     }
     return root;
@@ -383,6 +391,11 @@ void GraphQLSockets::Subscribe(const std::shared_ptr<Connection>& c, const json:
                   "connection_init's payload",
                   "unauthenticated"));
   }
+  if (root->name == "dropEvents" && root->creator_id.empty()) {
+    // Else the subscription would wait, silently, for the events of no creator.
+    return fail(ErrorBody("dropEvents needs creatorId: an ID, given inline or as a variable",
+                          graphql::codes::kBadUserInput));
+  }
   s->root = *root;
   {
     std::lock_guard lock(c->mutex);
@@ -400,14 +413,17 @@ void GraphQLSockets::Subscribe(const std::shared_ptr<Connection>& c, const json:
     c->running.emplace(id, s);
   }
   auto outlet = std::make_shared<SubscriptionOutlet>(engine_, c, s);
-  s->subscriber = hub_.Add(caller->subject, outlet, caller->expires_at);
   const Frame nothing{"", std::make_shared<const std::string>()};
   if (s->root.name == "dropEvents") {
+    // The hub applies a user's follows and unfollows to every subscriber under that user's id;
+    // dropEvents names its creator itself, follower or not, so it is kept under no user's id.
+    s->subscriber = hub_.Add(kDropEventsAudience, outlet, caller->expires_at);
     hub_.SetInterests(s->subscriber, {s->root.creator_id});
     hub_.GoLive(s->subscriber, nothing, {});
     return;
   }
   // myNotifications: what /v1/ws would send, so the creators the user follows.
+  s->subscriber = hub_.Add(caller->subject, outlet, caller->expires_at);
   LoadFollowing(
       followers_, caller->subject, c->origin, options_.max_following,
       [this, c, s, nothing](std::optional<Error> error, std::vector<std::string> creators) {
