@@ -68,7 +68,9 @@ class LimitChecker {
     return w;
   }
 
-  std::optional<long> SizeArgument(const ast::Selection& s) {
+  // The field's `first` or `last`: as written (a literal or a variable), else the argument's
+  // default in the schema, so that leaving it out does not make a list cheaper.
+  std::optional<long> SizeArgument(const ast::Selection& s, const Field* field) {
     for (const ast::Argument& a : s.arguments) {
       if (a.name != "first" && a.name != "last") continue;
       if (a.value.kind == ast::ValueKind::kInt) {
@@ -81,6 +83,13 @@ class LimitChecker {
         if (v && v->is_int64()) return std::max<long>(0, v->as_int64());
       }
     }
+    if (field == nullptr) return std::nullopt;
+    for (const char* name : {"first", "last"}) {
+      const InputValue* arg = field->FindArg(name);
+      if (arg && arg->default_value && arg->default_value->is_int64()) {
+        return std::clamp<long>(arg->default_value->as_int64(), 0L, kSaturated);
+      }
+    }
     return std::nullopt;
   }
 
@@ -88,7 +97,7 @@ class LimitChecker {
     if (s.name == "__schema" || s.name == "__type") return Weight{1, s.alias.empty() ? 0 : 1, 1};
     const Field* field = type ? type->FindField(s.name) : nullptr;
     long multiplier = 1;
-    std::optional<long> size = SizeArgument(s);
+    std::optional<long> size = SizeArgument(s, field);
     if (size) {
       multiplier = *size;
     } else if (field && field->type.Nullable().IsList() && !parent_sized) {

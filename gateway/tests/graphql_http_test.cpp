@@ -321,10 +321,10 @@ TEST(GraphQLLimits, OverDeepQuery_QueryTooDeepBeforeAnyServiceIsCalled) {
 
 TEST(GraphQLLimits, DeepestPathOfTheSchema_IsWithinTheDefaultDepth) {
   RouteHarness h;
-  const auto response = h.SendAs(
-      "u-1", "buyer",
-      GraphQLPost("{ myOrders { edges { node { drop { product { creator { followers { edges { "
-                  "node { userId } } } } } } } } } }"));
+  const auto response =
+      h.SendAs("u-1", "buyer",
+               GraphQLPost("{ myOrders(first: 5) { edges { node { drop { product { creator { "
+                           "followers(first: 5) { edges { node { userId } } } } } } } } } }"));
   ASSERT_TRUE(response);
   EXPECT_EQ(GraphQLErrorCodes(BodyOf(*response)), Codes{}) << response->body;
 }
@@ -343,11 +343,10 @@ TEST(GraphQLLimits, NestedListsOverBudget_QueryTooComplexBeforeAnyServiceIsCalle
   EXPECT_EQ(h.followers.list_followers.calls(), 0);
 }
 
-// The engine sizes a list field without `first` by QueryLimits::default_list_size (20), not by
-// the argument's default in the schema (first: Int = 50): this query fans out to 50 creators'
-// 50 followers each, as the explicit one refused above does, and passes the budget. An engine
-// bug (gateway/graphql/query_limits.cpp, CheckLimits): enable once it weighs argument defaults.
-TEST(GraphQLLimits, DISABLED_FirstOmitted_CountsTheSchemasDefaultOf50) {
+// A list field without `first` weighs the argument's default in the schema (first: Int = 50),
+// not the engine's default_list_size: this query fans out to 50 creators' 50 followers each,
+// as the explicit one refused above does, and is refused alike.
+TEST(GraphQLLimits, FirstOmitted_CountsTheSchemasDefaultOf50) {
   RouteHarness h;
   const auto explicit_first = h.Send(
       GraphQLPost("{ drops(first: 50) { edges { node { creator { followers(first: 50) { edges { "
