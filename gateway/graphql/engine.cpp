@@ -95,31 +95,46 @@ void Engine::Execute(Request request, ResponseCallback done) const {
   Execute(prepared, std::move(request), std::move(done));
 }
 
-void Engine::Execute(const std::shared_ptr<const PreparedDocument>& prepared, Request request,
-                     ResponseCallback done) const {
-  if (!prepared->ok()) {
-    done(ErrorResponse(prepared->errors));
-    return;
+const ast::OperationDefinition* Engine::Plan(const PreparedDocument& prepared,
+                                            const Request& request, json::object& variables,
+                                            GraphQLErrors& errors) const {
+  if (!prepared.ok()) {
+    errors = prepared.errors;
+    return nullptr;
   }
-  const ast::OperationDefinition* op = prepared->FindOperation(request.operation_name);
+  const ast::OperationDefinition* op = prepared.FindOperation(request.operation_name);
   if (!op) {
     std::string message =
         !request.operation_name.empty()
             ? "Unknown operation named \"" + request.operation_name + "\"."
-        : prepared->document->operations.empty()
+        : prepared.document->operations.empty()
             ? "Must provide an operation."
             : "Must provide operation name if query contains multiple operations.";
-    done(ErrorResponse({GraphQLError{message, {}, {}, codes::kOperationNotFound}}));
-    return;
+    errors.push_back(GraphQLError{message, {}, {}, codes::kOperationNotFound});
+    return nullptr;
   }
+  std::optional<json::object> coerced = CoerceVariables(*schema_, *op, request.variables, errors);
+  if (!coerced) return nullptr;
+  errors = CheckLimits(*schema_, *prepared.document, *op, *coerced, options_.limits);
+  if (!errors.empty()) return nullptr;
+  variables = std::move(*coerced);
+  return op;
+}
+
+GraphQLErrors Engine::CheckOperation(const PreparedDocument& prepared,
+                                     const Request& request) const {
+  json::object variables;
   GraphQLErrors errors;
-  std::optional<json::object> variables = CoerceVariables(*schema_, *op, request.variables, errors);
-  if (!variables) {
-    done(ErrorResponse(errors));
-    return;
-  }
-  errors = CheckLimits(*schema_, *prepared->document, *op, *variables, options_.limits);
-  if (!errors.empty()) {
+  Plan(prepared, request, variables, errors);
+  return errors;
+}
+
+void Engine::Execute(const std::shared_ptr<const PreparedDocument>& prepared, Request request,
+                     ResponseCallback done) const {
+  json::object variables;
+  GraphQLErrors errors;
+  const ast::OperationDefinition* op = Plan(*prepared, request, variables, errors);
+  if (!op) {
     done(ErrorResponse(errors));
     return;
   }
@@ -128,7 +143,7 @@ void Engine::Execute(const std::shared_ptr<const PreparedDocument>& prepared, Re
   input.resolvers = resolvers_;
   input.document = prepared->document;
   input.operation = op;
-  input.variables = std::move(*variables);
+  input.variables = std::move(variables);
   input.context = std::move(request.context);
   input.root_value = std::move(request.root_value);
   graphql::Execute(std::move(input), std::move(done));

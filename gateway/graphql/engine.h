@@ -76,6 +76,11 @@ class Engine {
                ResponseCallback done) const;
   // One event of a subscription: the subscription's selection set run against `event` (the
   // root value, whose properties the root fields read unless they have resolvers).
+  // What Execute checks before it runs anything (the operation, its variables' coercion and the
+  // limits), without running it: empty when the operation could run. A subscription is checked
+  // once when it starts, so a bad variable or an over-costly selection is refused at subscribe
+  // time rather than on its first event.
+  GraphQLErrors CheckOperation(const PreparedDocument& prepared, const Request& request) const;
   void ExecuteSubscriptionEvent(const std::shared_ptr<const PreparedDocument>& prepared,
                                 Request request, boost::json::value event,
                                 ResponseCallback done) const;
@@ -83,6 +88,11 @@ class Engine {
   const Schema& schema() const { return *schema_; }
 
  private:
+  // The operation `request` selects with its coerced variables, or the request errors.
+  const ast::OperationDefinition* Plan(const PreparedDocument& prepared, const Request& request,
+                                       boost::json::object& variables,
+                                       GraphQLErrors& errors) const;
+
   std::shared_ptr<const Schema> schema_;
   std::shared_ptr<const Resolvers> resolvers_;
   EngineOptions options_;

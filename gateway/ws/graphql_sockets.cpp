@@ -76,10 +76,21 @@ struct RootField {
   std::string creator_id;
 };
 
-std::optional<RootField> RootFieldOf(const graphql::ast::OperationDefinition& operation,
+std::optional<RootField> RootFieldIn(const graphql::ast::Document& document,
+                                     const graphql::ast::SelectionSet& selections,
                                      const json::object& variables) {
-  for (const auto& selection : operation.selection_set.selections) {
-    if (selection.kind != graphql::ast::SelectionKind::kField) continue;
+  for (const auto& selection : selections.selections) {
+    if (selection.kind == graphql::ast::SelectionKind::kInlineFragment) {
+      if (auto root = RootFieldIn(document, selection.selection_set, variables)) return root;
+      continue;
+    }
+    if (selection.kind == graphql::ast::SelectionKind::kFragmentSpread) {
+      // Validation has refused unknown and cyclic fragments already.
+      const auto* fragment = document.FindFragment(selection.name);
+      if (fragment == nullptr) continue;
+      if (auto root = RootFieldIn(document, fragment->selection_set, variables)) return root;
+      continue;
+    }
     RootField root{selection.name, ""};
     for (const auto& argument : selection.arguments) {
       if (argument.name != "creatorId") continue;
@@ -97,6 +108,14 @@ std::optional<RootField> RootFieldOf(const graphql::ast::OperationDefinition& op
     return root;
   }
   return std::nullopt;
+}
+
+// The one root field a subscription selects (validation allows exactly one), directly or
+// through fragments, with its creatorId argument.
+std::optional<RootField> RootFieldOf(const graphql::ast::Document& document,
+                                     const graphql::ast::OperationDefinition& operation,
+                                     const json::object& variables) {
+  return RootFieldIn(document, operation.selection_set, variables);
 }
 
 }  // namespace
@@ -380,11 +399,11 @@ void GraphQLSockets::Subscribe(const std::shared_ptr<Connection>& c, const json:
     });
     return;
   }
-  const auto root = RootFieldOf(*operation, req.variables);
-  if (!root) {
-    return fail(ErrorBody("select the subscription's field directly, not through a fragment",
-                          "BAD_REQUEST"));
+  if (auto errors = engine_.CheckOperation(*prepared, s->request); !errors.empty()) {
+    return fail(graphql::ErrorResponse(errors));  // bad variables, over the limits
   }
+  const auto root = RootFieldOf(*prepared->document, *operation, req.variables);
+  if (!root) return fail(ErrorBody("a subscription selects one field", "BAD_REQUEST"));
   if (!caller) {
     return fail(
         ErrorBody("subscriptions need a signed-in user: send Authorization in "

@@ -191,22 +191,32 @@ TEST_F(GraphQLE2E, GraphQLWsClient_ReceivesDropEventsLive_AndNeedsAValidToken) {
   EXPECT_TRUE(Has(run.output, "\nPASS"));
 }
 
-TEST_F(GraphQLE2E, GraphiQL_InHeadlessChromium_IntrospectsAndRunsAQuery) {
+TEST_F(GraphQLE2E, GraphiQL_InHeadlessChromium_IntrospectsRunsAQueryAndReceivesDropEventsLive) {
   ASSERT_TRUE(std::filesystem::exists(kChromium))
       << "no Chromium at '" << kChromium << "': ./scripts/livedrop setup installs it";
   const auto creator = RegisterAccount(http(), "creator");
-  const auto drop = NewDrop(http(), creator, NewProduct(http(), creator), 1h, 2h, 5, 1);
+  const auto product = NewProduct(http(), creator);
+  const auto listed = NewDrop(http(), creator, product, 1h, 2h, 5, 1);
+  const auto viewer = RegisterAccount(http());
   std::filesystem::create_directories(kArtifacts);
   const std::string screenshot = std::string(kArtifacts) + "/graphiql.png";
   std::filesystem::remove(screenshot);
+  std::string live;
   const auto run = RunNode("graphiql.mjs",
                            {"--url", GraphQLUrl(), "--screenshot", screenshot, "--chromium",
-                            kChromium, "--expect", drop},
-                           90s);
+                            kChromium, "--expect", listed, "--token", viewer.access_token,
+                            "--creator", creator.id, "--timeout-ms", "100000"},
+                           110s, "SUBSCRIBED", [&] {
+                             // GraphiQL is subscribed: the creator's next drop starts in 2 s.
+                             live = NewDrop(http(), creator, product, 2s, 10min, 5, 1);
+                           });
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_TRUE(Has(run.output, "INTROSPECTION 200"));
   EXPECT_TRUE(Has(run.output, "DOCS Query fields: "));
   EXPECT_TRUE(Has(run.output, "RESULT {\"data\""));
+  ASSERT_FALSE(live.empty()) << "GraphiQL never subscribed";
+  EXPECT_TRUE(Has(run.output, "EVENT drop_started " + live + "\n"))
+      << "the drop_started of " << live << " did not reach GraphiQL's result pane";
   EXPECT_TRUE(Has(run.output, "\nPASS"));
   EXPECT_TRUE(std::filesystem::exists(screenshot) && std::filesystem::file_size(screenshot) > 0);
   std::cout << "screenshot: " << screenshot << "\n";

@@ -4,12 +4,18 @@
 //
 //   node graphiql.mjs --url http://127.0.0.1:8080/graphql --screenshot out.png
 //                     [--chromium /usr/bin/chromium] [--expect <text>] [--timeout-ms 60000]
+//                     [--token <access token> --creator <creator id>]
 //
 // Checks, in order: the page loads with Accept text/html and makes no request off the gateway
 // (no CDN); the query editor appears; the page posted an introspection query and the
 // documentation explorer shows the schema's Query type with its fields; a query put in the
 // editor and run (the execute button) fills the result pane with `data` (containing --expect,
-// if given) and no errors. Saves a screenshot either way and prints its path. Prints a line per
+// if given) and no errors. With --token and --creator, a subscription follows as a user would
+// run it: the token goes in the Headers tab ({"Authorization": "Bearer …"}, which GraphiQL sends
+// as connection_init's payload), `dropEvents(creatorId)` is put in the editor and run; once the
+// browser has sent the subscribe frame the script prints SUBSCRIBED (the caller then starts a
+// drop of that creator) and waits for the result pane to show the drop_started event, printing
+// EVENT drop_started <dropId>. Saves a screenshot either way and prints its path. Prints a line per
 // finding and PASS at the end; exits 1 on the first failed expectation, 2 if Chromium cannot
 // start, and stops by itself after --timeout-ms.
 import puppeteer from 'puppeteer-core';
@@ -23,10 +29,15 @@ function parseArgs(argv) {
     else if (a === '--chromium') args.chromium = argv[++i];
     else if (a === '--expect') args.expect = argv[++i];
     else if (a === '--timeout-ms') args.timeoutMs = Number(argv[++i]);
+    else if (a === '--token') args.token = argv[++i];
+    else if (a === '--creator') args.creator = argv[++i];
     else throw new Error(`unknown argument ${a}`);
   }
   if (!args.url || !args.screenshot) {
     throw new Error('usage: graphiql.mjs --url URL --screenshot PNG [--chromium BIN] [--expect TEXT]');
+  }
+  if (Boolean(args.token) !== Boolean(args.creator)) {
+    throw new Error('--token and --creator go together');
   }
   return args;
 }
@@ -34,6 +45,7 @@ function parseArgs(argv) {
 const args = parseArgs(process.argv.slice(2));
 const kQuery = '{ drops(first: 5) { edges { node { id status } } } }';
 const kStepMs = 15_000;  // each wait of the page
+const kDropStartedMs = 30_000;  // from SUBSCRIBED to the event in the result pane
 
 class Failure extends Error {}
 const expect = (ok, what) => {
@@ -44,6 +56,60 @@ const deadline = setTimeout(() => {
   console.error(`FAIL: not done within ${args.timeoutMs} ms`);
   process.exit(1);
 }, args.timeoutMs);
+
+// The text of the editor whose CodeMirror sits under `selector`.
+const setEditor = (page, selector, text) => page.evaluate((sel, value) => {
+  document.querySelector(sel).CodeMirror.setValue(value);
+}, selector, text);
+const resultText = (page) => page.evaluate(() =>
+  document.querySelector('.result-window .CodeMirror').CodeMirror.getValue());
+
+// dropEvents run from GraphiQL's own editor, over its own WebSocket.
+async function subscribeToDropEvents(page) {
+  const cdp = await page.createCDPSession();
+  await cdp.send('Network.enable');
+  let subscribeSent;
+  const subscribed = new Promise((resolve) => { subscribeSent = resolve; });
+  const frames = [];
+  cdp.on('Network.webSocketCreated', ({ url }) => console.log(`WEBSOCKET ${url}`));
+  cdp.on('Network.webSocketFrameSent', ({ response }) => {
+    const frame = JSON.parse(response.payloadData);
+    if (frame.type === 'subscribe') subscribeSent(frame);
+  });
+  cdp.on('Network.webSocketFrameReceived', ({ response }) => {
+    frames.push(JSON.parse(response.payloadData));
+  });
+
+  await page.click('.graphiql-editor-tools button[data-name="headers"]');
+  const headers = 'section.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror';
+  await page.waitForSelector(headers);
+  await setEditor(page, headers, JSON.stringify({ Authorization: `Bearer ${args.token}` }));
+  await setEditor(page, '.graphiql-query-editor .CodeMirror',
+    `subscription { dropEvents(creatorId: "${args.creator}") { type dropId time } }`);
+  // GraphiQL sends an operation over WebSocket when the editor's parsed document (updated
+  // 100 ms after an edit) says subscription: running it sooner would POST it instead.
+  await page.waitForFunction(() => document.querySelector('.graphiql-query-editor .CodeMirror')
+    .CodeMirror.documentAST?.definitions?.[0]?.operation === 'subscription');
+  await page.click('.graphiql-execute-button');
+  const frame = await Promise.race([
+    subscribed,
+    new Promise((_, reject) => setTimeout(
+      () => reject(new Failure('GraphiQL sent no subscribe frame')), kStepMs)),
+  ]);
+  expect(frames.some((f) => f.type === 'connection_ack'),
+    `no connection_ack before subscribe: ${JSON.stringify(frames)}`);
+  console.log(`SUBSCRIBED ${frame.id}`);
+
+  await page.waitForFunction(() => {
+    const cm = document.querySelector('.result-window .CodeMirror')?.CodeMirror;
+    return cm && cm.getValue().includes('drop_started');
+  }, { timeout: kDropStartedMs });
+  const event = JSON.parse(await resultText(page));
+  expect(!event.errors, `the subscription answered errors: ${JSON.stringify(event)}`);
+  const { type, dropId } = event.data.dropEvents;
+  console.log(`EVENT ${type} ${dropId}`);
+  await cdp.detach();
+}
 
 let browser;
 try {
@@ -145,6 +211,7 @@ try {
   expect(!parsed.errors, `the query answered errors: ${result}`);
   expect(Array.isArray(parsed.data?.drops?.edges), `no drops in the result: ${result}`);
   if (args.expect) expect(result.includes(args.expect), `the result lacks ${args.expect}`);
+  if (args.token) await subscribeToDropEvents(page);
   expect(offSite.length === 0, `requests off the gateway: ${offSite.join(' ')}`);
   expect(pageErrors.length === 0, `errors on the page: ${pageErrors.join(' | ')}`);
   exitCode = 0;

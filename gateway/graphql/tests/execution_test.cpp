@@ -387,5 +387,41 @@ TEST_F(ExecutionTest, Subscription_EventRunsTheSelectionSetAgainstThePayload) {
   EXPECT_EQ(response->at("data"), json::parse(R"({"dropEvents":{"dropId":"d1","kind":"live"}})"));
 }
 
+TEST_F(ExecutionTest, CheckOperation_RefusesBadVariablesAndOverLimitsWithoutRunning) {
+  bool ran = false;
+  resolvers_.SyncField("Subscription", "dropEvents", [&](const FieldCall&) {
+    ran = true;
+    return json::value();
+  });
+  EngineOptions options;
+  options.limits.max_depth = 1;
+  Engine engine(schema_, resolvers_, options);
+  auto prepared = engine.Prepare(
+      "subscription S($c: ID) { dropEvents(creatorId: $c) { dropId kind } }");
+  ASSERT_TRUE(prepared->ok());
+  Request request;
+  request.variables = {{"c", json::object{{"not", "an id"}}}};
+  GraphQLErrors errors = engine.CheckOperation(*prepared, request);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].code, "BAD_USER_INPUT");
+  EXPECT_NE(errors[0].message.find("Variable \"$c\" got invalid value"), std::string::npos)
+      << errors[0].message;
+
+  request.variables = {{"c", "creator-1"}};
+  errors = engine.CheckOperation(*prepared, request);
+  ASSERT_EQ(errors.size(), 1u) << "depth 2 is over the limit of 1";
+  EXPECT_EQ(errors[0].code, "QUERY_TOO_DEEP");
+
+  request.operation_name = "Other";
+  errors = engine.CheckOperation(*prepared, request);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].message, "Unknown operation named \"Other\".");
+
+  Engine unlimited(schema_, resolvers_);
+  request.operation_name = "S";
+  EXPECT_TRUE(unlimited.CheckOperation(*prepared, request).empty());
+  EXPECT_FALSE(ran) << "checking an operation runs none of its resolvers";
+}
+
 }  // namespace
 }  // namespace livedrop::graphql
