@@ -41,6 +41,7 @@ constexpr char kPage[] = R"html(<!doctype html>
 <meta charset="utf-8">
 <title>Live Drops GraphQL</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/graphql/assets/graphiql.min.css">
 <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
 </head>

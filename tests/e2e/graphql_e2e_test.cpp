@@ -191,7 +191,7 @@ TEST_F(GraphQLE2E, GraphQLWsClient_ReceivesDropEventsLive_AndNeedsAValidToken) {
   EXPECT_TRUE(Has(run.output, "\nPASS"));
 }
 
-TEST_F(GraphQLE2E, GraphiQL_InHeadlessChromium_IntrospectsRunsAQueryAndReceivesDropEventsLive) {
+TEST_F(GraphQLE2E, GraphiQL_InHeadlessChromium_IntrospectsRunsQueryAndMutationAndReceivesDropEventsLive) {
   ASSERT_TRUE(std::filesystem::exists(kChromium))
       << "no Chromium at '" << kChromium << "': ./scripts/livedrop setup installs it";
   const auto creator = RegisterAccount(http(), "creator");
@@ -214,6 +214,9 @@ TEST_F(GraphQLE2E, GraphiQL_InHeadlessChromium_IntrospectsRunsAQueryAndReceivesD
   EXPECT_TRUE(Has(run.output, "INTROSPECTION 200"));
   EXPECT_TRUE(Has(run.output, "DOCS Query fields: "));
   EXPECT_TRUE(Has(run.output, "RESULT {\"data\""));
+  EXPECT_TRUE(Has(run.output, "MUTATION {\"data\":{\"follow\""));
+  const auto state = http().Get("/v1/me/following/" + creator.id, viewer.access_token);
+  EXPECT_TRUE(Json(state).at("following").as_bool()) << "GraphiQL's follow mutation did not land";
   ASSERT_FALSE(live.empty()) << "GraphiQL never subscribed";
   EXPECT_TRUE(Has(run.output, "EVENT drop_started " + live + "\n"))
       << "the drop_started of " << live << " did not reach GraphiQL's result pane";

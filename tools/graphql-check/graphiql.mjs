@@ -12,7 +12,8 @@
 // editor and run (the execute button) fills the result pane with `data` (containing --expect,
 // if given) and no errors. With --token and --creator, a subscription follows as a user would
 // run it: the token goes in the Headers tab ({"Authorization": "Bearer …"}, which GraphiQL sends
-// as connection_init's payload), `dropEvents(creatorId)` is put in the editor and run; once the
+// as connection_init's payload), a `follow` mutation is run with it, then
+// `dropEvents(creatorId)` is put in the editor and run; once the
 // browser has sent the subscribe frame the script prints SUBSCRIBED (the caller then starts a
 // drop of that creator) and waits for the result pane to show the drop_started event, printing
 // EVENT drop_started <dropId>. Saves a screenshot either way and prints its path. Prints a line per
@@ -64,8 +65,18 @@ const setEditor = (page, selector, text) => page.evaluate((sel, value) => {
 const resultText = (page) => page.evaluate(() =>
   document.querySelector('.result-window .CodeMirror').CodeMirror.getValue());
 
-// dropEvents run from GraphiQL's own editor, over its own WebSocket.
-async function subscribeToDropEvents(page) {
+// Puts `text` in the query editor and runs it from the execute button. GraphiQL decides HTTP
+// or WebSocket from the editor's parsed document (updated 100 ms after an edit), so the run
+// waits for it to say `operation`: sooner, a subscription would be POSTed.
+async function runInEditor(page, text, operation) {
+  await setEditor(page, '.graphiql-query-editor .CodeMirror', text);
+  await page.waitForFunction((op) => document.querySelector('.graphiql-query-editor .CodeMirror')
+    .CodeMirror.documentAST?.definitions?.[0]?.operation === op, {}, operation);
+  await page.click('.graphiql-execute-button');
+}
+
+// As a signed-in user: a mutation, then dropEvents, from GraphiQL's own editors and WebSocket.
+async function runSignedIn(page) {
   const cdp = await page.createCDPSession();
   await cdp.send('Network.enable');
   let subscribeSent;
@@ -84,13 +95,20 @@ async function subscribeToDropEvents(page) {
   const headers = 'section.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror';
   await page.waitForSelector(headers);
   await setEditor(page, headers, JSON.stringify({ Authorization: `Bearer ${args.token}` }));
-  await setEditor(page, '.graphiql-query-editor .CodeMirror',
-    `subscription { dropEvents(creatorId: "${args.creator}") { type dropId time } }`);
-  // GraphiQL sends an operation over WebSocket when the editor's parsed document (updated
-  // 100 ms after an edit) says subscription: running it sooner would POST it instead.
-  await page.waitForFunction(() => document.querySelector('.graphiql-query-editor .CodeMirror')
-    .CodeMirror.documentAST?.definitions?.[0]?.operation === 'subscription');
-  await page.click('.graphiql-execute-button');
+
+  // A mutation first, authorized by that header: the user follows the creator.
+  await runInEditor(page, `mutation { follow(creatorId: "${args.creator}") { creatorId following } }`,
+    'mutation');
+  await page.waitForFunction(() => document.querySelector('.result-window .CodeMirror')
+    ?.CodeMirror.getValue().includes('"follow"'));
+  const followed = JSON.parse(await resultText(page));
+  expect(!followed.errors && followed.data?.follow?.following === true,
+    `the follow mutation answered ${JSON.stringify(followed)}`);
+  console.log(`MUTATION ${JSON.stringify(followed)}`);
+
+  await runInEditor(page,
+    `subscription { dropEvents(creatorId: "${args.creator}") { type dropId time } }`,
+    'subscription');
   const frame = await Promise.race([
     subscribed,
     new Promise((_, reject) => setTimeout(
@@ -148,7 +166,10 @@ try {
     if (r.status() >= 400) console.log(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
   });
   page.on('console', (message) => {
-    if (message.type() === 'error') console.log(`console.error: ${message.text()}`);
+    if (message.type() === 'error') {
+      console.log(`console.error: ${message.text()}`);
+      pageErrors.push(`console.error: ${message.text()}`);
+    }
   });
 
   const response = await page.goto(args.url, { waitUntil: 'networkidle0' });
@@ -211,7 +232,7 @@ try {
   expect(!parsed.errors, `the query answered errors: ${result}`);
   expect(Array.isArray(parsed.data?.drops?.edges), `no drops in the result: ${result}`);
   if (args.expect) expect(result.includes(args.expect), `the result lacks ${args.expect}`);
-  if (args.token) await subscribeToDropEvents(page);
+  if (args.token) await runSignedIn(page);
   expect(offSite.length === 0, `requests off the gateway: ${offSite.join(' ')}`);
   expect(pageErrors.length === 0, `errors on the page: ${pageErrors.join(' | ')}`);
   exitCode = 0;
