@@ -96,8 +96,8 @@ void Engine::Execute(Request request, ResponseCallback done) const {
 }
 
 const ast::OperationDefinition* Engine::Plan(const PreparedDocument& prepared,
-                                            const Request& request, json::object& variables,
-                                            GraphQLErrors& errors) const {
+                                             const Request& request, json::object& variables,
+                                             GraphQLErrors& errors) const {
   if (!prepared.ok()) {
     errors = prepared.errors;
     return nullptr;

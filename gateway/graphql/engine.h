@@ -90,8 +90,7 @@ class Engine {
  private:
   // The operation `request` selects with its coerced variables, or the request errors.
   const ast::OperationDefinition* Plan(const PreparedDocument& prepared, const Request& request,
-                                       boost::json::object& variables,
-                                       GraphQLErrors& errors) const;
+                                       boost::json::object& variables, GraphQLErrors& errors) const;
 
   std::shared_ptr<const Schema> schema_;
   std::shared_ptr<const Resolvers> resolvers_;

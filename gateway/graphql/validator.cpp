@@ -9,6 +9,7 @@
 
 #include "graphql/error_codes.h"
 #include "graphql/introspection.h"
+#include "graphql/suggestions.h"
 #include "graphql/value_coercion.h"
 #include "graphql/value_printer.h"
 
@@ -247,7 +248,8 @@ class Validator {
     CheckFragmentCycles(f);
     const NamedType* type = schema_.FindType(f.type_condition);
     if (!type) {
-      Report("Unknown type \"" + f.type_condition + "\".", {f.type_condition_loc});
+      Report("Unknown type \"" + f.type_condition + "\"." + SuggestType(schema_, f.type_condition),
+             {f.type_condition_loc});
     } else if (!type->IsComposite()) {
       Report("Fragment \"" + f.name + "\" cannot condition on non composite type \"" +
                  f.type_condition + "\".",
@@ -309,7 +311,9 @@ class Validator {
   void CheckNamedType(const TypeRef& type) {
     const TypeRef* t = &type;
     while (t->kind != TypeRef::Kind::kNamed) t = t->of.get();
-    if (!schema_.FindType(t->name)) Report("Unknown type \"" + t->name + "\".", {t->loc});
+    if (!schema_.FindType(t->name)) {
+      Report("Unknown type \"" + t->name + "\"." + SuggestType(schema_, t->name), {t->loc});
+    }
   }
 
   void VisitDirectives(const std::vector<ast::Directive>& directives, const char* location) {
@@ -338,7 +342,9 @@ class Validator {
       for (const ast::Argument& a : d.arguments) {
         const InputValue* arg = def ? def->FindArg(a.name) : nullptr;
         if (def && !arg) {
-          Report("Unknown argument \"" + a.name + "\" on directive \"@" + d.name + "\".", {a.loc});
+          Report("Unknown argument \"" + a.name + "\" on directive \"@" + d.name + "\"." +
+                     SuggestArgument(def->args, a.name),
+                 {a.loc});
         }
         VisitValue(a.value, arg ? std::optional(arg->type) : std::nullopt,
                    arg && arg->default_value);
@@ -452,7 +458,9 @@ class Validator {
           if (!s.type_condition.empty()) {
             type = schema_.FindType(s.type_condition);
             if (!type) {
-              Report("Unknown type \"" + s.type_condition + "\".", {s.type_condition_loc});
+              Report("Unknown type \"" + s.type_condition + "\"." +
+                         SuggestType(schema_, s.type_condition),
+                     {s.type_condition_loc});
             } else if (!type->IsComposite()) {
               Report(
                   "Fragment cannot condition on non composite type \"" + s.type_condition + "\".",
@@ -536,16 +544,18 @@ class Validator {
     }
     // FieldsOnCorrectType
     if (parent && !field) {
-      Report("Cannot query field \"" + s.name + "\" on type \"" + parent->name + "\".", {s.loc});
+      Report("Cannot query field \"" + s.name + "\" on type \"" + parent->name + "\"." +
+                 SuggestField(schema_, *parent, s.name),
+             {s.loc});
     }
     CheckUniqueArguments(s.arguments);
     for (const ast::Argument& a : s.arguments) {
       const InputValue* arg = field ? field->FindArg(a.name) : nullptr;
       // KnownArgumentNames
       if (field && !arg) {
-        Report(
-            "Unknown argument \"" + a.name + "\" on field \"" + parent->name + "." + s.name + "\".",
-            {a.loc});
+        Report("Unknown argument \"" + a.name + "\" on field \"" + parent->name + "." + s.name +
+                   "\"." + SuggestArgument(field->args, a.name),
+               {a.loc});
       }
       VisitValue(a.value, arg ? std::optional(arg->type) : std::nullopt, arg && arg->default_value);
     }

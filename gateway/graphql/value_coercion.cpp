@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "graphql/error_codes.h"
+#include "graphql/suggestions.h"
 #include "graphql/value_printer.h"
 
 namespace livedrop::graphql {
@@ -185,14 +186,16 @@ std::optional<json::value> CoerceLeafInput(const json::value& in, const NamedTyp
   const std::string& n = type.name;
   if (type.kind == TypeKind::kEnum) {
     if (!in.is_string()) {
-      return Invalid(
-          error, "Enum \"" + n + "\" cannot represent non-string value: " + Inspect(in) + ".", in);
+      return Invalid(error,
+                     "Enum \"" + n + "\" cannot represent non-string value: " + Inspect(in) + "." +
+                         SuggestEnumValue(type, Inspect(in)),
+                     in);
     }
     if (!type.FindEnumValue(std::string(in.as_string()))) {
-      return Invalid(
-          error,
-          "Value \"" + std::string(in.as_string()) + "\" does not exist in \"" + n + "\" enum.",
-          in);
+      return Invalid(error,
+                     "Value \"" + std::string(in.as_string()) + "\" does not exist in \"" + n +
+                         "\" enum." + SuggestEnumValue(type, in.as_string()),
+                     in);
     }
     return in;
   }
@@ -294,7 +297,7 @@ std::optional<json::value> CoerceInputAt(const json::value& in, const TypeRef& t
       if (!named->FindInputField(kv.key())) {
         return Invalid(error,
                        "Field \"" + std::string(kv.key()) + "\" is not defined by type \"" +
-                           named->name + "\".",
+                           named->name + "\"." + SuggestInputField(*named, kv.key()),
                        in, path);
       }
     }
@@ -359,11 +362,11 @@ void CheckLiteralAt(const ast::Value& lit, const TypeRef& type, const TypeRef& l
     for (const ast::ObjectField& f : lit.fields) {
       const InputValue* field = named->FindInputField(f.name);
       if (!field) {
-        errors.push_back(
-            GraphQLError{"Field \"" + f.name + "\" is not defined by type \"" + named->name + "\".",
-                         {f.loc},
-                         {},
-                         codes::kValidationFailed});
+        errors.push_back(GraphQLError{"Field \"" + f.name + "\" is not defined by type \"" +
+                                          named->name + "\"." + SuggestInputField(*named, f.name),
+                                      {f.loc},
+                                      {},
+                                      codes::kValidationFailed});
         continue;
       }
       CheckLiteralAt(f.value, field->type, field->type, schema, errors);
@@ -375,9 +378,11 @@ void CheckLiteralAt(const ast::Value& lit, const TypeRef& type, const TypeRef& l
   const std::string& n = named->name;
   if (named->kind == TypeKind::kEnum) {
     if (lit.kind != ast::ValueKind::kEnum) {
-      report("Enum \"" + n + "\" cannot represent non-enum value: " + printed + ".");
+      report("Enum \"" + n + "\" cannot represent non-enum value: " + printed + "." +
+             SuggestEnumValue(*named, printed));
     } else {
-      report("Value \"" + printed + "\" does not exist in \"" + n + "\" enum.");
+      report("Value \"" + printed + "\" does not exist in \"" + n + "\" enum." +
+             SuggestEnumValue(*named, printed));
     }
   } else if (n == "Int") {
     if (lit.kind == ast::ValueKind::kInt) {

@@ -67,7 +67,8 @@ TEST_F(ValidationTest, SingleFieldSubscriptions) {
 
 TEST_F(ValidationTest, KnownTypeNames) {
   ExpectValid("query ($s: Status) { echo(status: $s) }");
-  ExpectError("query ($s: [Nope!]) { echo(list: $s) }", "Unknown type \"Nope\".", {{1, 13}});
+  ExpectError("query ($s: [Nope!]) { echo(list: $s) }",
+              "Unknown type \"Nope\". Did you mean \"Node\"?", {{1, 13}});
 }
 
 TEST_F(ValidationTest, FragmentsOnCompositeTypes) {
@@ -99,7 +100,9 @@ TEST_F(ValidationTest, FieldsOnCorrectType) {
   ExpectValid("{ __typename drop(id: 1) { __typename id } __schema { types { name } } }");
   ExpectError("{ drop(id: 1) {\n  nope } }", "Cannot query field \"nope\" on type \"Drop\".",
               {{2, 3}});
-  ExpectError("{ search { id } }", "Cannot query field \"id\" on type \"SearchResult\".",
+  ExpectError("{ search { id } }",
+              "Cannot query field \"id\" on type \"SearchResult\". Did you mean to use an inline "
+              "fragment on \"Node\", \"Drop\", or \"User\"?",
               {{1, 12}});
 }
 
@@ -209,13 +212,16 @@ TEST_F(ValidationTest, ValuesOfCorrectType) {
   ExpectError("{ echo(n: 3000000000) }",
               "Int cannot represent non 32-bit signed integer value: 3000000000", {{1, 11}});
   ExpectError("{ echo(status: \"LIVE\") }",
-              "Enum \"Status\" cannot represent non-enum value: \"LIVE\".", {{1, 16}});
+              "Enum \"Status\" cannot represent non-enum value: \"LIVE\". Did you mean the enum "
+              "value \"LIVE\"?",
+              {{1, 16}});
   ExpectError("{ echo(list: [1, null]) }", "Expected value of type \"Int!\", found null.",
               {{1, 18}});
   ExpectError("{ echo(input: {a: 1}) }",
               "Field \"EchoInput.b\" of required type \"String!\" was not provided.", {{1, 15}});
   ExpectError("{ echo(input: {b: \"x\", c: 1}) }",
-              "Field \"c\" is not defined by type \"EchoInput\".", {{1, 24}});
+              "Field \"c\" is not defined by type \"EchoInput\". Did you mean \"a\" or \"b\"?",
+              {{1, 24}});
   ExpectError("query ($n: Int = \"x\") { echo(n: $n) }",
               "Int cannot represent non-integer value: \"x\"", {{1, 18}});
   // The type named is the position's, wrappers included.
