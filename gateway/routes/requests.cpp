@@ -35,7 +35,7 @@ drops::v1::CreateProductRequest NewProduct(const JsonBody& body, const std::stri
   drops::v1::CreateProductRequest req;
   req.set_creator_id(creator_id);
   req.set_title(body.RequiredString("title", 1024));
-  req.set_description(body.OptionalString("description", 20000).value_or(""));
+  req.set_description(body.OptionalString("description", 20000, TextKind::kMultiline).value_or(""));
   req.mutable_price()->set_unit_amount(body.RequiredInt("unit_amount"));
   req.mutable_price()->set_currency(body.RequiredString("currency", 8));
   for (auto& url : body.OptionalStringArray("image_urls", 10, 2048)) req.add_image_urls(url);

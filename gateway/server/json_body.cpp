@@ -30,8 +30,8 @@ JsonBody JsonBody::Parse(const http::Request& request) {
   return JsonBody(std::move(value.as_object()));
 }
 
-std::optional<std::string> JsonBody::OptionalString(const char* field,
-                                                    std::size_t max_length) const {
+std::optional<std::string> JsonBody::OptionalString(const char* field, std::size_t max_length,
+                                                    TextKind kind) const {
   const auto* v = object_.if_contains(field);
   if (v == nullptr || v->is_null()) return std::nullopt;
   if (!v->is_string()) throw ValidationError(field, std::string(field) + " must be a string");
@@ -39,11 +39,13 @@ std::optional<std::string> JsonBody::OptionalString(const char* field,
     throw ValidationError(
         field, std::string(field) + " must be at most " + std::to_string(max_length) + " bytes");
   }
+  RequirePlainText(field, v->as_string(), kind);
   return std::string(v->as_string());
 }
 
-std::string JsonBody::RequiredString(const char* field, std::size_t max_length) const {
-  auto value = OptionalString(field, max_length);
+std::string JsonBody::RequiredString(const char* field, std::size_t max_length,
+                                     TextKind kind) const {
+  auto value = OptionalString(field, max_length, kind);
   if (!value) throw ValidationError(field, std::string(field) + " is required");
   return *value;
 }
@@ -93,6 +95,7 @@ std::vector<std::string> JsonBody::OptionalStringArray(const char* field, std::s
       throw ValidationError(field, std::string(field) + " must hold strings of at most " +
                                        std::to_string(max_length) + " bytes");
     }
+    RequirePlainText(field, item.as_string());
     out.emplace_back(item.as_string());
   }
   return out;

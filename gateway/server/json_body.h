@@ -6,13 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "livedrop/core/text.h"
 #include "livedrop/core/time.h"
 #include "livedrop/http/message.h"
 
 namespace livedrop::gateway {
 
 // A request body read as a JSON object, with field accessors that throw clear
-// validation errors (400, code validation_failed, naming the field).
+// validation errors (400, code validation_failed, naming the field). Every string read holds
+// no control character (RequirePlainText); only a kMultiline one may break lines.
 class JsonBody {
  public:
   // Throws 415 unsupported_media_type for a non-JSON Content-Type, 400 malformed_json for
@@ -21,8 +23,10 @@ class JsonBody {
   // An object already parsed (a GraphQL input in the REST shape).
   static JsonBody Of(boost::json::object object) { return JsonBody(std::move(object)); }
 
-  std::string RequiredString(const char* field, std::size_t max_length = 1024) const;
-  std::optional<std::string> OptionalString(const char* field, std::size_t max_length = 1024) const;
+  std::string RequiredString(const char* field, std::size_t max_length = 1024,
+                             TextKind kind = TextKind::kLine) const;
+  std::optional<std::string> OptionalString(const char* field, std::size_t max_length = 1024,
+                                            TextKind kind = TextKind::kLine) const;
   std::int64_t RequiredInt(const char* field) const;
   // An int that must fit in 32 bits.
   int RequiredInt32(const char* field) const;

@@ -90,6 +90,20 @@ TEST(JsonBody, FieldRules_MissingWrongTypeAndOversized) {
   EXPECT_EQ(ErrorCodeOf([&] { body.RequiredInt("b"); }), "validation_failed");
 }
 
+TEST(JsonBody, ControlCharacters_AreValidationFailed_OnlyMultilineTextBreaksLines) {
+  const auto body = JsonBody::Parse(JsonRequest(
+      R"({"nul": "a\u0000b", "esc": "\u001b[31m", "nl": "a\nb", "c1": "a\u0085b",
+          "urls": ["https://a.example/x", "https://b.example/y\u0000"]})"));
+  EXPECT_EQ(ErrorCodeOf([&] { body.RequiredString("nul"); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([&] { body.RequiredString("esc"); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([&] { body.RequiredString("c1"); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([&] { body.RequiredString("nl"); }), "validation_failed");
+  EXPECT_EQ(body.RequiredString("nl", 10, TextKind::kMultiline), "a\nb");
+  EXPECT_EQ(ErrorCodeOf([&] { body.RequiredString("nul", 10, TextKind::kMultiline); }),
+            "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([&] { body.OptionalStringArray("urls", 5, 100); }), "validation_failed");
+}
+
 // Every route the gateway serves is in /openapi.json, and the document names no route that
 // does not exist.
 TEST(OpenApi, DocumentListsExactlyTheRoutesThatExist) {

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/url/parse.hpp>
 #include <string_view>
 
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/core/text.h"
 
 namespace livedrop::drops {
 namespace {
@@ -31,6 +33,14 @@ std::size_t CodePoints(const std::string& s) {
 
 bool Blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
+// An absolute https URL with a host, as RFC 3986 parses it (Boost.URL): no spaces, no control
+// characters, no other scheme (javascript:, data:, http:).
+bool IsHttpsUrl(const std::string& text) {
+  const auto url = boost::urls::parse_uri(text);
+  return url && url->scheme_id() == boost::urls::scheme::https && url->has_authority() &&
+         !url->host().empty();
+}
+
 }  // namespace
 
 const char* StatusName(DropStatus status) {
@@ -52,6 +62,9 @@ bool IsKnownCurrency(const std::string& code) {
 }
 
 void ValidateProduct(const NewProduct& p) {
+  RequirePlainText("title", p.title);
+  RequirePlainText("description", p.description, TextKind::kMultiline);
+  RequirePlainText("currency", p.currency);
   if (Blank(p.title)) throw ValidationError("title", "title must not be empty");
   if (CodePoints(p.title) > kMaxTitle) {
     throw ValidationError("title", "title must be at most 200 characters");
@@ -70,9 +83,9 @@ void ValidateProduct(const NewProduct& p) {
     throw ValidationError("image_urls", "at most 10 image URLs");
   }
   for (const auto& url : p.image_urls) {
-    if (url.size() > kMaxImageUrl ||
-        (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0)) {
-      throw ValidationError("image_urls", "image URLs must be http(s) URLs of at most 2048 bytes");
+    if (url.size() > kMaxImageUrl || !IsHttpsUrl(url)) {
+      throw ValidationError("image_urls",
+                            "image_urls must hold https URLs of at most 2048 bytes, one per item");
     }
   }
 }

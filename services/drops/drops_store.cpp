@@ -10,7 +10,7 @@ namespace {
 // Every statement returns whole rows in one column order, read by ReadProduct / ReadDrop.
 #define LD_PRODUCT_COLUMNS                                                   \
   " id::text, creator_id::text, title, description, unit_amount, currency, " \
-  "array_to_string(image_urls, E'\\n'), (extract(epoch FROM created_at) * 1000000)::bigint "
+  "image_urls, (extract(epoch FROM created_at) * 1000000)::bigint "
 #define LD_DROP_COLUMNS                                 \
   " id::text, creator_id::text, product_id::text, "     \
   "(extract(epoch FROM starts_at) * 1000000)::bigint, " \
@@ -19,8 +19,7 @@ namespace {
 
 constexpr char kInsertProduct[] =
     "INSERT INTO products (id, creator_id, title, description, unit_amount, currency, "
-    "image_urls) VALUES ($1, $2, $3, $4, $5, $6, "
-    "CASE WHEN $7 = '' THEN '{}'::text[] ELSE string_to_array($7, E'\\n') END) "
+    "image_urls) VALUES ($1, $2, $3, $4, $5, $6, $7::text[]) "
     "RETURNING" LD_PRODUCT_COLUMNS;
 
 constexpr char kFindProduct[] = "SELECT" LD_PRODUCT_COLUMNS "FROM products WHERE id = $1";
@@ -76,25 +75,6 @@ TimePoint Micros(const pqxx::field& f) {
 
 std::string ToPgTime(TimePoint t) { return std::to_string(t.time_since_epoch().count()); }
 
-std::vector<std::string> SplitLines(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (!s.empty() && start <= s.size()) {
-    const auto nl = s.find('\n', start);
-    out.push_back(s.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
-    if (nl == std::string::npos) break;
-    start = nl + 1;
-  }
-  return out;
-}
-
-// image URLs travel as one newline-joined string: URLs cannot contain a raw newline.
-std::string JoinLines(const std::vector<std::string>& v) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "\n" : "") + v[i];
-  return out;
-}
-
 ProductRow ReadProduct(const pqxx::row& r) {
   ProductRow p;
   p.id = r[0].as<std::string>();
@@ -103,7 +83,7 @@ ProductRow ReadProduct(const pqxx::row& r) {
   p.fields.description = r[3].as<std::string>();
   p.fields.unit_amount = r[4].as<std::int64_t>();
   p.fields.currency = r[5].as<std::string>();
-  p.fields.image_urls = SplitLines(r[6].as<std::string>());
+  p.fields.image_urls = pg::TextArray(r[6]);
   p.created_at = Micros(r[7]);
   return p;
 }
@@ -134,7 +114,7 @@ std::vector<DropRow> ReadDrops(const pqxx::result& result) {
 ProductRow DropsStore::InsertProduct(pqxx::transaction_base& tx, const std::string& id,
                                      const std::string& creator_id, const NewProduct& p) {
   const auto r = tx.exec_params1(kInsertProduct, id, creator_id, p.title, p.description,
-                                 p.unit_amount, p.currency, JoinLines(p.image_urls));
+                                 p.unit_amount, p.currency, pg::ArrayLiteral(p.image_urls));
   return ReadProduct(r);
 }
 

@@ -1,6 +1,7 @@
 // Products and drops end to end: livedrop-drops behind the gateway, its scheduler included.
 #include <gtest/gtest.h>
 
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
 
@@ -8,7 +9,6 @@
 #include "livedrop/core/ids.h"
 #include "livedrop/core/time.h"
 #include "livedrop/testing/eventually.h"
-#include <pqxx/pqxx>
 #include "platform_test.h"
 
 namespace livedrop::e2e {
@@ -25,11 +25,12 @@ class DropsE2E : public PlatformTest {
     return http().PostJson("/v1/products", json::serialize(body), who.access_token);
   }
   std::string NewProductId(const Account& creator) const {
-    const auto r = CreateProduct(creator, {{"title", "Limited tee"},
-                                           {"description", "Screen printed"},
-                                           {"unit_amount", 2500},
-                                           {"currency", "EUR"},
-                                           {"image_urls", json::array{"https://cdn.example/t.png"}}});
+    const auto r =
+        CreateProduct(creator, {{"title", "Limited tee"},
+                                {"description", "Screen printed"},
+                                {"unit_amount", 2500},
+                                {"currency", "EUR"},
+                                {"image_urls", json::array{"https://cdn.example/t.png"}}});
     EXPECT_EQ(r.status, 201) << r.body;
     return Str(Json(r), "id");
   }
@@ -80,8 +81,48 @@ TEST_F(DropsE2E, Product_ValidationErrors_Are400) {
   ExpectProblem(with("title", ""), 400, "validation_failed");
   ExpectProblem(with("unit_amount", -5), 400, "validation_failed");
   ExpectProblem(with("currency", "XXX"), 400, "validation_failed");
-  ExpectProblem(with("description", json::string(std::string(6000, 'd'))), 400, "validation_failed");
+  ExpectProblem(with("description", json::string(std::string(6000, 'd'))), 400,
+                "validation_failed");
   ExpectProblem(with("title", json::string(std::string(300, 't'))), 400, "validation_failed");
+}
+
+// What a review tried against the running platform: a URL with a line break in it was stored
+// as two URLs (the second a script URL), a NUL in a title answered 500.
+TEST_F(DropsE2E, Product_HostileText_Is400NamingTheField_AndUrlsStayOnePerItem) {
+  const auto creator = RegisterAccount(http(), "creator");
+  const json::object ok{{"title", "T"}, {"unit_amount", 1}, {"currency", "USD"}};
+  auto field_of_refusal = [&](const char* key, json::value v) {
+    auto body = ok;
+    body[key] = std::move(v);
+    const auto r = CreateProduct(creator, body);
+    EXPECT_EQ(r.status, 400) << key << ": " << r.body;
+    const auto problem = Json(r);
+    EXPECT_EQ(Str(problem, "code"), "validation_failed") << r.body;
+    return Str(problem, "field");
+  };
+  const json::array split{"https://a.example/x.png\njavascript:alert(1)"};
+  EXPECT_EQ(field_of_refusal("image_urls", split), "image_urls");
+  EXPECT_EQ(field_of_refusal("image_urls", json::array{"javascript:alert(1)"}), "image_urls");
+  EXPECT_EQ(field_of_refusal("image_urls", json::array{"http://a.example/x.png"}), "image_urls")
+      << "https only";
+  EXPECT_EQ(field_of_refusal("image_urls", json::array{"https:///no-host.png"}), "image_urls");
+  EXPECT_EQ(field_of_refusal("title", json::string(std::string("a\0b", 3))), "title");
+  EXPECT_EQ(field_of_refusal("title", "bell\x07"), "title");
+  EXPECT_EQ(field_of_refusal("title", "two\nlines"), "title");
+  EXPECT_EQ(field_of_refusal("description", json::string(std::string("a\0b", 3))), "description");
+  EXPECT_EQ(field_of_refusal("currency", "US\x1b"), "currency");
+
+  // A description may break lines; URLs with commas and escapes come back as sent, in order.
+  auto body = ok;
+  body["description"] = "line one\nline two";
+  const json::array urls{"https://a.example/x.png?size=1,2", "https://b.example/%7By%7D.png",
+                         "https://c.example/z.png"};
+  body["image_urls"] = urls;
+  const auto created = CreateProduct(creator, body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto product = Json(http().Get("/v1/products/" + Str(Json(created), "id")));
+  EXPECT_EQ(product.at("image_urls"), json::value(urls));
+  EXPECT_EQ(Str(product, "description"), "line one\nline two");
 }
 
 TEST_F(DropsE2E, Buyer_CannotCreateProductsOrDrops) {
@@ -104,11 +145,13 @@ TEST_F(DropsE2E, Drop_ValidationErrors_Are400) {
   ExpectProblem(CreateDrop(creator, product, 1min, 2min, 0, 1), 400, "validation_failed");
   ExpectProblem(CreateDrop(creator, product, 1min, 2min, 5, 0), 400, "validation_failed");
   ExpectProblem(CreateDrop(creator, product, 1min, 2min, 5, 6), 400, "validation_failed");
-  ExpectProblem(http().PostJson("/v1/drops",
-                                R"({"product_id":")" + product +
-                                    R"(","starts_at":"tomorrow","ends_at":"later","quantity":1,"per_buyer_limit":1})",
-                                creator.access_token),
-                400, "validation_failed");
+  ExpectProblem(
+      http().PostJson(
+          "/v1/drops",
+          R"({"product_id":")" + product +
+              R"(","starts_at":"tomorrow","ends_at":"later","quantity":1,"per_buyer_limit":1})",
+          creator.access_token),
+      400, "validation_failed");
   ExpectProblem(CreateDrop(creator, NewUuid(), 1min, 2min), 404, "not_found");
 }
 
@@ -143,7 +186,8 @@ TEST_F(DropsE2E, Cancel_OnlyByItsCreatorAndOnlyOnce) {
 TEST_F(DropsE2E, CachedView_ShowsAChangeImmediately) {
   const auto creator = RegisterAccount(http(), "creator");
   const auto id = Str(Json(CreateDrop(creator, NewProductId(creator), 1h, 2h)), "id");
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(Str(Json(http().Get("/v1/drops/" + id)), "status"), "scheduled");
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(Str(Json(http().Get("/v1/drops/" + id)), "status"), "scheduled");
   ASSERT_EQ(http().PostJson("/v1/drops/" + id + "/cancel", "", creator.access_token).status, 200);
   EXPECT_EQ(Str(Json(http().Get("/v1/drops/" + id)), "status"), "cancelled");
 }
@@ -205,7 +249,9 @@ TEST_F(DropsE2E, Browse_FiltersByStatusAndCreatorInPages) {
   }
   EXPECT_EQ(seen, ids);
   EXPECT_TRUE(Json(http().Get("/v1/drops?status=live&creator_id=" + creator.id))
-                  .at("items").as_array().empty());
+                  .at("items")
+                  .as_array()
+                  .empty());
   ExpectProblem(http().Get("/v1/drops?status=bogus"), 400, "validation_failed");
 }
 

@@ -1,5 +1,7 @@
 #include "livedrop/pg/arrays.h"
 
+#include <pqxx/pqxx>
+
 namespace livedrop::pg {
 
 std::string ArrayLiteral(const std::vector<std::string>& items) {
@@ -14,6 +16,18 @@ std::string ArrayLiteral(const std::vector<std::string>& items) {
     out += '"';
   }
   return out + '}';
+}
+
+std::vector<std::string> TextArray(const pqxx::field& field) {
+  std::vector<std::string> out;
+  auto parser = field.as_array();
+  for (auto item = parser.get_next(); item.first != pqxx::array_parser::juncture::done;
+       item = parser.get_next()) {
+    if (item.first == pqxx::array_parser::juncture::string_value) {
+      out.push_back(std::move(item.second));
+    }
+  }
+  return out;
 }
 
 }  // namespace livedrop::pg

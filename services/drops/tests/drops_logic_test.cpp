@@ -46,6 +46,27 @@ TEST(DropsLogic, ProductErrors_NameTheField) {
   EXPECT_EQ(FieldOf([&] { ValidateProduct(p); }), "image_urls");
 }
 
+TEST(DropsLogic, ControlCharactersAndNonHttpsUrls_AreRefusedNamingTheField) {
+  for (const char* url : {"https://a.example/x.png\njavascript:alert(1)", "javascript:alert(1)",
+                          "http://a.example/x.png", "https://", "https:///x.png",
+                          "https://a.example/x y.png", "data:image/png;base64,AAAA"}) {
+    auto p = Product();
+    p.image_urls = {"https://ok.example/1.png", url};
+    EXPECT_EQ(FieldOf([&] { ValidateProduct(p); }), "image_urls") << url;
+  }
+  auto p = Product();
+  p.image_urls = {"https://cdn.example/a/b.png?w=1,2&h=3#top", "https://[::1]:8443/x.png"};
+  EXPECT_EQ(FieldOf([&] { ValidateProduct(p); }), "");
+  p = Product();
+  p.title = std::string("a\0b", 3);
+  EXPECT_EQ(FieldOf([&] { ValidateProduct(p); }), "title");
+  p = Product();
+  p.description = "line\nbreaks\tand tabs";
+  EXPECT_EQ(FieldOf([&] { ValidateProduct(p); }), "");
+  p.description = "escape\x1b[2J";
+  EXPECT_EQ(FieldOf([&] { ValidateProduct(p); }), "description");
+}
+
 TEST(DropsLogic, DropErrors_NameTheField) {
   const TimePoint now = Now();
   EXPECT_EQ(FieldOf([&] { ValidateDrop({now + 1min, now + 2min, 10, 2}, now); }), "");
