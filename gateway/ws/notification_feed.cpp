@@ -26,7 +26,7 @@ NotificationFeed::NotificationFeed(NotificationHub& hub, const std::string& brok
   options.group_id = "livedrop-gateway-" + NewUuid();
   options.client_id = "livedrop-gateway";
   options.topics = {topics::kNotifications, topics::kFollowers};
-  options.settings = {{"auto.offset.reset", "latest"}, {"fetch.wait.max.ms", "10"}};
+  options.settings = {{"auto.offset.reset", "latest"}};
   consumer_ = std::make_unique<kafka::Consumer>(options);
 }
 

@@ -33,12 +33,8 @@ int main(int argc, char** argv) {
         // The scheduler holds the app until it has stopped (it is released after the app).
         scheduler->Start([app] { return app->StartAndEndDue(); });
         // sold_out / restocked from inventory move a live drop to sold_out and back.
-        kafka::ConsumerOptions consumer_options;
-        consumer_options.brokers = options.kafka_brokers;
-        consumer_options.group_id = "livedrop-drops";
-        consumer_options.topics = {topics::kInventory};
-        consumer_options.client_id = "livedrop-drops";
-        auto consumer = std::make_shared<kafka::Consumer>(consumer_options);
+        auto consumer =
+            std::make_shared<kafka::Consumer>(rt.Consumer("livedrop-drops", {topics::kInventory}));
         consumer->Start(drops::InventoryEventsHandler(*app));
         auto grpc = std::make_shared<drops::DropsGrpc>(*app);
         rt.Serve(grpc.get());

@@ -39,12 +39,8 @@ int main(int argc, char** argv) {
         });
         sweeper->Start();
         // Stock is created from the drops topic: drop_scheduled carries quantity and limit.
-        kafka::ConsumerOptions consumer_options;
-        consumer_options.brokers = options.kafka_brokers;
-        consumer_options.group_id = "livedrop-inventory";
-        consumer_options.topics = {topics::kDrops};
-        consumer_options.client_id = "livedrop-inventory";
-        auto consumer = std::make_shared<kafka::Consumer>(consumer_options);
+        auto consumer =
+            std::make_shared<kafka::Consumer>(rt.Consumer("livedrop-inventory", {topics::kDrops}));
         consumer->Start(inventory::DropEventsHandler(*app));
         auto grpc = std::make_shared<inventory::InventoryGrpc>(*app);
         rt.Serve(grpc.get());

@@ -17,14 +17,9 @@ int main(int argc, char** argv) {
        "broadcasts stored once and merged on read, each published on livedrop.notifications.",
        "notifications", &notifications::Migrations(), 7007, 9007},
       argc, argv, &notifications::NotificationsOptions::Declare, [](service::Runtime& rt) {
-        const auto options = notifications::NotificationsOptions::From(rt.config);
         auto app = std::make_shared<notifications::NotificationsApp>(rt.pool);
-        kafka::ConsumerOptions consumer_options;
-        consumer_options.brokers = options.kafka_brokers;
-        consumer_options.group_id = "livedrop-notifications";
-        consumer_options.topics = notifications::EventsHandler::Topics();
-        consumer_options.client_id = "livedrop-notifications";
-        auto consumer = std::make_shared<kafka::Consumer>(consumer_options);
+        auto consumer = std::make_shared<kafka::Consumer>(
+            rt.Consumer("livedrop-notifications", notifications::EventsHandler::Topics()));
         consumer->Start(notifications::EventsHandler(*app));
         auto grpc = std::make_shared<notifications::NotificationsGrpc>(*app);
         rt.Serve(grpc.get());

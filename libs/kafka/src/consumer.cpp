@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "livedrop/metrics/registry.h"
 #include "rdkafka_util.h"
 #include "stop_wait.h"
 
@@ -68,6 +69,19 @@ struct Consumer::Impl {
   std::atomic<uint64_t> dead_lettered{0};
   std::atomic<int> assigned{0};
   bool uncommitted = false;
+  metrics::Histogram* lag = nullptr;
+
+  // From the producer's timestamp (CreateTime: when the relay handed the message over) to its
+  // receipt here: the broker hop, including the producer's linger and this fetch wait.
+  void ObserveLag(const rd_kafka_message_t& m) {
+    rd_kafka_timestamp_type_t type;
+    const int64_t produced_ms = rd_kafka_message_timestamp(&m, &type);
+    if (produced_ms <= 0 || type != RD_KAFKA_TIMESTAMP_CREATE_TIME) return;
+    const int64_t now_ms = std::chrono::duration_cast<milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    lag->Observe(static_cast<double>(std::max<int64_t>(0, now_ms - produced_ms)) / 1000.0);
+  }
 
   ~Impl() {
     if (rk == nullptr) return;
@@ -225,6 +239,10 @@ Consumer::Consumer(ConsumerOptions options) : impl_(std::make_unique<Impl>()) {
   }
   impl_->options = std::move(options);
   const ConsumerOptions& o = impl_->options;
+  impl_->lag = &metrics::Registry::Default().GetHistogram(
+      "livedrop_kafka_consume_lag_seconds",
+      "From a message's producer timestamp to its receipt by a consumer, by consumer client id",
+      metrics::DefaultLatencyBuckets(), {{"consumer", o.client_id}});
   auto conf = internal::MakeConf({
       {"bootstrap.servers", o.brokers},
       {"client.id", o.client_id},
@@ -233,6 +251,11 @@ Consumer::Consumer(ConsumerOptions options) : impl_(std::make_unique<Impl>()) {
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "earliest"},
       {"enable.partition.eof", "false"},
+      {"fetch.wait.max.ms", std::to_string(o.fetch_wait_max.count())},
+      // Answer as soon as one message is there (the default, pinned: latency over batching).
+      {"fetch.min.bytes", "1"},
+      // Requests are small and latency-bound; do not let Nagle hold one behind an unacked one.
+      {"socket.nagle.disable", "true"},
   });
   for (const auto& [key, value] : o.settings) internal::SetOrThrow(conf.get(), key, value);
   rd_kafka_conf_set_opaque(conf.get(), impl_.get());
@@ -267,6 +290,7 @@ void Consumer::Run(const Handler& handler, std::stop_token stop) {
       m.reset();
     }
     if (m) {
+      impl.ObserveLag(*m);
       if (!impl.Handle(ToMessage(*m), handler, stop)) break;
       impl.StoreOffset(*m);
     }

@@ -12,6 +12,7 @@
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/kafka/producer.h"
+#include "livedrop/metrics/registry.h"
 #include "livedrop/pg/pool.h"
 #include "stop_wait.h"
 
@@ -45,8 +46,10 @@ constexpr const char* kTryLockSql =
     "SELECT pg_try_advisory_xact_lock(hashtext('livedrop.outbox'), "
     "hashtext(coalesce(current_schema(), 'public')))";
 
+// created_at as microseconds since the epoch, for the relay-lag histogram.
 constexpr const char* kSelectBatchSql =
-    "SELECT seq, id::text, topic, key, event_type, payload FROM outbox ORDER BY seq LIMIT $1";
+    "SELECT seq, id::text, topic, key, event_type, payload, "
+    "(extract(epoch FROM created_at) * 1000000)::bigint FROM outbox ORDER BY seq LIMIT $1";
 
 constexpr const char* kDeleteSql = "DELETE FROM outbox WHERE seq = ANY($1::bigint[])";
 
@@ -63,6 +66,7 @@ struct Row {
   std::string key;
   std::string event_type;
   std::string payload;
+  int64_t created_us;
 };
 
 // Collects the delivery reports of one batch; shared with the callbacks because a report can
@@ -134,11 +138,12 @@ struct OutboxRelay::Impl {
     for (const auto& r : result) {
       rows.push_back(Row{r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
                          r[3].as<std::string>(), r[4].as<std::string>(),
-                         pqxx::binarystring(r[5]).str()});
+                         pqxx::binarystring(r[5]).str(), r[6].as<int64_t>()});
     }
     outcome.rows = static_cast<int>(rows.size());
     if (rows.empty()) return outcome;
 
+    ObserveLag(rows);
     size_t delivered = Publish(rows);
     if (delivered > 0) {
       std::string seqs = "{";
@@ -153,6 +158,21 @@ struct OutboxRelay::Impl {
     }
     outcome.delivered = static_cast<int>(delivered);
     return outcome;
+  }
+
+  // From each row's transaction start (created_at is now()) to its hand-over to the producer:
+  // NOTIFY, lock and select, or the poll interval when a wake-up was missed.
+  void ObserveLag(const std::vector<Row>& rows) {
+    static auto& lag = metrics::Registry::Default().GetHistogram(
+        "livedrop_outbox_relay_lag_seconds",
+        "From the transaction that wrote an outbox row to the relay producing it",
+        metrics::DefaultLatencyBuckets());
+    const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    for (const Row& row : rows) {
+      lag.Observe(static_cast<double>(std::max<int64_t>(0, now_us - row.created_us)) / 1e6);
+    }
   }
 
   // Produces every row and waits for the acknowledgements; returns how many rows, from the

@@ -67,7 +67,9 @@ Producer::Producer(ProducerOptions options) : impl_(std::make_unique<Impl>()) {
       {"acks", "all"},
       {"message.timeout.ms", std::to_string(options.delivery_timeout.count())},
       // Events such as drop_started are latency-sensitive; batch only briefly.
-      {"linger.ms", "5"},
+      {"linger.ms", std::to_string(options.linger.count())},
+      // Requests are small and latency-bound; do not let Nagle hold one behind an unacked one.
+      {"socket.nagle.disable", "true"},
   });
   for (const auto& [key, value] : options.settings) internal::SetOrThrow(conf.get(), key, value);
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &OnDelivery);

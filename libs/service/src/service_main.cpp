@@ -12,12 +12,32 @@
 
 namespace livedrop::service {
 
+kafka::ConsumerOptions Runtime::Consumer(const std::string& group_id,
+                                         std::vector<std::string> topics) const {
+  kafka::ConsumerOptions o;
+  o.brokers = config.GetString("kafka-brokers");
+  o.group_id = group_id;
+  o.client_id = group_id;
+  o.topics = std::move(topics);
+  o.fetch_wait_max = config.GetDuration("kafka-fetch-wait-max");
+  return o;
+}
+
 int ServiceMain(const ServiceSpec& spec, int argc, char** argv, const AddOptions& add_options,
                 const Wire& wire) {
   BlockShutdownSignals();
   config::Spec options(spec.name, spec.summary);
-  config::AddCommonServiceOptions(options, config::ServiceDefaults{spec.grpc_port, spec.admin_port});
-  options.String("kafka-brokers", "Kafka bootstrap servers (host:port,...)");
+  config::AddCommonServiceOptions(options,
+                                  config::ServiceDefaults{spec.grpc_port, spec.admin_port});
+  options.String("kafka-brokers", "Kafka bootstrap servers (host:port,...)")
+      .Duration("kafka-linger",
+                "How long the producer lets an event wait for others to share its request "
+                "(linger.ms): every idle event hop pays it once",
+                kafka::ProducerOptions{}.linger)
+      .Duration("kafka-fetch-wait-max",
+                "How long the broker may hold an empty fetch (fetch.wait.max.ms): with real "
+                "Kafka only how often idle consumers ask; the dev broker adds it to every hop",
+                kafka::ConsumerOptions{}.fetch_wait_max);
   if (add_options) add_options(options);
   const config::Config cfg = config::ParseOrExit(options, argc, argv);
   config::InitLogging(cfg, spec.name);
@@ -29,7 +49,11 @@ int ServiceMain(const ServiceSpec& spec, int argc, char** argv, const AddOptions
     if (spec.migrations != nullptr) pg::Migrate(pool, spec.schema, *spec.migrations);
     pg::Migrate(pool, "outbox", kafka::OutboxMigrations());
 
-    kafka::Producer producer(kafka::ProducerOptions{cfg.GetString("kafka-brokers"), spec.name});
+    kafka::ProducerOptions producer_options;
+    producer_options.brokers = cfg.GetString("kafka-brokers");
+    producer_options.client_id = spec.name;
+    producer_options.linger = cfg.GetDuration("kafka-linger");
+    kafka::Producer producer(std::move(producer_options));
     kafka::OutboxRelay relay(pool, producer);
     relay.Start();
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "livedrop/config/config.h"
+#include "livedrop/kafka/consumer.h"
 #include "livedrop/pg/migrations.h"
 
 namespace grpc {
@@ -13,9 +14,6 @@ class Service;
 }
 namespace livedrop::pg {
 class Pool;
-}
-namespace livedrop::kafka {
-class Producer;
 }
 
 // What every service binary does around its own logic, in one place: options, logging,
@@ -42,6 +40,10 @@ struct Runtime {
   void Keep(std::shared_ptr<void> object) { kept.push_back(std::move(object)); }
   // Serves a gRPC service (the object must be kept alive, e.g. with Keep).
   void Serve(::grpc::Service* service) { services.push_back(service); }
+  // A consumer of `topics` in `group_id` (also its client id) on --kafka-brokers, with the
+  // common --kafka-fetch-wait-max.
+  kafka::ConsumerOptions Consumer(const std::string& group_id,
+                                  std::vector<std::string> topics) const;
 
   std::vector<std::shared_ptr<void>> kept;
   std::vector<::grpc::Service*> services;
