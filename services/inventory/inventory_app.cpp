@@ -222,6 +222,7 @@ std::vector<StockOutcome> InventoryApp::CommitBatch(const std::string& drop_id,
   if (after) {
     cache_.Put(*after);
     RememberSoldOut(drop_id, after->available == 0);
+    if (on_stock_changed_) on_stock_changed_(*after);
   }
   return outcomes;
 }

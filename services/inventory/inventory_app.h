@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -47,6 +48,12 @@ class InventoryApp {
                StockCache cache = StockCache(redis::VersionedCache(nullptr, "stock", {})));
   ~InventoryApp();
 
+  // Called after every commit that changed a drop's stock, with the row as it left it (on the
+  // committing thread: must be quick and must not throw). Set before serving.
+  void OnStockChanged(std::function<void(const StockRow&)> listener) {
+    on_stock_changed_ = std::move(listener);
+  }
+
   StockRow CreateStock(const std::string& drop_id, int total, int per_buyer_limit);
   // From the cache when it has the drop, else from PostgreSQL (and then cached).
   StockRow GetStock(const std::string& drop_id);
@@ -86,6 +93,7 @@ class InventoryApp {
   std::unique_ptr<StockBatcher> batcher_;  // null without coalescing
   std::mutex mutex_;
   BoundedCache<std::string, bool> sold_out_;  // each expires after sold_out_memory
+  std::function<void(const StockRow&)> on_stock_changed_;
 };
 
 }  // namespace livedrop::inventory

@@ -12,6 +12,10 @@ void InventoryOptions::Declare(config::Spec& spec) {
       .Duration("sold-out-memory",
                 "How long a drop seen sold out is refused from memory, without the database",
                 d.sold_out_memory)
+      .Duration("stock-events-interval",
+                "stock_changed snapshots (livedrop.stock, for readers' caches) at most this often "
+                "per drop; 0 publishes none",
+                d.stock_events_interval)
       .Duration("expiry-sweep", "How often expired reservations are swept", d.expiry_sweep)
       .Int("expiry-batch", "Most expired reservations returned per sweep", d.expiry_batch, 1,
            100000)
@@ -35,6 +39,7 @@ InventoryOptions InventoryOptions::From(const config::Config& cfg) {
   o.hold = std::chrono::duration_cast<std::chrono::seconds>(cfg.GetDuration("reservation-hold"));
   o.low_stock_percent = static_cast<int>(cfg.GetInt("low-stock-percent"));
   o.sold_out_memory = cfg.GetDuration("sold-out-memory");
+  o.stock_events_interval = cfg.GetDuration("stock-events-interval");
   o.expiry_sweep = cfg.GetDuration("expiry-sweep");
   o.expiry_batch = static_cast<int>(cfg.GetInt("expiry-batch"));
   o.coalesce = cfg.GetBool("coalesce");

@@ -29,6 +29,9 @@ struct InventoryOptions {
   std::chrono::milliseconds expiry_sweep{1000};  // how often expired holds are looked for
   int expiry_batch = 500;                        // expired holds returned per sweep at most
 
+  // stock_changed snapshots (topic livedrop.stock) at most this often per drop; 0: none.
+  std::chrono::milliseconds stock_events_interval{20};
+
   std::string redis_url;  // the stock cache; empty: no cache
   std::chrono::milliseconds cache_ttl{10000};
   std::chrono::milliseconds invariant_metrics_max_age{10000};

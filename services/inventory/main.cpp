@@ -14,6 +14,7 @@
 #include "livedrop/metrics/registry.h"
 #include "livedrop/redis/pool.h"
 #include "livedrop/service/service_main.h"
+#include "stock_publisher.h"
 
 using namespace livedrop;
 
@@ -30,6 +31,13 @@ int main(int argc, char** argv) {
         auto app = std::make_shared<inventory::InventoryApp>(
             rt.pool, options,
             inventory::StockCache(redis::VersionedCache(redis.get(), "stock", options.cache_ttl)));
+        std::shared_ptr<inventory::StockPublisher> stock_events;
+        if (options.stock_events_interval.count() > 0) {
+          stock_events = std::make_shared<inventory::StockPublisher>(rt.producer,
+                                                                     options.stock_events_interval);
+          app->OnStockChanged([p = stock_events.get()](const auto& row) { p->Changed(row); });
+          stock_events->Start();
+        }
         auto invariant = std::make_shared<inventory::InventoryMetrics>(
             rt.pool, metrics::Registry::Default(), options.invariant_metrics_max_age);
         auto sweeper = std::make_shared<Periodic>("expiry sweep", options.expiry_sweep, [app] {
@@ -45,6 +53,7 @@ int main(int argc, char** argv) {
         auto grpc = std::make_shared<inventory::InventoryGrpc>(*app);
         rt.Serve(grpc.get());
         rt.Keep(redis);
+        rt.Keep(stock_events);
         rt.Keep(app);
         rt.Keep(invariant);
         rt.Keep(sweeper);

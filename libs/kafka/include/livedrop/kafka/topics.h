@@ -10,6 +10,9 @@ inline constexpr char kAuth[] = "livedrop.auth";
 inline constexpr char kFollowers[] = "livedrop.followers";
 inline constexpr char kDrops[] = "livedrop.drops";
 inline constexpr char kInventory[] = "livedrop.inventory";
+// Stock snapshots (stock_changed), high rate and for readers' caches only: apart from
+// livedrop.inventory's domain events so their consumers need not skip them.
+inline constexpr char kStock[] = "livedrop.stock";
 inline constexpr char kOrders[] = "livedrop.orders";
 inline constexpr char kPayment[] = "livedrop.payment";
 inline constexpr char kNotifications[] = "livedrop.notifications";
@@ -32,6 +35,8 @@ inline constexpr char kDropCancelled[] = "drop_cancelled";
 inline constexpr char kSoldOut[] = "sold_out";
 inline constexpr char kLowStock[] = "low_stock";
 inline constexpr char kRestocked[] = "restocked";
+// livedrop.stock
+inline constexpr char kStockChanged[] = "stock_changed";
 // livedrop.orders
 inline constexpr char kOrderPlaced[] = "order_placed";
 inline constexpr char kOrderConfirmed[] = "order_confirmed";
