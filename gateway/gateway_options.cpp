@@ -31,6 +31,12 @@ void GatewayOptions::Declare(config::Spec& spec) {
       .Duration("order-timeout",
                 "Deadline of placing an order (the whole saga, a payment included)",
                 d.order_timeout)
+      .Duration("drop-view-ttl",
+                "How long a drop view kept in memory is served before it is loaded again "
+                "(events keep it fresh meanwhile); 0 turns the store off",
+                d.drop_view_ttl)
+      .Int("drop-views", "Drop views kept in memory (the least recently read go first)",
+           d.drop_views, 0, 10000000)
       .Int("graphql-documents", "Prepared GraphQL documents (and persisted queries) kept",
            d.graphql_documents, 1, 1000000)
       .Int("graphql-max-depth", "Deepest selection nesting of a GraphQL operation",
@@ -67,6 +73,8 @@ GatewayOptions GatewayOptions::From(const config::Config& cfg) {
   o.ws_send_queue_kib = static_cast<int>(cfg.GetInt("ws-send-queue-kib"));
   o.ws_socket_send_buffer_kib = static_cast<int>(cfg.GetInt("ws-socket-send-buffer-kib"));
   o.ws_idle_timeout = cfg.GetDuration("ws-idle-timeout");
+  o.drop_view_ttl = cfg.GetDuration("drop-view-ttl");
+  o.drop_views = static_cast<int>(cfg.GetInt("drop-views"));
   o.graphql_documents = static_cast<int>(cfg.GetInt("graphql-documents"));
   o.graphql_max_depth = static_cast<int>(cfg.GetInt("graphql-max-depth"));
   o.graphql_max_aliases = static_cast<int>(cfg.GetInt("graphql-max-aliases"));

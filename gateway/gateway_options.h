@@ -35,6 +35,10 @@ struct GatewayOptions {
   int ws_socket_send_buffer_kib = 0;
   std::chrono::milliseconds ws_idle_timeout = std::chrono::seconds(60);
 
+  // Hot drops' views in memory (cache/drop_view_store.h): the TTL backstop and how many.
+  std::chrono::milliseconds drop_view_ttl = std::chrono::seconds(2);
+  int drop_views = 10000;
+
   // GraphQL: the prepared documents kept (persisted queries among them) and the limits of one
   // operation.
   int graphql_documents = 2000;

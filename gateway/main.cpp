@@ -1,6 +1,8 @@
 // livedrop-gateway: the public HTTP API. Wiring only: config → clients → routes → server.
 #include <spdlog/spdlog.h>
 
+#include "cache/drop_view_feed.h"
+#include "cache/drop_view_store.h"
 #include "clients/auth_client.h"
 #include "clients/drops_client.h"
 #include "clients/followers_client.h"
@@ -63,7 +65,10 @@ int main(int argc, char** argv) {
     gateway::RouteTable table;
     gateway::AddAuthRoutes(table, auth);
     gateway::AddFollowRoutes(table, auth, followers);
-    gateway::AddDropRoutes(table, drops, inventory);
+    gateway::DropViewStore drop_views({o.drop_view_ttl, static_cast<std::size_t>(o.drop_views)});
+    gateway::DropViewFeed drop_view_feed(drop_views, o.kafka_brokers);
+    drop_view_feed.Start();
+    gateway::AddDropRoutes(table, drops, inventory, drop_views);
     gateway::AddOrderRoutes(table, orders);
     gateway::AddNotificationRoutes(table, notifications);
     graphql::EngineOptions graphql_options;
@@ -77,7 +82,8 @@ int main(int argc, char** argv) {
     gateway::NotificationHub hub;
     gateway::NotificationFeed feed(hub, o.kafka_brokers);
     feed.Start();
-    gateway::AddOpsRoutes(table, [&] { return keys.Loaded() && feed.Ready(); });
+    gateway::AddOpsRoutes(table,
+                          [&] { return keys.Loaded() && feed.Ready() && drop_view_feed.Ready(); });
     gateway::Gateway gateway(table, verifier, &keys);
 
     const auto [host, port] = config::SplitHostPort(o.http_listen);
@@ -128,6 +134,7 @@ int main(int argc, char** argv) {
     expiry.Stop();
     websockets.CloseAll(http::kCloseGoingAway, "server shutting down", std::chrono::seconds(2));
     feed.Stop();
+    drop_view_feed.Stop();
     server.Stop(o.shutdown_grace);
     metrics::Registry::Default().RemoveGaugeCallback("livedrop_ws_connections");
     hub.Clear();

@@ -17,4 +17,14 @@ Done<Response> Answer(const CallPtr& call, int status, View view) {
   };
 }
 
+// The end of a public read of one resource: its JSON view with an ETag (If-None-Match → 304)
+// and a Cache-Control that lets a shared cache keep it for a second.
+template <class Response, class View>
+Done<Response> AnswerCacheable(const CallPtr& call, View view) {
+  return [call, view](Outcome<Response> outcome) {
+    if (auto* error = std::get_if<Error>(&outcome)) return call->Fail(*error);
+    call->ReplyPublic(boost::json::serialize(view(std::get<Response>(outcome))));
+  };
+}
+
 }  // namespace livedrop::gateway

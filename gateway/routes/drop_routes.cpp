@@ -4,6 +4,7 @@
 #include <mutex>
 #include <optional>
 
+#include "cache/drop_view_store.h"
 #include "clients/drops_client.h"
 #include "clients/inventory_client.h"
 #include "livedrop/grpc/proto_values.h"
@@ -18,11 +19,17 @@ namespace {
 
 using namespace livedrop::drops::v1;
 
-// GET /v1/drops/{id}: the drop from drops and its live stock from inventory, asked at once.
-// Without an answer from inventory the view keeps what drops knows (quantity, 0 if sold out).
+void ReplyView(const CallPtr& call, const DropView& view) {
+  call->ReplyPublic(view.body, view.etag);
+}
+
+// GET /v1/drops/{id} not held in the store: the drop from drops and its live stock from
+// inventory, asked at once, then kept in the store. Without an answer from inventory the view
+// keeps what drops knows (quantity, 0 if sold out) and is not kept.
 class DropWithStock : public std::enable_shared_from_this<DropWithStock> {
  public:
-  explicit DropWithStock(CallPtr call) : call_(std::move(call)) {}
+  DropWithStock(CallPtr call, DropViewStore& views)
+      : call_(std::move(call)), views_(views), mark_(views.Mark()) {}
 
   void Start(DropsClient& drops, InventoryClient& inventory) {
     GetDropRequest drop_req;
@@ -40,6 +47,7 @@ class DropWithStock : public std::enable_shared_from_this<DropWithStock> {
                          std::lock_guard lock(self->mutex_);
                          if (auto* r = std::get_if<inventory::v1::GetStockResponse>(&o)) {
                            self->available_ = r->stock().available();
+                           self->stock_version_ = r->stock().version();
                          }
                          self->stock_done_ = true;
                          self->FinishIfBothLocked();
@@ -51,20 +59,26 @@ class DropWithStock : public std::enable_shared_from_this<DropWithStock> {
     if (!drop_ || !stock_done_) return;
     if (auto* e = std::get_if<Error>(&*drop_)) return call_->Fail(*e);
     auto drop = std::get<GetDropResponse>(*drop_).drop();
-    if (available_) drop.set_available(*available_);
-    call_->ReplyJson(200, boost::json::serialize(views::Drop(drop)));
+    if (available_) {
+      return ReplyView(call_, *views_.Fill(mark_, std::move(drop), *available_, stock_version_));
+    }
+    call_->ReplyPublic(boost::json::serialize(views::Drop(drop)));
   }
 
   CallPtr call_;
+  DropViewStore& views_;
+  const std::uint64_t mark_;
   std::mutex mutex_;
   std::optional<Outcome<GetDropResponse>> drop_;
   bool stock_done_ = false;
   std::optional<int> available_;
+  std::int64_t stock_version_ = 0;
 };
 
 }  // namespace
 
-void AddDropRoutes(RouteTable& table, DropsClient& drops, InventoryClient& inventory) {
+void AddDropRoutes(RouteTable& table, DropsClient& drops, InventoryClient& inventory,
+                   DropViewStore& views) {
   table.Add("POST", "/v1/products", Access::kAuthenticated, [&drops](const CallPtr& call) {
     requests::RequireCreator(call->caller());
     drops.CreateProduct(
@@ -78,8 +92,8 @@ void AddDropRoutes(RouteTable& table, DropsClient& drops, InventoryClient& inven
     GetProductRequest req;
     req.set_id(call->PathParam("id"));
     drops.GetProduct(std::move(req), call->origin(),
-                     Answer<GetProductResponse>(
-                         call, 200, [](const auto& r) { return views::Product(r.product()); }));
+                     AnswerCacheable<GetProductResponse>(
+                         call, [](const auto& r) { return views::Product(r.product()); }));
   });
 
   table.Add("POST", "/v1/drops", Access::kAuthenticated, [&drops](const CallPtr& call) {
@@ -89,9 +103,13 @@ void AddDropRoutes(RouteTable& table, DropsClient& drops, InventoryClient& inven
         Answer<CreateDropResponse>(call, 201, [](const auto& r) { return views::Drop(r.drop()); }));
   });
 
-  table.Add("GET", "/v1/drops/{id}", Access::kPublic, [&drops, &inventory](const CallPtr& call) {
-    std::make_shared<DropWithStock>(call)->Start(drops, inventory);
-  });
+  table.Add("GET", "/v1/drops/{id}", Access::kPublic,
+            [&drops, &inventory, &views](const CallPtr& call) {
+              if (const auto view = views.Find(call->PathParam("id"))) {
+                return ReplyView(call, *view);
+              }
+              std::make_shared<DropWithStock>(call, views)->Start(drops, inventory);
+            });
 
   table.Add("GET", "/v1/drops", Access::kPublic, [&drops](const CallPtr& call) {
     const auto page = ReadPageRequest(call->request());

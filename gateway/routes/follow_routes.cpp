@@ -110,7 +110,7 @@ void AddFollowRoutes(RouteTable& table, AuthClient& auth, FollowersClient& follo
                        [call, user](Outcome<GetCountsResponse> counts_outcome) {
                          if (auto* e = std::get_if<Error>(&counts_outcome)) return call->Fail(*e);
                          const auto& c = std::get<GetCountsResponse>(counts_outcome);
-                         call->ReplyJson(200, json::serialize(views::Creator(user, c)));
+                         call->ReplyPublic(json::serialize(views::Creator(user, c)));
                        });
                  });
   });

@@ -78,6 +78,13 @@ boost::json::object Product(const drops::v1::Product& p) {
 
 std::string DropStatusName(drops::v1::DropStatus status) { return rpc::EnumCode(status); }
 
+drops::v1::DropStatus ShownStatus(const drops::v1::Drop& d) {
+  if (d.status() == drops::v1::DROP_STATUS_LIVE && d.available() == 0) {
+    return drops::v1::DROP_STATUS_SOLD_OUT;
+  }
+  return d.status();
+}
+
 boost::json::object Drop(const drops::v1::Drop& d) {
   boost::json::object o{{"id", d.id()},
                         {"creator_id", d.creator_id()},
@@ -86,7 +93,7 @@ boost::json::object Drop(const drops::v1::Drop& d) {
                         {"ends_at", Rfc3339(d.ends_at())},
                         {"quantity", d.quantity()},
                         {"per_buyer_limit", d.per_buyer_limit()},
-                        {"status", DropStatusName(d.status())},
+                        {"status", DropStatusName(ShownStatus(d))},
                         {"available", d.available()}};
   if (d.has_product()) o["product"] = Product(d.product());
   return o;

@@ -32,8 +32,12 @@ boost::json::object Session(const auth::v1::User& user, const auth::v1::TokenPai
 boost::json::object Product(const drops::v1::Product& product);
 // {id, creator_id, product_id, starts_at, ends_at, quantity, per_buyer_limit, status,
 //  available[, product]}
+// status is ShownStatus(drop).
 boost::json::object Drop(const drops::v1::Drop& drop);
 std::string DropStatusName(drops::v1::DropStatus status);
+// The status a view shows: sold_out for a live drop with nothing available (drops learns of a
+// sell-out only through an event, after inventory committed it), else the drop's own.
+drops::v1::DropStatus ShownStatus(const drops::v1::Drop& drop);
 
 // {id, status, drop_id, quantity, amount, currency, created_at[, failure_code]}
 boost::json::object Order(const orders::v1::Order& order);

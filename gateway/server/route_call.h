@@ -32,8 +32,15 @@ class RouteCall : public std::enable_shared_from_this<RouteCall> {
   const std::string& PathParam(const std::string& name) const;
 
   void ReplyJson(int status, std::string body);
+  // A public read of one resource: 200 with the JSON body, its ETag (EntityTagOf(body) unless
+  // given) and Cache-Control kPublicShortLived; or 304 with no body (and the same ETag and
+  // Cache-Control) when the request's If-None-Match matches the tag.
+  void ReplyPublic(std::string body);
+  void ReplyPublic(std::string body, const std::string& etag);
   void ReplyEmpty(int status);
   void Fail(const Error& error);
+  // Every answer: the request id, and Cache-Control `private, no-store` when a caller was
+  // verified and the route set none (what is said to one user is no one else's).
   void Reply(http::Response response);
 
  private:

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "cache/drop_view_store.h"
 #include "clients/auth_client.h"
 #include "clients/drops_client.h"
 #include "clients/followers_client.h"
@@ -117,7 +118,8 @@ TEST(OpenApi, DocumentListsExactlyTheRoutesThatExist) {
                     std::chrono::seconds(1));
   InventoryClient inventory(rpc::MakeChannel<inventory::v1::InventoryService>("127.0.0.1:1"),
                             std::chrono::seconds(1));
-  AddDropRoutes(table, drops, inventory);
+  DropViewStore drop_views({});
+  AddDropRoutes(table, drops, inventory, drop_views);
   OrdersClient orders(rpc::MakeChannel<orders::v1::OrdersService>("127.0.0.1:1"),
                       std::chrono::seconds(1));
   AddOrderRoutes(table, orders);

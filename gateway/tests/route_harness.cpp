@@ -9,6 +9,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <future>
 
+#include "cache/drop_view_store.h"
 #include "clients/auth_client.h"
 #include "clients/drops_client.h"
 #include "clients/followers_client.h"
@@ -128,12 +129,15 @@ struct RouteHarness::Impl {
         notifications(Channel<notifications::v1::NotificationsService>(), options.upstream_timeout),
         orders(Channel<orders::v1::OrdersService>(), options.upstream_timeout),
         key(auth::SigningKey::Generate()),
-        verifier(kIssuer) {
+        verifier(kIssuer),
+        drop_views(
+            {options.drop_view_ttl.value_or(GatewayOptions{}.drop_view_ttl),
+             options.drop_views.value_or(static_cast<std::size_t>(GatewayOptions{}.drop_views))}) {
     verifier.SetKeys({auth::PublicKey{key.kid, key.public_key}});
     // The registration main.cpp does, in the same order.
     AddAuthRoutes(table, auth);
     AddFollowRoutes(table, auth, followers);
-    AddDropRoutes(table, drops, inventory);
+    AddDropRoutes(table, drops, inventory, drop_views);
     AddOrderRoutes(table, orders);
     AddNotificationRoutes(table, notifications);
     const GatewayOptions defaults;
@@ -172,6 +176,7 @@ struct RouteHarness::Impl {
   OrdersClient orders;
   auth::SigningKey key;
   auth::JwtVerifier verifier;
+  DropViewStore drop_views;
   std::shared_ptr<const graphql::Engine> graphql;
   std::unique_ptr<DocumentCache> documents;
   RouteTable table;
@@ -183,6 +188,8 @@ RouteHarness::RouteHarness() : RouteHarness(Options{}) {}
 RouteHarness::RouteHarness(Options options) : impl_(std::make_unique<Impl>(*this, options)) {}
 
 RouteHarness::~RouteHarness() = default;
+
+DropViewStore& RouteHarness::drop_views() { return impl_->drop_views; }
 
 std::string RouteHarness::TokenFor(const std::string& user_id, const std::string& role) const {
   return impl_->Token(user_id, role, std::chrono::minutes(15));

@@ -12,6 +12,10 @@
 #include "fake_services.h"
 #include "livedrop/http/message.h"
 
+namespace livedrop::gateway {
+class DropViewStore;
+}
+
 namespace livedrop::gateway::fakes {
 
 // A request as the HTTP server hands it to the gateway: the target split into path and
@@ -47,6 +51,9 @@ class RouteHarness {
     // The GraphQL limits as main.cpp reads them from GatewayOptions; unset, their defaults.
     std::optional<int> graphql_max_depth;
     std::optional<int> graphql_max_cost;
+    // The drop view store's, as main.cpp reads them from GatewayOptions; unset, their defaults.
+    std::optional<std::chrono::milliseconds> drop_view_ttl;
+    std::optional<std::size_t> drop_views;
   };
   RouteHarness();
   explicit RouteHarness(Options options);
@@ -58,6 +65,9 @@ class RouteHarness {
   FakeFollowers followers;
   FakeNotifications notifications;
   FakeOrders orders;
+
+  // The gateway's memory of hot drops (what its Kafka feed would update).
+  DropViewStore& drop_views();
 
   // A valid access token for `user_id` with `role` ("buyer" | "creator"), or an expired one.
   std::string TokenFor(const std::string& user_id, const std::string& role) const;

@@ -1,0 +1,52 @@
+#include "cache/drop_view_feed.h"
+
+#include "cache/drop_view_store.h"
+#include "livedrop/core/ids.h"
+#include "livedrop/drops/v1/drops.pb.h"
+#include "livedrop/inventory/v1/inventory.pb.h"
+#include "livedrop/kafka/consumer.h"
+#include "livedrop/kafka/envelope.h"
+#include "livedrop/kafka/topics.h"
+
+namespace livedrop::gateway {
+
+DropViewFeed::DropViewFeed(DropViewStore& store, const std::string& brokers) : store_(store) {
+  kafka::ConsumerOptions options;
+  options.brokers = brokers;
+  options.group_id = "livedrop-gateway-views-" + NewUuid();
+  options.client_id = "livedrop-gateway";
+  options.topics = {topics::kDrops, topics::kStock};
+  options.settings = {{"auto.offset.reset", "latest"}};
+  consumer_ = std::make_unique<kafka::Consumer>(options);
+}
+
+DropViewFeed::~DropViewFeed() { Stop(); }
+
+void DropViewFeed::Apply(DropViewStore& store, const kafka::Message& message) {
+  const auto envelope = kafka::ParseEnvelope(message.payload);
+  const auto& type = envelope.type();
+  if (type == event_types::kStockChanged) {
+    const auto e = kafka::UnpackPayload<inventory::v1::StockChanged>(envelope);
+    store.ApplyStock(e.drop_id(), e.available(), e.version());
+  } else if (type == event_types::kDropStarted) {
+    store.ApplyDrop(kafka::UnpackPayload<drops::v1::DropStarted>(envelope).drop());
+  } else if (type == event_types::kDropEnded) {
+    store.ApplyDrop(kafka::UnpackPayload<drops::v1::DropEnded>(envelope).drop());
+  } else if (type == event_types::kDropCancelled) {
+    store.ApplyDrop(kafka::UnpackPayload<drops::v1::DropCancelled>(envelope).drop());
+  }
+  // drop_scheduled creates a drop no view holds yet; other types change no view.
+}
+
+void DropViewFeed::Start() {
+  if (!store_.enabled()) return;
+  consumer_->Start([this](const kafka::Message& message) { Apply(store_, message); });
+}
+
+void DropViewFeed::Stop() { consumer_->Stop(); }
+
+bool DropViewFeed::Ready() const {
+  return !store_.enabled() || consumer_->assigned_partitions() > 0;
+}
+
+}  // namespace livedrop::gateway
