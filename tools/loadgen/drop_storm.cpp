@@ -36,7 +36,6 @@ using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr const char* kProgram = "livedrop-loadgen drop-storm";
-constexpr const char* kCapturesMetric = "livedrop_payment_provider_captures_total";
 
 struct Options : AccountFlags {
   HttpEndpoint gateway;
@@ -280,9 +279,7 @@ PhaseStats Client(Race& race, int client, const std::function<bool(long long)>& 
     } else if (c.outcome == Outcome::kSoldOut) {
       race.NoteSoldOut();
     } else if (c.outcome == Outcome::kOther) {
-      ++stats.other[answer.status == 0
-                        ? "no answer (" + answer.error + ")"
-                        : std::to_string(answer.status) + " " + (c.code.empty() ? "-" : c.code)];
+      ++stats.other[OtherAnswerKey(answer.status, c.code, answer.error)];
     }
     if (replay) Replay(http, target, body, headers, answer, c, stats.replays);
   }
@@ -306,14 +303,6 @@ PhaseStats RunPhase(Race& race, const std::function<bool(long long)>& more) {
 
 // ---------------------------------------------------------------------------------------------
 // Set-up
-
-std::optional<double> ScrapeCaptures(const std::optional<HttpEndpoint>& metrics) {
-  if (!metrics) return std::nullopt;
-  const auto text = FetchMetrics(*metrics);
-  if (!text) return std::nullopt;
-  // A counter not yet incremented may not be exported at all: that is zero captures.
-  return SumPrometheusSamples(*text, kCapturesMetric).value_or(0);
-}
 
 // Waits for the drop to be live through the API and for inventory to hold its stock.
 void WaitUntilLive(GatewayApi& api, const Options& o, const std::string& drop_id,

@@ -2,13 +2,8 @@
 // creator's drop starts and every connection's receipt of drop_started is timed against the
 // drop's scheduled start. Baseline in the same run: WebSocket ping/pong round trips (and
 // GET /healthz on a kept-alive connection) on the same gateway with the same W connections open.
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -23,6 +18,7 @@
 #include "livedrop/core/time.h"
 #include "report.h"
 #include "run_plan.h"
+#include "run_setup.h"
 #include "scenario_flags.h"
 #include "scenarios.h"
 #include "stats.h"
@@ -38,8 +34,6 @@ using std::chrono::milliseconds;
 constexpr const char* kProgram = "livedrop-loadgen fan-out";
 constexpr const char* kRssMetric = "process_resident_memory_bytes";
 constexpr const char* kOpenFdsMetric = "process_open_fds";
-// Descriptors the process needs besides the WebSocket connections (set-up connections, files).
-constexpr long long kSpareFds = 128;
 
 struct Options : AccountFlags {
   HttpEndpoint gateway, gateway_metrics;
@@ -135,37 +129,6 @@ Options ParseOptions(int argc, char** argv) {
 
 // ---------------------------------------------------------------------------------------------
 // Set-up
-
-// Raises the soft RLIMIT_NOFILE to the hard limit; throws when W connections cannot fit.
-void EnsureDescriptors(long long connections) {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
-    throw std::runtime_error(std::string("getrlimit(RLIMIT_NOFILE): ") + std::strerror(errno));
-  }
-  if (limit.rlim_cur != limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
-      throw std::runtime_error(std::string("setrlimit(RLIMIT_NOFILE): ") + std::strerror(errno));
-    }
-  }
-  const long long needed = connections + kSpareFds;
-  if (limit.rlim_max != RLIM_INFINITY && static_cast<long long>(limit.rlim_max) < needed) {
-    throw std::runtime_error(
-        std::to_string(connections) + " connections need " + std::to_string(needed) +
-        " file descriptors but the hard limit (ulimit -Hn) is " + std::to_string(limit.rlim_max) +
-        ": raise it (e.g. /etc/security/limits.conf nofile, or systemd LimitNOFILE) or lower "
-        "--connections. The gateway needs as many descriptors as well.");
-  }
-  // Every connection to the one gateway address takes its own local port.
-  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
-  long long low = 0, high = 0;
-  if (range >> low >> high && high >= low && connections > high - low + 1) {
-    throw std::runtime_error(std::to_string(connections) +
-                             " connections to one gateway address need as many local ports; "
-                             "net.ipv4.ip_local_port_range has " +
-                             std::to_string(high - low + 1));
-  }
-}
 
 std::vector<double> HealthzLatencies(const HttpEndpoint& gateway, int samples) {
   HttpConnection http(gateway.host, gateway.port, std::chrono::seconds(5));
@@ -266,24 +229,11 @@ StepResult RunStep(const Options& o, int w, const Account& creator,
   const auto states = fleet.TakeStates();
 
   // Verdict.
-  std::vector<ConnectionLog> logs(states.size());
-  long long failed = 0, not_ready = 0;
-  std::map<std::string, long long> failures;
-  std::vector<double> ready_ms;
-  for (std::size_t i = 0; i < states.size(); ++i) {
-    logs[i].follower = is_follower[i];
-    logs[i].frames = states[i].frames;
-    if (states[i].ready) ready_ms.push_back(states[i].ready_ms);
-    if (!states[i].ready) ++not_ready;
-    if (!states[i].failure.empty()) {
-      ++failed;
-      ++failures[states[i].failure];
-    } else if (!states[i].ready) {
-      ++failed;
-      ++failures[states[i].opened ? "no ready frame within --ready-timeout"
-                                  : "not opened within --ready-timeout"];
-    }
-  }
+  auto tally = TallyFleet(states, is_follower);
+  const auto& logs = tally.logs;
+  const long long failed = tally.failed, not_ready = tally.not_ready;
+  const auto& failures = tally.failures;
+  const auto& ready_ms = tally.ready_ms;
   const auto report = AnalyzeDeliveries(logs, drop_id, creator.user_id, scheduled);
   const auto delay = Summarize(report.delays_ms);
   const auto connect = Summarize(ready_ms);
@@ -380,16 +330,7 @@ int RunFanOut(int argc, char** argv) {
   const int w_max = o.connections.back();
   return RunScenario(kProgram, out, result, [&] {
     EnsureDescriptors(w_max);
-    {
-      HttpConnection probe(o.gateway.host, o.gateway.port, std::chrono::seconds(5));
-      const auto a = probe.Get(o.gateway.path + "/healthz");
-      if (a.status != 200) {
-        throw std::runtime_error("the gateway at " + o.gateway.host + ":" +
-                                 std::to_string(o.gateway.port) + " does not answer /healthz (" +
-                                 (a.status == 0 ? a.error : std::to_string(a.status)) +
-                                 "): start ./scripts/livedrop up");
-      }
-    }
+    RequireGateway(o.gateway);
     out << "fan-out: W = ";
     for (std::size_t i = 0; i < o.connections.size(); ++i) {
       out << (i ? "," : "") << o.connections[i];

@@ -28,6 +28,11 @@ constexpr std::array kScenarios = {
              "the fault windows, every order terminal, no double charge, every follower "
              "notified, memory flat after the warm-up",
              &livedrop::loadgen::RunSoak},
+    Scenario{"rehearsal",
+             "a celebrity drop all at once: W follower WebSockets, R readers of the drop page and "
+             "B buyers at the scheduled start; drop_started delay, read and order latency against "
+             "the targets, then the drop-storm audit",
+             &livedrop::loadgen::RunRehearsal},
 };
 
 void Usage(std::ostream& out) {

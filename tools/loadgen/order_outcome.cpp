@@ -24,6 +24,13 @@ std::string StringField(const json::object& object, std::string_view key) {
 
 }  // namespace
 
+std::string OrderRequestBody(const std::string& drop_id, long long quantity, bool declined) {
+  return json::serialize(
+      json::object{{"drop_id", drop_id},
+                   {"quantity", quantity},
+                   {"payment_token", declined ? "tok_chargeDeclined" : "tok_visa"}});
+}
+
 std::string_view OutcomeName(Outcome outcome) {
   switch (outcome) {
     case Outcome::kConfirmed:
@@ -78,6 +85,11 @@ Classified ClassifyOrderAnswer(int status, std::string_view body) {
       break;
   }
   return c;
+}
+
+std::string OtherAnswerKey(int status, const std::string& code, const std::string& error) {
+  if (status == 0) return "no answer (" + error + ")";
+  return std::to_string(status) + " " + (code.empty() ? "-" : code);
 }
 
 }  // namespace livedrop::loadgen

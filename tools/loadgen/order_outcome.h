@@ -29,9 +29,17 @@ struct Classified {
   std::string code;      // problem code, or "" (201, or a body without one)
   std::string order_id;  // for a 201
 };
+// The JSON body of one POST /v1/orders: `quantity` of the drop paid with tok_visa or, when
+// `declined`, with tok_chargeDeclined (the test processor declines it).
+std::string OrderRequestBody(const std::string& drop_id, long long quantity, bool declined);
+
 // 201 with status "confirmed" → confirmed; 409 sold_out, 409 limit_exceeded, 402
 // payment_declined → those; anything else (other codes, 429/503, a 201 that is not
 // confirmed, a transport failure as status 0) → other.
 Classified ClassifyOrderAnswer(int status, std::string_view body);
+
+// How an `other` answer is counted in a report: "<status> <code>" ("503 -" without a code), or
+// "no answer (<transport error>)" for status 0.
+std::string OtherAnswerKey(int status, const std::string& code, const std::string& error);
 
 }  // namespace livedrop::loadgen

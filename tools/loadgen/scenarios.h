@@ -18,5 +18,6 @@ struct Scenario {
 int RunDropStorm(int argc, char** argv);
 int RunFanOut(int argc, char** argv);
 int RunSoak(int argc, char** argv);
+int RunRehearsal(int argc, char** argv);
 
 }  // namespace livedrop::loadgen

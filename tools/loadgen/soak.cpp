@@ -42,7 +42,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr const char* kProgram = "livedrop-loadgen soak";
 constexpr const char* kRssMetric = "process_resident_memory_bytes";
-constexpr const char* kCapturesMetric = "livedrop_payment_provider_captures_total";
 constexpr const char* kDefaultMetrics =
     "auth=http://127.0.0.1:9001/metrics,followers=http://127.0.0.1:9002/metrics,"
     "drops=http://127.0.0.1:9003/metrics,inventory=http://127.0.0.1:9004/metrics,"
@@ -630,13 +629,6 @@ std::vector<ProcessMemory> SampleMemory(const Options& o) {
     out.push_back({name, ScrapeGauge(endpoint, kRssMetric), std::nullopt, std::nullopt});
   }
   return out;
-}
-
-std::optional<double> ScrapeCaptures(const std::optional<HttpEndpoint>& metrics) {
-  if (!metrics) return std::nullopt;
-  const auto text = FetchMetrics(*metrics);
-  if (!text) return std::nullopt;
-  return SumPrometheusSamples(*text, kCapturesMetric).value_or(0);
 }
 
 std::string Mib(const std::optional<double>& bytes) {

@@ -4,6 +4,8 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "gateway_api.h"
+
 namespace livedrop::loadgen {
 
 namespace {
@@ -245,6 +247,13 @@ std::vector<Check> VerifyDrop(const std::string& pg_url, const StormFacts& facts
               N(ledger.succeeded_payments) + " succeeded payments");
   }
   return checks;
+}
+
+std::optional<double> ScrapeCaptures(const std::optional<HttpEndpoint>& metrics) {
+  if (!metrics) return std::nullopt;
+  const auto text = FetchMetrics(*metrics);
+  if (!text) return std::nullopt;
+  return SumPrometheusSamples(*text, kCapturesMetric).value_or(0);
 }
 
 }  // namespace livedrop::loadgen

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "report.h"
+#include "run_plan.h"
 
 namespace livedrop::loadgen {
 
@@ -41,6 +42,13 @@ struct DropLedger {
 // why; the remaining checks still run.
 std::vector<Check> VerifyDrop(const std::string& pg_url, const StormFacts& facts,
                               std::chrono::milliseconds grace, DropLedger& ledger);
+
+// The payment provider's captures counter, which the audit holds to the drop's succeeded
+// payments.
+inline constexpr const char* kCapturesMetric = "livedrop_payment_provider_captures_total";
+// Its value at `metrics` (0 when reachable but not exported yet: nothing captured); nullopt
+// when not watched (no endpoint) or unreachable.
+std::optional<double> ScrapeCaptures(const std::optional<HttpEndpoint>& metrics);
 
 // Stock row of the drop: nullopt while inventory has not created it; throws on other errors.
 struct StockRow {
