@@ -53,7 +53,8 @@ Connected Live(NotificationHub& hub, const std::string& user,
   Connected c;
   c.sub = hub.Add(user, c.socket, kLater);
   hub.SetInterests(c.sub, creators);
-  hub.GoLive(c.sub, kReady, {});
+  hub.SendNow(c.sub, kReady);
+  hub.GoLive(c.sub);
   return c;
 }
 
@@ -93,9 +94,30 @@ TEST(NotificationHub, WhileCatchingUp_FramesWaitAndFollowTheReplayWithoutRepeats
   hub.Deliver(F("n3"), Audience{"c", ""});  // arrives live while the replay is being read
   hub.Deliver(F("n4"), Audience{"c", ""});
   EXPECT_TRUE(c.socket->sent().empty());
-  hub.GoLive(c.sub, kReady, {F("n2"), F("n3")});  // the replay already contains n3
+  hub.SendNow(c.sub, kReady);  // ready goes out at once, catching up or not
+  std::size_t sent = 0;
+  EXPECT_TRUE(hub.Replay(c.sub, {F("n1"), F("n2")}, &sent));
+  EXPECT_EQ(sent, 2u);
+  EXPECT_TRUE(hub.Replay(c.sub, {F("n3")}));  // the replay's second page holds n3 too
+  hub.Deliver(F("n6"), Audience{"c", ""});    // still held: the catch-up is not over
+  EXPECT_EQ(c.socket->sent(), (std::vector<std::string>{"ready", "n1", "n2", "n3"}));
+  EXPECT_EQ(hub.GoLive(c.sub), 2u) << "n4 and n6; n3 was replayed";
   hub.Deliver(F("n5"), Audience{"c", ""});
-  EXPECT_EQ(c.socket->sent(), (std::vector<std::string>{"ready", "n2", "n3", "n4", "n5"}));
+  EXPECT_EQ(c.socket->sent(),
+            (std::vector<std::string>{"ready", "n1", "n2", "n3", "n4", "n6", "n5"}));
+}
+
+TEST(NotificationHub, Replay_ToAGoneOrClosingSubscriber_SaysSoAndSendsNothing) {
+  NotificationHub hub;
+  Connected c;
+  c.sub = hub.Add("u1", c.socket, kLater);
+  c.socket->Close(4008, "slow");
+  EXPECT_FALSE(hub.Replay(c.sub, {F("n1")}));
+  Connected gone;
+  gone.sub = hub.Add("u2", gone.socket, kLater);
+  hub.Remove(gone.sub);
+  EXPECT_FALSE(hub.Replay(gone.sub, {F("n1")}));
+  EXPECT_TRUE(gone.socket->sent().empty());
 }
 
 TEST(NotificationHub, FollowAndUnfollow_ChangeTheOpenConnections) {

@@ -25,12 +25,23 @@ Audience AudienceOf(const notifications::v1::Notification& n) {
   return Audience{n.creator_id(), n.user_id()};
 }
 
-std::string Ready(const std::string& user_id, std::size_t following, std::size_t replayed,
-                  const std::string& replay_error) {
-  boost::json::object data{{"user_id", user_id}, {"following", following}, {"replayed", replayed}};
-  if (!replay_error.empty()) data["replay_error"] = replay_error;
+namespace {
+
+std::string Control(const char* type, boost::json::object data) {
   return boost::json::serialize(boost::json::object{
-      {"type", "ready"}, {"time", FormatRfc3339(Now())}, {"data", std::move(data)}});
+      {"type", type}, {"time", FormatRfc3339(Now())}, {"data", std::move(data)}});
+}
+
+}  // namespace
+
+std::string Ready(const std::string& user_id, std::size_t following, bool replaying) {
+  return Control("ready", {{"user_id", user_id}, {"following", following}, {"replaying", replaying}});
+}
+
+std::string CaughtUp(std::size_t replayed, const std::string& replay_error) {
+  boost::json::object data{{"replayed", replayed}};
+  if (!replay_error.empty()) data["replay_error"] = replay_error;
+  return Control("caught_up", std::move(data));
 }
 
 }  // namespace livedrop::gateway::frames

@@ -15,9 +15,12 @@ boost::json::object Fields(const notifications::v1::Notification& n);
 Frame FromNotification(const notifications::v1::Notification& n);
 Audience AudienceOf(const notifications::v1::Notification& n);
 
-// {"type":"ready","time","data":{"user_id","following","replayed"[,"replay_error"]}}: the
-// connection is subscribed; the replay (if any) and live frames follow.
-std::string Ready(const std::string& user_id, std::size_t following, std::size_t replayed,
-                  const std::string& replay_error = "");
+// {"type":"ready","time","data":{"user_id","following","replaying"}}: the connection is
+// subscribed; with replaying, the notifications missed since last_event_id follow (oldest
+// first), then a caught_up frame; live frames come after.
+std::string Ready(const std::string& user_id, std::size_t following, bool replaying);
+// {"type":"caught_up","time","data":{"replayed"[,"replay_error"]}}: the replay is over; what
+// follows is live.
+std::string CaughtUp(std::size_t replayed, const std::string& replay_error = "");
 
 }  // namespace livedrop::gateway::frames

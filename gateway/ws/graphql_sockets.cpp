@@ -432,25 +432,24 @@ void GraphQLSockets::Subscribe(const std::shared_ptr<Connection>& c, const json:
     c->running.emplace(id, s);
   }
   auto outlet = std::make_shared<SubscriptionOutlet>(engine_, c, s);
-  const Frame nothing{"", std::make_shared<const std::string>()};
   if (s->root.name == "dropEvents") {
     // The hub applies a user's follows and unfollows to every subscriber under that user's id;
     // dropEvents names its creator itself, follower or not, so it is kept under no user's id.
     s->subscriber = hub_.Add(kDropEventsAudience, outlet, caller->expires_at);
     hub_.SetInterests(s->subscriber, {s->root.creator_id});
-    hub_.GoLive(s->subscriber, nothing, {});
+    hub_.GoLive(s->subscriber);
     return;
   }
   // myNotifications: what /v1/ws would send, so the creators the user follows.
   s->subscriber = hub_.Add(caller->subject, outlet, caller->expires_at);
   LoadFollowing(
       followers_, caller->subject, c->origin, options_.max_following,
-      [this, c, s, nothing](std::optional<Error> error, std::vector<std::string> creators) {
+      [this, c, s](std::optional<Error> error, std::vector<std::string> creators) {
         if (error) {
           spdlog::warn("GraphQL subscription {}: cannot load follows: {}", s->id, error->what());
         }
         hub_.SetInterests(s->subscriber, creators);
-        hub_.GoLive(s->subscriber, nothing, {});
+        hub_.GoLive(s->subscriber);
       });
 }
 

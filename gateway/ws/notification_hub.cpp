@@ -6,6 +6,9 @@ namespace livedrop::gateway {
 namespace {
 
 constexpr std::size_t kMaxHeld = 1000;  // frames held back for one subscriber catching up
+// Ids of the latest replayed frames kept per subscriber catching up: a held frame is recent,
+// so if the replay had it, it was among the last ones.
+constexpr std::size_t kRecentReplayed = 2 * kMaxHeld;
 
 }  // namespace
 
@@ -16,6 +19,8 @@ struct NotificationHub::Subscriber {
   std::unordered_set<std::string> creators;
   bool live = false;
   std::vector<Frame> held;  // while catching up
+  std::unordered_set<std::string> replayed;  // the last kRecentReplayed ids replayed
+  std::deque<std::string> replayed_order;
 };
 
 NotificationHub::NotificationHub(std::size_t remembered_ids) : remembered_ids_(remembered_ids) {}
@@ -60,20 +65,42 @@ void NotificationHub::SetInterests(const SubscriberPtr& s,
   }
 }
 
-std::size_t NotificationHub::GoLive(const SubscriberPtr& s, const Frame& ready,
-                                    const std::vector<Frame>& replay) {
+void NotificationHub::SendNow(const SubscriberPtr& s, const Frame& frame) {
+  std::lock_guard lock(mutex_);
+  if (all_.count(s.get())) s->socket->Send(frame.json);
+}
+
+bool NotificationHub::Replay(const SubscriberPtr& s, const std::vector<Frame>& page,
+                             std::size_t* sent) {
+  std::lock_guard lock(mutex_);
+  if (!all_.count(s.get()) || s->socket->closing()) return false;
+  std::size_t n = 0;
+  for (const auto& frame : page) {
+    if (!s->replayed.insert(frame.id).second) continue;
+    s->replayed_order.push_back(frame.id);
+    if (s->replayed_order.size() > kRecentReplayed) {
+      s->replayed.erase(s->replayed_order.front());
+      s->replayed_order.pop_front();
+    }
+    if (!s->socket->Send(frame.json)) return false;
+    ++n;
+  }
+  delivered_ += n;
+  if (sent != nullptr) *sent = n;
+  return true;
+}
+
+std::size_t NotificationHub::GoLive(const SubscriberPtr& s) {
   std::lock_guard lock(mutex_);
   if (!all_.count(s.get())) return 0;
-  s->socket->Send(ready.json);
-  std::unordered_set<std::string> sent;
   std::size_t n = 0;
-  for (const auto& frame : replay) {
-    if (sent.insert(frame.id).second && s->socket->Send(frame.json)) ++n;
-  }
   for (const auto& frame : s->held) {
-    if (sent.insert(frame.id).second && s->socket->Send(frame.json)) ++n;
+    if (s->replayed.insert(frame.id).second && s->socket->Send(frame.json)) ++n;
   }
   s->held.clear();
+  s->held.shrink_to_fit();
+  s->replayed.clear();
+  s->replayed_order.clear();
   s->live = true;
   delivered_ += n;
   return n;

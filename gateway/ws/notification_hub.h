@@ -34,8 +34,8 @@ struct Audience {
 // connected follower, whatever the creator's follower count. Thread-safe.
 //
 // A subscriber starts "catching up": frames for it are held back while the gateway loads whom
-// the user follows and replays what the user missed; GoLive sends the replay, then what was held
-// back that the replay did not contain, and from then on frames go straight out.
+// the user follows and replays what the user missed, page by page (Replay); GoLive then sends
+// what was held back that the replay did not contain, and from then on frames go straight out.
 class NotificationHub {
  public:
   struct Subscriber;
@@ -47,10 +47,16 @@ class NotificationHub {
                     TimePoint token_expires_at);
   void Remove(const SubscriberPtr& subscriber);
   void SetInterests(const SubscriberPtr& subscriber, const std::vector<std::string>& creator_ids);
-  // Sends `ready`, the replay, then what was held back that the replay did not contain, and
-  // from then on sends frames as they come. Returns how many notifications were sent.
-  std::size_t GoLive(const SubscriberPtr& subscriber, const Frame& ready,
-                     const std::vector<Frame>& replay);
+  // Sends `frame` at once, caught up or not (ready, caught_up).
+  void SendNow(const SubscriberPtr& subscriber, const Frame& frame);
+  // While catching up: sends a page of missed notifications at once (the caller waits for the
+  // socket to drain before the next page). False when the subscriber is gone or its socket
+  // closing. Returns through `sent` how many went out.
+  bool Replay(const SubscriberPtr& subscriber, const std::vector<Frame>& page,
+              std::size_t* sent = nullptr);
+  // Sends what was held back that the replay did not contain, and from then on sends frames as
+  // they come. Returns how many notifications were sent.
+  std::size_t GoLive(const SubscriberPtr& subscriber);
 
   // A frame seen before (Kafka redelivers after a rebalance) goes to nobody.
   void Deliver(const Frame& frame, const Audience& audience);

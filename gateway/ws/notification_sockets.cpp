@@ -60,8 +60,8 @@ struct NotificationSockets::Connection {
   std::string last_event_id;
   rpc::CallOrigin origin;
   std::shared_ptr<http::WebSocket> socket;
-  std::vector<std::string> creators;
-  std::vector<Frame> replay;
+  std::string replayed_up_to;  // the id of the last notification replayed
+  std::size_t replayed = 0;
 
   std::mutex mutex;
   NotificationHub::SubscriberPtr subscriber;  // null once closed
@@ -131,49 +131,64 @@ void NotificationSockets::LoadFollowing(std::shared_ptr<Connection> c) {
                                c->socket->Close(kCloseInternal, "cannot load follows; reconnect");
                              return;
                            }
-                           c->creators = std::move(creators);
+                           const bool replaying = !c->last_event_id.empty();
+                           const Frame ready{"", std::make_shared<const std::string>(frames::Ready(
+                                                     c->user_id, creators.size(), replaying))};
                            {
                              std::lock_guard lock(c->mutex);
                              if (!c->subscriber) return;
-                             hub_.SetInterests(c->subscriber, c->creators);
+                             hub_.SetInterests(c->subscriber, creators);
+                             hub_.SendNow(c->subscriber, ready);
                            }
-                           if (c->last_event_id.empty()) return GoLive(c, "");
+                           if (!replaying) return GoLive(c, std::nullopt);
+                           c->replayed_up_to = c->last_event_id;
                            Replay(c);
                          });
 }
 
+// One page of what was missed, sent at once; the next is asked once the socket has written it.
 void NotificationSockets::Replay(std::shared_ptr<Connection> c) {
   notifications::v1::ListSinceRequest req;
   req.set_user_id(c->user_id);
-  req.set_after_id(c->replay.empty() ? c->last_event_id : c->replay.back().id);
-  req.set_limit(1000);
+  req.set_after_id(c->replayed_up_to);
+  req.set_limit(static_cast<int>(options_.replay_page));
   notifications_.ListSince(
       std::move(req), c->origin, [this, c](Outcome<notifications::v1::ListSinceResponse> o) {
         if (auto* e = std::get_if<Error>(&o)) {
-          spdlog::info("WebSocket of {}: no replay after {}: {}", c->user_id, c->last_event_id,
-                       e->what());
+          spdlog::info("WebSocket of {}: replay after {} stopped: {}", c->user_id,
+                       c->replayed_up_to, e->what());
           return GoLive(c, e->code());
         }
         const auto& page = std::get<notifications::v1::ListSinceResponse>(o);
-        for (const auto& n : page.items()) c->replay.push_back(frames::FromNotification(n));
-        if (page.more() && !page.items().empty() && c->replay.size() < options_.max_replay) {
-          return Replay(c);
+        std::vector<Frame> frames;
+        frames.reserve(static_cast<std::size_t>(page.items_size()));
+        for (const auto& n : page.items()) frames.push_back(frames::FromNotification(n));
+        std::shared_ptr<http::WebSocket> socket;
+        std::size_t sent = 0;
+        {
+          std::lock_guard lock(c->mutex);
+          if (!c->subscriber || !hub_.Replay(c->subscriber, frames, &sent)) return;
+          socket = c->socket;
         }
-        GoLive(c, "");
+        c->replayed += sent;
+        if (!page.more() || frames.empty()) return GoLive(c, std::nullopt);
+        c->replayed_up_to = frames.back().id;
+        socket->WhenDrained([this, c] { Replay(c); });
       });
 }
 
+// Ends the catch-up: `caught_up` after a replay (with why it stopped early, if it did), then
+// the frames held back meanwhile, then live.
 void NotificationSockets::GoLive(const std::shared_ptr<Connection>& c,
-                                 const std::string& replay_error) {
+                                 std::optional<std::string> replay_error) {
   std::lock_guard lock(c->mutex);
   if (!c->subscriber) return;
-  const Frame ready{"", std::make_shared<const std::string>(frames::Ready(
-                            c->user_id, c->creators.size(), c->replay.size(), replay_error))};
-  hub_.GoLive(c->subscriber, ready, c->replay);
-  c->replay.clear();
-  c->replay.shrink_to_fit();
-  c->creators.clear();
-  c->creators.shrink_to_fit();
+  if (!c->last_event_id.empty()) {
+    hub_.SendNow(c->subscriber,
+                 Frame{"", std::make_shared<const std::string>(frames::CaughtUp(
+                               c->replayed, replay_error.value_or("")))});
+  }
+  hub_.GoLive(c->subscriber);
 }
 
 }  // namespace livedrop::gateway

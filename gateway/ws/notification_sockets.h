@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 
 #include "livedrop/auth/jwt.h"
 #include "livedrop/http/websocket.h"
@@ -16,13 +17,15 @@ class NotificationsClient;
 
 struct NotificationSocketOptions {
   std::size_t max_following = 5000;  // creators loaded per connection
-  std::size_t max_replay = 5000;     // missed notifications replayed on reconnect
+  // Missed notifications asked from the inbox at a time; the next page is asked once the
+  // socket has sent the last one, so a replay of any length fits the bounded send queue.
+  std::size_t replay_page = 200;
 };
 
 // GET /v1/ws: authenticates the upgrade (Authorization header, `access_token` query parameter,
 // or a `access_token.<token>` subprotocol for browsers), then for each connection loads whom the
-// user follows, replays what it missed after `last_event_id` from the inbox, and hands it to the
-// hub: a `ready` frame, the replay, then live frames, in order and without repeats.
+// user follows, sends `ready`, replays what it missed after `last_event_id` from the inbox page by
+// page (then `caught_up`), and hands it to the hub: live frames, in order and without repeats.
 class NotificationSockets {
  public:
   NotificationSockets(NotificationHub& hub, const auth::JwtVerifier& verifier, KeyRefresher* keys,
@@ -35,7 +38,7 @@ class NotificationSockets {
   struct Connection;
   void LoadFollowing(std::shared_ptr<Connection> c);
   void Replay(std::shared_ptr<Connection> c);
-  void GoLive(const std::shared_ptr<Connection>& c, const std::string& replay_error);
+  void GoLive(const std::shared_ptr<Connection>& c, std::optional<std::string> replay_error);
 
   NotificationHub& hub_;
   const auth::JwtVerifier& verifier_;

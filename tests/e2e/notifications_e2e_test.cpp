@@ -12,6 +12,7 @@
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/producer.h"
 #include "livedrop/notifications/v1/notifications.pb.h"
+#include "livedrop/orders/v1/orders.pb.h"
 #include "livedrop/testing/eventually.h"
 #include "platform.h"
 #include "ws_client.h"
@@ -171,6 +172,75 @@ TEST_F(NotificationsE2E, Reconnect_WithLastEventId_ReplaysExactlyWhatWasMissed) 
   const auto frame = ws->ReadType("drop_started", 10s);
   ASSERT_TRUE(frame.has_value());
   EXPECT_EQ(DataField(Parse(*frame), "drop_id"), live);
+}
+
+// More missed notifications than a socket's send queue holds (512 frames): the replay goes
+// through it page by page instead of overflowing it (which closed every reconnect with 4008).
+TEST_F(NotificationsE2E, Reconnect_After1000Missed_ReplaysEveryOneInOrderOnceWithoutAClose) {
+  Start();
+  const auto user = RegisterAccount(http());
+  kafka::Producer producer(kafka::ProducerOptions{platform_->KafkaBrokers(), "e2e-test"});
+  std::vector<std::string> orders;
+  auto confirm = [&] {  // an order_confirmed for the user, keyed by the user: one partition
+    orders::v1::OrderConfirmed e;
+    e.mutable_order()->set_id(NewUuid());
+    e.mutable_order()->set_buyer_id(user.id);
+    e.mutable_order()->set_drop_id(NewUuid());
+    e.mutable_order()->set_quantity(1);
+    orders.push_back(e.order().id());
+    producer.Produce("livedrop.orders", user.id,
+                     kafka::SerializeEnvelope(kafka::MakeEnvelope("order_confirmed", "e2e-test",
+                                                                  e.order().id(), e)));
+  };
+  std::string seen_id;
+  {
+    auto ws = Connect(user);
+    confirm();
+    const auto frame = ws->ReadType("order_confirmed", 10s);
+    ASSERT_TRUE(frame.has_value());
+    seen_id = Str(Parse(*frame), "id");
+  }
+  constexpr int kMissed = 1000;
+  for (int i = 0; i < kMissed; ++i) confirm();
+  producer.Flush(10s);
+  ASSERT_TRUE(testing::Eventually(  // the newest is in the inbox: all of them are
+      [&] {
+        const auto inbox = Json(http().Get("/v1/me/notifications?limit=1", user.access_token));
+        const auto& items = inbox.at("items").as_array();
+        return !items.empty() && DataField(items[0].as_object(), "order_id") == orders.back();
+      },
+      60s, 200ms));
+
+  WsClient::Options o;
+  o.target = "/v1/ws?last_event_id=" + seen_id;
+  o.headers = {{"Authorization", "Bearer " + user.access_token}};
+  WsClient ws(platform_->HttpPort(), o);
+  ASSERT_FALSE(ws.Refused());
+  const auto ready = ws.Read(10s);
+  ASSERT_TRUE(ready.has_value());
+  EXPECT_EQ(Str(Parse(*ready), "type"), "ready");
+  EXPECT_TRUE(Parse(*ready).at("data").at("replaying").as_bool());
+  std::vector<std::string> replayed;
+  std::optional<json::object> caught_up;
+  while (const auto frame = ws.Read(10s)) {
+    const auto f = Parse(*frame);
+    if (Str(f, "type") == "caught_up") {
+      caught_up = f;
+      break;
+    }
+    ASSERT_EQ(Str(f, "type"), "order_confirmed") << *frame;
+    replayed.push_back(DataField(f, "order_id"));
+  }
+  ASSERT_TRUE(caught_up.has_value()) << "no caught_up after " << replayed.size() << " frames";
+  EXPECT_EQ(caught_up->at("data").at("replayed").as_int64(), kMissed);
+  EXPECT_EQ(replayed, std::vector<std::string>(orders.begin() + 1, orders.end()))
+      << "every missed notification, oldest first, once";
+  // Still open and live.
+  confirm();
+  producer.Flush(10s);
+  const auto live = ws.ReadType("order_confirmed", 10s);
+  ASSERT_TRUE(live.has_value()) << "the connection did not stay open after the replay";
+  EXPECT_EQ(DataField(Parse(*live), "order_id"), orders.back());
 }
 
 TEST_F(NotificationsE2E, Upgrade_WithoutAValidToken_IsRefused) {

@@ -77,6 +77,16 @@ class WsSession final : public WebSocket,
 
   bool closing() const override { return closing_.load(); }
 
+  void WhenDrained(std::function<void()> callback) override {
+    // Posted after the Sends before it, so the queue holds their frames by then.
+    asio::post(ws_.get_executor(),
+               [self = this->shared_from_this(), callback = std::move(callback)]() mutable {
+                 if (self->state_ == State::kClosing || self->state_ == State::kDone) return;
+                 if (self->queue_.empty()) return callback();
+                 self->drained_.push_back(std::move(callback));
+               });
+  }
+
   // --- the upgrade -------------------------------------------------------------------------
 
   void Accept(detail::BeastRequest request, WebSocketHandlers handlers,
@@ -161,7 +171,10 @@ class WsSession final : public WebSocket,
     queue_.pop_front();
     if (ec) return HardClose();
     if (state_ == State::kClosing) return SendCloseFrame();
-    if (!queue_.empty()) Write();
+    if (!queue_.empty()) return Write();
+    auto drained = std::move(drained_);
+    drained_.clear();
+    for (auto& callback : drained) callback();
   }
 
   void Drop(const std::string& text) {
@@ -227,6 +240,7 @@ class WsSession final : public WebSocket,
     close_timer_.cancel();
     beast::error_code ec;
     beast::get_lowest_layer(ws_).socket().close(ec);
+    drained_.clear();
     if (handlers_.on_closed) handlers_.on_closed(code);
     handlers_ = {};  // the application's handlers often hold this session
   }
@@ -237,6 +251,7 @@ class WsSession final : public WebSocket,
   beast::flat_buffer buffer_;
   WebSocketHandlers handlers_;
   std::deque<std::shared_ptr<const std::string>> queue_;
+  std::vector<std::function<void()>> drained_;  // WhenDrained callbacks waiting for the queue
   std::atomic<std::size_t> queued_bytes_{0}, queued_messages_{0};
   std::atomic<bool> closing_{false};
   State state_ = State::kPending;

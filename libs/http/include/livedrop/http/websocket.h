@@ -44,6 +44,10 @@ class WebSocket {
   virtual bool Send(std::shared_ptr<const std::string> text) = 0;
   virtual void Close(int code, const std::string& reason) = 0;
   virtual bool closing() const = 0;
+  // Calls `callback` once every frame queued so far has been written (at once when nothing
+  // waits), never if the connection ends first: how a sender pages a long answer through the
+  // bounded queue instead of overflowing it. (This default is for sockets without a queue.)
+  virtual void WhenDrained(std::function<void()> callback) { callback(); }
 };
 
 // What the application hears from a connection it accepted; both run on its strand.
