@@ -88,6 +88,52 @@ TEST(WebSocket, Accept_FramesArriveInOrderAndClientMessagesReachTheHandler) {
   socket.reset();  // sessions must not outlive the server
 }
 
+// Paging a long answer through the bounded queue: each page waits for the last to be written.
+// 5,000 frames through a queue of 16: without WhenDrained the queue would overflow (4008).
+TEST(WebSocket, WhenDrained_PagesALongAnswerThroughASmallQueueWithoutOverflow) {
+  WebSocketOptions options;
+  options.max_queued_messages = 16;
+  constexpr int kPages = 500, kPerPage = 10;
+  std::shared_ptr<WebSocket> socket;
+  std::atomic<int> pages_sent{0};
+  std::function<void()> send_page = [&] {
+    const int page = pages_sent++;
+    if (page >= kPages) return;
+    for (int i = 0; i < kPerPage; ++i) {
+      ASSERT_TRUE(socket->Send(std::make_shared<std::string>(std::to_string(page * kPerPage + i))));
+    }
+    socket->WhenDrained(send_page);
+  };
+  Fixture f(
+      [&](std::shared_ptr<UpgradeRequest> up) {
+        socket = up->Accept({nullptr, nullptr});
+        send_page();
+      },
+      options);
+  Client c(f.server.port());
+  for (int i = 0; i < kPages * kPerPage; ++i) ASSERT_EQ(c.Read(), std::to_string(i));
+  EXPECT_FALSE(socket->closing());
+  socket.reset();
+}
+
+TEST(WebSocket, WhenDrained_WithNothingQueued_CallsBackAtOnce_AfterACloseNever) {
+  std::promise<void> called;
+  std::shared_ptr<WebSocket> socket;
+  std::atomic<bool> after_close{false};
+  Fixture f([&](std::shared_ptr<UpgradeRequest> up) {
+    socket = up->Accept({nullptr, nullptr});
+    socket->WhenDrained([&] { called.set_value(); });
+  });
+  Client c(f.server.port());
+  EXPECT_EQ(called.get_future().wait_for(5s), std::future_status::ready);
+  socket->Send(std::make_shared<std::string>("last"));
+  socket->Close(kCloseGoingAway, "bye");
+  socket->WhenDrained([&] { after_close = true; });
+  EXPECT_EQ(c.AwaitClose(), kCloseGoingAway);
+  EXPECT_FALSE(after_close.load()) << "a closed connection calls no WhenDrained";
+  socket.reset();
+}
+
 TEST(WebSocket, Refuse_AnswersTheHttpResponseInsteadOfUpgrading) {
   Fixture f([](std::shared_ptr<UpgradeRequest> up) {
     up->Refuse(Response::Json(401, R"({"code":"unauthenticated"})"));
