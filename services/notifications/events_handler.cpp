@@ -117,6 +117,15 @@ const std::vector<std::string>& EventsHandler::Topics() {
   return topics;
 }
 
+const std::vector<ConsumerLane>& EventsHandler::Lanes() {
+  static const std::vector<ConsumerLane> lanes{
+      {"livedrop-notifications", {topics::kDrops, topics::kInventory}},
+      {"livedrop-notifications-orders", {topics::kOrders}},
+      {"livedrop-notifications-followers", {topics::kFollowers}},
+  };
+  return lanes;
+}
+
 bool EventsHandler::Knows(std::string_view type) { return FindRoute(type) != nullptr; }
 
 EventsHandler::Outcome EventsHandler::Handle(const Envelope& envelope) {

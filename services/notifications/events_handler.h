@@ -15,7 +15,13 @@ namespace livedrop::notifications {
 
 class EventSink;
 
-// Turns the platform's events into notifications (consumer group livedrop-notifications):
+// One consumer of livedrop-notifications: its group and the topics it reads.
+struct ConsumerLane {
+  std::string group_id;
+  std::vector<std::string> topics;
+};
+
+// Turns the platform's events into notifications (consumer groups: Lanes()):
 //  - livedrop.drops: drop_scheduled (and every drop_* event) teaches whom a drop belongs to;
 //    drop_started and drop_ended become broadcasts of the drop's creator.
 //  - livedrop.inventory: sold_out and low_stock become broadcasts of the drop's creator. One
@@ -40,6 +46,12 @@ class EventsHandler {
   void operator()(const kafka::Message& message);
 
   static const std::vector<std::string>& Topics();
+  // Topics() split over consumers that run side by side, each on its own thread and group, so
+  // a backlog on one does not hold up another: a wave of follows (one transaction each) or an
+  // order storm no longer sits in front of drop_started. Drops and inventory share a lane: a
+  // stock event parked until its drop is known is resolved by that lane's drop events. Each
+  // topic is in exactly one lane; per-key order holds within a topic, the only order relied on.
+  static const std::vector<ConsumerLane>& Lanes();
   // Whether the table routes (or knowingly ignores) this event type.
   static bool Knows(std::string_view type);
 

@@ -18,13 +18,16 @@ int main(int argc, char** argv) {
        "notifications", &notifications::Migrations(), 7007, 9007},
       argc, argv, &notifications::NotificationsOptions::Declare, [](service::Runtime& rt) {
         auto app = std::make_shared<notifications::NotificationsApp>(rt.pool);
-        auto consumer = std::make_shared<kafka::Consumer>(
-            rt.Consumer("livedrop-notifications", notifications::EventsHandler::Topics()));
-        consumer->Start(notifications::EventsHandler(*app));
+        std::vector<std::shared_ptr<kafka::Consumer>> consumers;
+        for (const auto& lane : notifications::EventsHandler::Lanes()) {
+          consumers.push_back(
+              std::make_shared<kafka::Consumer>(rt.Consumer(lane.group_id, lane.topics)));
+          consumers.back()->Start(notifications::EventsHandler(*app));
+        }
         auto grpc = std::make_shared<notifications::NotificationsGrpc>(*app);
         rt.Serve(grpc.get());
         rt.Keep(app);
-        rt.Keep(consumer);
+        for (auto& consumer : consumers) rt.Keep(consumer);
         rt.Keep(grpc);
       });
 }

@@ -3,6 +3,8 @@
 // payload that is not the type's message is refused rather than taken for another event.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "event_sink.h"
 #include "events_handler.h"
 #include "livedrop/kafka/topics.h"
@@ -162,6 +164,21 @@ TEST(EventsHandlerTable, EveryTypeOfTheConsumedTopics_IsKnown) {
   EXPECT_EQ(EventsHandler::Topics(),
             (std::vector<std::string>{topics::kDrops, topics::kInventory, topics::kOrders,
                                       topics::kFollowers}));
+}
+
+TEST(EventsHandlerTable, Lanes_ReadEveryTopicOnce_DropsWithInventory_InGroupsOfTheirOwn) {
+  std::multiset<std::string> topics;
+  std::set<std::string> groups;
+  for (const auto& lane : EventsHandler::Lanes()) {
+    topics.insert(lane.topics.begin(), lane.topics.end());
+    groups.insert(lane.group_id);
+  }
+  const auto& all = EventsHandler::Topics();
+  EXPECT_EQ(topics, std::multiset<std::string>(all.begin(), all.end()));
+  EXPECT_EQ(groups.size(), EventsHandler::Lanes().size());
+  // Parked stock events are resolved by drop events: both on the broadcast lane.
+  EXPECT_EQ(EventsHandler::Lanes().front().topics,
+            (std::vector<std::string>{topics::kDrops, topics::kInventory}));
 }
 
 }  // namespace
