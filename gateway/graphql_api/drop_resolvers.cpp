@@ -83,7 +83,18 @@ void AddDropResolvers(graphql::Resolvers& r, const ApiClients& clients) {
                     }));
   });
 
-  r.SyncField("Drop", "status", EnumMember("status"));
+  // As views::ShownStatus: a live drop whose live stock is 0 is SOLD_OUT (drops learns of a
+  // sell-out only through an event); the stock comes from the same batched load as available.
+  r.Field("Drop", "status", [status = EnumMember("status")](graphql::FieldCall call) {
+    auto shown = status(call);
+    if (!shown.is_string() || shown.as_string() != "LIVE") return call.Resolve(std::move(shown));
+    call.Load("stock", call.parent().at("id"),
+              [shown](const graphql::FieldCall& call, const graphql::Outcome& stock) {
+                const bool none_left =
+                    stock.ok() && stock.value().is_int64() && stock.value().as_int64() == 0;
+                call.Resolve(none_left ? json::value("SOLD_OUT") : shown);
+              });
+  });
   // Live stock from inventory, batched for a page of drops; what drops knows when inventory
   // does not answer (as GET /v1/drops/{id}).
   r.Field("Drop", "available", [](graphql::FieldCall call) {

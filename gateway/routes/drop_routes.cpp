@@ -127,15 +127,20 @@ void AddDropRoutes(RouteTable& table, DropsClient& drops, InventoryClient& inven
     });
   });
 
-  table.Add("POST", "/v1/drops/{id}/cancel", Access::kAuthenticated, [&drops](const CallPtr& call) {
-    requests::RequireCreator(call->caller());
-    CancelDropRequest req;
-    req.set_id(call->PathParam("id"));
-    req.set_creator_id(call->caller().subject);
-    drops.CancelDrop(
-        std::move(req), call->origin(),
-        Answer<CancelDropResponse>(call, 200, [](const auto& r) { return views::Drop(r.drop()); }));
-  });
+  // The held view takes the cancellation at once, so a read after it through this gateway
+  // shows it (other gateways learn it from drop_cancelled).
+  table.Add("POST", "/v1/drops/{id}/cancel", Access::kAuthenticated,
+            [&drops, &views](const CallPtr& call) {
+              requests::RequireCreator(call->caller());
+              CancelDropRequest req;
+              req.set_id(call->PathParam("id"));
+              req.set_creator_id(call->caller().subject);
+              drops.CancelDrop(std::move(req), call->origin(),
+                               Answer<CancelDropResponse>(call, 200, [&views](const auto& r) {
+                                 views.ApplyDrop(r.drop());
+                                 return views::Drop(r.drop());
+                               }));
+            });
 }
 
 }  // namespace livedrop::gateway

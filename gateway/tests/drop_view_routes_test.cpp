@@ -81,6 +81,25 @@ TEST(DropViews, GetDrop_StockEvent_ChangesTheNextReadWithoutACall) {
   EXPECT_EQ(h.drops.get_drop.calls(), 1);
 }
 
+TEST(DropViews, CancelThroughThisGateway_TheNextReadShowsItWithoutACall) {
+  RouteHarness h;
+  h.drops.get_drop.Answer(LiveDrop());
+  h.inventory.get_stock.Answer(Stock(40, 3));
+  ASSERT_TRUE(h.Send(MakeRequest("GET", "/v1/drops/drop-1")));
+  drops::v1::CancelDropResponse cancelled;
+  *cancelled.mutable_drop() = LiveDrop().drop();
+  cancelled.mutable_drop()->set_status(drops::v1::DROP_STATUS_CANCELLED);
+  h.drops.cancel_drop.Answer(cancelled);
+  const auto cancel = h.SendAs(kCreator, "creator", MakeRequest("POST", "/v1/drops/drop-1/cancel"));
+  ASSERT_TRUE(cancel);
+  ASSERT_EQ(cancel->status, 200);
+  const auto read = h.Send(MakeRequest("GET", "/v1/drops/drop-1"));
+  ASSERT_TRUE(read);
+  EXPECT_EQ(BodyOf(*read).at("status").as_string(), "cancelled");
+  EXPECT_EQ(BodyOf(*read).at("available").as_int64(), 40);
+  EXPECT_EQ(h.drops.get_drop.calls(), 1);
+}
+
 TEST(DropViews, GetDrop_LastUnitSoldWhileDropsStillSaysLive_ShowsSoldOut) {
   RouteHarness h;
   h.drops.get_drop.Answer(LiveDrop());
@@ -207,6 +226,29 @@ TEST(DropViews, GetCreator_HasAnEtagAndAnswersIfNoneMatchWith304) {
   ASSERT_TRUE(changed);
   EXPECT_EQ(changed->status, 200);
   EXPECT_NE(changed->headers.Get("ETag"), etag);
+}
+
+TEST(DropViews, GraphQLDrop_LiveWithNoStockLeft_IsSoldOutAsOverRest) {
+  RouteHarness h;
+  drops::v1::GetDropsResponse found;
+  *found.add_drops() = LiveDrop().drop();
+  h.drops.get_drops.Answer(found);
+  inventory::v1::GetStocksResponse stocks;
+  *stocks.add_stocks() = Stock(0, 9).stock();
+  h.inventory.get_stocks.Answer(stocks);
+  const auto response =
+      h.Send(fakes::GraphQLPost(R"({ drop(id: "drop-1") { status available } })"));
+  ASSERT_TRUE(response);
+  const auto drop = BodyOf(*response).at("data").at("drop");
+  EXPECT_EQ(drop.at("status").as_string(), "SOLD_OUT");
+  EXPECT_EQ(drop.at("available").as_int64(), 0);
+  EXPECT_EQ(h.inventory.get_stocks.calls(), 1);  // status and available share the batch
+
+  stocks.mutable_stocks(0)->set_available(3);
+  h.inventory.get_stocks.Answer(stocks);
+  const auto left = h.Send(fakes::GraphQLPost(R"({ drop(id: "drop-1") { status } })"));
+  ASSERT_TRUE(left);
+  EXPECT_EQ(BodyOf(*left).at("data").at("drop").at("status").as_string(), "LIVE");
 }
 
 TEST(DropViews, PerUserRead_SaysPrivateNoStore) {
