@@ -14,6 +14,9 @@ void AddCommonServiceOptions(Spec& spec, ServiceDefaults defaults) {
       .Int("grpc-max-threads", "Most requests handled at once (the handler pool; beyond it calls get RESOURCE_EXHAUSTED)", 128, 2, 1024)
       .Secret("pg-url", "PostgreSQL URL, e.g. postgresql://user@host:5432/livedrop")
       .Int("pg-pool-size", "PostgreSQL connections in the pool", 8, 1, 256)
+      .Duration("pg-statement-timeout",
+                "Longest a database statement may run before the server cancels it (0: no limit)",
+                std::chrono::seconds(5))
       .Duration("shutdown-grace", "Time in-flight calls get to finish on SIGTERM",
                 std::chrono::seconds(10));
   AddLoggingOptions(spec);

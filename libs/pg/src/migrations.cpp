@@ -57,6 +57,8 @@ int Migrate(Pool& pool, const std::string& track, const std::vector<Migration>& 
   // The lock is per schema, not per track: the tracks of one schema share its table.
   for (std::size_t next = 0;; ++next) {
     const Migration* applied_now = pool.Transact([&](pqxx::work& tx) -> const Migration* {
+      // A migration may rewrite a large table: the pool's statement timeout is not for it.
+      tx.exec("SET LOCAL statement_timeout = 0");
       tx.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", schema + ":schema_migrations");
       const std::string table = tx.quote_name(schema);
       if (next == 0) tx.exec(CreateTable(table));

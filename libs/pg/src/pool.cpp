@@ -54,6 +54,9 @@ bool ServerWentAway(const pqxx::sql_error& e) {
 
 // An idle connection never has anything to read: if its socket is readable (EOF, or the
 // server's "terminating connection" notice), the server has gone away.
+// SQLSTATE 57014: the server cancelled the statement (statement_timeout).
+bool TimedOut(const pqxx::sql_error& e) { return e.sqlstate() == "57014"; }
+
 bool LooksAlive(const pqxx::connection& conn) {
   const int fd = conn.sock();
   if (fd < 0) return false;
@@ -74,12 +77,17 @@ struct Pool::Impl {
   std::unique_ptr<pqxx::connection> Connect() {
     try {
       auto conn = std::make_unique<pqxx::connection>(conninfo);
-      // set_variable (not a raw SET) so that libpqxx restores it should it ever reconnect.
-      conn->set_variable("search_path", conn->quote_name(options.schema) + ", public");
+      Configure(*conn);
       return conn;
     } catch (const pqxx::broken_connection& e) {
       throw Unavailable(e.what());
     }
+  }
+
+  // set_variable (not a raw SET) so that libpqxx restores them should it ever reconnect.
+  void Configure(pqxx::connection& conn) const {
+    conn.set_variable("search_path", conn.quote_name(options.schema) + ", public");
+    conn.set_variable("statement_timeout", std::to_string(options.statement_timeout.count()));
   }
 
   std::unique_ptr<pqxx::connection> Acquire() {
@@ -132,6 +140,12 @@ struct Pool::Impl {
       Release(nullptr);
       throw;
     } catch (const pqxx::sql_error& e) {
+      if (TimedOut(e)) {
+        Release(std::move(conn));
+        throw Error(ErrorKind::kUnavailable, "statement_timeout",
+                    "a statement ran past " + std::to_string(options.statement_timeout.count()) +
+                        " ms and was cancelled");
+      }
       if (!ServerWentAway(e)) {
         Release(std::move(conn));
         throw;
@@ -162,7 +176,7 @@ Pool::Pool(PoolOptions options) : impl_(std::make_unique<Impl>()) {
     } catch (const pqxx::unique_violation&) {
       // Another instance created it at the same moment.
     }
-    conn->set_variable("search_path", conn->quote_name(impl_->options.schema) + ", public");
+    impl_->Configure(*conn);
     impl_->idle.push_back(std::move(conn));
     impl_->open = 1;
   } catch (const pqxx::broken_connection& e) {

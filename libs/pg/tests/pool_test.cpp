@@ -179,5 +179,28 @@ TEST(Pool, UnreachableDatabase_FailsFastWithUnavailable) {
   }
 }
 
+TEST(Pool, StatementPastTheTimeout_IsCancelledAsStatementTimeout_AndTheConnectionStaysUsable) {
+  auto options = Options(1);
+  options.statement_timeout = 200ms;
+  Pool pool(options);
+  try {
+    pool.Transact([](pqxx::work& tx) { tx.exec("SELECT pg_sleep(5)"); });
+    FAIL() << "a 5 s statement ran past a 200 ms timeout";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUnavailable);
+    EXPECT_EQ(e.code(), "statement_timeout");
+  }
+  // The only connection went back to the pool and answers.
+  EXPECT_EQ(pool.Transact([](pqxx::work& tx) { return tx.exec1("SELECT 1")[0].as<int>(); }), 1);
+  const auto setting = pool.Transact(
+      [](pqxx::work& tx) { return tx.exec1("SHOW statement_timeout")[0].as<std::string>(); });
+  EXPECT_EQ(setting, "200ms");
+  options.statement_timeout = 0ms;
+  Pool unlimited(options);
+  EXPECT_EQ(unlimited.Transact([](pqxx::work& tx) {
+    return tx.exec1("SHOW statement_timeout")[0].as<std::string>();
+  }), "0");
+}
+
 }  // namespace
 }  // namespace livedrop::pg

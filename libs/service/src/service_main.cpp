@@ -44,8 +44,10 @@ int ServiceMain(const ServiceSpec& spec, int argc, char** argv, const AddOptions
 
   try {
     // One more connection than asked: the outbox relay keeps one for LISTEN.
-    pg::Pool pool(pg::PoolOptions{cfg.GetString("pg-url"), spec.schema,
-                                  static_cast<int>(cfg.GetInt("pg-pool-size")) + 1});
+    pg::PoolOptions pool_options{cfg.GetString("pg-url"), spec.schema,
+                                 static_cast<int>(cfg.GetInt("pg-pool-size")) + 1};
+    pool_options.statement_timeout = cfg.GetDuration("pg-statement-timeout");
+    pg::Pool pool(pool_options);
     if (spec.migrations != nullptr) pg::Migrate(pool, spec.schema, *spec.migrations);
     pg::Migrate(pool, "outbox", kafka::OutboxMigrations());
 

@@ -18,11 +18,16 @@ struct PoolOptions {
   std::string schema;  // the service's schema: created if missing, first on every search_path
   int size = 8;        // most connections open at once
   std::chrono::milliseconds acquire_timeout{2000};
+  // Every statement on a pooled connection is cancelled by the server after this long
+  // (statement_timeout; 0: never): a runaway query or a lock wait cannot hold a connection and
+  // a handler thread for ever. It surfaces as Error(kUnavailable, "statement_timeout").
+  std::chrono::milliseconds statement_timeout{5000};
 };
 
 // A bounded pool of libpqxx connections. Connections open lazily and a broken one is
 // dropped and replaced. Waiting longer than acquire_timeout for a connection, or failing to
-// connect, throws livedrop::Error(kUnavailable, "database_unavailable").
+// connect, throws livedrop::Error(kUnavailable, "database_unavailable"); a statement that runs
+// past statement_timeout, Error(kUnavailable, "statement_timeout").
 class Pool {
  public:
   explicit Pool(PoolOptions options);  // connects once to fail fast on a bad URL
