@@ -7,8 +7,28 @@
 #include "livedrop/kafka/consumer.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/topics.h"
+#include "livedrop/metrics/registry.h"
 
 namespace livedrop::gateway {
+namespace {
+
+double SecondsSince(const google::protobuf::Timestamp& t) {
+  const auto at = std::chrono::system_clock::time_point(std::chrono::seconds(t.seconds()) +
+                                                        std::chrono::nanoseconds(t.nanos()));
+  return std::chrono::duration<double>(std::chrono::system_clock::now() - at).count();
+}
+
+// From the event's creation (for stock_changed: when inventory published it, right after the
+// commit or at the end of its coalescing interval) to the views here.
+void ObserveLag(const events::v1::Envelope& envelope, const char* kind) {
+  metrics::Registry::Default()
+      .GetHistogram("livedrop_gateway_drop_view_event_lag_seconds",
+                    "From a drop or stock event's creation to the drop views of this gateway",
+                    metrics::DefaultLatencyBuckets(), {{"event", kind}})
+      .Observe(SecondsSince(envelope.time()));
+}
+
+}  // namespace
 
 DropViewFeed::DropViewFeed(DropViewStore& store, const std::string& brokers) : store_(store) {
   kafka::ConsumerOptions options;
@@ -28,14 +48,19 @@ void DropViewFeed::Apply(DropViewStore& store, const kafka::Message& message) {
   if (type == event_types::kStockChanged) {
     const auto e = kafka::UnpackPayload<inventory::v1::StockChanged>(envelope);
     store.ApplyStock(e.drop_id(), e.available(), e.version());
-  } else if (type == event_types::kDropStarted) {
+    ObserveLag(envelope, "stock");
+    return;
+  }
+  if (type == event_types::kDropStarted) {
     store.ApplyDrop(kafka::UnpackPayload<drops::v1::DropStarted>(envelope).drop());
   } else if (type == event_types::kDropEnded) {
     store.ApplyDrop(kafka::UnpackPayload<drops::v1::DropEnded>(envelope).drop());
   } else if (type == event_types::kDropCancelled) {
     store.ApplyDrop(kafka::UnpackPayload<drops::v1::DropCancelled>(envelope).drop());
+  } else {
+    return;  // drop_scheduled creates a drop no view holds yet; other types change no view
   }
-  // drop_scheduled creates a drop no view holds yet; other types change no view.
+  ObserveLag(envelope, "drop");
 }
 
 void DropViewFeed::Start() {

@@ -12,6 +12,7 @@ namespace livedrop::gateway {
 
 class AuthClient;
 class DropsClient;
+class DropViewStore;
 class FollowersClient;
 class InventoryClient;
 class NotificationsClient;
@@ -25,6 +26,9 @@ struct ApiClients {
   InventoryClient& inventory;
   OrdersClient& orders;
   NotificationsClient& notifications;
+  // The hot drop views REST serves (cache/drop_view_store.h): the drop and stock loaders answer
+  // the drops it holds from it. Null: always the services.
+  DropViewStore* drop_views = nullptr;
 };
 
 // Who is asking, handed to every resolver as the request's context: the call origin (request

@@ -1,3 +1,4 @@
+#include "cache/drop_view_store.h"
 #include "clients/drops_client.h"
 #include "clients/inventory_client.h"
 #include "graphql_api/api_resolvers.h"
@@ -16,19 +17,51 @@ constexpr std::size_t kStocksPerCall = 100;
 
 json::value DropNode(const drops::v1::Drop& drop) { return Node(views::Drop(drop)); }
 
+// A batch read that answers the ids `views` holds from their views (the drop with inventory's
+// stock, as GET /v1/drops/{id} serves it), asks `ask` for the others only, and hands `done` one
+// response with both (IdLoader matches items by id, so their order does not matter).
+template <class Response, class Ask, class AddHeld>
+void AnswerHeldFirst(DropViewStore* views, std::vector<std::string> ids,
+                     const rpc::CallOrigin& origin, Done<Response> done, Ask ask,
+                     AddHeld add_held) {
+  Response held;
+  std::vector<std::string> rest;
+  for (auto& id : ids) {
+    if (const auto view = views != nullptr ? views->Find(id) : nullptr) {
+      add_held(held, *view);
+    } else {
+      rest.push_back(std::move(id));
+    }
+  }
+  if (rest.empty()) return done(std::move(held));
+  ask(std::move(rest), origin, [held = std::move(held), done](Outcome<Response> outcome) {
+    if (auto* response = std::get_if<Response>(&outcome)) response->MergeFrom(held);
+    done(std::move(outcome));
+  });
+}
+
 }  // namespace
 
 void AddDropResolvers(graphql::Resolvers& r, const ApiClients& clients) {
   auto& drops = clients.drops;
   auto& inventory = clients.inventory;
+  auto* views = clients.drop_views;
 
   r.Loader("drop", IdLoader<drops::v1::GetDropsResponse>(
                        kMaxPageSize,
-                       [&drops](std::vector<std::string> ids, const rpc::CallOrigin& origin,
-                                Done<drops::v1::GetDropsResponse> done) {
-                         drops::v1::GetDropsRequest req;
-                         for (auto& id : ids) req.add_ids(std::move(id));
-                         drops.GetDrops(std::move(req), origin, std::move(done));
+                       [&drops, views](std::vector<std::string> ids, const rpc::CallOrigin& origin,
+                                       Done<drops::v1::GetDropsResponse> done) {
+                         AnswerHeldFirst<drops::v1::GetDropsResponse>(
+                             views, std::move(ids), origin, std::move(done),
+                             [&drops](std::vector<std::string> ids, const rpc::CallOrigin& origin,
+                                      Done<drops::v1::GetDropsResponse> done) {
+                               drops::v1::GetDropsRequest req;
+                               for (auto& id : ids) req.add_ids(std::move(id));
+                               drops.GetDrops(std::move(req), origin, std::move(done));
+                             },
+                             [](drops::v1::GetDropsResponse& held, const DropView& view) {
+                               *held.add_drops() = view.drop;
+                             });
                        },
                        [](const drops::v1::GetDropsResponse& resp) { return resp.drops(); },
                        [](const drops::v1::Drop& d) { return d.id(); }, DropNode));
@@ -47,11 +80,22 @@ void AddDropResolvers(graphql::Resolvers& r, const ApiClients& clients) {
   r.Loader("stock",
            IdLoader<inventory::v1::GetStocksResponse>(
                kStocksPerCall,
-               [&inventory](std::vector<std::string> ids, const rpc::CallOrigin& origin,
-                            Done<inventory::v1::GetStocksResponse> done) {
-                 inventory::v1::GetStocksRequest req;
-                 for (auto& id : ids) req.add_drop_ids(std::move(id));
-                 inventory.GetStocks(std::move(req), origin, std::move(done));
+               [&inventory, views](std::vector<std::string> ids, const rpc::CallOrigin& origin,
+                                   Done<inventory::v1::GetStocksResponse> done) {
+                 AnswerHeldFirst<inventory::v1::GetStocksResponse>(
+                     views, std::move(ids), origin, std::move(done),
+                     [&inventory](std::vector<std::string> ids, const rpc::CallOrigin& origin,
+                                  Done<inventory::v1::GetStocksResponse> done) {
+                       inventory::v1::GetStocksRequest req;
+                       for (auto& id : ids) req.add_drop_ids(std::move(id));
+                       inventory.GetStocks(std::move(req), origin, std::move(done));
+                     },
+                     [](inventory::v1::GetStocksResponse& held, const DropView& view) {
+                       auto& stock = *held.add_stocks();
+                       stock.set_drop_id(view.drop.id());
+                       stock.set_available(view.drop.available());
+                       stock.set_version(view.stock_version);
+                     });
                },
                [](const inventory::v1::GetStocksResponse& resp) { return resp.stocks(); },
                [](const inventory::v1::Stock& s) { return s.drop_id(); },

@@ -251,6 +251,23 @@ TEST(DropViews, GraphQLDrop_LiveWithNoStockLeft_IsSoldOutAsOverRest) {
   EXPECT_EQ(BodyOf(*left).at("data").at("drop").at("status").as_string(), "LIVE");
 }
 
+TEST(DropViews, GraphQLDrop_HeldByTheStore_IsAnsweredFromItWithoutCalls) {
+  RouteHarness h;
+  h.drops.get_drop.Answer(LiveDrop());
+  h.inventory.get_stock.Answer(Stock(40, 3));
+  ASSERT_TRUE(h.Send(MakeRequest("GET", "/v1/drops/drop-1")));  // now held
+  h.drop_views().ApplyStock("drop-1", 0, 4);
+  const auto response = h.Send(fakes::GraphQLPost(
+      R"({ drop(id: "drop-1") { id status available product { title } } })"));
+  ASSERT_TRUE(response);
+  const auto drop = BodyOf(*response).at("data").at("drop");
+  EXPECT_EQ(drop.at("status").as_string(), "SOLD_OUT");
+  EXPECT_EQ(drop.at("available").as_int64(), 0);
+  EXPECT_EQ(drop.at("product").at("title").as_string(), "Hoodie");
+  EXPECT_EQ(h.drops.get_drops.calls(), 0);
+  EXPECT_EQ(h.inventory.get_stocks.calls(), 0);
+}
+
 TEST(DropViews, PerUserRead_SaysPrivateNoStore) {
   RouteHarness h;
   auth::v1::GetUserResponse user;

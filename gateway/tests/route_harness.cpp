@@ -146,8 +146,8 @@ struct RouteHarness::Impl {
         options.graphql_max_depth.value_or(defaults.graphql_max_depth);
     graphql_options.limits.max_aliases = defaults.graphql_max_aliases;
     graphql_options.limits.max_cost = options.graphql_max_cost.value_or(defaults.graphql_max_cost);
-    graphql =
-        MakeApiEngine({auth, followers, drops, inventory, orders, notifications}, graphql_options);
+    graphql = MakeApiEngine({auth, followers, drops, inventory, orders, notifications, &drop_views},
+                            graphql_options);
     documents = std::make_unique<DocumentCache>(graphql, defaults.graphql_documents);
     AddGraphQLRoutes(table, *graphql, *documents);
     AddOpsRoutes(table, [ready = options.ready] { return ready; });
