@@ -1,5 +1,6 @@
 #include "cache/drop_view_store.h"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <mutex>
 #include <shared_mutex>
@@ -53,7 +54,9 @@ DropViewStore::DropViewStore(DropViewStoreOptions options, std::function<Clock::
       now_(std::move(now)),
       enabled_(options.ttl.count() > 0 && options.capacity > 0),
       per_shard_(0) {
-  const std::size_t shards = std::max<std::size_t>(1, options_.shards);
+  // No more shards than views, so a small capacity is not rounded up to one view per shard.
+  const std::size_t shards =
+      std::clamp<std::size_t>(options_.shards, 1, std::max<std::size_t>(1, options_.capacity));
   per_shard_ = std::max<std::size_t>(1, (options_.capacity + shards - 1) / shards);
   for (std::size_t i = 0; i < shards; ++i) shards_.push_back(std::make_unique<Shard>());
 }

@@ -18,7 +18,7 @@ struct DropViewStoreOptions {
   // backstop for an event lost or not (yet) published. 0 turns the store off.
   std::chrono::milliseconds ttl{2000};
   std::size_t capacity = 10000;  // views kept; the least recently read goes first
-  std::size_t shards = 16;
+  std::size_t shards = 16;       // at most `capacity`; each keeps capacity/shards (rounded up)
 };
 
 // The gateway's memory of hot drops: views of the drops read lately, kept fresh by events
