@@ -141,6 +141,9 @@ Options ParseOptions(int argc, char** argv) {
     problems.push_back("--start-delay: at least 500ms (the buyers connect before T0)");
   }
   if (o.request_timeout.count() <= 0) problems.push_back("--request-timeout: must be positive");
+  if (o.per_buyer_limit > o.units) {
+    problems.push_back("--per-buyer-limit: at most --units (the drop refuses a larger limit)");
+  }
   o.connect_concurrency = static_cast<int>(cfg.GetInt("connect-concurrency"));
   o.io_threads = static_cast<int>(cfg.GetInt("io-threads"));
   o.follow_concurrency = static_cast<int>(cfg.GetInt("follow-concurrency"));
