@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
       argc, argv, &payment::PaymentOptions::Declare, [](service::Runtime& rt) {
         const auto options = payment::PaymentOptions::From(rt.config);
         // --payment-provider allows only "test" so far.
-        auto provider = std::make_shared<payment::TestProvider>(options.test_provider);
+        // The test processor keeps its ledger in this database (a real one keeps its own).
+        auto provider = std::make_shared<payment::TestProvider>(rt.pool, options.test_provider);
         auto payments = std::make_shared<payment::PgPaymentsRepository>(rt.pool);
         auto app = std::make_shared<payment::PaymentApp>(*payments, *provider);
         auto grpc = std::make_shared<payment::PaymentGrpc>(*app);

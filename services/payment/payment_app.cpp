@@ -105,9 +105,10 @@ PaymentRow PaymentApp::Charge(const ChargeInput& input) {
   CheckSameCharge(payment, input);
   if (IsFinal(payment.state)) return payment;
   // Pending: just recorded, in flight elsewhere, or left by a crash. Asking the provider again
-  // is safe because it answers an order id once.
+  // is safe: the key is the payment's id, stored with the pending row before the first ask, and
+  // the provider answers a key once.
   const ProviderResult result =
-      provider_.Charge(payment.order_id, payment.amount, payment.currency, input.payment_token);
+      provider_.Charge(payment.id, payment.amount, payment.currency, input.payment_token);
   return Finish(payment.order_id, result);
 }
 
@@ -117,7 +118,7 @@ PaymentRow PaymentApp::Refund(const std::string& order_id) {
   if (!payment) throw NoPayment();
   CheckRefundable(*payment);
   if (payment->state == PaymentState::kRefunded) return *payment;
-  const ProviderResult result = provider_.Refund(order_id);
+  const ProviderResult result = provider_.Refund(payment->id);
   if (!result.succeeded) {
     throw Error(ErrorKind::kFailedPrecondition, "refund_failed",
                 "the payment provider refused the refund: " + rpc::EnumCode(result.failure),

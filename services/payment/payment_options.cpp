@@ -12,11 +12,7 @@ void PaymentOptions::Declare(config::Spec& spec) {
                 "How long a charge waits for the processor before it fails provider_timeout",
                 d.test_provider.timeout)
       .Duration("provider-latency", "Simulated processor round trip (test provider)",
-                d.test_provider.latency)
-      .Int("provider-remembered-orders",
-           "Orders whose answer the test provider remembers for idempotency (older ones are "
-           "asked again; about 250 bytes each)",
-           static_cast<long long>(d.test_provider.remembered_orders), 1, 100000000);
+                d.test_provider.latency);
 }
 
 PaymentOptions PaymentOptions::From(const config::Config& cfg) {
@@ -24,8 +20,6 @@ PaymentOptions PaymentOptions::From(const config::Config& cfg) {
   o.provider = cfg.GetString("payment-provider");
   o.test_provider.timeout = cfg.GetDuration("provider-timeout");
   o.test_provider.latency = cfg.GetDuration("provider-latency");
-  o.test_provider.remembered_orders =
-      static_cast<std::size_t>(cfg.GetInt("provider-remembered-orders"));
   return o;
 }
 

@@ -18,7 +18,7 @@ struct PaymentOptions {
   // The card processor; only the built-in test-mode one exists so far (a real one is another
   // PaymentProvider).
   std::string provider = "test";
-  // --provider-timeout, --provider-latency, --provider-remembered-orders
+  // --provider-timeout, --provider-latency
   TestProviderOptions test_provider;
 
   static void Declare(config::Spec& spec);

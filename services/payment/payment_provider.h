@@ -20,18 +20,18 @@ struct ProviderResult {
   static ProviderResult Failure(v1::PaymentFailure why) { return {false, why}; }
 };
 
-// A card processor. Implementations must be idempotent by order id, the way real processors
-// honour an idempotency key: a second Charge for an order returns the first answer and never
-// captures again, and a second Refund never refunds again. The payment service relies on this
-// to finish a charge that a crash or a concurrent call left pending. Thread-safe.
+// A card processor, called with an idempotency key the way real processors are: the payment
+// service stores the key with the pending payment before it asks (the payment's id), and a
+// second Charge with that key returns the first answer and never captures again — whichever
+// instance asks, before or after a restart. A second Refund never refunds again. Thread-safe.
 class PaymentProvider {
  public:
   virtual ~PaymentProvider() = default;
 
-  virtual ProviderResult Charge(const std::string& order_id, std::int64_t amount,
+  virtual ProviderResult Charge(const std::string& idempotency_key, std::int64_t amount,
                                 const std::string& currency, const std::string& token) = 0;
-  // Refunds the order's captured charge in full.
-  virtual ProviderResult Refund(const std::string& order_id) = 0;
+  // Refunds in full what the charge with this key captured.
+  virtual ProviderResult Refund(const std::string& idempotency_key) = 0;
 };
 
 }  // namespace livedrop::payment

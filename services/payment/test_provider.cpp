@@ -1,22 +1,52 @@
 #include "test_provider.h"
 
+#include <pqxx/pqxx>
 #include <thread>
 
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/metrics/registry.h"
+#include "livedrop/pg/pool.h"
 
 namespace livedrop::payment {
+namespace {
 
-TestProvider::TestProvider(TestProviderOptions options)
-    : options_(options),
+constexpr char kCaptured[] = "captured";
+
+// The first call with a key inserts it (a concurrent one waits on the key's index entry until
+// that transaction ends); a later one finds the answer.
+constexpr char kClaim[] =
+    "INSERT INTO test_processor_charges (idempotency_key, amount, currency, outcome) "
+    "VALUES ($1, $2, $3, 'pending') ON CONFLICT (idempotency_key) DO NOTHING RETURNING 1";
+constexpr char kAnswerOf[] =
+    "SELECT outcome, refunded FROM test_processor_charges WHERE idempotency_key = $1";
+constexpr char kDecide[] =
+    "UPDATE test_processor_charges SET outcome = $2 WHERE idempotency_key = $1";
+constexpr char kRefund[] =
+    "UPDATE test_processor_charges SET refunded = true "
+    "WHERE idempotency_key = $1 AND outcome = 'captured' AND NOT refunded RETURNING 1";
+
+std::string OutcomeOf(const ProviderResult& r) {
+  return r.succeeded ? kCaptured : rpc::EnumCode(r.failure);
+}
+
+ProviderResult ResultOf(const std::string& outcome) {
+  if (outcome == kCaptured) return ProviderResult::Success();
+  return ProviderResult::Failure(rpc::ParseEnumCode<v1::PaymentFailure>(outcome));
+}
+
+}  // namespace
+
+TestProvider::TestProvider(pg::Pool& ledger, TestProviderOptions options)
+    : ledger_(ledger),
+      options_(options),
       captures_total_(metrics::Registry::Default().GetCounter(
           "livedrop_payment_provider_captures_total",
           "Charges the test payment provider really captured (replays not counted)")),
       refunds_total_(metrics::Registry::Default().GetCounter(
           "livedrop_payment_provider_refunds_total",
-          "Captured charges the test payment provider really refunded")),
-      charges_(options.remembered_orders, metrics::CacheEvictionCounter("test_charges")) {}
+          "Captured charges the test payment provider really refunded")) {}
 
-ProviderResult TestProvider::Answer(const std::string& token) const {
+ProviderResult TestTokenAnswer(const std::string& token, std::chrono::milliseconds timeout) {
   if (token == "tok_visa") return ProviderResult::Success();
   if (token == "tok_chargeDeclined")
     return ProviderResult::Failure(v1::PAYMENT_FAILURE_CARD_DECLINED);
@@ -25,61 +55,52 @@ ProviderResult TestProvider::Answer(const std::string& token) const {
   }
   if (token == "tok_timeout") {
     // The processor never answers; the caller gives up after its timeout.
-    std::this_thread::sleep_for(options_.timeout);
+    std::this_thread::sleep_for(timeout);
     return ProviderResult::Failure(v1::PAYMENT_FAILURE_PROVIDER_TIMEOUT);
   }
   return ProviderResult::Failure(v1::PAYMENT_FAILURE_INVALID_PAYMENT_TOKEN);
 }
 
-ProviderResult TestProvider::Charge(const std::string& order_id, std::int64_t amount,
+ProviderResult TestProvider::Charge(const std::string& idempotency_key, std::int64_t amount,
                                     const std::string& currency, const std::string& token) {
   if (options_.latency.count() > 0) std::this_thread::sleep_for(options_.latency);
-  std::unique_lock lock(mutex_);
-  if (const Charged* known = charges_.Find(order_id)) return known->result;
-  if (const auto it = in_flight_.find(order_id); it != in_flight_.end()) {
-    const std::shared_ptr<InFlight> first = it->second;
-    answered_.wait(lock, [&] { return first->answered; });
-    return first->result;
-  }
-  const auto charge = std::make_shared<InFlight>();
-  in_flight_.emplace(order_id, charge);
-  lock.unlock();
-  const ProviderResult result = Answer(token);
-  lock.lock();
-  charge->result = result;
-  charge->answered = true;
-  charges_.Put(order_id, Charged{result, false});
-  in_flight_.erase(order_id);
-  if (result.succeeded) {
+  bool captured_now = false;
+  const ProviderResult result = ledger_.Transact([&](pqxx::work& tx) {
+    captured_now = false;
+    if (tx.exec_params(kClaim, idempotency_key, amount, currency).empty()) {
+      return ResultOf(tx.exec_params1(kAnswerOf, idempotency_key)[0].as<std::string>());
+    }
+    const ProviderResult decided = TestTokenAnswer(token, options_.timeout);
+    tx.exec_params(kDecide, idempotency_key, OutcomeOf(decided));
+    captured_now = decided.succeeded;
+    return decided;
+  });
+  if (captured_now) {  // committed: the capture happened
+    std::lock_guard lock(mutex_);
     ++captures_;
     captures_total_.Inc();
   }
-  answered_.notify_all();
   return result;
 }
 
-ProviderResult TestProvider::Refund(const std::string& order_id) {
+ProviderResult TestProvider::Refund(const std::string& idempotency_key) {
   if (options_.latency.count() > 0) std::this_thread::sleep_for(options_.latency);
-  std::lock_guard lock(mutex_);
-  if (in_flight_.count(order_id)) {
+  bool refunded_now = false;
+  const ProviderResult result = ledger_.Transact([&](pqxx::work& tx) {
+    refunded_now = !tx.exec_params(kRefund, idempotency_key).empty();
+    if (refunded_now) return ProviderResult::Success();
+    const auto known = tx.exec_params(kAnswerOf, idempotency_key);
+    if (!known.empty() && known[0][0].as<std::string>() == kCaptured) {
+      return ProviderResult::Success();  // refunded before: nothing more to give back
+    }
     return ProviderResult::Failure(v1::PAYMENT_FAILURE_CHARGE_NOT_CAPTURED);
-  }
-  Charged* charge = charges_.Find(order_id);
-  if (charge == nullptr) {
-    // Captured by another instance, before a restart, or so long ago that this process forgot
-    // it (this memory is per process and bounded). The service refunds only what its database
-    // shows captured, so the test processor trusts it.
-    charge = &charges_.Put(order_id, Charged{ProviderResult::Success(), false});
-  }
-  if (!charge->result.succeeded) {
-    return ProviderResult::Failure(v1::PAYMENT_FAILURE_CHARGE_NOT_CAPTURED);
-  }
-  if (!charge->refunded) {
-    charge->refunded = true;
+  });
+  if (refunded_now) {
+    std::lock_guard lock(mutex_);
     ++refunds_;
     refunds_total_.Inc();
   }
-  return ProviderResult::Success();
+  return result;
 }
 
 std::int64_t TestProvider::captures() const {

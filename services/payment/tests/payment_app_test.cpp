@@ -1,6 +1,7 @@
-// PaymentApp's charge and refund decisions on an in-memory repository and the test provider:
-// no PostgreSQL, no processes. What the database adds (ON CONFLICT, the conditional UPDATEs,
-// the outbox) is pinned by payment_test.cpp against a real PostgreSQL.
+// PaymentApp's charge and refund decisions on an in-memory repository and an in-memory test
+// processor (MemoryProcessor: the test tokens, idempotent by key): no PostgreSQL, no processes.
+// What the database adds (ON CONFLICT, the conditional UPDATEs, the outbox) is pinned by
+// payment_test.cpp against a real PostgreSQL.
 #include "payment_app.h"
 
 #include <gtest/gtest.h>
@@ -12,7 +13,7 @@
 #include "livedrop/core/ids.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/testing/errors.h"
-#include "test_provider.h"
+#include "memory_processor.h"
 
 namespace livedrop::payment {
 namespace {
@@ -21,7 +22,7 @@ using namespace std::chrono_literals;
 using testing::ErrorCodeOf;
 using Event = FakePaymentsRepository::Event;
 
-// The test provider, with calls counted and scripted failures in front of it: the first
+// The processor, with calls counted and scripted failures in front of it: the first
 // `unreachable` charges throw as a processor that cannot be reached, refunds answer
 // `refund_refusal` when set, and `decline_without_code` declines every charge saying nothing.
 class ScriptedProvider final : public PaymentProvider {
@@ -71,7 +72,7 @@ class PaymentAppTest : public ::testing::Test {
                       in.amount, in.currency, PaymentState::kPending};
   }
 
-  TestProvider test_provider_{TestProviderOptions{20ms, 0ms}};
+  MemoryProcessor test_provider_{20ms};
   ScriptedProvider provider_{test_provider_};
   FakePaymentsRepository payments_;
   PaymentApp app_{payments_, provider_};
@@ -161,8 +162,10 @@ TEST_F(PaymentAppTest, Charge_ProviderUnreachable_StaysPendingAndTheRetryComplet
 
 TEST_F(PaymentAppTest, Charge_PendingLeftByACrash_IsCompletedWithoutASecondCapture) {
   const auto in = Input();
-  payments_.Put(PendingRow(in));
-  ASSERT_TRUE(test_provider_.Charge(in.order_id, in.amount, in.currency, "tok_visa").succeeded);
+  const auto pending = PendingRow(in);
+  payments_.Put(pending);
+  // The processor is asked with the pending payment's id, its idempotency key.
+  ASSERT_TRUE(test_provider_.Charge(pending.id, in.amount, in.currency, "tok_visa").succeeded);
   const auto p = app_.Charge(in);
   EXPECT_EQ(p.state, PaymentState::kSucceeded);
   EXPECT_EQ(test_provider_.captures(), 1);

@@ -24,7 +24,8 @@ class PaymentServiceTest : public ::testing::Test {
     db_ = std::make_unique<testing::ServiceDatabase>("payment", Migrations(), 8);
     pool_ = &db_->pool();
     repository_ = std::make_unique<PgPaymentsRepository>(*pool_);
-    payments_ = std::make_unique<PaymentApp>(*repository_, provider_);
+    provider_ = std::make_unique<TestProvider>(*pool_, TestProviderOptions{100ms, 0ms});
+    payments_ = std::make_unique<PaymentApp>(*repository_, *provider_);
     service_ = std::make_unique<PaymentGrpc>(*payments_);
     server_ = std::make_unique<testing::InProcessServer>(
         service_.get(), testing::InProcessServerOptions{"livedrop-payment", 8});
@@ -49,9 +50,9 @@ class PaymentServiceTest : public ::testing::Test {
     return status.ok() ? "OK" : rpc::FromStatus(status).code();
   }
 
-  TestProvider provider_{TestProviderOptions{100ms, 0ms}};
   std::unique_ptr<testing::ServiceDatabase> db_;
   pg::Pool* pool_ = nullptr;
+  std::unique_ptr<TestProvider> provider_;
   std::unique_ptr<PgPaymentsRepository> repository_;
   std::unique_ptr<PaymentApp> payments_;
   std::unique_ptr<PaymentGrpc> service_;
@@ -104,7 +105,7 @@ TEST_F(PaymentServiceTest, Charge_SameOrderOtherAmount_IsFailedPreconditionMisma
   const auto status = Charge(req, resp);
   EXPECT_EQ(status.error_code(), ::grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(Reason(status), "payment_mismatch");
-  EXPECT_EQ(provider_.captures(), 1);
+  EXPECT_EQ(provider_->captures(), 1);
 }
 
 TEST_F(PaymentServiceTest, RefundAndGetPayment_MapOutcomesToCodes) {

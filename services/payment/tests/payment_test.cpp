@@ -45,6 +45,7 @@ class PaymentTest : public ::testing::Test {
     url_ = db_->url();
     pool_ = &db_->pool();
     repository_ = std::make_unique<PgPaymentsRepository>(*pool_);
+    provider_ = std::make_unique<TestProvider>(*pool_, TestProviderOptions{100ms, 0ms});
   }
   ChargeInput Input(const std::string& token = "tok_visa") {
     return ChargeInput{NewUuid(), NewUuid(), 2500, "EUR", token};
@@ -67,25 +68,28 @@ class PaymentTest : public ::testing::Test {
             order_id, state)[0]
         .as<int>();
   }
-  void InsertPending(const ChargeInput& in) {
+  // A pending payment as a first attempt records it; returns its id (the processor's key).
+  std::string InsertPending(const ChargeInput& in) {
     pqxx::connection conn(url_);
     pqxx::work tx(conn);
+    const std::string id = NewUuid();
     tx.exec_params(
         "INSERT INTO payment.payments (order_id, id, buyer_id, amount, currency, "
         "state) VALUES ($1, $2, $3, $4, $5, 'pending')",
-        in.order_id, NewUuid(), in.buyer_id, in.amount, in.currency);
+        in.order_id, id, in.buyer_id, in.amount, in.currency);
     tx.commit();
+    return id;
   }
 
   std::unique_ptr<testing::ServiceDatabase> db_;
   std::string url_;
   pg::Pool* pool_ = nullptr;
   std::unique_ptr<PgPaymentsRepository> repository_;
-  TestProvider provider_{TestProviderOptions{100ms, 0ms}};
+  std::unique_ptr<TestProvider> provider_;
 };
 
 TEST_F(PaymentTest, Charge_Visa_Succeeds) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   const auto in = Input("tok_visa");
   const auto p = payments.Charge(in);
   EXPECT_EQ(p.state, PaymentState::kSucceeded);
@@ -97,11 +101,11 @@ TEST_F(PaymentTest, Charge_Visa_Succeeds) {
   EXPECT_TRUE(IsUuid(p.id));
   EXPECT_EQ(Rows(in.order_id, "succeeded"), 1);
   EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
-  EXPECT_EQ(provider_.captures(), 1);
+  EXPECT_EQ(provider_->captures(), 1);
 }
 
 TEST_F(PaymentTest, Charge_EachFailingToken_FailsWithItsCodeAndNoCapture) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   for (const auto& [token, code] : std::vector<std::pair<std::string, std::string>>{
            {"tok_chargeDeclined", "card_declined"},
            {"tok_chargeDeclinedInsufficientFunds", "insufficient_funds"},
@@ -115,11 +119,11 @@ TEST_F(PaymentTest, Charge_EachFailingToken_FailsWithItsCodeAndNoCapture) {
     EXPECT_EQ(Events(in.order_id, "payment_failed"), 1) << token;
     EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 0) << token;
   }
-  EXPECT_EQ(provider_.captures(), 0);
+  EXPECT_EQ(provider_->captures(), 0);
 }
 
 TEST_F(PaymentTest, Charge_TimeoutToken_FailsAfterTheProviderTimeout) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   const auto started = std::chrono::steady_clock::now();
   const auto p = payments.Charge(Input("tok_timeout"));
   EXPECT_GE(std::chrono::steady_clock::now() - started, 100ms);
@@ -128,19 +132,19 @@ TEST_F(PaymentTest, Charge_TimeoutToken_FailsAfterTheProviderTimeout) {
 }
 
 TEST_F(PaymentTest, Charge_SameOrderTwice_CapturesOnce) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   const auto in = Input();
   const auto first = payments.Charge(in);
   const auto second = payments.Charge(in);
   EXPECT_EQ(first.id, second.id);
   EXPECT_EQ(second.state, PaymentState::kSucceeded);
-  EXPECT_EQ(provider_.captures(), 1);
+  EXPECT_EQ(provider_->captures(), 1);
   EXPECT_EQ(Rows(in.order_id, "succeeded"), 1);
   EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
 }
 
 TEST_F(PaymentTest, Charge_SameOrderFromEightThreads_CapturesOnceAndEmitsOnce) {
-  TestProvider slow(TestProviderOptions{2s, 30ms});  // keeps the charges overlapping
+  TestProvider slow(*pool_, TestProviderOptions{2s, 30ms});  // keeps the charges overlapping
   PaymentApp payments(*repository_, slow);
   const auto in = Input();
   std::mutex mutex;
@@ -164,19 +168,19 @@ TEST_F(PaymentTest, Charge_SameOrderFromEightThreads_CapturesOnceAndEmitsOnce) {
 }
 
 TEST_F(PaymentTest, Charge_AfterDecline_ReturnsTheFailedPaymentWithoutCharging) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   auto in = Input("tok_chargeDeclined");
   payments.Charge(in);
   in.payment_token = "tok_visa";
   const auto retry = payments.Charge(in);
   EXPECT_EQ(retry.state, PaymentState::kFailed);
   EXPECT_EQ(retry.failure_code, "card_declined");
-  EXPECT_EQ(provider_.captures(), 0);
+  EXPECT_EQ(provider_->captures(), 0);
   EXPECT_EQ(Events(in.order_id, "payment_failed"), 1);
 }
 
 TEST_F(PaymentTest, Charge_SameOrderOtherBuyerAmountOrCurrency_IsAMismatch) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   const auto in = Input();
   payments.Charge(in);
   auto other_amount = in;
@@ -189,22 +193,22 @@ TEST_F(PaymentTest, Charge_SameOrderOtherBuyerAmountOrCurrency_IsAMismatch) {
   EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(other_buyer); }), "payment_mismatch");
   EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(other_currency); }), "payment_mismatch");
   EXPECT_EQ(payments.GetPayment(in.order_id).amount, 2500);
-  EXPECT_EQ(provider_.captures(), 1);
+  EXPECT_EQ(provider_->captures(), 1);
 }
 
 TEST_F(PaymentTest, Charge_PendingMismatch_NeverReachesTheProvider) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   const auto in = Input();
   InsertPending(in);
   auto other = in;
   other.amount = 1;
   EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(other); }), "payment_mismatch");
-  EXPECT_EQ(provider_.captures(), 0);
+  EXPECT_EQ(provider_->captures(), 0);
   EXPECT_EQ(payments.GetPayment(in.order_id).state, PaymentState::kPending);
 }
 
 TEST_F(PaymentTest, Charge_BadInput_IsValidationFailedAndStoresNothing) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   auto in = Input();
   in.currency = "eur";
   EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(in); }), "validation_failed");
@@ -212,43 +216,43 @@ TEST_F(PaymentTest, Charge_BadInput_IsValidationFailedAndStoresNothing) {
 }
 
 TEST_F(PaymentTest, Charge_PendingLeftByACrash_IsCompletedByTheNextCharge) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   const auto in = Input();
   InsertPending(in);
   const auto p = payments.Charge(in);
   EXPECT_EQ(p.state, PaymentState::kSucceeded);
-  EXPECT_EQ(provider_.captures(), 1);
+  EXPECT_EQ(provider_->captures(), 1);
   EXPECT_EQ(Rows(in.order_id, "succeeded"), 1);
   EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
 }
 
 TEST_F(PaymentTest, Charge_CrashAfterTheCapture_CompletesWithoutASecondCapture) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   const auto in = Input();
   // The first attempt recorded pending and the processor captured, then the process died
   // before recording the outcome.
-  InsertPending(in);
-  ASSERT_TRUE(provider_.Charge(in.order_id, in.amount, in.currency, "tok_visa").succeeded);
+  const auto key = InsertPending(in);
+  ASSERT_TRUE(provider_->Charge(key, in.amount, in.currency, "tok_visa").succeeded);
   const auto p = payments.Charge(in);
   EXPECT_EQ(p.state, PaymentState::kSucceeded);
-  EXPECT_EQ(provider_.captures(), 1);
+  EXPECT_EQ(provider_->captures(), 1);
   EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
 }
 
 TEST_F(PaymentTest, Charge_ProviderUnreachable_StaysPendingAndTheRetryCompletesIt) {
-  UnreachableProvider flaky(provider_, 1);
+  UnreachableProvider flaky(*provider_, 1);
   PaymentApp payments(*repository_, flaky);
   const auto in = Input();
   EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(in); }), "provider_unavailable");
   EXPECT_EQ(payments.GetPayment(in.order_id).state, PaymentState::kPending);
   EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 0);
   EXPECT_EQ(payments.Charge(in).state, PaymentState::kSucceeded);
-  EXPECT_EQ(provider_.captures(), 1);
+  EXPECT_EQ(provider_->captures(), 1);
   EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
 }
 
 TEST_F(PaymentTest, Refund_SucceededPayment_IsRefundedOnceAndIdempotent) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   const auto in = Input();
   payments.Charge(in);
   const auto first = payments.Refund(in.order_id);
@@ -256,28 +260,28 @@ TEST_F(PaymentTest, Refund_SucceededPayment_IsRefundedOnceAndIdempotent) {
   EXPECT_EQ(first.state, PaymentState::kRefunded);
   EXPECT_EQ(second.state, PaymentState::kRefunded);
   EXPECT_EQ(first.id, second.id);
-  EXPECT_EQ(provider_.refunds(), 1);
+  EXPECT_EQ(provider_->refunds(), 1);
   EXPECT_EQ(Rows(in.order_id, "refunded"), 1);
   EXPECT_EQ(Events(in.order_id, "payment_refunded"), 1);
   // A charge retried after the refund returns the refunded payment; it never charges again.
   EXPECT_EQ(payments.Charge(in).state, PaymentState::kRefunded);
-  EXPECT_EQ(provider_.captures(), 1);
+  EXPECT_EQ(provider_->captures(), 1);
 }
 
 TEST_F(PaymentTest, Refund_FailedOrPending_IsNotRefundable) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   const auto declined = Input("tok_chargeDeclined");
   payments.Charge(declined);
   EXPECT_EQ(ErrorCodeOf([&] { payments.Refund(declined.order_id); }), "payment_not_refundable");
   const auto pending = Input();
   InsertPending(pending);
   EXPECT_EQ(ErrorCodeOf([&] { payments.Refund(pending.order_id); }), "payment_not_refundable");
-  EXPECT_EQ(provider_.refunds(), 0);
+  EXPECT_EQ(provider_->refunds(), 0);
   EXPECT_EQ(Events(declined.order_id, "payment_refunded"), 0);
 }
 
 TEST_F(PaymentTest, RefundAndGet_UnknownOrder_IsNotFound) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   EXPECT_EQ(ErrorCodeOf([&] { payments.Refund(NewUuid()); }), "not_found");
   EXPECT_EQ(ErrorCodeOf([&] { payments.GetPayment(NewUuid()); }), "not_found");
   EXPECT_EQ(ErrorCodeOf([&] { payments.GetPayment("not-a-uuid"); }), "not_found");
@@ -285,7 +289,7 @@ TEST_F(PaymentTest, RefundAndGet_UnknownOrder_IsNotFound) {
 }
 
 TEST_F(PaymentTest, GetPayment_ReturnsTheStoredPayment) {
-  PaymentApp payments(*repository_, provider_);
+  PaymentApp payments(*repository_, *provider_);
   const auto in = Input("tok_chargeDeclinedInsufficientFunds");
   const auto charged = payments.Charge(in);
   const auto got = payments.GetPayment(in.order_id);
@@ -309,6 +313,52 @@ TEST_F(PaymentTest, Database_RefusesAnUnknownStateNegativeAmountOrBadCurrency) {
   EXPECT_THROW(insert("-1", "EUR", "pending"), pqxx::check_violation);
   EXPECT_THROW(insert("1", "eur", "pending"), pqxx::check_violation);
   EXPECT_THROW(insert("1", "EUR", "captured"), pqxx::check_violation);
+}
+
+// What a restart or another instance sees: a processor object that never heard of the charge.
+// Its ledger (the processor's own database) still knows the key, so nothing is captured twice.
+TEST_F(PaymentTest, Charge_CrashAfterTheCaptureThenARestart_CapturesOnce) {
+  const auto in = Input();
+  const auto key = InsertPending(in);
+  {
+    TestProvider before_the_crash(*pool_);
+    ASSERT_TRUE(before_the_crash.Charge(key, in.amount, in.currency, "tok_visa").succeeded);
+  }  // the process died before recording the outcome
+  TestProvider after_the_restart(*pool_);
+  PaymentApp payments(*repository_, after_the_restart);
+  EXPECT_EQ(payments.Charge(in).state, PaymentState::kSucceeded);
+  EXPECT_EQ(after_the_restart.captures(), 0) << "the restarted instance captured again";
+  EXPECT_EQ(Count("SELECT count(*) FROM payment.test_processor_charges WHERE "
+                  "idempotency_key = $1 AND outcome = 'captured'",
+                  key),
+            1);
+  EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
+}
+
+TEST_F(PaymentTest, Charge_TwoInstancesRacingOnOneOrder_CaptureOnce) {
+  const auto in = Input();
+  TestProvider first_processor(*pool_, TestProviderOptions{2s, 30ms});
+  TestProvider second_processor(*pool_, TestProviderOptions{2s, 30ms});
+  PgPaymentsRepository second_repository(*pool_);
+  PaymentApp first(*repository_, first_processor);
+  PaymentApp second(second_repository, second_processor);
+  std::vector<std::thread> threads;
+  std::atomic<int> succeeded{0};
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&, i] {
+      if ((i % 2 == 0 ? first : second).Charge(in).state == PaymentState::kSucceeded) {
+        ++succeeded;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(succeeded.load(), 6);
+  EXPECT_EQ(first_processor.captures() + second_processor.captures(), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM payment.test_processor_charges WHERE amount = 2500 AND "
+                  "idempotency_key = (SELECT id::text FROM payment.payments WHERE order_id = $1)",
+                  in.order_id),
+            1);
+  EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
 }
 
 }  // namespace

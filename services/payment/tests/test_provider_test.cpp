@@ -1,4 +1,5 @@
-// The test-mode processor: outcomes by token, idempotency by order id, capture counting.
+// The test-mode processor against a real PostgreSQL (its ledger): outcomes by token,
+// idempotency by key across instances and restarts, capture counting.
 #include "test_provider.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,8 @@
 #include "livedrop/grpc/reason.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/testing/eventually.h"
+#include "livedrop/testing/service_database.h"
+#include "payment_migrations.h"
 
 namespace livedrop::payment {
 namespace {
@@ -28,8 +31,16 @@ std::string Outcome(const ProviderResult& r) {
   return r.succeeded ? "ok" : rpc::EnumCode(r.failure);
 }
 
-TEST(TestProviderTest, EachTestToken_HasItsProcessorOutcome) {
-  TestProvider provider(TestProviderOptions{20ms, 0ms});
+class TestProviderTest : public ::testing::Test {
+ protected:
+  TestProviderTest() : db_("payment", Migrations(), 12) {}
+  pg::Pool& ledger() { return db_.pool(); }
+
+  testing::ServiceDatabase db_;
+};
+
+TEST_F(TestProviderTest, EachTestToken_HasItsProcessorOutcome) {
+  TestProvider provider(ledger(), TestProviderOptions{20ms, 0ms});
   auto charge = [&](const char* token) {
     return Outcome(provider.Charge(NewUuid(), 500, "EUR", token));
   };
@@ -42,8 +53,8 @@ TEST(TestProviderTest, EachTestToken_HasItsProcessorOutcome) {
   EXPECT_EQ(provider.captures(), 1);
 }
 
-TEST(TestProviderTest, Timeout_WaitsTheProviderTimeout) {
-  TestProvider provider(TestProviderOptions{150ms, 0ms});
+TEST_F(TestProviderTest, Timeout_WaitsTheProviderTimeout) {
+  TestProvider provider(ledger(), TestProviderOptions{150ms, 0ms});
   const auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(Outcome(provider.Charge(NewUuid(), 500, "EUR", "tok_timeout")), "provider_timeout");
   const auto waited = std::chrono::steady_clock::now() - started;
@@ -51,15 +62,15 @@ TEST(TestProviderTest, Timeout_WaitsTheProviderTimeout) {
   EXPECT_LT(waited, 2s);
 }
 
-TEST(TestProviderTest, Latency_DelaysEveryAnswer) {
-  TestProvider provider(TestProviderOptions{2s, 60ms});
+TEST_F(TestProviderTest, Latency_DelaysEveryAnswer) {
+  TestProvider provider(ledger(), TestProviderOptions{2s, 60ms});
   const auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(Outcome(provider.Charge(NewUuid(), 500, "EUR", "tok_visa")), "ok");
   EXPECT_GE(std::chrono::steady_clock::now() - started, 60ms);
 }
 
-TEST(TestProviderTest, SameOrderTwice_ReturnsTheFirstAnswerAndCapturesOnce) {
-  TestProvider provider;
+TEST_F(TestProviderTest, SameKeyTwice_ReturnsTheFirstAnswerAndCapturesOnce) {
+  TestProvider provider(ledger());
   const double metric_before = CapturesMetric();
   const std::string order = NewUuid();
   EXPECT_EQ(Outcome(provider.Charge(order, 500, "EUR", "tok_visa")), "ok");
@@ -74,8 +85,8 @@ TEST(TestProviderTest, SameOrderTwice_ReturnsTheFirstAnswerAndCapturesOnce) {
   EXPECT_EQ(provider.captures(), 1);
 }
 
-TEST(TestProviderTest, SameOrderConcurrently_CapturesOnceAndAllSeeTheSameAnswer) {
-  TestProvider provider(TestProviderOptions{2s, 20ms});
+TEST_F(TestProviderTest, SameKeyConcurrently_CapturesOnceAndAllSeeTheSameAnswer) {
+  TestProvider provider(ledger(), TestProviderOptions{2s, 20ms});
   const std::string order = NewUuid();
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
@@ -89,8 +100,8 @@ TEST(TestProviderTest, SameOrderConcurrently_CapturesOnceAndAllSeeTheSameAnswer)
   EXPECT_EQ(provider.captures(), 1);
 }
 
-TEST(TestProviderTest, ConcurrentRetryOfATimeout_WaitsForTheFirstAnswer) {
-  TestProvider provider(TestProviderOptions{100ms, 0ms});
+TEST_F(TestProviderTest, ConcurrentRetryOfATimeout_WaitsForTheFirstAnswer) {
+  TestProvider provider(ledger(), TestProviderOptions{100ms, 0ms});
   const std::string order = NewUuid();
   std::thread first([&] { provider.Charge(order, 500, "EUR", "tok_timeout"); });
   testing::Idle(20ms, "the first charge is in flight (the provider shows no sign of it)");
@@ -99,8 +110,8 @@ TEST(TestProviderTest, ConcurrentRetryOfATimeout_WaitsForTheFirstAnswer) {
   EXPECT_EQ(provider.captures(), 0);
 }
 
-TEST(TestProviderTest, Refund_RefundsACaptureOnce) {
-  TestProvider provider;
+TEST_F(TestProviderTest, Refund_RefundsACaptureOnce) {
+  TestProvider provider(ledger());
   const std::string order = NewUuid();
   provider.Charge(order, 500, "EUR", "tok_visa");
   EXPECT_EQ(Outcome(provider.Refund(order)), "ok");
@@ -108,62 +119,53 @@ TEST(TestProviderTest, Refund_RefundsACaptureOnce) {
   EXPECT_EQ(provider.refunds(), 1);
 }
 
-TEST(TestProviderTest, Refund_RefusesADeclinedCharge) {
-  TestProvider provider;
+TEST_F(TestProviderTest, Refund_RefusesADeclinedCharge) {
+  TestProvider provider(ledger());
   const std::string declined = NewUuid();
   provider.Charge(declined, 500, "EUR", "tok_chargeDeclined");
   EXPECT_EQ(Outcome(provider.Refund(declined)), "charge_not_captured");
   EXPECT_EQ(provider.refunds(), 0);
 }
 
-TEST(TestProviderTest, Refund_OfAChargeThisProcessNeverSaw_SucceedsOnce) {
-  // Another instance (or this one before a restart) captured it.
-  TestProvider provider;
-  const std::string order = NewUuid();
-  EXPECT_EQ(Outcome(provider.Refund(order)), "ok");
-  EXPECT_EQ(Outcome(provider.Refund(order)), "ok");
-  EXPECT_EQ(provider.refunds(), 1);
-  EXPECT_EQ(provider.captures(), 0);
+TEST_F(TestProviderTest, Refund_OfAKeyItNeverCharged_IsChargeNotCaptured) {
+  TestProvider provider(ledger());
+  EXPECT_EQ(Outcome(provider.Refund(NewUuid())), "charge_not_captured");
+  EXPECT_EQ(provider.refunds(), 0);
 }
 
-TEST(TestProviderTest, AtItsBound_ForgetsTheLeastRecentOrderNotAll) {
-  TestProvider provider(TestProviderOptions{2s, 0ms, 3});
-  const std::string a = NewUuid(), b = NewUuid(), c = NewUuid(), d = NewUuid();
-  for (const auto& order : {a, b, c}) provider.Charge(order, 500, "EUR", "tok_visa");
-  provider.Charge(a, 500, "EUR", "tok_visa");  // a retry: a is now more recent than b
-  provider.Charge(d, 500, "EUR", "tok_visa");  // one past the bound: b is forgotten
-  ASSERT_EQ(provider.captures(), 4);
-
-  // Remembered orders answer as before whatever the token; the forgotten one is asked again.
-  for (const auto& order : {a, c, d}) {
-    EXPECT_EQ(Outcome(provider.Charge(order, 500, "EUR", "tok_chargeDeclined")), "ok");
+// Another instance, or this one after a restart: a processor object that never saw the key.
+TEST_F(TestProviderTest, AnotherInstanceOrARestart_AnswersTheKeyAsTheFirstDidWithoutCapturing) {
+  const std::string captured = NewUuid(), declined = NewUuid();
+  {
+    TestProvider first(ledger());
+    ASSERT_EQ(Outcome(first.Charge(captured, 500, "EUR", "tok_visa")), "ok");
+    ASSERT_EQ(Outcome(first.Charge(declined, 500, "EUR", "tok_chargeDeclined")), "card_declined");
   }
-  EXPECT_EQ(Outcome(provider.Charge(b, 500, "EUR", "tok_chargeDeclined")), "card_declined");
-  EXPECT_EQ(provider.captures(), 4);
+  TestProvider restarted(ledger());
+  EXPECT_EQ(Outcome(restarted.Charge(captured, 500, "EUR", "tok_chargeDeclined")), "ok");
+  EXPECT_EQ(Outcome(restarted.Charge(declined, 500, "EUR", "tok_visa")), "card_declined");
+  EXPECT_EQ(restarted.captures(), 0);
+  EXPECT_EQ(Outcome(restarted.Refund(captured)), "ok");
+  EXPECT_EQ(Outcome(restarted.Refund(declined)), "charge_not_captured");
+  TestProvider third(ledger());
+  EXPECT_EQ(Outcome(third.Refund(captured)), "ok");
+  EXPECT_EQ(restarted.refunds() + third.refunds(), 1);
 }
 
-TEST(TestProviderTest, ForgottenCapture_IsRefundedAsCapturedElsewhere) {
-  TestProvider provider(TestProviderOptions{2s, 0ms, 1});
-  const std::string old_order = NewUuid();
-  provider.Charge(old_order, 500, "EUR", "tok_chargeDeclined");
-  provider.Charge(NewUuid(), 500, "EUR", "tok_visa");  // evicts old_order's decline
-  EXPECT_EQ(Outcome(provider.Refund(old_order)), "ok");
-  EXPECT_EQ(provider.refunds(), 1);
-}
-
-TEST(TestProviderTest, InFlightOrder_IsNeverEvictedAtTheBound) {
-  TestProvider provider(TestProviderOptions{400ms, 0ms, 1});
-  const std::string slow = NewUuid();
-  std::thread first([&] { provider.Charge(slow, 500, "EUR", "tok_timeout"); });
-  testing::Idle(100ms, "`slow` is in flight (the provider shows no sign of it)");
-  // Far more answered orders than the bound while `slow` waits for its processor.
-  for (int i = 0; i < 5; ++i) provider.Charge(NewUuid(), 500, "EUR", "tok_visa");
-  EXPECT_EQ(Outcome(provider.Refund(slow)), "charge_not_captured");
-  // A retry still waits for the first answer instead of charging a second time.
-  EXPECT_EQ(Outcome(provider.Charge(slow, 500, "EUR", "tok_visa")), "provider_timeout");
-  first.join();
-  EXPECT_EQ(Outcome(provider.Charge(slow, 500, "EUR", "tok_visa")), "provider_timeout");
-  EXPECT_EQ(provider.captures(), 5);
+TEST_F(TestProviderTest, TwoInstancesConcurrently_CaptureOnceAndAllSeeTheSameAnswer) {
+  TestProvider a(ledger(), TestProviderOptions{2s, 20ms});
+  TestProvider b(ledger(), TestProviderOptions{2s, 20ms});
+  const std::string key = NewUuid();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      if ((i % 2 ? a : b).Charge(key, 500, "EUR", "tok_visa").succeeded) ok++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_EQ(a.captures() + b.captures(), 1);
 }
 
 }  // namespace
