@@ -1,5 +1,6 @@
 #include "platform.h"
 
+#include <algorithm>
 #include <csignal>
 #include <stdexcept>
 #include <thread>
@@ -70,47 +71,47 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   notifications_admin_port_ = testing::FreePort();
   orders_port_ = testing::FreePort();
   orders_admin_port_ = testing::FreePort();
-  StartAuth();
-  inventory_ = StartService("livedrop-inventory", inventory_port_, inventory_admin_port_,
-                            Merge({{"LIVEDROP_REDIS_URL", redis_->Url()}}, options_.inventory_env));
-  payment_ = StartService("livedrop-payment", payment_port_, payment_admin_port_,
-                          Merge({{"LIVEDROP_PROVIDER_TIMEOUT", "500ms"}}, options_.payment_env));
-  drops_ = StartService("livedrop-drops", drops_port_, drops_admin_port_,
-                        {{"LIVEDROP_REDIS_URL", redis_->Url()}});
-  followers_ =
-      StartService("livedrop-followers", followers_port_, followers_admin_port_,
-                   Merge({{"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)},
-                          {"LIVEDROP_REDIS_URL", redis_->Url()}},
-                         options_.followers_env));
-  StartOrders(options_.orders_env);
-  notifications_ =
-      StartService("livedrop-notifications", notifications_port_, notifications_admin_port_, {});
-  std::string notifications_addr = "127.0.0.1:" + std::to_string(notifications_port_);
+  Launch("auth", auth_, auth_port_, auth_admin_port_,
+         // Cheap hashing keeps the suite fast; production uses libsodium's interactive cost.
+         Merge({{"LIVEDROP_PASSWORD_HASH_OPS", "1"},
+                {"LIVEDROP_PASSWORD_HASH_MEM_KIB", "8"},
+                {"LIVEDROP_REDIS_URL", redis_->Url()}},
+               options_.auth_env));
+  Launch("inventory", inventory_, inventory_port_, inventory_admin_port_,
+         Merge({{"LIVEDROP_REDIS_URL", redis_->Url()}}, options_.inventory_env));
+  Launch("payment", payment_, payment_port_, payment_admin_port_,
+         Merge({{"LIVEDROP_PROVIDER_TIMEOUT", "500ms"}}, options_.payment_env));
+  Launch("drops", drops_, drops_port_, drops_admin_port_, {{"LIVEDROP_REDIS_URL", redis_->Url()}});
+  Launch("followers", followers_, followers_port_, followers_admin_port_,
+         Merge({{"LIVEDROP_AUTH_ADDR", Addr("auth")}, {"LIVEDROP_REDIS_URL", redis_->Url()}},
+               options_.followers_env));
+  Launch("orders", orders_, orders_port_, orders_admin_port_, OrdersEnv(options_.orders_env));
+  Launch("notifications", notifications_, notifications_port_, notifications_admin_port_, {});
   for (int i = 0; i < options_.extra_notifications; ++i) {
-    const int port = testing::FreePort();
-    extra_notifications_.push_back(
-        StartService("livedrop-notifications", port, testing::FreePort(), {}));
-    notifications_addr += ",127.0.0.1:" + std::to_string(port);
+    Slot slot{"livedrop-notifications", testing::FreePort(), testing::FreePort(), {},
+              &extra_notifications_.emplace_back()};
+    *slot.process = StartService(slot.binary, slot.grpc_port, slot.admin_port, slot.env);
+    slots_["notifications"].push_back(std::move(slot));
   }
-  for (int i = 0; i <= options_.extra_gateways; ++i) {
-    const int port = i == 0 ? http_port_ : testing::FreePort();
-    auto gateway = std::make_unique<testing::Process>(
-        testing::BinPath("livedrop-gateway"), std::vector<std::string>{},
-        Merge({{"LIVEDROP_HTTP_LISTEN", "127.0.0.1:" + std::to_string(port)},
-               {"LIVEDROP_AUTH_ADDR", "127.0.0.1:" + std::to_string(auth_port_)},
-               {"LIVEDROP_FOLLOWERS_ADDR", "127.0.0.1:" + std::to_string(followers_port_)},
-               {"LIVEDROP_DROPS_ADDR", "127.0.0.1:" + std::to_string(drops_port_)},
-               {"LIVEDROP_INVENTORY_ADDR", "127.0.0.1:" + std::to_string(inventory_port_)},
-               {"LIVEDROP_ORDERS_ADDR", "127.0.0.1:" + std::to_string(orders_port_)},
-               {"LIVEDROP_NOTIFICATIONS_ADDR", notifications_addr},
-               {"LIVEDROP_KAFKA_BROKERS", brokers_}},
-              options_.gateway_env));
-    if (!testing::WaitForHttpOk(port, "/readyz", 30s) || !gateway->Running()) {
-      throw std::runtime_error("gateway not ready:\n" + gateway->ReadLog());
-    }
-    gateways_.push_back(std::move(gateway));
+  gateway_env_ = Merge({{"LIVEDROP_AUTH_ADDR", Addr("auth")},
+                        {"LIVEDROP_FOLLOWERS_ADDR", Addr("followers")},
+                        {"LIVEDROP_DROPS_ADDR", Addr("drops")},
+                        {"LIVEDROP_INVENTORY_ADDR", Addr("inventory")},
+                        {"LIVEDROP_ORDERS_ADDR", Addr("orders")},
+                        {"LIVEDROP_NOTIFICATIONS_ADDR", Addr("notifications")},
+                        {"LIVEDROP_KAFKA_BROKERS", brokers_}},
+                       options_.gateway_env);
+  const int gateways = std::max(options_.extra_gateways + 1, options_.replicas);  // 2 balanced
+  const bool balanced = options_.replicas > 1;
+  gateways_.reserve(static_cast<std::size_t>(gateways));  // slots point into it
+  for (int i = 0; i < gateways; ++i) {
+    const int port = i == 0 && !balanced ? http_port_ : testing::FreePort();
+    gateways_.push_back(StartGateway(port));
     gateway_ports_.push_back(port);
+    slots_["gateway"].push_back(Slot{"livedrop-gateway", port, port, {}, &gateways_.back()});
   }
+  service_order_.push_back("gateway");
+  if (balanced) StartLoadBalancer();
 }
 
 Platform::~Platform() {
@@ -133,44 +134,100 @@ std::unique_ptr<testing::Process> Platform::StartService(const std::string& bina
   return process;
 }
 
-void Platform::StartAuth() {
-  // Cheap hashing keeps the suite fast; production uses libsodium's interactive cost.
-  auth_ = StartService("livedrop-auth", auth_port_, auth_admin_port_,
-                       Merge({{"LIVEDROP_PASSWORD_HASH_OPS", "1"},
-                              {"LIVEDROP_PASSWORD_HASH_MEM_KIB", "8"},
-                              {"LIVEDROP_REDIS_URL", redis_->Url()}},
-                             options_.auth_env));
+void Platform::Launch(const std::string& service, std::unique_ptr<testing::Process>& first,
+                      int grpc_port, int admin_port, std::map<std::string, std::string> env) {
+  for (int i = 0; i < options_.replicas; ++i) {
+    Slot slot{"livedrop-" + service, i == 0 ? grpc_port : testing::FreePort(),
+              i == 0 ? admin_port : testing::FreePort(), env,
+              i == 0 ? &first : &replicas_.emplace_back()};
+    *slot.process = StartService(slot.binary, slot.grpc_port, slot.admin_port, slot.env);
+    slots_[service].push_back(std::move(slot));
+  }
+  service_order_.push_back(service);
 }
 
-void Platform::StartOrders(const std::map<std::string, std::string>& env) {
-  orders_ = StartService(
-      "livedrop-orders", orders_port_, orders_admin_port_,
-      Merge({{"LIVEDROP_DROPS_ADDR", "127.0.0.1:" + std::to_string(drops_port_)},
-             {"LIVEDROP_INVENTORY_ADDR", "127.0.0.1:" + std::to_string(inventory_port_)},
-             {"LIVEDROP_PAYMENT_ADDR", "127.0.0.1:" + std::to_string(payment_port_)},
-             {"LIVEDROP_ORDER_LEASE", "1s"},
-             {"LIVEDROP_RECOVERY_INTERVAL", "200ms"}},
-            env));
+std::string Platform::Addr(const std::string& service) const {
+  std::string addr;
+  for (const auto& slot : slots_.at(service)) {
+    addr += (addr.empty() ? "" : ",") + std::string("127.0.0.1:") + std::to_string(slot.grpc_port);
+  }
+  return addr;
 }
+
+std::map<std::string, std::string> Platform::OrdersEnv(
+    const std::map<std::string, std::string>& env) const {
+  return Merge({{"LIVEDROP_DROPS_ADDR", Addr("drops")},
+                {"LIVEDROP_INVENTORY_ADDR", Addr("inventory")},
+                {"LIVEDROP_PAYMENT_ADDR", Addr("payment")},
+                {"LIVEDROP_ORDER_LEASE", "1s"},
+                {"LIVEDROP_RECOVERY_INTERVAL", "200ms"}},
+               env);
+}
+
+std::unique_ptr<testing::Process> Platform::StartGateway(int port) {
+  auto gateway = std::make_unique<testing::Process>(
+      testing::BinPath("livedrop-gateway"), std::vector<std::string>{},
+      Merge({{"LIVEDROP_HTTP_LISTEN", "127.0.0.1:" + std::to_string(port)}}, gateway_env_));
+  if (!testing::WaitForHttpOk(port, "/readyz", 30s) || !gateway->Running()) {
+    throw std::runtime_error("gateway not ready:\n" + gateway->ReadLog());
+  }
+  return gateway;
+}
+
+// HAProxy on http_port_ in front of the two gateways, from tests/e2e/haproxy.cfg: health
+// checks on /readyz, a connection a dead gateway refuses goes to the other one, WebSocket
+// upgrades tunnelled.
+void Platform::StartLoadBalancer() {
+  if (gateway_ports_.size() != 2) throw std::logic_error("replicas = 2 runs two gateways");
+  auto addr = [](int port) { return "127.0.0.1:" + std::to_string(port); };
+  haproxy_ = std::make_unique<testing::Process>(
+      "/usr/sbin/haproxy", std::vector<std::string>{"-db", "-f", LIVEDROP_E2E_HAPROXY_CFG},
+      std::map<std::string, std::string>{{"LIVEDROP_LB_LISTEN", addr(http_port_)},
+                                         {"LIVEDROP_GATEWAY0", addr(gateway_ports_[0])},
+                                         {"LIVEDROP_GATEWAY1", addr(gateway_ports_[1])}});
+  if (!testing::WaitForHttpOk(http_port_, "/readyz", 30s) || !haproxy_->Running()) {
+    throw std::runtime_error("haproxy not ready (run ./scripts/livedrop setup):\n" +
+                             haproxy_->ReadLog());
+  }
+}
+
+Platform::Slot& Platform::SlotOf(const std::string& service, int index) {
+  return slots_.at(service).at(static_cast<std::size_t>(index));
+}
+
+void Platform::Kill(const std::string& service, int index) {
+  auto& process = *SlotOf(service, index).process;
+  if (process && process->Running()) process->Kill();
+}
+
+void Platform::Start(const std::string& service, int index) {
+  auto& slot = SlotOf(service, index);
+  slot.process->reset();
+  *slot.process = service == "gateway"
+                      ? StartGateway(slot.grpc_port)
+                      : StartService(slot.binary, slot.grpc_port, slot.admin_port, slot.env);
+}
+
+void Platform::Restart(const std::string& service, int index) {
+  auto& process = *SlotOf(service, index).process;
+  if (process) process->Stop();
+  Start(service, index);
+}
+
+std::vector<std::string> Platform::Services() const { return service_order_; }
 
 void Platform::RestartOrders(std::map<std::string, std::string> env) {
-  if (orders_->Running()) orders_->Kill();
-  orders_.reset();
-  StartOrders(env);
+  Kill("orders", 0);
+  SlotOf("orders", 0).env = OrdersEnv(env);
+  Start("orders", 0);
 }
 
-std::string Platform::Metrics(const std::string& service) const {
-  const std::map<std::string, int> ports{
-      {"auth", auth_admin_port_},       {"followers", followers_admin_port_},
-      {"drops", drops_admin_port_},     {"inventory", inventory_admin_port_},
-      {"payment", payment_admin_port_}, {"orders", orders_admin_port_}};
-  return HttpClient(ports.at(service)).Get("/metrics").body;
+std::string Platform::Metrics(const std::string& service, int index) const {
+  const auto& slot = slots_.at(service).at(static_cast<std::size_t>(index));
+  return HttpClient(slot.admin_port).Get("/metrics").body;
 }
 
-void Platform::RestartAuth() {
-  auth_->Stop();
-  StartAuth();
-}
+void Platform::RestartAuth() { Restart("auth", 0); }
 
 std::string Platform::AuthLog() const { return auth_->ReadLog(); }
 

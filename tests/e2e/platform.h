@@ -1,5 +1,6 @@
 #pragma once
 
+#include <list>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,6 +34,9 @@ class Platform {
     int extra_notifications = 0;  // more livedrop-notifications instances (one consumer group)
     bool own_postgres = false;    // a PostgreSQL server of its own, for RestartPostgres()
     bool broker_process = false;  // the broker as its own process, for PauseBroker()
+    // 2: two instances of every service (callers get both addresses, comma-separated, and
+    // balance over them) and two gateways behind HAProxy, which Http() and HttpPort() reach.
+    int replicas = 1;
   };
 
   explicit Platform(Options options);
@@ -53,8 +57,18 @@ class Platform {
   // port and database with `env` instead of options.orders_env.
   void RestartOrders(std::map<std::string, std::string> env);
   testing::Process& Orders() { return *orders_; }
-  // Prometheus text of a service's admin port ("inventory", "payment", ...).
-  std::string Metrics(const std::string& service) const;
+  // Prometheus text of a service's admin port ("inventory", "payment", ...; "gateway": its
+  // HTTP port), of its instance `index`.
+  std::string Metrics(const std::string& service, int index = 0) const;
+  // One instance of a service ("auth", "orders", ..., or "gateway"), 0 <= index < replicas
+  // (or a gateway of extra_gateways): SIGKILL at once (a crash); started again on the same
+  // ports with the same settings, waiting for its /readyz; stopped with SIGTERM and started
+  // again (one step of a rolling restart).
+  void Kill(const std::string& service, int index);
+  void Start(const std::string& service, int index);
+  void Restart(const std::string& service, int index);
+  // The names Kill/Start/Restart take, services first, "gateway" last.
+  std::vector<std::string> Services() const;
   // The read cache's Redis, to check that reads survive without it.
   void StopRedis();
   void StartRedis();
@@ -67,8 +81,23 @@ class Platform {
   void ResumeBroker();
 
  private:
-  void StartAuth();
-  void StartOrders(const std::map<std::string, std::string>& env);
+  // One instance: the binary, its ports and settings, and where its process is held.
+  struct Slot {
+    std::string binary;
+    int grpc_port = 0, admin_port = 0;  // a gateway: its HTTP port for both
+    std::map<std::string, std::string> env;
+    std::unique_ptr<testing::Process>* process = nullptr;
+  };
+  // Starts options.replicas instances of livedrop-<service> (the first on these ports, held in
+  // `first`) and registers them.
+  void Launch(const std::string& service, std::unique_ptr<testing::Process>& first, int grpc_port,
+              int admin_port, std::map<std::string, std::string> env);
+  // "127.0.0.1:<port>" of every instance of a service, comma-separated.
+  std::string Addr(const std::string& service) const;
+  std::map<std::string, std::string> OrdersEnv(const std::map<std::string, std::string>& env) const;
+  std::unique_ptr<testing::Process> StartGateway(int port);
+  void StartLoadBalancer();
+  Slot& SlotOf(const std::string& service, int index);
   std::unique_ptr<testing::Process> StartService(const std::string& binary, int grpc_port,
                                                  int admin_port,
                                                  std::map<std::string, std::string> env);
@@ -90,6 +119,11 @@ class Platform {
   std::vector<std::unique_ptr<testing::Process>> extra_notifications_;
   std::vector<std::unique_ptr<testing::Process>> gateways_;
   std::vector<int> gateway_ports_;
+  std::list<std::unique_ptr<testing::Process>> replicas_;  // instances past the first
+  std::map<std::string, std::vector<Slot>> slots_;
+  std::vector<std::string> service_order_;
+  std::map<std::string, std::string> gateway_env_;
+  std::unique_ptr<testing::Process> haproxy_;  // with replicas > 1; stopped first
   int auth_port_ = 0, auth_admin_port_ = 0, http_port_ = 0;
   int followers_port_ = 0, followers_admin_port_ = 0;
   int drops_port_ = 0, drops_admin_port_ = 0;

@@ -106,6 +106,8 @@ std::optional<std::string> WsClient::ReadType(const std::string& type,
   return std::nullopt;
 }
 
+bool WsClient::Closed() const { return impl_->closed; }
+
 int WsClient::AwaitClose(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!impl_->closed && std::chrono::steady_clock::now() < deadline) {

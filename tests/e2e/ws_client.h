@@ -32,6 +32,8 @@ class WsClient {
   std::optional<std::string> ReadType(const std::string& type, std::chrono::milliseconds timeout);
   // Waits for the server to close; its close code, or -1 (timeout / no close frame).
   int AwaitClose(std::chrono::milliseconds timeout);
+  // Whether the connection ended (a close frame, or the peer gone) as far as reads have seen.
+  bool Closed() const;
 
  private:
   struct Impl;
