@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "db_cost.h"
 #include "gateway_api.h"
 #include "http_connection.h"
 #include "livedrop/config/config.h"
@@ -36,6 +37,8 @@ using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr const char* kProgram = "livedrop-loadgen drop-storm";
+// PostgreSQL backends flush their statistics at most once a second.
+constexpr milliseconds kStatsFlush{1500};
 
 struct Options : AccountFlags {
   HttpEndpoint gateway;
@@ -48,6 +51,7 @@ struct Options : AccountFlags {
   AttemptPlan plan;
   milliseconds start_delay{0}, refusal{0}, grace{0}, request_timeout{0};
   int baseline_seconds = 0;
+  milliseconds idle_window{0};
   std::string pgbench;
   unsigned seed = 0;
 };
@@ -86,6 +90,10 @@ Options ParseOptions(int argc, char** argv) {
                 milliseconds(15000))
       .Duration("request-timeout", "Timeout of one HTTP request", milliseconds(30000))
       .Int("baseline-seconds", "pgbench baseline duration (0 to skip)", 10, 0, 3600)
+      .Duration("idle-window",
+                "Before the storm, how long the database is watched idle, to tell the storm's "
+                "database cost from the platform's background (0 to skip)",
+                milliseconds(2000))
       .String("pgbench", "pgbench binary (default: PATH, then /usr/lib/postgresql/15/bin)", "")
       .Int("seed", "Random seed (tokens, replays, buyer order)", 1, 0, 4294967295LL);
   AddAccountFlags(spec,
@@ -126,6 +134,7 @@ Options ParseOptions(int argc, char** argv) {
   o.request_timeout = cfg.GetDuration("request-timeout");
   if (o.request_timeout.count() <= 0) problems.push_back("--request-timeout: must be positive");
   o.baseline_seconds = static_cast<int>(cfg.GetInt("baseline-seconds"));
+  o.idle_window = cfg.GetDuration("idle-window");
   o.pgbench = cfg.GetString("pgbench");
   static_cast<AccountFlags&>(o) = ReadAccountFlags(cfg, problems);
   o.seed = static_cast<unsigned>(cfg.GetInt("seed"));
@@ -405,6 +414,19 @@ int RunDropStorm(int argc, char** argv) {
       out << "payment metrics unreachable: the captures check is skipped\n";
     }
 
+    // The database's counters: idle first (the platform's background), then over the storm.
+    std::string db_note;
+    std::optional<DbCounters> idle_delta;
+    auto db_before = ReadDbCounters(o.pg_url, &db_note);
+    if (!db_note.empty()) out << db_note << "\n";
+    if (o.idle_window.count() > 0) {
+      std::this_thread::sleep_for(o.idle_window);
+      auto idle_end = ReadDbCounters(o.pg_url);
+      idle_delta = CountersDelta(db_before, idle_end);
+      db_before = std::move(idle_end);
+    }
+    const auto db_start = SteadyClock::now();
+
     // The race, then the refusals after sell-out.
     Race race(o, drop_id, std::move(buyers));
     race.start = SteadyClock::now();
@@ -420,6 +442,19 @@ int RunDropStorm(int argc, char** argv) {
       }
       return false;
     });
+    // Backends report their counters at most once a second: wait for the last of the storm.
+    std::this_thread::sleep_for(kStatsFlush);
+    DbCost db_cost;
+    db_cost.delta = CountersDelta(db_before, ReadDbCounters(o.pg_url));
+    db_cost.seconds = std::chrono::duration<double>(SteadyClock::now() - db_start).count();
+    if (idle_delta) {
+      db_cost.idle = Scaled(*idle_delta, db_cost.seconds / std::chrono::duration<double>(
+                                                               o.idle_window).count());
+    }
+    const auto finished = ReadFinishedOrders(o.pg_url, drop_id);
+    db_cost.confirmed_orders = finished.confirmed;
+    db_cost.finished_orders = finished.done;
+
     std::optional<PhaseStats> refusals;
     if (race.first_sold_out_us >= 0 && o.refusal.count() > 0) {
       const auto deadline = SteadyClock::now() + o.refusal;
@@ -553,6 +588,8 @@ int RunDropStorm(int argc, char** argv) {
         << " orders in all, " << ledger.succeeded_payments << " succeeded payments; stock "
         << ledger.available << " available / " << ledger.reserved << " reserved / " << ledger.sold
         << " sold; settled in " << Fixed(ledger.settle_seconds, 2) << " s\n";
+
+    result["db_cost"] = ReportDbCost(db_cost, out);
 
     json::array checks_json;
     out << "\n";
