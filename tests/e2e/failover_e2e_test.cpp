@@ -17,6 +17,7 @@
 #include "livedrop/core/ids.h"
 #include "livedrop/testing/eventually.h"
 #include "platform.h"
+#include "sql.h"
 #include "ws_client.h"
 
 namespace livedrop::e2e {
@@ -51,18 +52,8 @@ class FailoverE2E : public ::testing::Test {
   void TearDown() override { StopLoad(); }
   HttpClient http() const { return platform_->Http(); }
 
-  long long StockRows() {
-    try {
-      return Sql("SELECT count(*) FROM inventory.stock WHERE drop_id = '" + drop_ + "'");
-    } catch (const pqxx::failure&) {
-      return 0;  // the schema is not there yet
-    }
-  }
-  long long Sql(const std::string& query) {
-    pqxx::connection conn(platform_->DatabaseUrl());
-    pqxx::nontransaction tx(conn);
-    return tx.exec1(query)[0].as<long long>();
-  }
+  long long StockRows() { return e2e::StockRows(platform_->DatabaseUrl(), drop_); }
+  long long Sql(const std::string& query) { return SqlNumber(platform_->DatabaseUrl(), query); }
 
   // One purchase as a careful client makes it: the same key and body again after a 5xx or no
   // answer, until a final answer or 60 s.
@@ -77,9 +68,8 @@ class FailoverE2E : public ::testing::Test {
     const auto until = std::chrono::steady_clock::now() + 60s;
     for (;;) {
       p.final = PlaceOrder(http(), buyer, key, drop_, 1);
-      const auto code = p.final.status >= 400 && !p.final.body.empty()
-                            ? Str(Json(p.final), "code")
-                            : std::string();
+      const auto code = p.final.status >= 400 && !p.final.body.empty() ? Str(Json(p.final), "code")
+                                                                       : std::string();
       const bool failed = p.final.status == 0 || p.final.status >= 500;
       if (failed && p.failed_answers++ == 0) {
         p.first_failure = std::to_string(p.final.status) + " " + p.final.body;
@@ -153,10 +143,10 @@ class FailoverE2E : public ::testing::Test {
     EXPECT_EQ(confirmed, static_cast<long long>(ids.size()));
     // One payment row per order (its key); each confirmed order paid, nothing else charged.
     EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded'"), confirmed);
-    EXPECT_EQ(Sql("SELECT count(*) FROM inventory.stock WHERE drop_id = '" + drop_ +
-                  "' AND available + reserved + sold = total AND sold = " +
-                  std::to_string(confirmed)),
-              1);
+    EXPECT_EQ(
+        Sql("SELECT count(*) FROM inventory.stock WHERE drop_id = '" + drop_ +
+            "' AND available + reserved + sold = total AND sold = " + std::to_string(confirmed)),
+        1);
   }
 
   static constexpr int kReaders = 3, kBuyers = 3;

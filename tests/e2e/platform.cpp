@@ -88,7 +88,10 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   Launch("orders", orders_, orders_port_, orders_admin_port_, OrdersEnv(options_.orders_env));
   Launch("notifications", notifications_, notifications_port_, notifications_admin_port_, {});
   for (int i = 0; i < options_.extra_notifications; ++i) {
-    Slot slot{"livedrop-notifications", testing::FreePort(), testing::FreePort(), {},
+    Slot slot{"livedrop-notifications",
+              testing::FreePort(),
+              testing::FreePort(),
+              {},
               &extra_notifications_.emplace_back()};
     *slot.process = StartService(slot.binary, slot.grpc_port, slot.admin_port, slot.env);
     slots_["notifications"].push_back(std::move(slot));

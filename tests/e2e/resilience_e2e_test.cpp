@@ -14,6 +14,7 @@
 #include "livedrop/core/ids.h"
 #include "livedrop/testing/eventually.h"
 #include "platform.h"
+#include "sql.h"
 #include "ws_client.h"
 
 namespace livedrop::e2e {
@@ -38,17 +39,9 @@ class ResilienceE2E : public ::testing::Test {
     return drop;
   }
   long long StockRows(const std::string& drop) {
-    try {
-      return Sql("SELECT count(*) FROM inventory.stock WHERE drop_id = '" + drop + "'");
-    } catch (const pqxx::failure&) {
-      return 0;  // the schema is not there yet
-    }
+    return e2e::StockRows(platform_->DatabaseUrl(), drop);
   }
-  long long Sql(const std::string& query) {
-    pqxx::connection conn(platform_->DatabaseUrl());
-    pqxx::nontransaction tx(conn);
-    return tx.exec1(query)[0].as<long long>();
-  }
+  long long Sql(const std::string& query) { return SqlNumber(platform_->DatabaseUrl(), query); }
   long long SqlWhenUp(const std::string& query) {
     long long value = 0;
     const bool up = testing::Eventually(
