@@ -221,3 +221,15 @@ test("a gateway the ingress controller cannot reach, or Prometheus cannot scrape
 test("an overlay kustomize cannot build is an error naming it", () => {
   assert.throws(() => render(kubectl, overlay("nonexistent")), /kustomize .*nonexistent failed/);
 });
+
+test("overlays/dev creates every topic of topics.h and its dead-letter topic", async () => {
+  const { readFileSync } = await import("node:fs");
+  const header = readFileSync(path.join(root, "libs/kafka/include/livedrop/kafka/topics.h"), "utf8");
+  const topics = [...header.matchAll(/inline constexpr char k\w+\[\] = "(livedrop\.[a-z]+)";/g)].map((m) => m[1]);
+  assert.ok(topics.length >= 8, `topics.h names ${topics.length} topics`);
+  const job = find(rendered.dev, "Job", "livedrop-kafka-topics");
+  const script = job.spec.template.spec.containers[0].args.join("\n");
+  const listed = script.match(/for topic in ([^;]*);/)[1].replace(/\\\n/g, " ").trim().split(/\s+/);
+  assert.deepEqual([...listed].sort(), [...topics].sort());
+  assert.match(script, /for name in "\$topic" "\$topic\.dlq"/);
+});
