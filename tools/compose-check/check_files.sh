@@ -4,6 +4,9 @@
 #                                  libs/kafka/include/livedrop/kafka/topics.h
 #   check_files.sh mounts <repo>   every file or directory docker-compose.yml mounts from the
 #                                  repository exists (a typo mounts an empty directory instead)
+#   check_files.sh npm <repo>      deploy/Dockerfile copies the package files of every npm tool
+#                                  (tools/<x>/package-lock.json) before it runs the set-up, which
+#                                  installs each of them
 set -euo pipefail
 mode="$1" root="$2"
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -27,5 +30,15 @@ case "$mode" in
     for s in $sources; do [ -e "$root/$s" ] || fail "docker-compose.yml mounts ./$s, which does not exist"; done
     echo "ok: $(echo "$sources" | wc -l) mounts exist"
     ;;
-  *) fail "usage: check_files.sh topics|mounts <repo>" ;;
+  npm)
+    locks=$(cd "$root" && ls tools/*/package-lock.json)
+    [ -n "$locks" ] || fail "no tools/*/package-lock.json found"
+    for lock in $locks; do
+      dir=$(dirname "$lock")
+      grep -qE "^COPY $dir/package.json $dir/package-lock.json $dir/\$" "$root/deploy/Dockerfile" ||
+        fail "deploy/Dockerfile does not copy $dir/package.json and package-lock.json before the set-up"
+    done
+    echo "ok: $(echo "$locks" | wc -l) npm tools copied"
+    ;;
+  *) fail "usage: check_files.sh topics|mounts|npm <repo>" ;;
 esac
