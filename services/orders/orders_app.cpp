@@ -8,7 +8,7 @@
 #include "livedrop/grpc/reason.h"
 #include "livedrop/pg/pool.h"
 #include "order_saga.h"
-#include "orders_events.h"
+#include "order_writer.h"
 #include "orders_store.h"
 
 namespace livedrop::orders {
@@ -30,39 +30,17 @@ PlaceResult Answer(OrderRow order, bool replayed) {
   return PlaceResult{std::move(order), replayed};
 }
 
-void EmitOutcome(pqxx::transaction_base& tx, const OrderRow& order) {
-  switch (order.status) {
-    case OrderStatus::kConfirmed:
-      return EmitOrderConfirmed(tx, order);
-    case OrderStatus::kFailed:
-      return EmitOrderFailed(tx, order);
-    case OrderStatus::kCancelled:
-      return EmitOrderCancelled(tx, order);
-    case OrderStatus::kPending:
-      break;
-  }
-  throw Error(ErrorKind::kInternal, "order_not_finished",
-              "order " + order.id + " has no outcome to announce");
-}
-
-// The saga's writes over PostgreSQL. A stage change is one statement and commits on its own;
-// the last one also writes the order's outcome event, atomically with it.
+// The saga's writes over PostgreSQL. Stage changes go through the OrderWriter, coalesced with
+// every other order's writes into shared commits; the last one also writes the order's outcome
+// event, atomically with it.
 class PgOrdersRepository final : public OrdersRepository {
  public:
-  PgOrdersRepository(pg::Pool& pool, std::chrono::milliseconds lease)
-      : pool_(pool), lease_(lease) {}
+  PgOrdersRepository(pg::Pool& pool, OrderWriter& writer, std::chrono::milliseconds lease)
+      : pool_(pool), writer_(writer), lease_(lease) {}
 
   std::optional<OrderRow> Advance(const OrderRow& order, Stage to, OrderStatus status,
                                   const std::string& failure_code) override {
-    auto advance = [&](pqxx::transaction_base& tx) {
-      return OrdersStore::Advance(tx, order.id, order.stage, to, status, failure_code, lease_);
-    };
-    if (to != Stage::kDone) return pool_.AutoCommit(advance);
-    return pool_.Transact([&](pqxx::work& tx) {
-      auto row = advance(tx);
-      if (row) EmitOutcome(tx, *row);
-      return row;
-    });
+    return writer_.Advance(MoveWrite{order, to, status, failure_code});
   }
 
   std::optional<OrderRow> Find(const std::string& id) override {
@@ -81,6 +59,7 @@ class PgOrdersRepository final : public OrdersRepository {
 
  private:
   pg::Pool& pool_;
+  OrderWriter& writer_;
   std::chrono::milliseconds lease_;
 };
 
@@ -92,7 +71,8 @@ OrdersApp::OrdersApp(pg::Pool& pool, DropsPort& drops, InventoryPort& inventory,
       options_(options),
       catalog_(std::make_unique<DropCatalog>(drops, options.drop_terms_ttl, options.sold_out_memory,
                                              options.remembered_drops)),
-      repository_(std::make_unique<PgOrdersRepository>(pool, options.order_lease)),
+      writer_(std::make_unique<OrderWriter>(pool, options.order_lease, options.write_batching)),
+      repository_(std::make_unique<PgOrdersRepository>(pool, *writer_, options.order_lease)),
       saga_(std::make_unique<OrderSaga>(*repository_, *catalog_, inventory, payment,
                                         SagaOptions(options))) {}
 
@@ -145,19 +125,12 @@ PlaceResult OrdersApp::Place(const PlaceOrderInput& input) {
   order.amount = drop.unit_amount * input.quantity;
   order.currency = drop.currency;
   order.payment_token = input.payment_token;
-  const auto placed = pool_.Transact([&](pqxx::work& tx) -> std::optional<OrderRow> {
-    if (const auto existing =
-            OrdersStore::ClaimKey(tx, input.buyer_id, input.idempotency_key, hash, order.id)) {
-      if (existing->request_hash != hash) throw KeyReused();
-      order.id = existing->order_id;
-      return std::nullopt;
-    }
-    auto row = OrdersStore::Insert(tx, order, options_.order_lease);
-    EmitOrderPlaced(tx, row);
-    return row;
-  });
-  if (!placed) return Replay(order.id, input.buyer_id);
-  return Answer(saga_->Drive(*placed), false);
+  const auto placed = writer_->Place(PlaceWrite{order, input.idempotency_key, hash});
+  if (const auto* existing = std::get_if<OrdersStore::KeyRow>(&placed)) {
+    if (existing->request_hash != hash) throw KeyReused();
+    return Replay(existing->order_id, input.buyer_id);
+  }
+  return Answer(saga_->Drive(std::get<OrderRow>(placed)), false);
 }
 
 PlaceResult OrdersApp::Replay(const std::string& order_id, const std::string& buyer_id) {

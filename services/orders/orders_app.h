@@ -17,6 +17,7 @@ class DropCatalog;
 class DropsPort;
 class InventoryPort;
 class OrderSaga;
+class OrderWriter;
 class OrdersRepository;
 class PaymentPort;
 
@@ -58,6 +59,7 @@ class OrdersApp {
   pg::Pool& pool_;
   const OrdersOptions options_;
   std::unique_ptr<DropCatalog> catalog_;
+  std::unique_ptr<OrderWriter> writer_;
   std::unique_ptr<OrdersRepository> repository_;
   std::unique_ptr<OrderSaga> saga_;
 };

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <string>
+
+#include "livedrop/events/v1/envelope.pb.h"
 #include "orders_logic.h"
 
 namespace pqxx {
@@ -11,9 +14,17 @@ class transaction_base;
 namespace livedrop::orders {
 
 void EmitOrderPlaced(pqxx::transaction_base& tx, const OrderRow& order);
-void EmitOrderConfirmed(pqxx::transaction_base& tx, const OrderRow& order);
-// The event's reason is the order's failure code.
-void EmitOrderFailed(pqxx::transaction_base& tx, const OrderRow& order);
-void EmitOrderCancelled(pqxx::transaction_base& tx, const OrderRow& order);
+// order_confirmed, order_failed (its reason the order's failure code) or order_cancelled, by
+// the order's status; Error(kInternal) for an order still pending.
+void EmitOrderOutcome(pqxx::transaction_base& tx, const OrderRow& order);
+
+// The same events as envelopes, for writes coalesced across requests (kafka::EnqueueEvents,
+// topic kOrdersTopic), each carrying the trace parent of the request that caused it.
+extern const char* const kOrdersTopic;
+events::v1::Envelope OrderPlacedEvent(const OrderRow& order, const std::string& trace_parent);
+events::v1::Envelope OrderOutcomeEvent(const OrderRow& order, const std::string& trace_parent);
+
+// The trace parent of the gRPC call this thread serves ("" outside one).
+std::string CurrentTraceParent();
 
 }  // namespace livedrop::orders

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "livedrop/core/coalescer.h"
 #include "orders_logic.h"
 
 namespace livedrop::config {
@@ -40,6 +41,10 @@ struct OrdersOptions {
   std::chrono::milliseconds drop_terms_ttl = std::chrono::seconds(1);
   std::chrono::milliseconds sold_out_memory = std::chrono::seconds(1);
   std::size_t remembered_drops = 10000;  // bound of each of the catalog's two memories
+
+  // Writes of concurrent orders (places, stage changes) share a commit: at most this many in
+  // one, at most this many waiting (beyond: overloaded).
+  CoalescerOptions write_batching{256, 4096};
 
   int idempotency_key_hours = 24;
   std::chrono::milliseconds key_sweep_interval = std::chrono::minutes(1);

@@ -2,6 +2,10 @@
 
 #include <cstdint>
 #include <pqxx/pqxx>
+#include <unordered_map>
+
+#include "livedrop/pg/arrays.h"
+#include "livedrop/pg/statement.h"
 
 namespace livedrop::orders {
 namespace {
@@ -37,7 +41,146 @@ std::optional<OrdersStore::KeyRow> ReadKey(const pqxx::result& r) {
   return OrdersStore::KeyRow{r[0][0].as<std::string>(), r[0][1].as<std::string>()};
 }
 
+// The coalesced statements: arrays in, one row per request out (prepared per connection).
+constexpr pg::Statement kClaimKeys{"orders_claim_keys", R"sql(
+  INSERT INTO idempotency_keys (buyer_id, key, request_hash, order_id)
+  SELECT buyer_id, key, request_hash, order_id
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) WITH ORDINALITY
+         AS c(buyer_id, key, request_hash, order_id, n)
+   ORDER BY n
+  ON CONFLICT DO NOTHING RETURNING order_id::text
+)sql"};
+constexpr pg::Statement kFindKeys{"orders_find_keys", R"sql(
+  SELECT c.n, k.request_hash, k.order_id::text
+    FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS c(buyer_id, key, n)
+    JOIN idempotency_keys k ON k.buyer_id = c.buyer_id AND k.key = c.key
+)sql"};
+
+std::string InsertManySql() {
+  return std::string(R"sql(
+  INSERT INTO orders (id, buyer_id, drop_id, quantity, amount, currency, payment_token, status,
+                      stage, lease_until)
+  SELECT id, buyer_id, drop_id, quantity, amount, currency, payment_token, 'pending', 'placed',
+         now() + $8::interval
+    FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::bigint[], $6::text[],
+                $7::text[]) AS o(id, buyer_id, drop_id, quantity, amount, currency, payment_token)
+  RETURNING )sql") +
+         kColumns;
+}
+
+std::string AdvanceManySql() {
+  return std::string(R"sql(
+  UPDATE orders SET stage = m.to_stage, status = m.to_status,
+         failure_code = coalesce(nullif(m.failure, ''), failure_code),
+         lease_until = now() + $6::interval, updated_at = now()
+    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
+         AS m(order_id, from_stage, to_stage, to_status, failure)
+   WHERE id = m.order_id AND stage = m.from_stage
+  RETURNING )sql") +
+         kColumns;
+}
+
+const std::string& InsertManyText() {
+  static const std::string sql = InsertManySql();
+  return sql;
+}
+const std::string& AdvanceManyText() {
+  static const std::string sql = AdvanceManySql();
+  return sql;
+}
+
 }  // namespace
+
+std::vector<std::optional<OrdersStore::KeyRow>> OrdersStore::ClaimKeys(
+    pqxx::transaction_base& tx, const std::vector<KeyClaim>& claims) {
+  std::vector<std::string> buyers, keys, hashes, orders;
+  for (const auto& c : claims) {
+    buyers.push_back(c.buyer_id);
+    keys.push_back(c.key);
+    hashes.push_back(c.request_hash);
+    orders.push_back(c.order_id);
+  }
+  std::unordered_map<std::string, bool> claimed;  // by the order id each claim carries
+  for (const auto& row : pg::Exec(tx, kClaimKeys, pg::ArrayLiteral(buyers), pg::ArrayLiteral(keys),
+                                  pg::ArrayLiteral(hashes), pg::ArrayLiteral(orders))) {
+    claimed[row[0].as<std::string>()] = true;
+  }
+  std::vector<std::optional<KeyRow>> out(claims.size());
+  std::vector<std::size_t> taken;  // claims that found their key held
+  std::vector<std::string> taken_buyers, taken_keys;
+  for (std::size_t i = 0; i < claims.size(); ++i) {
+    if (claimed.count(claims[i].order_id)) continue;
+    taken.push_back(i);
+    taken_buyers.push_back(claims[i].buyer_id);
+    taken_keys.push_back(claims[i].key);
+  }
+  if (taken.empty()) return out;
+  for (const auto& row :
+       pg::Exec(tx, kFindKeys, pg::ArrayLiteral(taken_buyers), pg::ArrayLiteral(taken_keys))) {
+    const auto n = row[0].as<std::size_t>();  // 1-based position among `taken`
+    out[taken.at(n - 1)] = KeyRow{row[1].as<std::string>(), row[2].as<std::string>()};
+  }
+  for (const auto i : taken) {
+    if (!out[i])
+      throw Error(ErrorKind::kInternal, "idempotency_key_vanished",
+                  "an Idempotency-Key neither claimed nor found");
+  }
+  return out;
+}
+
+std::vector<OrderRow> OrdersStore::InsertMany(pqxx::transaction_base& tx,
+                                              const std::vector<OrderRow>& orders,
+                                              std::chrono::milliseconds lease) {
+  static const pg::Statement kInsertMany{"orders_insert_many", InsertManyText().c_str()};
+  std::vector<std::string> ids, buyers, drops, quantities, amounts, currencies, tokens;
+  for (const auto& o : orders) {
+    ids.push_back(o.id);
+    buyers.push_back(o.buyer_id);
+    drops.push_back(o.drop_id);
+    quantities.push_back(std::to_string(o.quantity));
+    amounts.push_back(std::to_string(o.amount));
+    currencies.push_back(o.currency);
+    tokens.push_back(o.payment_token);
+  }
+  std::unordered_map<std::string, OrderRow> by_id;
+  for (const auto& row :
+       pg::Exec(tx, kInsertMany, pg::ArrayLiteral(ids), pg::ArrayLiteral(buyers),
+                pg::ArrayLiteral(drops), pg::ArrayLiteral(quantities), pg::ArrayLiteral(amounts),
+                pg::ArrayLiteral(currencies), pg::ArrayLiteral(tokens), Interval(lease))) {
+    auto order = Read(row);
+    by_id.emplace(order.id, std::move(order));
+  }
+  std::vector<OrderRow> out;
+  for (const auto& o : orders) out.push_back(by_id.at(o.id));
+  return out;
+}
+
+std::vector<std::optional<OrderRow>> OrdersStore::AdvanceMany(pqxx::transaction_base& tx,
+                                                              const std::vector<StageMove>& moves,
+                                                              std::chrono::milliseconds lease) {
+  static const pg::Statement kAdvanceMany{"orders_advance_many", AdvanceManyText().c_str()};
+  std::vector<std::string> ids, from, to, statuses, failures;
+  for (const auto& m : moves) {
+    ids.push_back(m.id);
+    from.push_back(StageName(m.from));
+    to.push_back(StageName(m.to));
+    statuses.push_back(StatusName(m.status));
+    failures.push_back(m.failure_code);
+  }
+  std::unordered_map<std::string, OrderRow> by_id;
+  for (const auto& row : pg::Exec(tx, kAdvanceMany, pg::ArrayLiteral(ids), pg::ArrayLiteral(from),
+                                  pg::ArrayLiteral(to), pg::ArrayLiteral(statuses),
+                                  pg::ArrayLiteral(failures), Interval(lease))) {
+    auto order = Read(row);
+    by_id.emplace(order.id, std::move(order));
+  }
+  std::vector<std::optional<OrderRow>> out;
+  for (const auto& m : moves) {
+    const auto it = by_id.find(m.id);
+    out.push_back(it == by_id.end() ? std::nullopt : std::optional<OrderRow>(it->second));
+  }
+  return out;
+}
 
 std::optional<OrdersStore::KeyRow> OrdersStore::ClaimKey(pqxx::transaction_base& tx,
                                                          const std::string& buyer_id,

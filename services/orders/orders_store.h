@@ -30,6 +30,30 @@ class OrdersStore {
 
   static OrderRow Insert(pqxx::transaction_base& tx, const OrderRow& order,
                          std::chrono::milliseconds lease);
+
+  // The same for many requests in one statement each (coalesced writes).
+  struct KeyClaim {
+    std::string buyer_id, key, request_hash, order_id;
+  };
+  // Claims every (buyer, key) not claimed yet, the first of repeats within `claims` winning;
+  // per claim, in order: nothing when it was claimed now, else the claim that holds the key.
+  static std::vector<std::optional<KeyRow>> ClaimKeys(pqxx::transaction_base& tx,
+                                                      const std::vector<KeyClaim>& claims);
+  // Inserts the orders as placed; returns the rows in the same order.
+  static std::vector<OrderRow> InsertMany(pqxx::transaction_base& tx,
+                                          const std::vector<OrderRow>& orders,
+                                          std::chrono::milliseconds lease);
+  struct StageMove {
+    std::string id;
+    Stage from = Stage::kPlaced, to = Stage::kPlaced;
+    OrderStatus status = OrderStatus::kPending;
+    std::string failure_code;
+  };
+  // Advance for many orders (distinct ids) in one statement; per move, in order: the updated
+  // row, or nothing when that order was not at its `from` any more.
+  static std::vector<std::optional<OrderRow>> AdvanceMany(pqxx::transaction_base& tx,
+                                                          const std::vector<StageMove>& moves,
+                                                          std::chrono::milliseconds lease);
   static std::optional<OrderRow> Find(pqxx::transaction_base& tx, const std::string& id);
   // Newest first, strictly older than before_seq when given.
   static std::vector<OrderRow> ListByBuyer(pqxx::transaction_base& tx, const std::string& buyer_id,

@@ -21,9 +21,9 @@ long long Total(const std::map<std::string, long long>& calls) {
 
 std::string OneLine(std::string query, std::size_t width) {
   std::replace(query.begin(), query.end(), '\n', ' ');
-  query.erase(std::unique(query.begin(), query.end(),
-                          [](char a, char b) { return a == ' ' && b == ' '; }),
-              query.end());
+  query.erase(
+      std::unique(query.begin(), query.end(), [](char a, char b) { return a == ' ' && b == ' '; }),
+      query.end());
   if (query.size() > width) query = query.substr(0, width - 3) + "...";
   return query;
 }
@@ -70,8 +70,8 @@ DbCounters Scaled(const DbCounters& c, double factor) {
 }
 
 json::object ReportDbCost(const DbCost& cost, std::ostream& out, int top_statements) {
-  const double per = cost.confirmed_orders > 0 ? 1.0 / static_cast<double>(cost.confirmed_orders)
-                                               : 0.0;
+  const double per =
+      cost.confirmed_orders > 0 ? 1.0 / static_cast<double>(cost.confirmed_orders) : 0.0;
   const DbCounters& d = cost.delta;
   const std::optional<DbCounters> idle = cost.idle;
   struct Row {
@@ -91,9 +91,9 @@ json::object ReportDbCost(const DbCost& cost, std::ostream& out, int top_stateme
                         {"tuples fetched", d.fetched, idle_of(&DbCounters::fetched)},
                         {"tuples returned", d.returned, idle_of(&DbCounters::returned)}};
   if (d.calls) {
-    rows.push_back({"statement calls", Total(*d.calls),
-                    idle && idle->calls ? std::optional<long long>(Total(*idle->calls))
-                                        : std::nullopt});
+    rows.push_back(
+        {"statement calls", Total(*d.calls),
+         idle && idle->calls ? std::optional<long long>(Total(*idle->calls)) : std::nullopt});
   }
 
   out << "\ndatabase cost over the storm (" << Fixed(cost.seconds, 2) << " s; "

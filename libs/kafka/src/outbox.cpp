@@ -13,6 +13,7 @@
 #include "livedrop/core/ids.h"
 #include "livedrop/kafka/producer.h"
 #include "livedrop/metrics/registry.h"
+#include "livedrop/pg/arrays.h"
 #include "livedrop/pg/pool.h"
 #include "stop_wait.h"
 
@@ -36,6 +37,23 @@ CREATE TABLE outbox (
 
 constexpr const char* kInsertSql =
     "INSERT INTO outbox (id, topic, key, event_type, payload) VALUES ($1::uuid, $2, $3, $4, $5)";
+// Payloads travel hex-encoded in a text[] (libpqxx 6 binds no bytea[]), in input order.
+constexpr const char* kInsertManySql =
+    "INSERT INTO outbox (id, topic, key, event_type, payload) "
+    "SELECT e.id, $1, e.key, e.event_type, decode(e.payload, 'hex') "
+    "  FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY "
+    "       AS e(id, key, event_type, payload, n) ORDER BY e.n";
+
+std::string HexBytes(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(bytes.size() * 2);
+  for (const unsigned char c : bytes) {
+    hex.push_back(kDigits[c >> 4]);
+    hex.push_back(kDigits[c & 0xF]);
+  }
+  return hex;
+}
 
 // One channel per schema, so services sharing a database wake only their own relay.
 constexpr const char* kChannelExpr = "'livedrop_outbox_' || coalesce(current_schema(), 'public')";
@@ -101,6 +119,28 @@ void EnqueueEvent(pqxx::transaction_base& tx, const std::string& topic,
   tx.exec_params(kInsertSql, envelope.id(), topic, envelope.subject(), envelope.type(),
                  pqxx::binarystring(bytes.data(), bytes.size()));
   // Delivered only if this transaction commits; repeats within it are folded into one.
+  tx.exec(std::string("SELECT pg_notify(") + kChannelExpr + ", '')");
+}
+
+void EnqueueEvents(pqxx::transaction_base& tx, const std::string& topic,
+                   const std::vector<events::v1::Envelope>& envelopes) {
+  if (envelopes.empty()) return;
+  if (topic.empty()) {
+    throw Error(ErrorKind::kInvalidArgument, "validation_failed", "outbox topic is empty");
+  }
+  std::vector<std::string> ids, keys, types, payloads;
+  for (const auto& envelope : envelopes) {
+    if (!IsUuid(envelope.id())) {
+      throw Error(ErrorKind::kInvalidArgument, "validation_failed",
+                  "outbox event id is not a UUID: " + envelope.id());
+    }
+    ids.push_back(envelope.id());
+    keys.push_back(envelope.subject());
+    types.push_back(envelope.type());
+    payloads.push_back(HexBytes(envelope.SerializeAsString()));
+  }
+  tx.exec_params(kInsertManySql, topic, pg::ArrayLiteral(ids), pg::ArrayLiteral(keys),
+                 pg::ArrayLiteral(types), pg::ArrayLiteral(payloads));
   tx.exec(std::string("SELECT pg_notify(") + kChannelExpr + ", '')");
 }
 

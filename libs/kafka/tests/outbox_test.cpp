@@ -146,6 +146,58 @@ TEST_F(OutboxTest, CommittedEventArrives_RolledBackEventNever) {
   EXPECT_EQ(relay.relayed(), 1u);
 }
 
+TEST_F(OutboxTest, EnqueueEvents_ManyInOneStatement_InOrderAndArriveIntactWithTheirKeys) {
+  std::vector<events::v1::Envelope> batch;
+  for (int i = 0; i < 5; ++i) {
+    // What a text array must not mangle: a quote, a backslash, a NUL, a comma, braces (and
+    // the envelope's own binary framing).
+    const std::string tricky("\"q\\\0,{}", 7);
+    batch.push_back(Event("order-" + std::to_string(i), tricky + std::to_string(i)));
+  }
+  pool_->Transact([&](pqxx::work& tx) {
+    EnqueueEvents(tx, kTopic, batch);
+    EnqueueEvents(tx, kTopic, {});  // nothing written
+  });
+  const auto ids = pool_->AutoCommit([](pqxx::nontransaction& tx) {
+    std::vector<std::string> out;
+    for (const auto& row : tx.exec("SELECT id::text FROM outbox ORDER BY seq")) {
+      out.push_back(row[0].as<std::string>());
+    }
+    return out;
+  });
+  ASSERT_EQ(ids.size(), 5u);
+  for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], batch[i].id());
+
+  TopicReader reader(cluster_, "batch-reader");
+  OutboxRelay relay(*pool_, *producer_, FastRelay());
+  relay.Start();
+  ASSERT_TRUE(WaitFor([&] { return reader.Size() >= 5; }));
+  relay.Stop();
+  const auto events = reader.Events();
+  ASSERT_EQ(events.size(), 5u);
+  std::map<std::string, std::pair<std::string, std::string>> arrived;  // id -> key, payload
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    arrived[events[i].id()] = {reader.Keys()[i],
+                               UnpackPayload<google::protobuf::StringValue>(events[i]).value()};
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    ASSERT_TRUE(arrived.count(batch[i].id()));
+    EXPECT_EQ(arrived[batch[i].id()].first, "order-" + std::to_string(i));
+    EXPECT_EQ(arrived[batch[i].id()].second,
+              UnpackPayload<google::protobuf::StringValue>(batch[i]).value());
+  }
+}
+
+TEST_F(OutboxTest, EnqueueEvents_OneNonUuidId_WritesNothing) {
+  auto bad = Event("order-1", "x");
+  bad.set_id("not-a-uuid");
+  EXPECT_THROW(pool_->Transact([&](pqxx::work& tx) {
+    EnqueueEvents(tx, kTopic, {Event("order-0", "fine"), bad});
+  }),
+               Error);
+  EXPECT_EQ(OutboxRows(), 0);
+}
+
 TEST_F(OutboxTest, RunningRelay_WakesOnCommit_WithinLatencyBudget) {
   TopicReader reader(cluster_, "latency-reader");
   OutboxRelayOptions options = FastRelay();

@@ -1,9 +1,9 @@
+#include "db_cost.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <sstream>
-
-#include "db_cost.h"
 
 namespace livedrop::loadgen {
 namespace {
@@ -20,8 +20,8 @@ DbCounters Counters(long long commits, long long rollbacks,
 
 TEST(CountersDelta, SubtractsEveryCounterAndStatementByStatement) {
   const auto before = Counters(100, 10, std::map<std::string, long long>{{"SELECT 1", 5}});
-  const auto after = Counters(160, 13,
-                              std::map<std::string, long long>{{"SELECT 1", 9}, {"INSERT", 4}});
+  const auto after =
+      Counters(160, 13, std::map<std::string, long long>{{"SELECT 1", 9}, {"INSERT", 4}});
   const auto d = CountersDelta(before, after);
   EXPECT_EQ(d.commits, 60);
   EXPECT_EQ(d.rollbacks, 3);

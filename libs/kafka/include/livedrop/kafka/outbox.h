@@ -32,6 +32,12 @@ const std::vector<pg::Migration>& OutboxMigrations();
 void EnqueueEvent(pqxx::transaction_base& tx, const std::string& topic,
                   const events::v1::Envelope& envelope);
 
+// Several events for one topic in one statement and one wake-up, as EnqueueEvent does each:
+// for writes coalesced across requests. Rows keep the order of `envelopes`; nothing is
+// written for none.
+void EnqueueEvents(pqxx::transaction_base& tx, const std::string& topic,
+                   const std::vector<events::v1::Envelope>& envelopes);
+
 struct OutboxRelayOptions {
   int batch_size = 100;
   // Longest wait between looks at an idle outbox; NOTIFY usually wakes the relay sooner.

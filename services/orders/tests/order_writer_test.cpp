@@ -1,0 +1,172 @@
+// The OrderWriter against a real PostgreSQL: a batch's writes in one commit, each write with its
+// own answer — a refused order failing alone, a key repeated within a batch claimed once, two
+// changes of one order applied in turn — and concurrent buyers sharing commits correctly.
+#include "order_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "livedrop/core/ids.h"
+#include "livedrop/testing/service_database.h"
+#include "orders_migrations.h"
+
+namespace livedrop::orders {
+namespace {
+
+using namespace std::chrono_literals;
+
+class OrderWriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<testing::ServiceDatabase>("orders", Migrations(), 16);
+    writer_ = std::make_unique<OrderWriter>(db_->pool(), 15s, CoalescerOptions{256, 1024});
+  }
+
+  static OrderRow NewOrder(const std::string& buyer, const std::string& currency = "EUR") {
+    OrderRow o;
+    o.id = NewUuid();
+    o.buyer_id = buyer;
+    o.drop_id = kDrop;
+    o.quantity = 1;
+    o.amount = 2500;
+    o.currency = currency;
+    o.payment_token = "tok_visa";
+    return o;
+  }
+  static OrderWrite Place(const OrderRow& o, const std::string& key, const std::string& hash) {
+    return OrderWrite{PlaceWrite{o, key, hash}, ""};
+  }
+  static OrderWrite Move(OrderRow o, Stage from, Stage to,
+                         OrderStatus status = OrderStatus::kPending) {
+    o.stage = from;
+    return OrderWrite{MoveWrite{o, to, status, ""}, ""};
+  }
+  long long Count(const std::string& sql) {
+    pqxx::connection conn(db_->url());
+    pqxx::nontransaction tx(conn);
+    return tx.exec1(sql)[0].as<long long>();
+  }
+
+  static constexpr const char* kDrop = "00000000-0000-4000-8000-0000000000d1";
+  std::unique_ptr<testing::ServiceDatabase> db_;
+  std::unique_ptr<OrderWriter> writer_;
+};
+
+TEST_F(OrderWriterTest, RunBatch_OneOrderRefusedByTheDatabase_TheOthersAreWritten) {
+  const auto a = NewOrder(NewUuid()), b = NewOrder(NewUuid(), "euro"), c = NewOrder(NewUuid());
+  std::vector<OrderWrite> batch{Place(a, "k", "h"), Place(b, "k", "h"), Place(c, "k", "h")};
+  const auto out = writer_->RunBatch(batch);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_FALSE(out[0].failure);
+  ASSERT_TRUE(out[0].row);
+  EXPECT_EQ(out[0].row->id, a.id);
+  EXPECT_EQ(out[0].row->stage, Stage::kPlaced);
+  EXPECT_TRUE(out[1].failure);  // currency CHECK
+  EXPECT_FALSE(out[1].row);
+  ASSERT_TRUE(out[2].row);
+  EXPECT_EQ(out[2].row->id, c.id);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders.orders"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders.idempotency_keys"), 2);
+  EXPECT_EQ(db_->OutboxCount("order_placed"), 2);
+  EXPECT_EQ(db_->OutboxCount("order_placed", b.id), 0);
+}
+
+TEST_F(OrderWriterTest, RunBatch_SameKeyTwiceInOneBatch_OneOrderAndTheSecondGetsTheFirstsClaim) {
+  const std::string buyer = NewUuid();
+  const auto first = NewOrder(buyer), second = NewOrder(buyer);
+  std::vector<OrderWrite> batch{Place(first, "same", "hash-1"), Place(second, "same", "hash-2")};
+  const auto out = writer_->RunBatch(batch);
+  ASSERT_TRUE(out[0].row);
+  EXPECT_FALSE(out[0].existing_key);
+  EXPECT_FALSE(out[1].row);
+  ASSERT_TRUE(out[1].existing_key);
+  EXPECT_EQ(out[1].existing_key->order_id, first.id);
+  EXPECT_EQ(out[1].existing_key->request_hash, "hash-1");
+  EXPECT_EQ(Count("SELECT count(*) FROM orders.orders"), 1);
+  EXPECT_EQ(db_->OutboxCount("order_placed"), 1);
+}
+
+TEST_F(OrderWriterTest, Place_KeyClaimedByAnEarlierBatch_ReturnsThatClaim) {
+  const std::string buyer = NewUuid();
+  const auto first = NewOrder(buyer);
+  ASSERT_TRUE(std::holds_alternative<OrderRow>(writer_->Place(PlaceWrite{first, "k", "h"})));
+  const auto again = writer_->Place(PlaceWrite{NewOrder(buyer), "k", "h"});
+  ASSERT_TRUE(std::holds_alternative<OrdersStore::KeyRow>(again));
+  EXPECT_EQ(std::get<OrdersStore::KeyRow>(again).order_id, first.id);
+  // Another buyer's same key is another claim.
+  const auto other = writer_->Place(PlaceWrite{NewOrder(NewUuid()), "k", "h"});
+  EXPECT_TRUE(std::holds_alternative<OrderRow>(other));
+  EXPECT_EQ(Count("SELECT count(*) FROM orders.orders"), 2);
+}
+
+TEST_F(OrderWriterTest, RunBatch_TwoChangesOfOneOrder_ApplyInTurn_AndAStaleOneIsNotApplied) {
+  const auto o = NewOrder(NewUuid());
+  const auto other = NewOrder(NewUuid());
+  std::vector<OrderWrite> place{Place(o, "k1", "h"), Place(other, "k2", "h")};
+  writer_->RunBatch(place);
+  std::vector<OrderWrite> batch{Move(o, Stage::kPlaced, Stage::kReserved),
+                                Move(o, Stage::kReserved, Stage::kCharging),
+                                Move(other, Stage::kCharging, Stage::kCharged)};  // stale
+  const auto out = writer_->RunBatch(batch);
+  ASSERT_TRUE(out[0].row);
+  EXPECT_EQ(out[0].row->stage, Stage::kReserved);
+  ASSERT_TRUE(out[1].row);
+  EXPECT_EQ(out[1].row->stage, Stage::kCharging);
+  EXPECT_FALSE(out[2].row);
+  EXPECT_FALSE(out[2].failure);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders.orders WHERE stage = 'charging'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders.orders WHERE stage = 'placed'"), 1);
+}
+
+TEST_F(OrderWriterTest, RunBatch_OrdersReachingDone_WriteTheirOutcomeEventsInTheSameCommit) {
+  auto ok = NewOrder(NewUuid()), declined = NewOrder(NewUuid());
+  std::vector<OrderWrite> place{Place(ok, "k1", "h"), Place(declined, "k2", "h")};
+  writer_->RunBatch(place);
+  std::vector<OrderWrite> batch{
+      Move(ok, Stage::kPlaced, Stage::kDone, OrderStatus::kConfirmed),
+      OrderWrite{MoveWrite{declined, Stage::kDone, OrderStatus::kFailed, "card_declined"}, ""},
+      Move(ok, Stage::kPlaced, Stage::kDone, OrderStatus::kConfirmed)};  // a second driver: lost
+  const auto out = writer_->RunBatch(batch);
+  ASSERT_TRUE(out[0].row);
+  EXPECT_EQ(out[0].row->status, OrderStatus::kConfirmed);
+  ASSERT_TRUE(out[1].row);
+  EXPECT_EQ(out[1].row->failure_code, "card_declined");
+  EXPECT_FALSE(out[2].row);
+  EXPECT_EQ(db_->OutboxCount("order_confirmed", ok.id), 1);
+  EXPECT_EQ(db_->OutboxCount("order_failed", declined.id), 1);
+  EXPECT_EQ(db_->OutboxCount("order_placed"), 2);
+}
+
+TEST_F(OrderWriterTest, ConcurrentBuyers_EveryOrderPlacedOnceAndDriven_EachEventOnce) {
+  constexpr int kBuyers = 48;
+  std::vector<std::thread> threads;
+  std::atomic<int> confirmed{0}, replayed{0};
+  for (int i = 0; i < kBuyers; ++i) {
+    threads.emplace_back([&] {
+      const std::string buyer = NewUuid();
+      auto placed = writer_->Place(PlaceWrite{NewOrder(buyer), "key", "h"});
+      // The same request again, as a retry racing the first would.
+      if (std::holds_alternative<OrdersStore::KeyRow>(
+              writer_->Place(PlaceWrite{NewOrder(buyer), "key", "h"}))) {
+        ++replayed;
+      }
+      auto row = std::get<OrderRow>(placed);
+      for (const auto to : {Stage::kReserved, Stage::kCharging, Stage::kCharged}) {
+        row = *writer_->Advance(MoveWrite{row, to, OrderStatus::kPending, ""});
+      }
+      const auto done = writer_->Advance(MoveWrite{row, Stage::kDone, OrderStatus::kConfirmed, ""});
+      if (done && done->status == OrderStatus::kConfirmed) ++confirmed;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(confirmed.load(), kBuyers);
+  EXPECT_EQ(replayed.load(), kBuyers);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders.orders WHERE status = 'confirmed'"), kBuyers);
+  EXPECT_EQ(db_->OutboxCount("order_placed"), kBuyers);
+  EXPECT_EQ(db_->OutboxCount("order_confirmed"), kBuyers);
+}
+
+}  // namespace
+}  // namespace livedrop::orders
