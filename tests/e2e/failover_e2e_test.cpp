@@ -40,7 +40,9 @@ double CounterSum(const std::string& metrics, const std::string& name) {
 class FailoverE2E : public ::testing::Test {
  protected:
   void SetUp() override {
-    platform_ = std::make_unique<Platform>(Platform::Options{.replicas = 2});
+    // The broker as its own process, as `up` runs it.
+    platform_ =
+        std::make_unique<Platform>(Platform::Options{.broker_process = true, .replicas = 2});
     creator_ = RegisterAccount(http(), "creator");
     const auto product = NewProduct(http(), creator_, 1200);
     drop_ = NewDrop(http(), creator_, product, 200ms, 1h, 10000, 1000);
@@ -48,6 +50,13 @@ class FailoverE2E : public ::testing::Test {
     testing::Eventually([&] { return StockRows() > 0; }, 20s, 50ms);
     AwaitDrop(http(), drop_, "live");
     for (int i = 0; i < kBuyers; ++i) buyers_.push_back(RegisterAccount(http()));
+    // The platform takes orders before any fault: with two instances in each consumer group
+    // the first rebalance can hold drop_started back for tens of seconds (the orders wait at
+    // stock_not_ready meanwhile), which is not what these tests are about.
+    const auto first = Buy(buyers_[0]);
+    ASSERT_EQ(first.final.status, 201) << first.final.body;
+    warm_up_orders_ = 1;
+    warm_up_order_ = Str(Json(first.final), "id");
   }
   void TearDown() override { StopLoad(); }
   HttpClient http() const { return platform_->Http(); }
@@ -129,7 +138,8 @@ class FailoverE2E : public ::testing::Test {
     EXPECT_EQ(not_created, 0) << answers;
     EXPECT_EQ(ids.size(), purchases_.size() - static_cast<std::size_t>(not_created))
         << "one order per Idempotency-Key";
-    EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders"), static_cast<long long>(ids.size()))
+    EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders"),
+              static_cast<long long>(ids.size()) + warm_up_orders_)
         << "no order but the ones the clients were answered";
     long long pending = -1;
     testing::Eventually(
@@ -140,7 +150,7 @@ class FailoverE2E : public ::testing::Test {
         60s, 200ms);
     EXPECT_EQ(pending, 0) << "every order terminal within 60 s";
     const auto confirmed = Sql("SELECT count(*) FROM orders.orders WHERE status = 'confirmed'");
-    EXPECT_EQ(confirmed, static_cast<long long>(ids.size()));
+    EXPECT_EQ(confirmed, static_cast<long long>(ids.size()) + warm_up_orders_);
     // One payment row per order (its key); each confirmed order paid, nothing else charged.
     EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded'"), confirmed);
     EXPECT_EQ(
@@ -160,6 +170,8 @@ class FailoverE2E : public ::testing::Test {
   std::vector<Purchase> purchases_;
   std::vector<std::string> failed_reads_;
   std::atomic<int> reads_{0}, read_failures_{0};
+  int warm_up_orders_ = 0;
+  std::string warm_up_order_;  // confirmed before the listeners connect
 };
 
 TEST_F(FailoverE2E, GatewayKilled_ReadsOrdersAndWebSocketsCarryOn) {
@@ -224,7 +236,7 @@ TEST_F(FailoverE2E, GatewayKilled_ReadsOrdersAndWebSocketsCarryOn) {
     for (const auto& row : tx.exec("SELECT id::text FROM orders.orders WHERE status = "
                                    "'confirmed' AND buyer_id = '" +
                                    buyers_[i].id + "'")) {
-      expected[i].insert(row[0].as<std::string>());
+      if (row[0].as<std::string>() != warm_up_order_) expected[i].insert(row[0].as<std::string>());
     }
   }
   testing::Eventually(
@@ -241,6 +253,7 @@ TEST_F(FailoverE2E, GatewayKilled_ReadsOrdersAndWebSocketsCarryOn) {
   int reconnects = 0;
   for (std::size_t i = 0; i < buyers_.size(); ++i) {
     reconnects += listeners[i].reconnects;
+    listeners[i].confirmed.erase(warm_up_order_);  // its event may come after the connect
     EXPECT_EQ(listeners[i].confirmed, expected[i]) << "buyer " << i << " missed nothing";
   }
   std::printf("WebSocket reconnects %d\n", reconnects);
@@ -248,11 +261,10 @@ TEST_F(FailoverE2E, GatewayKilled_ReadsOrdersAndWebSocketsCarryOn) {
 }
 
 // DISABLED: fails about two runs in five. The orders in flight when the instances die stay
-// at stage placed for over 60 s: each retry of their reservation is refused as stock
-// not_found ("the drop's stock is not ready yet") by both inventory instances, although the
-// drop's stock row exists, so the three buyers are stuck and the restarted payment instance
-// gets no call. Cause not found yet (inventory's reservation batch after a kill -9 of its
-// peer); run it with --gtest_also_run_disabled_tests.
+// at stage placed for over 60 s, their reservations refused as stock not found
+// (stock_not_ready), so the three buyers are stuck and the restarted payment instance gets no
+// call. Likely the consumer-group rebalance after inventory's kill holding drop events back
+// (as at start-up, see SetUp); not proven. Run it with --gtest_also_run_disabled_tests.
 TEST_F(FailoverE2E, DISABLED_OrdersInventoryAndPaymentInstanceKilled_NoOrderLostOrChargedTwice) {
   StartLoad();
   testing::Idle(2s, "the load runs before the kills");

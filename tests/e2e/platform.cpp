@@ -177,7 +177,7 @@ std::unique_ptr<testing::Process> Platform::StartGateway(int port) {
   return gateway;
 }
 
-// HAProxy on http_port_ in front of the two gateways, from tests/e2e/haproxy.cfg: health
+// HAProxy on http_port_ in front of the two gateways, from deploy/haproxy/haproxy.cfg: health
 // checks on /readyz, a connection a dead gateway refuses goes to the other one, WebSocket
 // upgrades tunnelled.
 void Platform::StartLoadBalancer() {
@@ -209,6 +209,10 @@ void Platform::Start(const std::string& service, int index) {
   *slot.process = service == "gateway"
                       ? StartGateway(slot.grpc_port)
                       : StartService(slot.binary, slot.grpc_port, slot.admin_port, slot.env);
+  if (service == "gateway" && haproxy_) {
+    // HAProxy takes it back after two good checks (rise 2, a down server checked every 1 s).
+    testing::Idle(3s, "the load balancer sees the gateway up again");
+  }
 }
 
 void Platform::Restart(const std::string& service, int index) {
