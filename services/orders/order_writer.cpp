@@ -1,5 +1,7 @@
 #include "order_writer.h"
 
+#include <algorithm>
+#include <functional>
 #include <pqxx/pqxx>
 #include <unordered_set>
 
@@ -10,8 +12,6 @@
 
 namespace livedrop::orders {
 namespace {
-
-constexpr const char* kLane = "orders";
 
 metrics::Histogram& BatchSizes() {
   static auto& histogram = metrics::Registry::Default().GetHistogram(
@@ -107,15 +107,19 @@ void Apply(pqxx::work& tx, std::vector<OrderWrite>& batch, std::vector<OrderWrit
 
 }  // namespace
 
-OrderWriter::OrderWriter(pg::Pool& pool, std::chrono::milliseconds lease, CoalescerOptions options)
+OrderWriter::OrderWriter(pg::Pool& pool, std::chrono::milliseconds lease, CoalescerOptions options,
+                         int lanes)
     : pool_(pool),
       lease_(lease),
+      lanes_(static_cast<std::size_t>(std::max(lanes, 1))),
       coalescer_(std::make_unique<Coalescer<OrderWrite, OrderWriteOutcome>>(
           options,
           [this](const std::string&, std::vector<OrderWrite>& batch) { return RunBatch(batch); },
           Coalescer<OrderWrite, OrderWriteOutcome>::Hooks{
               [](std::size_t n) { BatchSizes().Observe(static_cast<double>(n)); },
-              [] { Overloaded().Inc(); }})) {}
+              [] { Overloaded().Inc(); }})) {
+  for (std::size_t i = 0; i < lanes_.size(); ++i) lanes_[i] = "lane-" + std::to_string(i);
+}
 
 OrderWriter::~OrderWriter() = default;
 
@@ -148,20 +152,23 @@ std::vector<OrderWriteOutcome> OrderWriter::RunBatch(std::vector<OrderWrite>& ba
   return out;
 }
 
-OrderWriteOutcome OrderWriter::Submit(OrderWrite write) {
-  auto outcome = coalescer_->Submit(kLane, std::move(write));
+OrderWriteOutcome OrderWriter::Submit(const std::string& spread_by, OrderWrite write) {
+  const auto& lane = lanes_[std::hash<std::string>{}(spread_by) % lanes_.size()];
+  auto outcome = coalescer_->Submit(lane, std::move(write));
   if (outcome.failure) std::rethrow_exception(outcome.failure);
   return outcome;
 }
 
 std::variant<OrderRow, OrdersStore::KeyRow> OrderWriter::Place(PlaceWrite write) {
-  auto outcome = Submit(OrderWrite{std::move(write), CurrentTraceParent()});
+  const std::string buyer = write.order.buyer_id;
+  auto outcome = Submit(buyer, OrderWrite{std::move(write), CurrentTraceParent()});
   if (outcome.existing_key) return *outcome.existing_key;
   return std::move(*outcome.row);
 }
 
 std::optional<OrderRow> OrderWriter::Advance(MoveWrite write) {
-  return Submit(OrderWrite{std::move(write), CurrentTraceParent()}).row;
+  const std::string id = write.order.id;
+  return Submit(id, OrderWrite{std::move(write), CurrentTraceParent()}).row;
 }
 
 }  // namespace livedrop::orders

@@ -39,8 +39,8 @@ struct OrderWriteOutcome {
   std::exception_ptr failure;                       // this write failed on its own
 };
 
-// Every write of the orders table, coalesced across concurrent requests (a Coalescer with one
-// lane: leader/follower, no threads of its own): a batch is one transaction with one
+// Every write of the orders table, coalesced across concurrent requests (a Coalescer with
+// `lanes` lanes: leader/follower, no threads of its own): a batch is one transaction with one
 // statement per kind — the keys claimed, the orders inserted, the stage changes applied, the
 // events of placed and finished orders written to the outbox — and one commit. A write that
 // fails on its own (a constraint of one order) does not fail the others: the batch is rolled
@@ -48,7 +48,9 @@ struct OrderWriteOutcome {
 // PostgreSQL stays the source of truth: a caller hears of its write only once it committed.
 class OrderWriter {
  public:
-  OrderWriter(pg::Pool& pool, std::chrono::milliseconds lease, CoalescerOptions options);
+  // `lanes` batches may run at once (1: one at a time in this process).
+  OrderWriter(pg::Pool& pool, std::chrono::milliseconds lease, CoalescerOptions options,
+              int lanes = 1);
   ~OrderWriter();
 
   // Claims (buyer, key) and inserts the order with its order_placed event; returns the row,
@@ -62,11 +64,12 @@ class OrderWriter {
   std::vector<OrderWriteOutcome> RunBatch(std::vector<OrderWrite>& batch);
 
  private:
-  OrderWriteOutcome Submit(OrderWrite write);
+  OrderWriteOutcome Submit(const std::string& spread_by, OrderWrite write);
   std::vector<OrderWriteOutcome> RunTogether(std::vector<OrderWrite>& batch);
 
   pg::Pool& pool_;
   std::chrono::milliseconds lease_;
+  std::vector<std::string> lanes_;
   std::unique_ptr<Coalescer<OrderWrite, OrderWriteOutcome>> coalescer_;
 };
 

@@ -71,8 +71,15 @@ OrdersApp::OrdersApp(pg::Pool& pool, DropsPort& drops, InventoryPort& inventory,
       options_(options),
       catalog_(std::make_unique<DropCatalog>(drops, options.drop_terms_ttl, options.sold_out_memory,
                                              options.remembered_drops)),
-      writer_(std::make_unique<OrderWriter>(pool, options.order_lease, options.write_batching)),
+      writer_(std::make_unique<OrderWriter>(pool, options.order_lease, options.write_batching,
+                                            options.write_lanes)),
       repository_(std::make_unique<PgOrdersRepository>(pool, *writer_, options.order_lease)),
+      key_reads_(std::make_unique<KeyReads>(
+          options.write_batching,
+          [this](const std::string&, std::vector<OrdersStore::KeyRef>& refs) {
+            return pool_.AutoCommit(
+                [&](pqxx::nontransaction& tx) { return OrdersStore::FindKeys(tx, refs); });
+          })),
       saga_(std::make_unique<OrderSaga>(*repository_, *catalog_, inventory, payment,
                                         SagaOptions(options))) {}
 
@@ -94,9 +101,8 @@ PlaceResult OrdersApp::Place(const PlaceOrderInput& input) {
   // A refusal that changes nothing (sold out, not on sale, over the limit by itself) is
   // answered before anything is written; only a key that already made an order replays.
   auto refuse_unless_replay = [&](const Error& refusal) -> PlaceResult {
-    const auto key = pool_.AutoCommit([&](pqxx::nontransaction& tx) {
-      return OrdersStore::FindKey(tx, input.buyer_id, input.idempotency_key);
-    });
+    const auto key =
+        key_reads_->Submit("keys", OrdersStore::KeyRef{input.buyer_id, input.idempotency_key});
     if (!key) throw refusal;
     if (key->request_hash != hash) throw KeyReused();
     return Replay(key->order_id, input.buyer_id);

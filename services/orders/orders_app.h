@@ -4,8 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "livedrop/core/coalescer.h"
 #include "orders_logic.h"
 #include "orders_options.h"
+#include "orders_store.h"
 
 namespace livedrop::pg {
 class Pool;
@@ -60,6 +62,10 @@ class OrdersApp {
   const OrdersOptions options_;
   std::unique_ptr<DropCatalog> catalog_;
   std::unique_ptr<OrderWriter> writer_;
+  // The key reads of refusals (does this key already have an order?), coalesced: a storm of
+  // sold-out refusals costs one statement per batch, not one per request.
+  using KeyReads = Coalescer<OrdersStore::KeyRef, std::optional<OrdersStore::KeyRow>>;
+  std::unique_ptr<KeyReads> key_reads_;
   std::unique_ptr<OrdersRepository> repository_;
   std::unique_ptr<OrderSaga> saga_;
 };

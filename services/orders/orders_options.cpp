@@ -30,6 +30,11 @@ void OrdersOptions::Declare(config::Spec& spec) {
                 d.sold_out_memory)
       .Int("idempotency-key-hours", "Idempotency-Keys are kept at least this long",
            d.idempotency_key_hours, 24, 24 * 365)
+      .Int("write-batch-max", "Order writes (places, stage changes) sharing one commit at most",
+           static_cast<long long>(d.write_batching.max_batch), 1, 10000)
+      .Int("write-lanes",
+           "Order write batches that may commit at once (orders spread over them by id)",
+           d.write_lanes, 1, 64)
       .Enum("fault-crash-after", "Tests only: exit right after persisting this saga stage",
             {"none", "reserved", "charged"}, "none");
 }
@@ -47,6 +52,8 @@ OrdersOptions OrdersOptions::From(const config::Config& cfg) {
   o.drop_terms_ttl = cfg.GetDuration("drop-terms-ttl");
   o.sold_out_memory = cfg.GetDuration("sold-out-memory");
   o.idempotency_key_hours = static_cast<int>(cfg.GetInt("idempotency-key-hours"));
+  o.write_batching.max_batch = static_cast<std::size_t>(cfg.GetInt("write-batch-max"));
+  o.write_lanes = static_cast<int>(cfg.GetInt("write-lanes"));
   o.crash_after = CrashPoint(cfg.GetString("fault-crash-after"));
   return o;
 }

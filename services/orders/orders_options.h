@@ -45,6 +45,9 @@ struct OrdersOptions {
   // Writes of concurrent orders (places, stage changes) share a commit: at most this many in
   // one, at most this many waiting (beyond: overloaded).
   CoalescerOptions write_batching{256, 4096};
+  // Batches of different lanes run at once (an order's writes keep to one lane, by its id; a
+  // new order's by its buyer, so a buyer's retries meet in one batch).
+  int write_lanes = 4;
 
   int idempotency_key_hours = 24;
   std::chrono::milliseconds key_sweep_interval = std::chrono::minutes(1);

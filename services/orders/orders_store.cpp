@@ -107,23 +107,36 @@ std::vector<std::optional<OrdersStore::KeyRow>> OrdersStore::ClaimKeys(
   }
   std::vector<std::optional<KeyRow>> out(claims.size());
   std::vector<std::size_t> taken;  // claims that found their key held
-  std::vector<std::string> taken_buyers, taken_keys;
+  std::vector<KeyRef> refs;
   for (std::size_t i = 0; i < claims.size(); ++i) {
     if (claimed.count(claims[i].order_id)) continue;
     taken.push_back(i);
-    taken_buyers.push_back(claims[i].buyer_id);
-    taken_keys.push_back(claims[i].key);
+    refs.push_back({claims[i].buyer_id, claims[i].key});
   }
   if (taken.empty()) return out;
-  for (const auto& row :
-       pg::Exec(tx, kFindKeys, pg::ArrayLiteral(taken_buyers), pg::ArrayLiteral(taken_keys))) {
-    const auto n = row[0].as<std::size_t>();  // 1-based position among `taken`
-    out[taken.at(n - 1)] = KeyRow{row[1].as<std::string>(), row[2].as<std::string>()};
-  }
-  for (const auto i : taken) {
-    if (!out[i])
+  auto held = FindKeys(tx, refs);
+  for (std::size_t j = 0; j < taken.size(); ++j) {
+    if (!held[j]) {
       throw Error(ErrorKind::kInternal, "idempotency_key_vanished",
                   "an Idempotency-Key neither claimed nor found");
+    }
+    out[taken[j]] = std::move(held[j]);
+  }
+  return out;
+}
+
+std::vector<std::optional<OrdersStore::KeyRow>> OrdersStore::FindKeys(
+    pqxx::transaction_base& tx, const std::vector<KeyRef>& refs) {
+  std::vector<std::string> buyers, keys;
+  for (const auto& r : refs) {
+    buyers.push_back(r.buyer_id);
+    keys.push_back(r.key);
+  }
+  std::vector<std::optional<KeyRow>> out(refs.size());
+  for (const auto& row :
+       pg::Exec(tx, kFindKeys, pg::ArrayLiteral(buyers), pg::ArrayLiteral(keys))) {
+    const auto n = row[0].as<std::size_t>();  // 1-based position in `refs`
+    out.at(n - 1) = KeyRow{row[1].as<std::string>(), row[2].as<std::string>()};
   }
   return out;
 }

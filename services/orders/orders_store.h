@@ -39,6 +39,12 @@ class OrdersStore {
   // per claim, in order: nothing when it was claimed now, else the claim that holds the key.
   static std::vector<std::optional<KeyRow>> ClaimKeys(pqxx::transaction_base& tx,
                                                       const std::vector<KeyClaim>& claims);
+  struct KeyRef {
+    std::string buyer_id, key;
+  };
+  // FindKey for many (buyer, key) in one statement; per ref, in order.
+  static std::vector<std::optional<KeyRow>> FindKeys(pqxx::transaction_base& tx,
+                                                     const std::vector<KeyRef>& refs);
   // Inserts the orders as placed; returns the rows in the same order.
   static std::vector<OrderRow> InsertMany(pqxx::transaction_base& tx,
                                           const std::vector<OrderRow>& orders,

@@ -43,6 +43,7 @@ class OrderWriterTest : public ::testing::Test {
     o.stage = from;
     return OrderWrite{MoveWrite{o, to, status, ""}, ""};
   }
+  void ConcurrentBuyers(int lanes);
   long long Count(const std::string& sql) {
     pqxx::connection conn(db_->url());
     pqxx::nontransaction tx(conn);
@@ -101,6 +102,25 @@ TEST_F(OrderWriterTest, Place_KeyClaimedByAnEarlierBatch_ReturnsThatClaim) {
   EXPECT_EQ(Count("SELECT count(*) FROM orders.orders"), 2);
 }
 
+TEST_F(OrderWriterTest, FindKeys_AnswersEachRefInOrder_NothingForAKeyNeverClaimed) {
+  const std::string buyer = NewUuid();
+  const auto a = NewOrder(buyer), b = NewOrder(buyer);
+  std::vector<OrderWrite> batch{Place(a, "a", "hash-a"), Place(b, "b", "hash-b")};
+  writer_->RunBatch(batch);
+  const auto found = db_->pool().AutoCommit([&](pqxx::nontransaction& tx) {
+    return OrdersStore::FindKeys(tx,
+                                 {{buyer, "b"}, {buyer, "never"}, {NewUuid(), "a"}, {buyer, "a"}});
+  });
+  ASSERT_EQ(found.size(), 4u);
+  ASSERT_TRUE(found[0]);
+  EXPECT_EQ(found[0]->order_id, b.id);
+  EXPECT_EQ(found[0]->request_hash, "hash-b");
+  EXPECT_FALSE(found[1]);
+  EXPECT_FALSE(found[2]);  // another buyer's key "a"
+  ASSERT_TRUE(found[3]);
+  EXPECT_EQ(found[3]->order_id, a.id);
+}
+
 TEST_F(OrderWriterTest, RunBatch_TwoChangesOfOneOrder_ApplyInTurn_AndAStaleOneIsNotApplied) {
   const auto o = NewOrder(NewUuid());
   const auto other = NewOrder(NewUuid());
@@ -139,7 +159,8 @@ TEST_F(OrderWriterTest, RunBatch_OrdersReachingDone_WriteTheirOutcomeEventsInThe
   EXPECT_EQ(db_->OutboxCount("order_placed"), 2);
 }
 
-TEST_F(OrderWriterTest, ConcurrentBuyers_EveryOrderPlacedOnceAndDriven_EachEventOnce) {
+void OrderWriterTest::ConcurrentBuyers(int lanes) {
+  writer_ = std::make_unique<OrderWriter>(db_->pool(), 15s, CoalescerOptions{256, 1024}, lanes);
   constexpr int kBuyers = 48;
   std::vector<std::thread> threads;
   std::atomic<int> confirmed{0}, replayed{0};
@@ -166,6 +187,14 @@ TEST_F(OrderWriterTest, ConcurrentBuyers_EveryOrderPlacedOnceAndDriven_EachEvent
   EXPECT_EQ(Count("SELECT count(*) FROM orders.orders WHERE status = 'confirmed'"), kBuyers);
   EXPECT_EQ(db_->OutboxCount("order_placed"), kBuyers);
   EXPECT_EQ(db_->OutboxCount("order_confirmed"), kBuyers);
+}
+
+TEST_F(OrderWriterTest, ConcurrentBuyers_EveryOrderPlacedOnceAndDriven_EachEventOnce) {
+  ConcurrentBuyers(1);
+}
+
+TEST_F(OrderWriterTest, ConcurrentBuyersOverFourLanes_EveryOrderPlacedOnceAndDriven_EachEventOnce) {
+  ConcurrentBuyers(4);
 }
 
 }  // namespace
