@@ -2,8 +2,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "livedrop/core/error.h"
 
@@ -17,10 +19,28 @@ bool SodiumReady() {
 
 }  // namespace
 
+void IdRandomBytes(void* out, std::size_t size) {
+  constexpr std::size_t kPool = 4096;
+  thread_local std::array<std::uint8_t, kPool> pool;
+  thread_local std::size_t used = kPool;
+  auto* to = static_cast<std::uint8_t*>(out);
+  while (size > 0) {
+    if (used == kPool) {
+      SodiumReady();
+      randombytes_buf(pool.data(), pool.size());
+      used = 0;
+    }
+    const std::size_t n = std::min(size, kPool - used);
+    std::memcpy(to, pool.data() + used, n);
+    used += n;
+    to += n;
+    size -= n;
+  }
+}
+
 std::string NewUuid() {
-  SodiumReady();
   std::array<std::uint8_t, 16> b;
-  randombytes_buf(b.data(), b.size());
+  IdRandomBytes(b.data(), b.size());
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
   static constexpr char kHex[] = "0123456789abcdef";

@@ -1,6 +1,6 @@
 #include "livedrop/log/traceparent.h"
 
-#include <sodium.h>
+#include "livedrop/core/ids.h"
 
 namespace livedrop::log {
 namespace {
@@ -15,11 +15,9 @@ bool IsLowerHex(std::string_view s) {
 bool AllZero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
 
 std::string RandomHex(std::size_t bytes) {
-  static const bool ready = sodium_init() >= 0;
-  (void)ready;
   std::string raw(bytes, '\0');
   do {
-    randombytes_buf(raw.data(), raw.size());
+    IdRandomBytes(raw.data(), raw.size());
   } while (raw.find_first_not_of('\0') == std::string::npos);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -7,6 +8,11 @@ namespace livedrop {
 
 // A random (version 4) UUID in canonical lowercase form.
 std::string NewUuid();
+
+// Random bytes for identifiers (row ids, request and trace ids): libsodium's, drawn 4 KiB at a
+// time per thread so that an id costs no system call (one getrandom per id showed in the
+// gateway's profile). Not for secrets (keys, tokens, nonces): those take randombytes_buf.
+void IdRandomBytes(void* out, std::size_t size);
 
 // True for a canonical UUID string (any version); use before handing client input to SQL.
 bool IsUuid(std::string_view text);
