@@ -19,6 +19,8 @@
 #include "livedrop/grpc/client.h"
 #include "livedrop/http/server.h"
 #include "livedrop/http/websocket.h"
+#include "livedrop/log/access_log.h"
+#include "livedrop/log/formatter.h"
 #include "livedrop/metrics/registry.h"
 #include "routes/auth_routes.h"
 #include "routes/drop_routes.h"
@@ -84,7 +86,15 @@ int main(int argc, char** argv) {
     feed.Start();
     gateway::AddOpsRoutes(table,
                           [&] { return keys.Loaded() && feed.Ready() && drop_view_feed.Ready(); });
-    gateway::Gateway gateway(table, verifier, &keys);
+    auto& access_dropped = metrics::Registry::Default().GetCounter(
+        "livedrop_access_log_dropped_total",
+        "Access log lines dropped because the log writer fell behind (its ring was full)");
+    log::AccessLog::Options access_options;
+    access_options.on_dropped = [&access_dropped](std::uint64_t n) {
+      access_dropped.Inc(static_cast<double>(n));
+    };
+    log::AccessLog access_log(log::InstalledFormatter(), log::StdoutSink(), access_options);
+    gateway::Gateway gateway(table, verifier, &keys, &access_log);
 
     const auto [host, port] = config::SplitHostPort(o.http_listen);
     http::ServerOptions options;
@@ -136,6 +146,7 @@ int main(int argc, char** argv) {
     feed.Stop();
     drop_view_feed.Stop();
     server.Stop(o.shutdown_grace);
+    access_log.Stop();  // every line of the drained requests written
     metrics::Registry::Default().RemoveGaugeCallback("livedrop_ws_connections");
     hub.Clear();
     keys.Stop();

@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <chrono>
 
 #include "livedrop/http/router.h"
+#include "livedrop/log/access_log.h"
 #include "livedrop/log/log.h"
 #include "livedrop/log/traceparent.h"
 #include "livedrop/metrics/registry.h"
@@ -24,16 +26,50 @@ bool ValidRequestId(const std::string& id) {
   return true;
 }
 
+// livedrop_http_responses_total by status class, looked up once: a lookup takes the
+// registry's lock, which every request would share.
+class ResponseCounters {
+ public:
+  ResponseCounters() {
+    for (std::size_t i = 0; i < by_class_.size(); ++i) {
+      by_class_[i] = &metrics::Registry::Default().GetCounter(
+          "livedrop_http_responses_total", "Gateway responses by status class",
+          {{"class", std::to_string(i + 1) + "xx"}});
+    }
+  }
+  void Count(int status) {
+    const int index = status / 100 - 1;
+    if (index >= 0 && index < static_cast<int>(by_class_.size())) by_class_[index]->Inc();
+  }
+
+ private:
+  std::array<metrics::Counter*, 5> by_class_{};
+};
+
 }  // namespace
 
 struct Gateway::Impl {
   const auth::JwtVerifier& verifier;
   KeyRefresher* keys;
+  log::AccessLog* access_log;
   http::Router router;
   http::Handler unmatched;  // 404 and 405, through the same pipeline as the routes
-  metrics::Counter* errors_total = nullptr;
+  ResponseCounters responses;
 
-  Impl(const auth::JwtVerifier& v, KeyRefresher* k) : verifier(v), keys(k) {}
+  Impl(const auth::JwtVerifier& v, KeyRefresher* k, log::AccessLog* a)
+      : verifier(v), keys(k), access_log(a) {}
+
+  void LogAccess(const std::string& method, const std::string& target, int status, double seconds) {
+    if (access_log == nullptr) {
+      spdlog::info("{} {} {} {:.1f}ms", method, target, status, seconds * 1000);
+      return;
+    }
+    thread_local fmt::memory_buffer line;
+    line.clear();
+    fmt::format_to(std::back_inserter(line), "{} {} {} {:.1f}ms", method, target, status,
+                   seconds * 1000);
+    access_log->Write(std::string_view(line.data(), line.size()));
+  }
 
   void Authenticate(RouteCall& call) {
     call.set_caller(VerifyAccessToken(BearerToken(call.request()), verifier, keys));
@@ -55,17 +91,14 @@ struct Gateway::Impl {
 
       const std::string method = request.method;
       const std::string target = request.target;
-      auto logged = [latency, started, method, target, request_id, trace_id = trace.trace_id,
+      auto logged = [this, latency, started, method, target, request_id, trace_id = trace.trace_id,
                      responder = std::move(responder)](http::Response response) {
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         latency->Observe(seconds);
-        metrics::Registry::Default()
-            .GetCounter("livedrop_http_responses_total", "Gateway responses by status class",
-                        {{"class", std::to_string(response.status / 100) + "xx"}})
-            .Inc();
+        responses.Count(response.status);
         log::ScopedContext scope(log::Context{request_id, trace_id});
-        spdlog::info("{} {} {} {:.1f}ms", method, target, response.status, seconds * 1000);
+        LogAccess(method, target, response.status, seconds);
         responder(std::move(response));
       };
       auto call = std::make_shared<RouteCall>(std::move(request), std::move(logged), request_id,
@@ -87,8 +120,9 @@ struct Gateway::Impl {
   }
 };
 
-Gateway::Gateway(const RouteTable& table, const auth::JwtVerifier& verifier, KeyRefresher* keys)
-    : impl_(std::make_unique<Impl>(verifier, keys)) {
+Gateway::Gateway(const RouteTable& table, const auth::JwtVerifier& verifier, KeyRefresher* keys,
+                 log::AccessLog* access_log)
+    : impl_(std::make_unique<Impl>(verifier, keys, access_log)) {
   for (const auto& route : table.routes()) {
     impl_->router.Add(route.method, route.pattern, impl_->Wrap(route));
   }

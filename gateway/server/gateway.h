@@ -6,16 +6,23 @@
 #include "livedrop/http/message.h"
 #include "server/route_table.h"
 
+namespace livedrop::log {
+class AccessLog;
+}
+
 namespace livedrop::gateway {
 
 class KeyRefresher;
 
 // Turns the route table into the HTTP handler the server runs: assigns the request id,
 // carries the traceparent, authenticates where a route asks for it, turns every failure into
-// problem+json and records metrics and an access log line.
+// problem+json and records metrics and an access log line. The line goes to `access_log` (off
+// the I/O threads, see log::AccessLog); without one, to the default logger (synchronously: for
+// tests). The log must outlive the server that calls Handle.
 class Gateway {
  public:
-  Gateway(const RouteTable& table, const auth::JwtVerifier& verifier, KeyRefresher* keys);
+  Gateway(const RouteTable& table, const auth::JwtVerifier& verifier, KeyRefresher* keys,
+          log::AccessLog* access_log = nullptr);
   ~Gateway();
 
   void Handle(http::Request&& request, http::Responder responder);
