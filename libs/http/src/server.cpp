@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
@@ -24,6 +26,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "livedrop/core/error.h"
 #include "livedrop/http/problem.h"
@@ -141,18 +144,16 @@ class SessionBase {
   virtual ~SessionBase() = default;
   virtual void CloseIfIdle() = 0;  // idle keep-alive connections go at the start of Stop()
   virtual void Close() = 0;        // everything goes when the drain time is up
-};
-
-// A Responder may be called after the Server is gone (a gRPC callback that comes late). It
-// reaches its session only through this gate, which closes before the io_context dies.
-struct PostGate {
-  std::mutex mutex;
-  bool open = true;
+  // A Responder may be called after the Server is gone (a gRPC callback that comes late): it
+  // posts to its session's executor only while this gate of the session is open, and Stop
+  // closes it before the io_context dies. One gate per connection, so that answering takes no
+  // lock shared with every other request.
+  virtual void ClosePosting() = 0;
 };
 
 // Shared by the listener and every session. Member order matters: sessions still queued in
-// the io_context are destroyed with it and unregister themselves, so everything they touch
-// is declared (and so outlives) before ioc.
+// an io_context are destroyed with it and unregister themselves, so everything they touch
+// is declared (and so outlives) before the contexts.
 struct ServerState {
   ServerOptions options;
   Handler handler;
@@ -160,9 +161,16 @@ struct ServerState {
   std::optional<ssl::context> tls;
   std::atomic<int> active_requests{0};
   std::atomic<bool> stopping{false};
-  std::shared_ptr<PostGate> gate = std::make_shared<PostGate>();
   detail::SessionRegistry<SessionBase> sessions;
-  asio::io_context ioc;
+  // One io_context per I/O thread, connections dealt round robin: a context's scheduler lock
+  // is shared only by its own thread's connections (and answers posted to them), not by every
+  // request as with one context run by all the threads. Made by Start().
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::atomic<std::size_t> next_context{0};
+
+  asio::io_context& NextContext() {
+    return *contexts[next_context.fetch_add(1, std::memory_order_relaxed) % contexts.size()];
+  }
 };
 
 namespace {
@@ -198,6 +206,11 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
 
   void Close() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->CloseNow(); });
+  }
+
+  void ClosePosting() override {
+    std::lock_guard lock(post_mutex_);
+    can_post_ = false;
   }
 
  private:
@@ -315,16 +328,9 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
       s.Respond(Problem(504, "handler_timeout", "Gateway Timeout",
                         "the request took too long to answer"));
     });
-    Responder responder = [weak = this->weak_from_this(), gate = server_.gate,
-                           answered](Response response) {
+    Responder responder = [weak = this->weak_from_this(), answered](Response response) {
       if (answered->exchange(true)) return;
-      std::lock_guard lock(gate->mutex);
-      if (!gate->open) return;
-      auto self = weak.lock();
-      if (!self) return;
-      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-        self->Respond(std::move(response));
-      });
+      if (auto self = weak.lock()) self->PostRespond(std::move(response));
     };
     try {
       server_.handler(std::move(request), std::move(responder));
@@ -334,6 +340,14 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
         Respond(Problem(500, "internal", "Internal Server Error", "an unexpected error occurred"));
       }
     }
+  }
+
+  void PostRespond(Response&& response) {
+    std::lock_guard lock(post_mutex_);
+    if (!can_post_) return;
+    asio::post(stream_.get_executor(), [self = Self(), response = std::move(response)]() mutable {
+      self->Respond(std::move(response));
+    });
   }
 
   void Respond(Response&& response) {
@@ -428,6 +442,8 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
   bool read_timed_out_ = false;
   bool request_active_ = false;  // counted in server_.active_requests
   int served_ = 0;
+  std::mutex post_mutex_;  // this connection's Responders against Stop (ClosePosting)
+  bool can_post_ = true;
 };
 
 // Accepts connections, each onto a strand of its own, and starts a session for it.
@@ -435,7 +451,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
  public:
   Listener(ServerState& server, const tcp::endpoint& endpoint)
       : server_(server),
-        acceptor_(asio::make_strand(server.ioc)),
+        acceptor_(asio::make_strand(*server.contexts.front())),
         retry_(acceptor_.get_executor()) {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -462,7 +478,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void Accept() {
-    acceptor_.async_accept(asio::make_strand(server_.ioc),
+    acceptor_.async_accept(asio::make_strand(server_.NextContext()),
                            [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
                              self->OnAccept(ec, std::move(socket));
                            });
@@ -500,6 +516,8 @@ struct Server::Impl : ServerState {
   std::shared_ptr<Listener> listener;
   int port = 0;
   std::vector<std::thread> threads;
+  // A context with no connection yet must not return from run().
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::mutex lifecycle_mutex;  // Start/Stop/Wait
   std::condition_variable lifecycle_changed;
   bool running = false;
@@ -536,6 +554,13 @@ void Server::Start() {
                   std::string("cannot load TLS certificate or key: ") + e.what());
     }
   }
+  const int threads = std::max(1, o.threads);
+  impl_->work.clear();
+  impl_->contexts.clear();
+  for (int i = 0; i < threads; ++i) {
+    impl_->contexts.push_back(std::make_unique<asio::io_context>(1));
+    impl_->work.push_back(asio::make_work_guard(*impl_->contexts.back()));
+  }
   try {
     const tcp::endpoint endpoint(asio::ip::make_address(o.host),
                                  static_cast<unsigned short>(o.port));
@@ -546,8 +571,8 @@ void Server::Start() {
                 "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + e.what());
   }
   impl_->listener->Run();
-  for (int i = 0; i < std::max(1, o.threads); ++i) {
-    impl_->threads.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
+  for (auto& context : impl_->contexts) {
+    impl_->threads.emplace_back([context = context.get()] { context->run(); });
   }
   impl_->started = true;
   impl_->running = true;
@@ -569,11 +594,10 @@ void Server::Stop(std::chrono::milliseconds drain) {
   for (auto& s : impl_->sessions.Open()) s->Close();
   // Sessions unregister as their last pending operation completes.
   impl_->sessions.WaitEmpty(kCloseWait);
-  {
-    std::lock_guard gate_lock(impl_->gate->mutex);
-    impl_->gate->open = false;
-  }
-  impl_->ioc.stop();
+  // Sessions still alive (a late Responder holds one) must not post to a dead io_context.
+  for (auto& s : impl_->sessions.Open()) s->ClosePosting();
+  impl_->work.clear();
+  for (auto& context : impl_->contexts) context->stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
   impl_->running = false;
