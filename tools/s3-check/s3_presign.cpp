@@ -1,11 +1,17 @@
-// livedrop-s3-presign: a presigned URL from libs/s3 for the inputs on the command line, printed
-// on stdout, for presigner.mjs to compare with the AWS SDK's and for store tests to upload with.
+// livedrop-s3-presign: libs/s3 on the command line, for the tests that judge it with the AWS
+// SDK (presigner.mjs, store.mjs):
 //   livedrop-s3-presign put|get --endpoint URL --bucket B --key K [--content-type T]
 //                       [--content-length N] [--expires SECONDS] [--now UNIX_SECONDS]
 //                       [--access-key ID --secret-key SECRET] [--region R]
+//     prints a presigned PUT (bound to the type and length) or GET URL;
+//   livedrop-s3-presign object-put|object-get|object-head|object-delete ... [--file F]
+//     S3ObjectStore's call: object-put sends --file with --content-type, object-get writes the
+//     bytes to stdout, object-head prints "<size> <content-type> <etag>" (exit 3: no object).
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -35,6 +41,20 @@ int main(int argc, char** argv) {
               << "\n";
   } else if (method == "get") {
     std::cout << store.PresignGet(args["--key"], expires, now) << "\n";
+  } else if (method == "object-put") {
+    std::ifstream in(args["--file"], std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    store.Put(args["--key"], bytes, args["--content-type"]);
+  } else if (method == "object-get") {
+    const auto bytes = store.Get(args["--key"], 64 << 20);
+    if (!bytes) return 3;
+    std::cout << *bytes;
+  } else if (method == "object-head") {
+    const auto info = store.Head(args["--key"]);
+    if (!info) return 3;
+    std::cout << info->size << " " << info->content_type << " " << info->etag << "\n";
+  } else if (method == "object-delete") {
+    store.Delete(args["--key"]);
   } else {
     std::cerr << "unknown method " << method << "\n";
     return 2;
