@@ -8,6 +8,7 @@
 #include "livedrop/http/router.h"
 #include "livedrop/log/access_log.h"
 #include "livedrop/log/log.h"
+#include "livedrop/log/redact.h"
 #include "livedrop/log/traceparent.h"
 #include "livedrop/metrics/registry.h"
 #include "server/authenticate.h"
@@ -59,7 +60,13 @@ struct Gateway::Impl {
   Impl(const auth::JwtVerifier& v, KeyRefresher* k, log::AccessLog* a)
       : verifier(v), keys(k), access_log(a) {}
 
-  void LogAccess(const std::string& method, const std::string& target, int status, double seconds) {
+  // The target without credentials: a token in the query (WebSocket clients send
+  // ?access_token=) must not end up in the log.
+  void LogAccess(const std::string& method, const std::string& raw_target, int status,
+                 double seconds) {
+    std::string redacted;
+    if (raw_target.find('?') != std::string::npos) redacted = log::RedactTarget(raw_target);
+    const std::string& target = redacted.empty() ? raw_target : redacted;
     if (access_log == nullptr) {
       spdlog::info("{} {} {} {:.1f}ms", method, target, status, seconds * 1000);
       return;
