@@ -86,3 +86,8 @@ GatewayOptions GatewayOptions::From(const config::Config& cfg) {
 }
 
 }  // namespace livedrop::gateway
+      .String("token-audience", "Expected aud claim of access tokens", d.token_audience)
+      .Duration("token-leeway", "Clock skew allowed on the exp, iat and nbf of access tokens",
+                d.token_leeway)
+  o.token_audience = cfg.GetString("token-audience");
+  o.token_leeway = cfg.GetDuration("token-leeway");

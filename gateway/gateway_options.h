@@ -51,6 +51,8 @@ struct GatewayOptions {
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(10);
 
   static void Declare(config::Spec& spec);
+  std::string token_audience = "livedrop-api";
+  std::chrono::milliseconds token_leeway = std::chrono::seconds(30);
   static GatewayOptions From(const config::Config& cfg);
 };
 

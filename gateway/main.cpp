@@ -59,8 +59,18 @@ int main(int argc, char** argv) {
                                  o.order_timeout);
     gateway::NotificationsClient notifications(
         rpc::MakeChannel<notifications::v1::NotificationsService>(o.notifications_addr), timeout);
-    auth::JwtVerifier verifier(o.token_issuer);
-    gateway::KeyRefresher keys(auth, verifier,
+    auth::JwtVerifier verifier(o.token_issuer, o.token_audience,
+                               std::chrono::duration_cast<std::chrono::seconds>(o.token_leeway));
+    // One JWKS source per auth address: the gateway verifies with every key any instance
+    // publishes (a name that resolves to several instances is one source).
+    std::vector<std::unique_ptr<gateway::AuthClient>> key_sources;
+    std::vector<gateway::AuthClient*> key_source_ptrs;
+    for (const auto& addr : cfg.GetList("auth-addr")) {
+      key_sources.push_back(std::make_unique<gateway::AuthClient>(
+          rpc::MakeChannel<auth::v1::AuthService>(addr), timeout));
+      key_source_ptrs.push_back(key_sources.back().get());
+    }
+    gateway::KeyRefresher keys(key_source_ptrs, verifier,
                                std::chrono::duration_cast<std::chrono::seconds>(o.jwks_refresh));
     keys.Start();
 

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "livedrop/core/time.h"
 #include "livedrop/log/traceparent.h"
 #include "route_harness.h"
 
@@ -166,6 +167,50 @@ TEST(AuthRoutes, Me_TokenSignedByAnotherKey_Is401TokenInvalid) {
 }
 
 // --- what the gateway adds to every downstream call ------------------------------------------
+// Claims a real issuer never writes, each signed with the key the gateway trusts: the audience,
+// nbf and iat checks alone refuse them (the control token differs only in the checked claim).
+std::string Payload(const std::string& extra) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch());
+  return R"({"sub":")" + std::string(kBuyer) + R"(","role":"buyer","iss":"livedrop-test","exp":)" +
+         std::to_string((now + 15min).count()) + "," + extra + "}";
+}
+
+std::string SecondsFromNow(std::chrono::seconds offset) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(Now().time_since_epoch());
+  return std::to_string((now + offset).count());
+}
+
+TEST(AuthRoutes, Me_TokenClaims_WrongAudienceFutureNbfOrNoIat_Are401TokenInvalid) {
+  RouteHarness h;
+  auth::v1::GetUserResponse answer;
+  *answer.mutable_user() = SampleUser(kBuyer, auth::v1::ROLE_BUYER);
+  h.auth.get_user.Answer(answer);
+  const std::string iat = R"("iat":)" + SecondsFromNow(0s);
+  const auto me = [&](const std::string& token) {
+    auto request = MakeRequest("GET", "/v1/me");
+    request.headers.Set("Authorization", "Bearer " + token);
+    return h.Send(std::move(request));
+  };
+  const auto good = me(h.SignedToken(Payload(iat + R"(,"aud":"livedrop-api","nbf":)" +
+                                             SecondsFromNow(0s))));
+  ASSERT_TRUE(good);
+  EXPECT_EQ(good->status, 200) << good->body;
+
+  for (const auto& bad : {
+           Payload(iat + R"(,"aud":"livedrop-admin")"),
+           Payload(iat),  // no aud
+           Payload(iat + R"(,"aud":"livedrop-api","nbf":)" + SecondsFromNow(10min)),
+           Payload(R"("aud":"livedrop-api")"),  // no iat
+           Payload(R"("aud":"livedrop-api","iat":)" + SecondsFromNow(10min)),
+       }) {
+    const auto response = me(h.SignedToken(bad));
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 401) << bad;
+    EXPECT_EQ(ProblemCodeOf(*response), "token_invalid") << bad;
+  }
+  EXPECT_EQ(h.auth.get_user.calls(), 1);  // only the good token reached auth
+}
+
 
 TEST(GatewayCalls, IncomingRequestId_ReachesTheServiceAndComesBack) {
   RouteHarness h;

@@ -20,6 +20,7 @@
 #include "routes/order_routes.h"
 #include "server/http_errors.h"
 #include "server/json_body.h"
+#include "server/key_refresher.h"
 
 namespace livedrop::gateway {
 namespace {
@@ -146,6 +147,28 @@ TEST(OpenApi, DocumentListsExactlyTheRoutesThatExist) {
     }
   }
   EXPECT_EQ(served, documented);
+}
+
+// Two auth instances mid-rotation: one already publishes the next key, the other still shows
+// the one being retired. The gateway trusts both keys, whichever instance answered last.
+TEST(MergeKeySets, InstancesThatDisagree_TheUnionOfTheirKeys) {
+  const auth::PublicKey current{"k-current", std::string(32, 'c')};
+  const auth::PublicKey next{"k-next", std::string(32, 'n')};
+  const auth::PublicKey old{"k-old", std::string(32, 'o')};
+  const auto merged = MergeKeySets({std::vector<auth::PublicKey>{next, current},
+                                    std::vector<auth::PublicKey>{current, old}});
+  std::set<std::string> kids;
+  for (const auto& k : merged) kids.insert(k.kid);
+  EXPECT_EQ(kids, (std::set<std::string>{"k-current", "k-next", "k-old"}));
+  EXPECT_EQ(merged.size(), 3u);  // a key both publish is there once
+}
+
+TEST(MergeKeySets, ASourceThatNeverAnswered_TakesNothingAway) {
+  const auth::PublicKey current{"k-current", std::string(32, 'c')};
+  const auto merged = MergeKeySets({std::nullopt, std::vector<auth::PublicKey>{current}});
+  ASSERT_EQ(merged.size(), 1u);
+  EXPECT_EQ(merged[0].kid, "k-current");
+  EXPECT_TRUE(MergeKeySets({std::nullopt, std::nullopt}).empty());
 }
 
 }  // namespace

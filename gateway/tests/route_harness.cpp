@@ -38,6 +38,7 @@ namespace livedrop::gateway::fakes {
 namespace {
 
 constexpr char kIssuer[] = "livedrop-test";
+constexpr char kAudience[] = "livedrop-api";
 constexpr std::chrono::seconds kAnswerTimeout{10};
 
 }  // namespace
@@ -129,7 +130,7 @@ struct RouteHarness::Impl {
         notifications(Channel<notifications::v1::NotificationsService>(), options.upstream_timeout),
         orders(Channel<orders::v1::OrdersService>(), options.upstream_timeout),
         key(auth::SigningKey::Generate()),
-        verifier(kIssuer),
+        verifier(kIssuer, kAudience),
         drop_views(
             {options.drop_view_ttl.value_or(GatewayOptions{}.drop_view_ttl),
              options.drop_views.value_or(static_cast<std::size_t>(GatewayOptions{}.drop_views))}) {
@@ -163,7 +164,8 @@ struct RouteHarness::Impl {
                     std::chrono::seconds lifetime) const {
     const auto now = Now();
     auth::Claims claims{
-        user_id, role, kIssuer, "jti-" + user_id, now - std::chrono::minutes(10), now + lifetime};
+        user_id, role, kIssuer, "jti-" + user_id, now - std::chrono::minutes(10), now + lifetime,
+        kAudience};
     return auth::SignJwt(claims, key);
   }
 
@@ -193,6 +195,10 @@ DropViewStore& RouteHarness::drop_views() { return impl_->drop_views; }
 
 std::string RouteHarness::TokenFor(const std::string& user_id, const std::string& role) const {
   return impl_->Token(user_id, role, std::chrono::minutes(15));
+}
+
+std::string RouteHarness::SignedToken(const std::string& payload_json) const {
+  return auth::SignJwtPayload(payload_json, impl_->key);
 }
 
 std::string RouteHarness::ExpiredTokenFor(const std::string& user_id,

@@ -72,6 +72,9 @@ class RouteHarness {
   // A valid access token for `user_id` with `role` ("buyer" | "creator"), or an expired one.
   std::string TokenFor(const std::string& user_id, const std::string& role) const;
   std::string ExpiredTokenFor(const std::string& user_id, const std::string& role) const;
+  // Any payload (a JSON object), signed with the key the gateway trusts: claims a real issuer
+  // never writes. The gateway expects iss "livedrop-test" and aud "livedrop-api".
+  std::string SignedToken(const std::string& payload_json) const;
 
   // Sends the request through the gateway and waits (bounded) for its answer; nullopt if none
   // came in time.

@@ -1,11 +1,14 @@
 #include "auth_app.h"
 
+#include <spdlog/spdlog.h>
+
 #include <pqxx/pqxx>
 #include <unordered_map>
 
 #include "auth_events.h"
 #include "auth_proto.h"
 #include "auth_store.h"
+#include "key_schedule.h"
 #include "livedrop/core/batch.h"
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
@@ -24,15 +27,36 @@ AuthApp::AuthApp(pg::Pool& pool, const PasswordHasher& hasher, TokenOptions toke
     : pool_(pool), hasher_(hasher), tokens_(std::move(tokens)), users_(std::move(users)) {}
 
 void AuthApp::LoadOrCreateKeys() {
-  tokens_.SetKeys(pool_.Transact([](pqxx::work& tx) {
+  RotateKeys();
+  key_reload_ = std::make_unique<Periodic>("signing-key schedule", tokens_.options().key_reload,
+                                           [this] { RotateKeys(); });
+  key_reload_->Start();
+}
+
+void AuthApp::RotateKeys() {
+  const auto& o = tokens_.options();
+  // A replaced key's last tokens expire access_ttl after it stopped signing; a minute more
+  // covers the verifiers' clock skew.
+  const KeySchedule schedule{o.key_rotation, o.key_publish_lead,
+                             std::chrono::duration_cast<std::chrono::milliseconds>(o.access_ttl) +
+                                 std::chrono::minutes(1)};
+  tokens_.SetKeys(pool_.Transact([&](pqxx::work& tx) {
     AuthStore::LockKeys(tx);
-    auto keys = AuthStore::ActiveKeys(tx);
-    if (keys.empty()) {
-      const auto fresh = SigningKey::Generate();
-      AuthStore::InsertKey(tx, StoredKey{fresh.kid, fresh.public_key, fresh.secret_key, Now()});
-      keys = AuthStore::ActiveKeys(tx);
+    const TimePoint now = Now();
+    auto plan = PlanKeys(AuthStore::ActiveKeys(tx), now, schedule);
+    for (const auto& kid : plan.retire) {
+      AuthStore::RetireKey(tx, kid);
+      spdlog::info("signing key {} retired: every token it signed has expired", kid);
     }
-    return keys;
+    if (plan.create) {
+      const auto fresh = SigningKey::Generate();
+      AuthStore::InsertKey(tx, StoredKey{fresh.kid, fresh.public_key, fresh.secret_key, now,
+                                         plan.new_key_activates_at});
+      spdlog::info("signing key {} made; it signs from {}", fresh.kid,
+                   FormatRfc3339(plan.new_key_activates_at));
+      plan = PlanKeys(AuthStore::ActiveKeys(tx), now, schedule);
+    }
+    return plan.published;
   }));
 }
 

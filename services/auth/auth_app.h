@@ -1,9 +1,11 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "auth_logic.h"
+#include "livedrop/core/periodic.h"
 #include "livedrop/redis/versioned_cache.h"
 #include "token_issuer.h"
 
@@ -30,9 +32,13 @@ class AuthApp {
   AuthApp(pg::Pool& pool, const PasswordHasher& hasher, TokenOptions tokens,
           redis::VersionedCache users);
 
-  // At start-up, before serving: uses the active signing key, creating the first one if there
-  // is none (safe when several instances start at once).
+  // At start-up, before serving: RotateKeys (which makes the first key if there is none), then
+  // again every tokens.key_reload on a thread of its own until the app is destroyed.
   void LoadOrCreateKeys();
+  // One step of the key schedule (key_schedule.h), under a lock every instance takes: makes
+  // the next key when it is due, retires keys whose tokens have all expired, and hands the
+  // published keys to the token issuer. Safe while requests are served.
+  void RotateKeys();
 
   // A new account and its first session; validation_failed or email_taken otherwise.
   Session Register(const Registration& registration);
@@ -60,6 +66,7 @@ class AuthApp {
   const PasswordHasher& hasher_;
   TokenIssuer tokens_;
   redis::VersionedCache users_;
+  std::unique_ptr<Periodic> key_reload_;  // last: stopped before what it uses is destroyed
 };
 
 }  // namespace livedrop::auth

@@ -67,6 +67,7 @@ struct StoredKey {
   std::string public_key;  // raw bytes
   std::string secret_key;  // raw bytes
   TimePoint created_at;
+  TimePoint activates_at;  // signs from then on (key_schedule.h); published from created_at
 };
 
 // Trimmed and lower-cased: the form uniqueness is checked on.

@@ -9,6 +9,16 @@ void AuthOptions::Declare(config::Spec& spec) {
   spec.Duration("access-token-ttl", "Lifetime of an access token", d.tokens.access_ttl)
       .Duration("refresh-token-ttl", "Lifetime of a refresh token", d.tokens.refresh_ttl)
       .String("token-issuer", "The iss claim of access tokens", d.tokens.issuer)
+      .String("token-audience", "The aud claim of access tokens (the gateway checks it)",
+              d.tokens.audience)
+      .Duration("key-rotation", "How long one signing key signs before the next takes over",
+                d.tokens.key_rotation)
+      .Duration("key-publish-lead",
+                "How long a new signing key is published before it signs (longer than the "
+                "gateways' --jwks-refresh plus --key-reload)",
+                d.tokens.key_publish_lead)
+      .Duration("key-reload", "How often the signing keys are read again (and rotated when due)",
+                d.tokens.key_reload)
       .Int("password-hash-ops", "Argon2id passes (libsodium opslimit)",
            static_cast<long long>(d.password_hash.ops_limit), 1, 10)
       .Int("password-hash-mem-kib", "Argon2id memory per hash in KiB",
@@ -31,6 +41,10 @@ AuthOptions AuthOptions::From(const config::Config& cfg) {
   o.password_hash.mem_limit_bytes =
       static_cast<std::size_t>(cfg.GetInt("password-hash-mem-kib")) * 1024;
   o.password_hash_concurrency = static_cast<int>(cfg.GetInt("password-hash-concurrency"));
+  o.tokens.audience = cfg.GetString("token-audience");
+  o.tokens.key_rotation = cfg.GetDuration("key-rotation");
+  o.tokens.key_publish_lead = cfg.GetDuration("key-publish-lead");
+  o.tokens.key_reload = cfg.GetDuration("key-reload");
   o.redis_url = cfg.GetString("redis-url");
   o.user_cache_ttl = cfg.GetDuration("user-cache-ttl");
   return o;

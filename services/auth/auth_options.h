@@ -17,7 +17,9 @@ namespace livedrop::auth {
 // reads them from a default-constructed AuthOptions), so a struct built in a test and the
 // binary run without flags behave alike.
 struct AuthOptions {
-  TokenOptions tokens;  // --token-issuer, --access-token-ttl, --refresh-token-ttl
+  // --token-issuer, --token-audience, --access-token-ttl, --refresh-token-ttl, --key-rotation,
+  // --key-publish-lead, --key-reload
+  TokenOptions tokens;
 
   PasswordHashCost password_hash = PasswordHashCost::Interactive();
   int password_hash_concurrency = 2;  // hashes computed at once

@@ -57,12 +57,18 @@ constexpr char kRevokeFamily[] =
 constexpr char kLockKeys[] = "SELECT pg_advisory_xact_lock(hashtext('auth.signing_keys'))";
 
 constexpr char kActiveKeys[] = R"sql(
-  SELECT kid, public_key, secret_key, (extract(epoch FROM created_at) * 1000000)::bigint
-  FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC
+  SELECT kid, public_key, secret_key, (extract(epoch FROM created_at) * 1000000)::bigint,
+         (extract(epoch FROM activates_at) * 1000000)::bigint
+  FROM signing_keys WHERE retired_at IS NULL ORDER BY activates_at DESC, created_at DESC
 )sql";
 
-constexpr char kInsertKey[] =
-    "INSERT INTO signing_keys (kid, public_key, secret_key) VALUES ($1, $2, $3)";
+constexpr char kInsertKey[] = R"sql(
+  INSERT INTO signing_keys (kid, public_key, secret_key, activates_at)
+  VALUES ($1, $2, $3, to_timestamp($4::double precision / 1000000))
+)sql";
+
+constexpr char kRetireKey[] =
+    "UPDATE signing_keys SET retired_at = now() WHERE kid = $1 AND retired_at IS NULL";
 
 TimePoint Micros(const pqxx::field& f) {
   return TimePoint(std::chrono::microseconds(f.as<long long>()));
@@ -143,14 +149,19 @@ std::vector<StoredKey> AuthStore::ActiveKeys(pqxx::transaction_base& tx) {
   std::vector<StoredKey> keys;
   for (const auto& r : tx.exec(kActiveKeys)) {
     keys.push_back(StoredKey{r[0].as<std::string>(), Decode(r[1].as<std::string>()),
-                             Decode(r[2].as<std::string>()), Micros(r[3])});
+                             Decode(r[2].as<std::string>()), Micros(r[3]), Micros(r[4])});
   }
   return keys;
 }
 
 void AuthStore::InsertKey(pqxx::transaction_base& tx, const StoredKey& key) {
   tx.exec_params(kInsertKey, key.kid, Base64UrlEncode(key.public_key),
-                 Base64UrlEncode(key.secret_key));
+                 Base64UrlEncode(key.secret_key),
+                 static_cast<long long>(key.activates_at.time_since_epoch().count()));
+}
+
+void AuthStore::RetireKey(pqxx::transaction_base& tx, const std::string& kid) {
+  tx.exec_params(kRetireKey, kid);
 }
 
 }  // namespace livedrop::auth

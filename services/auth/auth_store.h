@@ -34,10 +34,13 @@ class AuthStore {
   static void MarkRefreshTokenUsed(pqxx::transaction_base& tx, const std::string& token_hash);
   static void RevokeFamily(pqxx::transaction_base& tx, const std::string& family_id);
 
-  // Serializes key creation across instances (transaction-scoped advisory lock).
+  // Serializes key creation and rotation across instances (transaction-scoped advisory lock).
   static void LockKeys(pqxx::transaction_base& tx);
+  // The keys not retired, the newest activation first.
   static std::vector<StoredKey> ActiveKeys(pqxx::transaction_base& tx);
+  // created_at is the database's now().
   static void InsertKey(pqxx::transaction_base& tx, const StoredKey& key);
+  static void RetireKey(pqxx::transaction_base& tx, const std::string& kid);
 };
 
 }  // namespace livedrop::auth

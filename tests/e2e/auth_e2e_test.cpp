@@ -164,11 +164,13 @@ TEST_F(AuthE2E, Me_ExpiredToken_Is401) {
   ASSERT_TRUE(Base64UrlDecode(row[2].as<std::string>(), key.secret_key));
   const TimePoint past = Now() - std::chrono::hours(1);
   const auto expired = auth::SignJwt(
-      auth::Claims{user_id, "buyer", "livedrop", NewUuid(), past, past + 15min}, key);
+      auth::Claims{user_id, "buyer", "livedrop", NewUuid(), past, past + 15min, "livedrop-api"},
+      key);
   ExpectProblem(http().Get("/v1/me", expired), 401, "token_expired");
   // The same key and claims, still valid, pass: only the expiry made the difference.
   const auto valid = auth::SignJwt(
-      auth::Claims{user_id, "buyer", "livedrop", NewUuid(), Now(), Now() + 15min}, key);
+      auth::Claims{user_id, "buyer", "livedrop", NewUuid(), Now(), Now() + 15min, "livedrop-api"},
+      key);
   EXPECT_EQ(http().Get("/v1/me", valid).status, 200);
 }
 

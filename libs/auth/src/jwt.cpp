@@ -67,6 +67,18 @@ std::int64_t IntField(const json::object& o, const char* key) {
   return v->as_int64();
 }
 
+// aud is a string or an array of strings (RFC 7519 4.1.3); one of them must be ours.
+bool NamesAudience(const json::object& payload, const std::string& audience) {
+  const auto* aud = payload.if_contains("aud");
+  if (aud == nullptr) return false;
+  if (aud->is_string()) return aud->as_string() == audience;
+  if (!aud->is_array()) return false;
+  for (const auto& v : aud->as_array()) {
+    if (v.is_string() && v.as_string() == audience) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 SigningKey SigningKey::Generate() {
@@ -80,17 +92,11 @@ SigningKey SigningKey::Generate() {
   return key;
 }
 
-std::string SignJwt(const Claims& claims, const SigningKey& key) {
+std::string SignJwtPayload(std::string_view payload_json, const SigningKey& key) {
   EnsureSodium();
   const json::object header{{"alg", "EdDSA"}, {"typ", "JWT"}, {"kid", key.kid}};
-  const json::object payload{{"sub", claims.subject},
-                             {"role", claims.role},
-                             {"iss", claims.issuer},
-                             {"jti", claims.token_id},
-                             {"iat", ToUnixSeconds(claims.issued_at)},
-                             {"exp", ToUnixSeconds(claims.expires_at)}};
-  std::string signing_input = Base64UrlEncode(json::serialize(header)) + "." +
-                              Base64UrlEncode(json::serialize(payload));
+  std::string signing_input =
+      Base64UrlEncode(json::serialize(header)) + "." + Base64UrlEncode(payload_json);
   std::string signature(crypto_sign_BYTES, '\0');
   crypto_sign_detached(reinterpret_cast<unsigned char*>(signature.data()), nullptr,
                        reinterpret_cast<const unsigned char*>(signing_input.data()),
@@ -99,17 +105,31 @@ std::string SignJwt(const Claims& claims, const SigningKey& key) {
   return signing_input + "." + Base64UrlEncode(signature);
 }
 
+std::string SignJwt(const Claims& claims, const SigningKey& key) {
+  json::object payload{{"sub", claims.subject},
+                       {"role", claims.role},
+                       {"iss", claims.issuer},
+                       {"jti", claims.token_id},
+                       {"iat", ToUnixSeconds(claims.issued_at)},
+                       {"exp", ToUnixSeconds(claims.expires_at)}};
+  if (!claims.audience.empty()) payload["aud"] = claims.audience;
+  if (claims.not_before) payload["nbf"] = ToUnixSeconds(*claims.not_before);
+  return SignJwtPayload(json::serialize(payload), key);
+}
+
 struct JwtVerifier::Impl {
   std::string issuer;
+  std::string audience;
   std::chrono::seconds leeway;
   mutable std::shared_mutex mutex;
   std::map<std::string, std::string, std::less<>> keys;  // kid → public key
 };
 
-JwtVerifier::JwtVerifier(std::string issuer, std::chrono::seconds leeway)
+JwtVerifier::JwtVerifier(std::string issuer, std::string audience, std::chrono::seconds leeway)
     : impl_(std::make_unique<Impl>()) {
   EnsureSodium();
   impl_->issuer = std::move(issuer);
+  impl_->audience = std::move(audience);
   impl_->leeway = leeway;
 }
 
@@ -175,6 +195,14 @@ Claims JwtVerifier::Verify(std::string_view token, TimePoint now) const {
   claims.expires_at = FromUnixSeconds(IntField(payload, "exp"));
   if (claims.subject.empty()) throw Invalid("missing subject");
   if (claims.issuer != impl_->issuer) throw Invalid("wrong issuer");
+  if (!NamesAudience(payload, impl_->audience)) throw Invalid("wrong audience");
+  claims.audience = impl_->audience;
+  if (claims.issued_at > now + impl_->leeway) throw Invalid("issued in the future");
+  if (const auto* nbf = payload.if_contains("nbf")) {
+    if (!nbf->is_int64()) throw Invalid("bad nbf");
+    claims.not_before = FromUnixSeconds(nbf->as_int64());
+    if (now + impl_->leeway < *claims.not_before) throw Invalid("not valid yet");
+  }
   if (now > claims.expires_at + impl_->leeway) {
     throw Error(ErrorKind::kUnauthenticated, "token_expired", "access token has expired");
   }

@@ -9,8 +9,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
+constexpr char kAudience[] = "livedrop-api";
+
 Claims SampleClaims(TimePoint now) {
-  return Claims{"user-1", "creator", "livedrop", "jti-1", now, now + 15min};
+  return Claims{"user-1", "creator", "livedrop", "jti-1", now, now + 15min, kAudience, now};
+}
+
+std::int64_t Unix(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
 ErrorKind KindOf(const JwtVerifier& v, const std::string& token, TimePoint now, std::string& code) {
@@ -27,7 +33,7 @@ ErrorKind KindOf(const JwtVerifier& v, const std::string& token, TimePoint now, 
 class JwtTest : public ::testing::Test {
  protected:
   SigningKey key = SigningKey::Generate();
-  JwtVerifier verifier{"livedrop"};
+  JwtVerifier verifier{"livedrop", kAudience, 30s};
   TimePoint now = Now();
   void SetUp() override { verifier.SetKeys({{key.kid, key.public_key}}); }
 };
@@ -96,6 +102,62 @@ TEST_F(JwtTest, Verify_WrongIssuer_IsRejected) {
   claims.issuer = "someone-else";
   std::string code;
   EXPECT_EQ(KindOf(verifier, SignJwt(claims, key), now, code), ErrorKind::kUnauthenticated);
+}
+
+TEST_F(JwtTest, Verify_WrongOrMissingAudience_IsTokenInvalid) {
+  auto claims = SampleClaims(now);
+  claims.audience = "livedrop-admin";
+  std::string code;
+  EXPECT_EQ(KindOf(verifier, SignJwt(claims, key), now, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(code, "token_invalid");
+  claims.audience = "";  // no aud at all
+  EXPECT_EQ(KindOf(verifier, SignJwt(claims, key), now, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(code, "token_invalid");
+}
+
+TEST_F(JwtTest, Verify_AudienceArrayNamingUs_IsAccepted) {
+  const std::string payload = R"({"sub":"u","iss":"livedrop","aud":["other","livedrop-api"],"iat":)" +
+                              std::to_string(Unix(now)) + R"(,"exp":)" +
+                              std::to_string(Unix(now + 15min)) + "}";
+  EXPECT_EQ(verifier.Verify(SignJwtPayload(payload, key), now).subject, "u");
+  const std::string others = R"({"sub":"u","iss":"livedrop","aud":["other"],"iat":)" +
+                             std::to_string(Unix(now)) + R"(,"exp":)" +
+                             std::to_string(Unix(now + 15min)) + "}";
+  std::string code;
+  EXPECT_EQ(KindOf(verifier, SignJwtPayload(others, key), now, code), ErrorKind::kUnauthenticated);
+}
+
+TEST_F(JwtTest, Verify_NotBeforeInTheFuture_IsTokenInvalidUntilItPasses) {
+  auto claims = SampleClaims(now);
+  claims.not_before = now + 5min;
+  const auto token = SignJwt(claims, key);
+  std::string code;
+  EXPECT_EQ(KindOf(verifier, token, now, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(code, "token_invalid");
+  // Within the leeway of nbf (clock skew) and after it, the same token passes.
+  EXPECT_EQ(verifier.Verify(token, now + 5min - 20s).subject, "user-1");
+  EXPECT_EQ(verifier.Verify(token, now + 6min).subject, "user-1");
+}
+
+TEST_F(JwtTest, Verify_WithoutIssuedAt_IsTokenInvalid) {
+  const std::string payload = R"({"sub":"u","iss":"livedrop","aud":"livedrop-api","exp":)" +
+                              std::to_string(Unix(now + 15min)) + "}";
+  std::string code;
+  EXPECT_EQ(KindOf(verifier, SignJwtPayload(payload, key), now, code),
+            ErrorKind::kUnauthenticated);
+  EXPECT_EQ(code, "token_invalid");
+}
+
+TEST_F(JwtTest, Verify_IssuedInTheFuture_IsTokenInvalid) {
+  auto claims = SampleClaims(now);
+  claims.issued_at = now + 2min;
+  claims.not_before.reset();
+  std::string code;
+  EXPECT_EQ(KindOf(verifier, SignJwt(claims, key), now, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(code, "token_invalid");
+  // Less than the leeway ahead is clock skew, not an error.
+  claims.issued_at = now + 10s;
+  EXPECT_EQ(verifier.Verify(SignJwt(claims, key), now).subject, "user-1");
 }
 
 TEST_F(JwtTest, SetKeys_RotatingAwayAKey_InvalidatesItsTokens) {

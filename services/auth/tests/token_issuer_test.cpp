@@ -37,14 +37,33 @@ TEST(TokenIssuer, IssueAccessToken_SignsWithTheNewestKeyAndCarriesTheUser) {
 
   const std::string jwt = tokens.IssueAccessToken(Ada());
   EXPECT_EQ(JwtVerifier::KeyIdOf(jwt), newest.kid);
-  JwtVerifier verifier("livedrop-test");
+  JwtVerifier verifier("livedrop-test", "livedrop-api");
   verifier.SetKeys(tokens.PublicKeys());
   const TimePoint now = Now();
   const Claims claims = verifier.Verify(jwt, now);
   EXPECT_EQ(claims.subject, Ada().id);
   EXPECT_EQ(claims.role, "creator");
+  EXPECT_EQ(claims.audience, "livedrop-api");
+  ASSERT_TRUE(claims.not_before);
+  EXPECT_EQ(*claims.not_before, claims.issued_at);
   EXPECT_LE(claims.expires_at - claims.issued_at, std::chrono::seconds(60));
   EXPECT_GE(claims.expires_at - claims.issued_at, std::chrono::seconds(59));
+}
+
+TEST(TokenIssuer, IssueAccessToken_AKeyNotYetActive_IsPublishedButDoesNotSign) {
+  const auto upcoming = SigningKey::Generate();
+  const auto current = SigningKey::Generate();
+  TokenIssuer tokens(TokenOptions{});
+  StoredKey next = Stored(upcoming);
+  next.activates_at = Now() + std::chrono::minutes(10);
+  tokens.SetKeys({next, Stored(current)});
+  EXPECT_EQ(JwtVerifier::KeyIdOf(tokens.IssueAccessToken(Ada())), current.kid);
+  ASSERT_EQ(tokens.PublicKeys().size(), 2u);
+  EXPECT_EQ(tokens.PublicKeys()[0].kid, upcoming.kid);
+  // Swapped at run time (the schedule's reload), the next token uses the new set.
+  next.activates_at = Now();
+  tokens.SetKeys({next, Stored(current)});
+  EXPECT_EQ(JwtVerifier::KeyIdOf(tokens.IssueAccessToken(Ada())), upcoming.kid);
 }
 
 TEST(TokenIssuer, PublicKeys_NewestFirst) {
