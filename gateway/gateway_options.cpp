@@ -47,6 +47,9 @@ void GatewayOptions::Declare(config::Spec& spec) {
            "Budget of a GraphQL operation (a field is 1, a list times its size)",
            d.graphql_max_cost, 1, 10000000)
       .String("token-issuer", "Expected iss claim of access tokens", d.token_issuer)
+      .String("token-audience", "Expected aud claim of access tokens", d.token_audience)
+      .Duration("token-leeway", "Clock skew allowed on the exp, iat and nbf of access tokens",
+                d.token_leeway)
       .Duration("jwks-refresh", "How often to refresh access-token keys", d.jwks_refresh)
       .Duration("shutdown-grace", "Time in-flight requests get to finish on SIGTERM",
                 d.shutdown_grace);
@@ -80,14 +83,11 @@ GatewayOptions GatewayOptions::From(const config::Config& cfg) {
   o.graphql_max_aliases = static_cast<int>(cfg.GetInt("graphql-max-aliases"));
   o.graphql_max_cost = static_cast<int>(cfg.GetInt("graphql-max-cost"));
   o.token_issuer = cfg.GetString("token-issuer");
+  o.token_audience = cfg.GetString("token-audience");
+  o.token_leeway = cfg.GetDuration("token-leeway");
   o.jwks_refresh = cfg.GetDuration("jwks-refresh");
   o.shutdown_grace = cfg.GetDuration("shutdown-grace");
   return o;
 }
 
 }  // namespace livedrop::gateway
-      .String("token-audience", "Expected aud claim of access tokens", d.token_audience)
-      .Duration("token-leeway", "Clock skew allowed on the exp, iat and nbf of access tokens",
-                d.token_leeway)
-  o.token_audience = cfg.GetString("token-audience");
-  o.token_leeway = cfg.GetDuration("token-leeway");

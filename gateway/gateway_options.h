@@ -47,12 +47,12 @@ struct GatewayOptions {
   int graphql_max_cost = 5000;
 
   std::string token_issuer = "livedrop";
+  std::string token_audience = "livedrop-api";
+  std::chrono::milliseconds token_leeway = std::chrono::seconds(30);
   std::chrono::milliseconds jwks_refresh = std::chrono::minutes(5);
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(10);
 
   static void Declare(config::Spec& spec);
-  std::string token_audience = "livedrop-api";
-  std::chrono::milliseconds token_leeway = std::chrono::seconds(30);
   static GatewayOptions From(const config::Config& cfg);
 };
 

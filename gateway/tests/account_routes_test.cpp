@@ -166,7 +166,6 @@ TEST(AuthRoutes, Me_TokenSignedByAnotherKey_Is401TokenInvalid) {
   EXPECT_EQ(h.auth.get_user.calls(), 0);
 }
 
-// --- what the gateway adds to every downstream call ------------------------------------------
 // Claims a real issuer never writes, each signed with the key the gateway trusts: the audience,
 // nbf and iat checks alone refuse them (the control token differs only in the checked claim).
 std::string Payload(const std::string& extra) {
@@ -211,6 +210,7 @@ TEST(AuthRoutes, Me_TokenClaims_WrongAudienceFutureNbfOrNoIat_Are401TokenInvalid
   EXPECT_EQ(h.auth.get_user.calls(), 1);  // only the good token reached auth
 }
 
+// --- what the gateway adds to every downstream call ------------------------------------------
 
 TEST(GatewayCalls, IncomingRequestId_ReachesTheServiceAndComesBack) {
   RouteHarness h;

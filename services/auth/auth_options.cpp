@@ -35,16 +35,16 @@ AuthOptions AuthOptions::From(const config::Config& cfg) {
   using std::chrono::seconds;
   AuthOptions o;
   o.tokens.issuer = cfg.GetString("token-issuer");
+  o.tokens.audience = cfg.GetString("token-audience");
+  o.tokens.key_rotation = cfg.GetDuration("key-rotation");
+  o.tokens.key_publish_lead = cfg.GetDuration("key-publish-lead");
+  o.tokens.key_reload = cfg.GetDuration("key-reload");
   o.tokens.access_ttl = duration_cast<seconds>(cfg.GetDuration("access-token-ttl"));
   o.tokens.refresh_ttl = duration_cast<seconds>(cfg.GetDuration("refresh-token-ttl"));
   o.password_hash.ops_limit = static_cast<unsigned long long>(cfg.GetInt("password-hash-ops"));
   o.password_hash.mem_limit_bytes =
       static_cast<std::size_t>(cfg.GetInt("password-hash-mem-kib")) * 1024;
   o.password_hash_concurrency = static_cast<int>(cfg.GetInt("password-hash-concurrency"));
-  o.tokens.audience = cfg.GetString("token-audience");
-  o.tokens.key_rotation = cfg.GetDuration("key-rotation");
-  o.tokens.key_publish_lead = cfg.GetDuration("key-publish-lead");
-  o.tokens.key_reload = cfg.GetDuration("key-reload");
   o.redis_url = cfg.GetString("redis-url");
   o.user_cache_ttl = cfg.GetDuration("user-cache-ttl");
   return o;
