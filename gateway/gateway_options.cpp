@@ -7,6 +7,8 @@ namespace livedrop::gateway {
 void GatewayOptions::Declare(config::Spec& spec) {
   const GatewayOptions d;
   spec.String("http-listen", "Address the HTTP API listens on", d.http_listen)
+      .HostPort("admin-listen", "Address of /metrics, /healthz and /readyz (not public)",
+                d.admin_listen)
       .Int("http-threads", "I/O threads", d.http_threads, 1, 64)
       .Int("body-limit", "Largest accepted request body in bytes", d.body_limit, 1024, 16 << 20)
       .Duration("read-timeout", "Time allowed to receive a whole request", d.read_timeout)
@@ -58,6 +60,7 @@ void GatewayOptions::Declare(config::Spec& spec) {
 GatewayOptions GatewayOptions::From(const config::Config& cfg) {
   GatewayOptions o;
   o.http_listen = cfg.GetString("http-listen");
+  o.admin_listen = cfg.GetString("admin-listen");
   o.http_threads = static_cast<int>(cfg.GetInt("http-threads"));
   o.body_limit = static_cast<int>(cfg.GetInt("body-limit"));
   o.read_timeout = cfg.GetDuration("read-timeout");

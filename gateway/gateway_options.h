@@ -14,6 +14,8 @@ namespace livedrop::gateway {
 // reads them from a default-constructed GatewayOptions), as in every service's options.
 struct GatewayOptions {
   std::string http_listen = "127.0.0.1:8080";
+  // /metrics, /healthz and /readyz for operators and Prometheus: never on the public port.
+  std::string admin_listen = "127.0.0.1:9080";
   int http_threads = 2;
   int body_limit = 64 * 1024;
   std::chrono::milliseconds read_timeout = std::chrono::seconds(10);

@@ -21,6 +21,7 @@
 #include "livedrop/http/websocket.h"
 #include "livedrop/log/access_log.h"
 #include "livedrop/log/formatter.h"
+#include "livedrop/metrics/admin_server.h"
 #include "livedrop/metrics/registry.h"
 #include "routes/auth_routes.h"
 #include "routes/drop_routes.h"
@@ -94,8 +95,9 @@ int main(int argc, char** argv) {
     gateway::NotificationHub hub;
     gateway::NotificationFeed feed(hub, o.kafka_brokers);
     feed.Start();
-    gateway::AddOpsRoutes(table,
-                          [&] { return keys.Loaded() && feed.Ready() && drop_view_feed.Ready(); });
+    const auto ready = [&] { return keys.Loaded() && feed.Ready() && drop_view_feed.Ready(); };
+    gateway::AddOpsRoutes(table, ready);
+    metrics::AdminServer admin(o.admin_listen, ready);  // /metrics: here only, not public
     auto& access_dropped = metrics::Registry::Default().GetCounter(
         "livedrop_access_log_dropped_total",
         "Access log lines dropped because the log writer fell behind (its ring was full)");
@@ -145,6 +147,7 @@ int main(int argc, char** argv) {
                       graphql_sockets.CloseUninitialised(Now());
                     });
     expiry.Start();
+    admin.Start();
     server.Start();
     spdlog::info("gateway listening on {}://{}:{}",
                  options.tls_cert_file.empty() ? "http" : "https", host, server.port());
@@ -157,6 +160,7 @@ int main(int argc, char** argv) {
     drop_view_feed.Stop();
     server.Stop(o.shutdown_grace);
     access_log.Stop();  // every line of the drained requests written
+    admin.Stop();
     metrics::Registry::Default().RemoveGaugeCallback("livedrop_ws_connections");
     hub.Clear();
     keys.Stop();

@@ -1,7 +1,6 @@
 #include "routes/ops_routes.h"
 
 #include "livedrop/http/problem.h"
-#include "livedrop/metrics/registry.h"
 #include "openapi_document.h"
 
 namespace livedrop::gateway {
@@ -30,14 +29,6 @@ void AddOpsRoutes(RouteTable& table, std::function<bool()> ready) {
     response.status = 200;
     response.headers.Set("Content-Type", "text/plain");
     response.body = "ready\n";
-    call->Reply(std::move(response));
-  });
-
-  table.Add("GET", "/metrics", Access::kPublic, [](const CallPtr& call) {
-    http::Response response;
-    response.status = 200;
-    response.headers.Set("Content-Type", "text/plain; version=0.0.4");
-    response.body = metrics::Registry::Default().Render();
     call->Reply(std::move(response));
   });
 

@@ -315,7 +315,7 @@ TEST_F(NotificationsE2E, ClientThatNeverReads_IsCutOff_OthersKeepReceiving) {
   std::string metrics;
   EXPECT_TRUE(testing::Eventually(
       [&] {
-        metrics = platform_->Http().Get("/metrics").body;
+        metrics = platform_->Metrics("gateway");
         return metrics.find("\nlivedrop_ws_connections 1\n") != std::string::npos;
       },
       10s))

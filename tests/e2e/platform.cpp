@@ -109,9 +109,11 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   gateways_.reserve(static_cast<std::size_t>(gateways));  // slots point into it
   for (int i = 0; i < gateways; ++i) {
     const int port = i == 0 && !balanced ? http_port_ : testing::FreePort();
-    gateways_.push_back(StartGateway(port));
+    const int admin_port = testing::FreePort();
+    gateways_.push_back(StartGateway(port, admin_port));
     gateway_ports_.push_back(port);
-    slots_["gateway"].push_back(Slot{"livedrop-gateway", port, port, {}, &gateways_.back()});
+    slots_["gateway"].push_back(
+        Slot{"livedrop-gateway", port, admin_port, {}, &gateways_.back()});
   }
   service_order_.push_back("gateway");
   if (balanced) StartLoadBalancer();
@@ -167,10 +169,12 @@ std::map<std::string, std::string> Platform::OrdersEnv(
                env);
 }
 
-std::unique_ptr<testing::Process> Platform::StartGateway(int port) {
+std::unique_ptr<testing::Process> Platform::StartGateway(int port, int admin_port) {
   auto gateway = std::make_unique<testing::Process>(
       testing::BinPath("livedrop-gateway"), std::vector<std::string>{},
-      Merge({{"LIVEDROP_HTTP_LISTEN", "127.0.0.1:" + std::to_string(port)}}, gateway_env_));
+      Merge({{"LIVEDROP_HTTP_LISTEN", "127.0.0.1:" + std::to_string(port)},
+             {"LIVEDROP_ADMIN_LISTEN", "127.0.0.1:" + std::to_string(admin_port)}},
+            gateway_env_));
   if (!testing::WaitForHttpOk(port, "/readyz", 30s) || !gateway->Running()) {
     throw std::runtime_error("gateway not ready:\n" + gateway->ReadLog());
   }
@@ -207,7 +211,7 @@ void Platform::Start(const std::string& service, int index) {
   auto& slot = SlotOf(service, index);
   slot.process->reset();
   *slot.process = service == "gateway"
-                      ? StartGateway(slot.grpc_port)
+                      ? StartGateway(slot.grpc_port, slot.admin_port)
                       : StartService(slot.binary, slot.grpc_port, slot.admin_port, slot.env);
   if (service == "gateway" && haproxy_) {
     // HAProxy takes it back after two good checks (rise 2, a down server checked every 1 s).
@@ -237,6 +241,14 @@ std::string Platform::Metrics(const std::string& service, int index) const {
 void Platform::RestartAuth() { Restart("auth", 0); }
 
 std::string Platform::AuthLog() const { return auth_->ReadLog(); }
+
+std::string Platform::GatewayLog(int index) const {
+  return slots_.at("gateway").at(static_cast<std::size_t>(index)).process->get()->ReadLog();
+}
+
+int Platform::AdminPort(const std::string& service, int index) const {
+  return slots_.at(service).at(static_cast<std::size_t>(index)).admin_port;
+}
 
 std::string Platform::KafkaBrokers() const { return brokers_; }
 

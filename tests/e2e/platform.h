@@ -51,6 +51,8 @@ class Platform {
   // Stops and starts livedrop-auth again on the same port and database.
   void RestartAuth();
   std::string AuthLog() const;
+  // What a gateway instance wrote to stdout and stderr (its log and access log) so far.
+  std::string GatewayLog(int index = 0) const;
   // The Kafka-protocol broker every service uses (to publish events from a test).
   std::string KafkaBrokers() const;
   // Stops livedrop-orders at once (a crash) if it still runs, and starts it again on the same
@@ -60,6 +62,7 @@ class Platform {
   // Prometheus text of a service's admin port ("inventory", "payment", ...; "gateway": its
   // HTTP port), of its instance `index`.
   std::string Metrics(const std::string& service, int index = 0) const;
+  int AdminPort(const std::string& service, int index = 0) const;
   // One instance of a service ("auth", "orders", ..., or "gateway"), 0 <= index < replicas
   // (or a gateway of extra_gateways): SIGKILL at once (a crash); started again on the same
   // ports with the same settings, waiting for its /readyz; stopped with SIGTERM and started
@@ -84,7 +87,7 @@ class Platform {
   // One instance: the binary, its ports and settings, and where its process is held.
   struct Slot {
     std::string binary;
-    int grpc_port = 0, admin_port = 0;  // a gateway: its HTTP port for both
+    int grpc_port = 0, admin_port = 0;  // a gateway: its HTTP port and its admin port
     std::map<std::string, std::string> env;
     std::unique_ptr<testing::Process>* process = nullptr;
   };
@@ -95,7 +98,7 @@ class Platform {
   // "127.0.0.1:<port>" of every instance of a service, comma-separated.
   std::string Addr(const std::string& service) const;
   std::map<std::string, std::string> OrdersEnv(const std::map<std::string, std::string>& env) const;
-  std::unique_ptr<testing::Process> StartGateway(int port);
+  std::unique_ptr<testing::Process> StartGateway(int port, int admin_port);
   void StartLoadBalancer();
   Slot& SlotOf(const std::string& service, int index);
   std::unique_ptr<testing::Process> StartService(const std::string& binary, int grpc_port,

@@ -54,8 +54,9 @@ Options ParseOptions(int argc, char** argv) {
       "connection, next to a ping/pong baseline taken in the same run. Exit 0 when every check "
       "passed, 1 when one failed, 2 for bad flags, 3 when the run could not be carried out.");
   spec.String("gateway", "Gateway base URL", "http://127.0.0.1:8080")
-      .String("gateway-metrics", "Gateway metrics URL (resident memory); empty: <gateway>/metrics",
-              "")
+      .String("gateway-metrics",
+              "Gateway metrics URL (resident memory), on its admin port; empty: <gateway>/metrics",
+              "http://127.0.0.1:9080/metrics")
       .String("connections",
               "W, or an ascending sweep such as 1000,5000,10000 (one full run per value)", "10000")
       .String("non-follower-share",

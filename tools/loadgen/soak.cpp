@@ -46,7 +46,7 @@ constexpr const char* kDefaultMetrics =
     "auth=http://127.0.0.1:9001/metrics,followers=http://127.0.0.1:9002/metrics,"
     "drops=http://127.0.0.1:9003/metrics,inventory=http://127.0.0.1:9004/metrics,"
     "orders=http://127.0.0.1:9005/metrics,payment=http://127.0.0.1:9006/metrics,"
-    "notifications=http://127.0.0.1:9007/metrics,gateway=http://127.0.0.1:8080/metrics";
+    "notifications=http://127.0.0.1:9007/metrics,gateway=http://127.0.0.1:9080/metrics";
 // A drop starts this long after it is created, and is replaced this long before it ends.
 constexpr milliseconds kDropStartDelay{3000};
 constexpr milliseconds kDropReplaceBefore{30000};
