@@ -141,7 +141,9 @@ std::unique_ptr<testing::Process> Platform::StartService(const std::string& bina
 
 void Platform::Launch(const std::string& service, std::unique_ptr<testing::Process>& first,
                       int grpc_port, int admin_port, std::map<std::string, std::string> env) {
-  for (int i = 0; i < options_.replicas; ++i) {
+  const int instances =
+      service == "auth" ? std::max(options_.replicas, options_.auth_replicas) : options_.replicas;
+  for (int i = 0; i < instances; ++i) {
     Slot slot{"livedrop-" + service, i == 0 ? grpc_port : testing::FreePort(),
               i == 0 ? admin_port : testing::FreePort(), env,
               i == 0 ? &first : &replicas_.emplace_back()};

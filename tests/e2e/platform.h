@@ -37,6 +37,8 @@ class Platform {
     // 2: two instances of every service (callers get both addresses, comma-separated, and
     // balance over them) and two gateways behind HAProxy, which Http() and HttpPort() reach.
     int replicas = 1;
+    // More instances of livedrop-auth alone (at least `replicas`): key rotation across them.
+    int auth_replicas = 0;
   };
 
   explicit Platform(Options options);
