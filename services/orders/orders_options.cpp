@@ -5,10 +5,12 @@
 namespace livedrop::orders {
 namespace {
 
+#ifdef LIVEDROP_FAULT_INJECTION
 std::optional<Stage> CrashPoint(const std::string& name) {
   if (name == "none") return std::nullopt;
   return ParseStage(name);
 }
+#endif
 
 }  // namespace
 
@@ -34,9 +36,13 @@ void OrdersOptions::Declare(config::Spec& spec) {
            static_cast<long long>(d.write_batching.max_batch), 1, 10000)
       .Int("write-lanes",
            "Order write batches that may commit at once (orders spread over them by id)",
-           d.write_lanes, 1, 64)
-      .Enum("fault-crash-after", "Tests only: exit right after persisting this saga stage",
+           d.write_lanes, 1, 64);
+#ifdef LIVEDROP_FAULT_INJECTION
+  // Only in builds with the CMake option LIVEDROP_FAULT_INJECTION (dev and test builds): a
+  // release binary has no way to crash itself on request.
+  spec.Enum("fault-crash-after", "Tests only: exit right after persisting this saga stage",
             {"none", "reserved", "charged"}, "none");
+#endif
 }
 
 OrdersOptions OrdersOptions::From(const config::Config& cfg) {
@@ -54,7 +60,9 @@ OrdersOptions OrdersOptions::From(const config::Config& cfg) {
   o.idempotency_key_hours = static_cast<int>(cfg.GetInt("idempotency-key-hours"));
   o.write_batching.max_batch = static_cast<std::size_t>(cfg.GetInt("write-batch-max"));
   o.write_lanes = static_cast<int>(cfg.GetInt("write-lanes"));
+#ifdef LIVEDROP_FAULT_INJECTION
   o.crash_after = CrashPoint(cfg.GetString("fault-crash-after"));
+#endif
   return o;
 }
 

@@ -54,7 +54,8 @@ struct OrdersOptions {
   int key_sweep_batch = 1000;
 
   // Tests only: the process exits right after persisting this stage (kReserved: between
-  // reserve and charge; kCharged: between charge and confirm).
+  // reserve and charge; kCharged: between charge and confirm). Set by --fault-crash-after,
+  // which only builds with LIVEDROP_FAULT_INJECTION have; ignored by the others.
   std::optional<Stage> crash_after;
 
   static void Declare(config::Spec& spec);

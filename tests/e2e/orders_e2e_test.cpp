@@ -20,6 +20,14 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
+// The crash tests need --fault-crash-after, which only builds with the CMake option
+// LIVEDROP_FAULT_INJECTION have (on in dev and test builds, off in release builds).
+#ifdef LIVEDROP_FAULT_INJECTION
+#define REQUIRE_FAULT_INJECTION()
+#else
+#define REQUIRE_FAULT_INJECTION() GTEST_SKIP() << "built without LIVEDROP_FAULT_INJECTION"
+#endif
+
 class OrdersE2E : public ::testing::Test {
  protected:
   void Start(Platform::Options options = {}) {
@@ -235,6 +243,7 @@ TEST_F(OrdersE2E, IdempotencyKey_WhileTheFirstIsInFlight_Is409) {
 }
 
 TEST_F(OrdersE2E, Crash_BetweenReserveAndCharge_RecoveryConfirmsOnce) {
+  REQUIRE_FAULT_INJECTION();
   Platform::Options options;
   options.orders_env = {{"LIVEDROP_FAULT_CRASH_AFTER", "reserved"}};
   Start(options);
@@ -256,6 +265,7 @@ TEST_F(OrdersE2E, Crash_BetweenReserveAndCharge_RecoveryConfirmsOnce) {
 }
 
 TEST_F(OrdersE2E, Crash_BetweenChargeAndConfirm_RecoveryConfirmsWithoutChargingTwice) {
+  REQUIRE_FAULT_INJECTION();
   Platform::Options options;
   options.orders_env = {{"LIVEDROP_FAULT_CRASH_AFTER", "charged"}};
   Start(options);
@@ -277,6 +287,7 @@ TEST_F(OrdersE2E, Crash_BetweenChargeAndConfirm_RecoveryConfirmsWithoutChargingT
 }
 
 TEST_F(OrdersE2E, Expiry_ReturnsStockOfAnAbandonedReservation_AndTheLateOrderIsRefunded) {
+  REQUIRE_FAULT_INJECTION();
   Platform::Options options;
   options.orders_env = {{"LIVEDROP_FAULT_CRASH_AFTER", "reserved"}};
   options.inventory_env = {{"LIVEDROP_RESERVATION_HOLD", "1s"}, {"LIVEDROP_EXPIRY_SWEEP", "100ms"}};
@@ -368,6 +379,7 @@ TEST_F(OrdersE2E, BadInput_ClearErrorsAndNothingStored) {
 }
 
 TEST_F(OrdersE2E, Cancel_UnpaidOrder_ReturnsItsStock) {
+  REQUIRE_FAULT_INJECTION();
   Platform::Options options;
   options.orders_env = {{"LIVEDROP_FAULT_CRASH_AFTER", "reserved"}};
   Start(options);
