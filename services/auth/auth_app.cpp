@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <mutex>
 #include <pqxx/pqxx>
 #include <unordered_map>
 
@@ -24,7 +25,11 @@ std::string UserViewKey(const std::string& id) { return "ld:auth:user:" + id; }
 
 AuthApp::AuthApp(pg::Pool& pool, const PasswordHasher& hasher, TokenOptions tokens,
                  redis::VersionedCache users)
-    : pool_(pool), hasher_(hasher), tokens_(std::move(tokens)), users_(std::move(users)) {}
+    : pool_(pool),
+      hasher_(hasher),
+      tokens_(std::move(tokens)),
+      sealer_(tokens_.options().key_encryption_key),
+      users_(std::move(users)) {}
 
 void AuthApp::LoadOrCreateKeys() {
   RotateKeys();
@@ -43,7 +48,22 @@ void AuthApp::RotateKeys() {
   tokens_.SetKeys(pool_.Transact([&](pqxx::work& tx) {
     AuthStore::LockKeys(tx);
     const TimePoint now = Now();
-    auto plan = PlanKeys(AuthStore::ActiveKeys(tx), now, schedule);
+    auto stored = AuthStore::ActiveKeys(tx, sealer_);
+    if (sealer_.enabled()) {
+      // Rows written before a key-encryption key was configured: encrypted now, once.
+      for (auto& key : stored) {
+        if (!key.stored_plain) continue;
+        AuthStore::ResealKey(tx, key, sealer_);
+        key.stored_plain = false;
+        spdlog::info("signing key {}: private key encrypted at rest", key.kid);
+      }
+    } else {
+      static std::once_flag warned;
+      std::call_once(warned, [] {
+        spdlog::warn("no --key-encryption-key: signing keys are stored unencrypted");
+      });
+    }
+    auto plan = PlanKeys(std::move(stored), now, schedule);
     for (const auto& kid : plan.retire) {
       AuthStore::RetireKey(tx, kid);
       spdlog::info("signing key {} retired: every token it signed has expired", kid);
@@ -51,10 +71,11 @@ void AuthApp::RotateKeys() {
     if (plan.create) {
       const auto fresh = SigningKey::Generate();
       AuthStore::InsertKey(tx, StoredKey{fresh.kid, fresh.public_key, fresh.secret_key, now,
-                                         plan.new_key_activates_at});
+                                         plan.new_key_activates_at},
+                           sealer_);
       spdlog::info("signing key {} made; it signs from {}", fresh.kid,
                    FormatRfc3339(plan.new_key_activates_at));
-      plan = PlanKeys(AuthStore::ActiveKeys(tx), now, schedule);
+      plan = PlanKeys(AuthStore::ActiveKeys(tx, sealer_), now, schedule);
     }
     return plan.published;
   }));

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "auth_logic.h"
+#include "key_sealer.h"
 #include "livedrop/core/periodic.h"
 #include "livedrop/redis/versioned_cache.h"
 #include "token_issuer.h"
@@ -65,6 +66,7 @@ class AuthApp {
   pg::Pool& pool_;
   const PasswordHasher& hasher_;
   TokenIssuer tokens_;
+  KeySealer sealer_;
   redis::VersionedCache users_;
   std::unique_ptr<Periodic> key_reload_;  // last: stopped before what it uses is destroyed
 };

@@ -68,6 +68,7 @@ struct StoredKey {
   std::string secret_key;  // raw bytes
   TimePoint created_at;
   TimePoint activates_at;  // signs from then on (key_schedule.h); published from created_at
+  bool stored_plain = false;  // its secret is in the database unencrypted (key_sealer.h)
 };
 
 // Trimmed and lower-cased: the form uniqueness is checked on.

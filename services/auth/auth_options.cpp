@@ -1,6 +1,8 @@
 #include "auth_options.h"
 
 #include "livedrop/config/config.h"
+#include "livedrop/core/error.h"
+#include "livedrop/core/ids.h"
 
 namespace livedrop::auth {
 
@@ -19,6 +21,10 @@ void AuthOptions::Declare(config::Spec& spec) {
                 d.tokens.key_publish_lead)
       .Duration("key-reload", "How often the signing keys are read again (and rotated when due)",
                 d.tokens.key_reload)
+      .Secret("key-encryption-key",
+              "32 random bytes in base64url that encrypt the signing keys' private halves in "
+              "the database (plain rows are encrypted at start-up); empty: stored unencrypted",
+              "")
       .Int("password-hash-ops", "Argon2id passes (libsodium opslimit)",
            static_cast<long long>(d.password_hash.ops_limit), 1, 10)
       .Int("password-hash-mem-kib", "Argon2id memory per hash in KiB",
@@ -39,6 +45,14 @@ AuthOptions AuthOptions::From(const config::Config& cfg) {
   o.tokens.key_rotation = cfg.GetDuration("key-rotation");
   o.tokens.key_publish_lead = cfg.GetDuration("key-publish-lead");
   o.tokens.key_reload = cfg.GetDuration("key-reload");
+  if (const auto& kek = cfg.GetString("key-encryption-key"); !kek.empty()) {
+    if (!Base64UrlDecode(kek, o.tokens.key_encryption_key) ||
+        o.tokens.key_encryption_key.size() != 32) {
+      throw Error(ErrorKind::kInvalidArgument, "config_invalid",
+                  "--key-encryption-key (LIVEDROP_KEY_ENCRYPTION_KEY) must be 32 bytes in "
+                  "base64url");
+    }
+  }
   o.tokens.access_ttl = duration_cast<seconds>(cfg.GetDuration("access-token-ttl"));
   o.tokens.refresh_ttl = duration_cast<seconds>(cfg.GetDuration("refresh-token-ttl"));
   o.password_hash.ops_limit = static_cast<unsigned long long>(cfg.GetInt("password-hash-ops"));

@@ -67,6 +67,8 @@ constexpr char kInsertKey[] = R"sql(
   VALUES ($1, $2, $3, to_timestamp($4::double precision / 1000000))
 )sql";
 
+constexpr char kResealKey[] = "UPDATE signing_keys SET secret_key = $2 WHERE kid = $1";
+
 constexpr char kRetireKey[] =
     "UPDATE signing_keys SET retired_at = now() WHERE kid = $1 AND retired_at IS NULL";
 
@@ -145,18 +147,27 @@ void AuthStore::RevokeFamily(pqxx::transaction_base& tx, const std::string& fami
 
 void AuthStore::LockKeys(pqxx::transaction_base& tx) { tx.exec(kLockKeys); }
 
-std::vector<StoredKey> AuthStore::ActiveKeys(pqxx::transaction_base& tx) {
+std::vector<StoredKey> AuthStore::ActiveKeys(pqxx::transaction_base& tx,
+                                             const KeySealer& sealer) {
   std::vector<StoredKey> keys;
   for (const auto& r : tx.exec(kActiveKeys)) {
-    keys.push_back(StoredKey{r[0].as<std::string>(), Decode(r[1].as<std::string>()),
-                             Decode(r[2].as<std::string>()), Micros(r[3]), Micros(r[4])});
+    const auto kid = r[0].as<std::string>();
+    const auto secret = r[2].as<std::string>();
+    keys.push_back(StoredKey{kid, Decode(r[1].as<std::string>()), sealer.Open(kid, secret),
+                             Micros(r[3]), Micros(r[4]), !KeySealer::IsSealed(secret)});
   }
   return keys;
 }
 
-void AuthStore::InsertKey(pqxx::transaction_base& tx, const StoredKey& key) {
+void AuthStore::ResealKey(pqxx::transaction_base& tx, const StoredKey& key,
+                          const KeySealer& sealer) {
+  tx.exec_params(kResealKey, key.kid, sealer.Seal(key.kid, key.secret_key));
+}
+
+void AuthStore::InsertKey(pqxx::transaction_base& tx, const StoredKey& key,
+                          const KeySealer& sealer) {
   tx.exec_params(kInsertKey, key.kid, Base64UrlEncode(key.public_key),
-                 Base64UrlEncode(key.secret_key),
+                 sealer.Seal(key.kid, key.secret_key),
                  static_cast<long long>(key.activates_at.time_since_epoch().count()));
 }
 

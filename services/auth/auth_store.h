@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "auth_logic.h"
+#include "key_sealer.h"
 
 namespace pqxx {
 class transaction_base;
@@ -37,9 +38,14 @@ class AuthStore {
   // Serializes key creation and rotation across instances (transaction-scoped advisory lock).
   static void LockKeys(pqxx::transaction_base& tx);
   // The keys not retired, the newest activation first.
-  static std::vector<StoredKey> ActiveKeys(pqxx::transaction_base& tx);
-  // created_at is the database's now().
-  static void InsertKey(pqxx::transaction_base& tx, const StoredKey& key);
+  static std::vector<StoredKey> ActiveKeys(pqxx::transaction_base& tx, const KeySealer& sealer);
+  // created_at is the database's now(); the secret is stored as `sealer` seals it.
+  static void InsertKey(pqxx::transaction_base& tx, const StoredKey& key,
+                        const KeySealer& sealer);
+  // Stores the key's secret again as `sealer` seals it (plain rows encrypted once a
+  // key-encryption key is configured).
+  static void ResealKey(pqxx::transaction_base& tx, const StoredKey& key,
+                        const KeySealer& sealer);
   static void RetireKey(pqxx::transaction_base& tx, const std::string& kid);
 };
 

@@ -22,6 +22,8 @@ struct TokenOptions {
   std::chrono::milliseconds key_rotation = std::chrono::hours(24);
   std::chrono::milliseconds key_publish_lead = std::chrono::minutes(10);
   std::chrono::milliseconds key_reload = std::chrono::minutes(1);
+  // Encrypts the keys' private halves in the database (key_sealer.h): 32 raw bytes, or empty.
+  std::string key_encryption_key;
 };
 
 // Mints access tokens (JWTs signed with the newest active shared key) and refresh tokens

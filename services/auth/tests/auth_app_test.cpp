@@ -10,12 +10,14 @@
 #include "auth_grpc.h"
 #include "auth_migrations.h"
 #include "auth_store.h"
+#include "livedrop/auth/jwt.h"
 #include "livedrop/core/batch.h"
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/grpc/client.h"
 #include "livedrop/grpc/status.h"
 #include "livedrop/redis/pool.h"
+#include "livedrop/testing/errors.h"
 #include "livedrop/testing/in_process_server.h"
 #include "livedrop/testing/servers.h"
 #include "livedrop/testing/service_database.h"
@@ -56,6 +58,40 @@ class AuthAppTest : public ::testing::Test {
   testing::ServiceDatabase db_{"auth", Migrations(), 2};
   PasswordHasher hasher_{PasswordHashCost::Interactive(), 1};
 };
+
+// A key made before a key-encryption key was configured is stored plain; once one is, the row is
+// encrypted at the next load, tokens still verify, and without the key it cannot be read.
+TEST_F(AuthAppTest, KeyEncryptionKey_EncryptsThePlainRowsAtRestAndTokensStillVerify) {
+  const auto stored_secret = [&] {
+    return db_.pool().Transact([](pqxx::work& tx) {
+      return tx.exec1("SELECT kid, secret_key FROM signing_keys ORDER BY created_at LIMIT 1");
+    });
+  };
+  App().RotateKeys();
+  const auto plain = stored_secret();
+  const std::string kid = plain[0].as<std::string>();
+  const std::string plain_text = plain[1].as<std::string>();
+  ASSERT_FALSE(KeySealer::IsSealed(plain_text));
+
+  TokenOptions options;
+  options.key_encryption_key = std::string(32, '\x5a');
+  AuthApp sealed(db_.pool(), hasher_, options, redis::VersionedCache(nullptr, "user", 30s));
+  sealed.RotateKeys();
+  const auto after = stored_secret();
+  EXPECT_EQ(after[0].as<std::string>(), kid);
+  const std::string sealed_text = after[1].as<std::string>();
+  EXPECT_TRUE(KeySealer::IsSealed(sealed_text));
+  EXPECT_EQ(sealed_text.find(plain_text), std::string::npos);
+
+  const auto session = sealed.Register(
+      Registration{"sealed@example.com", "s3cret-pass", "Sealed", "buyer"});
+  JwtVerifier verifier("livedrop", "livedrop-api");
+  verifier.SetKeys(sealed.SigningKeys());
+  EXPECT_EQ(verifier.Verify(session.tokens.access_token, Now()).subject, session.user.id);
+  EXPECT_EQ(JwtVerifier::KeyIdOf(session.tokens.access_token), kid);
+  // Without the key-encryption key the sealed row cannot be used.
+  EXPECT_EQ(testing::ErrorCodeOf([&] { App().RotateKeys(); }), "corrupt_key");
+}
 
 TEST_F(AuthAppTest, GetUsers_KnownUnknownRepeatedAndMalformed_EachFoundOnceInFirstOrder) {
   const User ada = AddUser("Ada");
