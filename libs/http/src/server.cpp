@@ -167,6 +167,24 @@ struct ServerState {
   // request as with one context run by all the threads. Made by Start().
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::atomic<std::size_t> next_context{0};
+  // Open connections by peer address, for options.max_connections_per_ip (taken at accept and
+  // given back when a session ends: no lock on the way of a request).
+  std::mutex per_ip_mutex;
+  std::unordered_map<std::string, int> per_ip;
+
+  // False when `address` already holds its cap; otherwise counted (ReleaseConnection later).
+  bool TakeConnection(const std::string& address) {
+    std::lock_guard lock(per_ip_mutex);
+    int& n = per_ip[address];
+    if (n >= options.max_connections_per_ip) return false;
+    ++n;
+    return true;
+  }
+  void ReleaseConnection(const std::string& address) {
+    std::lock_guard lock(per_ip_mutex);
+    const auto it = per_ip.find(address);
+    if (it != per_ip.end() && --it->second <= 0) per_ip.erase(it);
+  }
 
   asio::io_context& NextContext() {
     return *contexts[next_context.fetch_add(1, std::memory_order_relaxed) % contexts.size()];
@@ -188,7 +206,11 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
   ~HttpSession() override {
     FinishRequest();
     server_.sessions.Remove(this);
+    if (!counted_address_.empty()) server_.ReleaseConnection(counted_address_);
   }
+
+  // The connection counts against its address's cap until the session ends.
+  void CountAgainst(std::string address) { counted_address_ = std::move(address); }
 
   void Run() {
     server_.sessions.Add(this->shared_from_this());
@@ -444,6 +466,7 @@ class HttpSession : public SessionBase, public std::enable_shared_from_this<Http
   int served_ = 0;
   std::mutex post_mutex_;  // this connection's Responders against Stop (ClosePosting)
   bool can_post_ = true;
+  std::string counted_address_;
 };
 
 // Accepts connections, each onto a strand of its own, and starts a session for it.
@@ -495,12 +518,30 @@ class Listener : public std::enable_shared_from_this<Listener> {
       });
       return;
     }
+    std::string counted;
+    if (server_.options.max_connections_per_ip > 0) {
+      beast::error_code peer_ec;
+      const auto peer = socket.remote_endpoint(peer_ec);
+      const std::string address = peer_ec ? "" : peer.address().to_string();
+      if (!address.empty() && !server_.options.connection_cap_exempt.Contains(address)) {
+        if (!server_.TakeConnection(address)) {
+          beast::error_code close_ec;
+          socket.close(close_ec);
+          return Accept();
+        }
+        counted = address;
+      }
+    }
     if (server_.tls) {
-      std::make_shared<HttpSession<TlsStream>>(
-          server_, TlsStream(beast::tcp_stream(std::move(socket)), *server_.tls))
-          ->Run();
+      auto session = std::make_shared<HttpSession<TlsStream>>(
+          server_, TlsStream(beast::tcp_stream(std::move(socket)), *server_.tls));
+      if (!counted.empty()) session->CountAgainst(counted);
+      session->Run();
     } else {
-      std::make_shared<HttpSession<PlainStream>>(server_, PlainStream(std::move(socket)))->Run();
+      auto session =
+          std::make_shared<HttpSession<PlainStream>>(server_, PlainStream(std::move(socket)));
+      if (!counted.empty()) session->CountAgainst(counted);
+      session->Run();
     }
     Accept();
   }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "livedrop/http/address_list.h"
 #include "livedrop/http/message.h"
 
 namespace livedrop::http {
@@ -24,6 +25,12 @@ struct ServerOptions {
   std::string tls_cert_file;  // PEM chain; with tls_key_file the server speaks HTTPS only
   std::string tls_key_file;
   std::string server_name = "livedrop";  // the Server header
+  // Connections open at once from one peer address (0: no cap); one more is closed as soon as
+  // it is accepted. A load balancer's address belongs in the exempt list (addresses or IPv4
+  // ranges, see AddressList): its clients are limited by it (and by the application, by the
+  // address it forwards). A connection that becomes a WebSocket stops counting once upgraded.
+  int max_connections_per_ip = 0;
+  AddressList connection_cap_exempt;
 };
 
 namespace detail {
