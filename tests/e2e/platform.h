@@ -61,8 +61,8 @@ class Platform {
   // port and database with `env` instead of options.orders_env.
   void RestartOrders(std::map<std::string, std::string> env);
   testing::Process& Orders() { return *orders_; }
-  // Prometheus text of a service's admin port ("inventory", "payment", ...; "gateway": its
-  // HTTP port), of its instance `index`.
+  // Prometheus text of a service's admin port ("inventory", "payment", ..., "gateway"), of its
+  // instance `index`; the port itself (/metrics, /healthz, /readyz).
   std::string Metrics(const std::string& service, int index = 0) const;
   int AdminPort(const std::string& service, int index = 0) const;
   // One instance of a service ("auth", "orders", ..., or "gateway"), 0 <= index < replicas
