@@ -31,6 +31,12 @@ void AuthOptions::Declare(config::Spec& spec) {
            static_cast<long long>(d.password_hash.mem_limit_bytes / 1024), 8, 1 << 20)
       .Int("password-hash-concurrency", "Password hashes computed at once",
            d.password_hash_concurrency, 1, 64)
+      .Int("password-hash-queue",
+           "Hashes that may wait for one of those at once; more are refused busy (429) at once",
+           d.password_hash_queue.max_waiting, 0, 100000)
+      .Duration("password-hash-wait",
+                "Longest wait for a hash slot (never past the caller's deadline), then busy",
+                d.password_hash_queue.max_wait)
       .String("redis-url", "Redis for the user-view cache (redis://host:port); empty: none",
               d.redis_url)
       .Duration("user-cache-ttl", "How long a cached user view may live", d.user_cache_ttl);
@@ -59,6 +65,8 @@ AuthOptions AuthOptions::From(const config::Config& cfg) {
   o.password_hash.mem_limit_bytes =
       static_cast<std::size_t>(cfg.GetInt("password-hash-mem-kib")) * 1024;
   o.password_hash_concurrency = static_cast<int>(cfg.GetInt("password-hash-concurrency"));
+  o.password_hash_queue.max_waiting = static_cast<int>(cfg.GetInt("password-hash-queue"));
+  o.password_hash_queue.max_wait = cfg.GetDuration("password-hash-wait");
   o.redis_url = cfg.GetString("redis-url");
   o.user_cache_ttl = cfg.GetDuration("user-cache-ttl");
   return o;

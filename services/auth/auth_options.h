@@ -23,6 +23,7 @@ struct AuthOptions {
 
   PasswordHashCost password_hash = PasswordHashCost::Interactive();
   int password_hash_concurrency = 2;  // hashes computed at once
+  PasswordHashQueue password_hash_queue;  // how many wait for them, and how long
 
   std::string redis_url;  // the user-view cache; empty: none
   // Users never change after sign-up yet, so this only bounds what Redis keeps.

@@ -19,8 +19,8 @@ int main(int argc, char** argv) {
         if (!options.redis_url.empty()) {
           redis = std::make_shared<redis::Pool>(redis::RedisOptions{options.redis_url});
         }
-        auto hasher = std::make_shared<auth::PasswordHasher>(options.password_hash,
-                                                             options.password_hash_concurrency);
+        auto hasher = std::make_shared<auth::PasswordHasher>(
+            options.password_hash, options.password_hash_concurrency, options.password_hash_queue);
         auto app = std::make_shared<auth::AuthApp>(
             rt.pool, *hasher, options.tokens,
             redis::VersionedCache(redis.get(), "user", options.user_cache_ttl));

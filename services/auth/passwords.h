@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12,12 +13,22 @@ struct PasswordHashCost {
   static PasswordHashCost Interactive();  // libsodium's interactive Argon2id limits
 };
 
+// How long a hash may wait for one of the `max_concurrent` slots, and how many may wait.
+struct PasswordHashQueue {
+  int max_waiting = 32;
+  std::chrono::milliseconds max_wait{1000};
+};
+
 // Argon2id password hashing (libsodium's crypto_pwhash_str). Hashing is deliberately
-// expensive in CPU and memory, so at most `max_concurrent` hashes run at once; the others
-// wait, which keeps a registration burst from exhausting memory.
+// expensive in CPU and memory, so at most `max_concurrent` hashes run at once, which keeps a
+// registration burst from exhausting memory. The others wait, but boundedly: at most
+// `queue.max_waiting` of them, each for at most `queue.max_wait` and never past the deadline
+// of the gRPC call being served (rpc::CurrentInboundCall); past either, Hash/Verify/VerifyDummy
+// throw Error(kResourceExhausted, "busy") at once (429 at the gateway), so a login storm gets
+// quick refusals instead of every handler thread queueing until its callers have given up.
 class PasswordHasher {
  public:
-  PasswordHasher(PasswordHashCost cost, int max_concurrent);
+  PasswordHasher(PasswordHashCost cost, int max_concurrent, PasswordHashQueue queue = {});
   ~PasswordHasher();
 
   std::string Hash(std::string_view password) const;
