@@ -84,7 +84,10 @@ std::vector<UserCounts> PgFollowsRepository::ReadCountsOf(const std::vector<std:
 
 FollowersApp::FollowersApp(FollowsRepository& follows, AuthPort& auth, redis::VersionedCache counts,
                            const FollowersOptions& options)
-    : follows_(follows), users_(auth, options.remembered_roles), counts_(std::move(counts)) {}
+    : follows_(follows),
+      users_(auth, options.remembered_roles),
+      counts_(std::move(counts)),
+      max_following_(options.max_following) {}
 
 Role FollowersApp::RequireUser(const std::string& id, const char* what) {
   if (!IsUuid(id)) throw NotFoundError(what);
@@ -95,6 +98,12 @@ Role FollowersApp::RequireUser(const std::string& id, const char* what) {
 
 FollowOutcome FollowersApp::Follow(const std::string& follower_id, const std::string& creator_id) {
   ValidateFollow(follower_id, creator_id, RequireUser(creator_id, "creator"));
+  if (max_following_ > 0 && !follows_.Find(follower_id, creator_id) &&
+      follows_.ReadCounts(follower_id).following >= max_following_) {
+    throw Error(ErrorKind::kFailedPrecondition, "follow_limit_reached",
+                "following " + std::to_string(max_following_) +
+                    " creators already: unfollow one first");
+  }
   auto outcome = follows_.Follow(follower_id, creator_id);
   if (outcome.created) {
     LoadCounts(creator_id);

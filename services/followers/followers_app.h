@@ -49,7 +49,10 @@ class FollowersApp {
                const FollowersOptions& options);
 
   // The creator must exist (not_found) and be a creator (not_a_creator), and not be the
-  // follower (cannot_follow_self). Idempotent: `created` says whether this call followed.
+  // follower (cannot_follow_self). Idempotent: `created` says whether this call followed. A
+  // new follow past options.max_following is follow_limit_reached (FAILED_PRECONDITION; two
+  // follows of one user at the same moment may both pass, the gateway's follows-user rate limit
+  // bounds by how much).
   FollowOutcome Follow(const std::string& follower_id, const std::string& creator_id);
   // True only when the user was following.
   bool Unfollow(const std::string& follower_id, const std::string& creator_id);
@@ -72,6 +75,7 @@ class FollowersApp {
   FollowsRepository& follows_;
   UserDirectory users_;
   redis::VersionedCache counts_;
+  int max_following_;
 };
 
 }  // namespace livedrop::followers

@@ -10,7 +10,9 @@ void FollowersOptions::Declare(config::Spec& spec) {
       .Duration("auth-timeout", "Deadline of a GetUser call to livedrop-auth", d.auth_timeout)
       .String("redis-url", "Redis for the counts cache (redis://host:port); empty: no cache",
               d.redis_url)
-      .Duration("cache-ttl", "How long cached counts may live", d.cache_ttl);
+      .Duration("cache-ttl", "How long cached counts may live", d.cache_ttl)
+      .Int("max-following", "Creators one user may follow at once (0: no cap)", d.max_following,
+           0, 10000000);
 }
 
 FollowersOptions FollowersOptions::From(const config::Config& cfg) {
@@ -19,6 +21,7 @@ FollowersOptions FollowersOptions::From(const config::Config& cfg) {
   o.auth_timeout = cfg.GetDuration("auth-timeout");
   o.redis_url = cfg.GetString("redis-url");
   o.cache_ttl = cfg.GetDuration("cache-ttl");
+  o.max_following = static_cast<int>(cfg.GetInt("max-following"));
   return o;
 }
 

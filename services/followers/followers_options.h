@@ -22,6 +22,10 @@ struct FollowersOptions {
   std::string redis_url;  // the counts cache; empty: no cache
   std::chrono::milliseconds cache_ttl = std::chrono::seconds(30);
 
+  // Creators one user may follow at once (0: no cap): bounds what a user's inbox page and
+  // WebSocket interests cost (follow_limit_reached, 409, past it).
+  int max_following = 5000;
+
   static void Declare(config::Spec& spec);
   static FollowersOptions From(const config::Config& cfg);
 };

@@ -133,3 +133,26 @@ TEST_F(FollowersAppTest, GetCounts_AfterFollowsAndAnUnfollow_CountBothSides) {
 
 }  // namespace
 }  // namespace livedrop::followers
+
+namespace livedrop::followers {
+namespace {
+
+TEST(FollowersAppCap, Follow_PastMaxFollowing_IsRefusedButAFollowAgainIsNot) {
+  FakeAuth auth;
+  auth.Put(kCreator, Role::kCreator);
+  auth.Put(kOtherCreator, Role::kCreator);
+  auth.Put(kFan, Role::kBuyer);
+  FakeFollowsRepository follows;
+  FollowersOptions options;
+  options.max_following = 1;
+  FollowersApp app(follows, auth, redis::VersionedCache(nullptr, "counts", std::chrono::seconds(30)),
+                   options);
+  EXPECT_TRUE(app.Follow(kFan, kCreator).created);
+  EXPECT_EQ(ErrorCodeOf([&] { app.Follow(kFan, kOtherCreator); }), "follow_limit_reached");
+  EXPECT_FALSE(app.Follow(kFan, kCreator).created);  // already followed: no new follow, no cap
+  EXPECT_TRUE(app.Unfollow(kFan, kCreator));
+  EXPECT_TRUE(app.Follow(kFan, kOtherCreator).created);  // a place came back
+}
+
+}  // namespace
+}  // namespace livedrop::followers
