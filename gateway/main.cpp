@@ -48,12 +48,18 @@ int main(int argc, char** argv) {
   config::InitLogging(cfg, "livedrop-gateway");
   const auto o = gateway::GatewayOptions::From(cfg);
 
+  config::AddTlsOptions(spec);
   try {
     const auto timeout = o.upstream_timeout;
     gateway::AuthClient auth(rpc::MakeChannel<auth::v1::AuthService>(o.auth_addr), timeout);
     gateway::FollowersClient followers(
         rpc::MakeChannel<followers::v1::FollowersService>(o.followers_addr), timeout);
     gateway::DropsClient drops(rpc::MakeChannel<drops::v1::DropsService>(o.drops_addr), timeout);
+    // Mutual TLS to every service: the gateway's certificate is the one identity that may act
+    // for an end user (the verified user travels in call metadata, RouteCall::origin).
+    rpc::SetProcessTls(rpc::LoadTlsIdentity(cfg.GetString("grpc-tls-ca"),
+                                            cfg.GetString("grpc-tls-cert"),
+                                            cfg.GetString("grpc-tls-key")));
     gateway::InventoryClient inventory(
         rpc::MakeChannel<inventory::v1::InventoryService>(o.inventory_addr), timeout);
     gateway::OrdersClient orders(rpc::MakeChannel<orders::v1::OrdersService>(o.orders_addr),

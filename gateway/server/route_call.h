@@ -21,7 +21,15 @@ class RouteCall : public std::enable_shared_from_this<RouteCall> {
 
   const http::Request& request() const { return request_; }
   const std::string& request_id() const { return request_id_; }
-  rpc::CallOrigin origin() const { return rpc::CallOrigin{request_id_, trace_parent_}; }
+  // What downstream calls carry: the request id, the trace and the verified user (if any).
+  rpc::CallOrigin origin() const {
+    rpc::CallOrigin origin{request_id_, trace_parent_};
+    if (caller_) {
+      origin.user_id = caller_->subject;
+      origin.user_role = caller_->role;
+    }
+    return origin;
+  }
 
   // The authenticated caller; set by the gateway before an authenticated route runs.
   const auth::Claims& caller() const { return *caller_; }

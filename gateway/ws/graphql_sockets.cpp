@@ -389,7 +389,12 @@ void GraphQLSockets::Subscribe(const std::shared_ptr<Connection>& c, const json:
   s->prepared = prepared;
   s->request.operation_name = req.operation_name;
   s->request.variables = req.variables;
-  s->request.context = ApiContext{c->origin, caller};
+  rpc::CallOrigin origin = c->origin;  // downstream calls act for the verified user, if any
+  if (caller) {
+    origin.user_id = caller->subject;
+    origin.user_role = caller->role;
+  }
+  s->request.context = ApiContext{origin, caller};
 
   if (operation->operation != graphql::ast::OperationType::kSubscription) {
     // A query or a mutation: one result, then complete.

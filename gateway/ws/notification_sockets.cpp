@@ -100,7 +100,8 @@ void NotificationSockets::OnUpgrade(std::shared_ptr<http::UpgradeRequest> upgrad
   if (!c->last_event_id.empty() && !IsUuid(c->last_event_id)) {
     return refuse(ValidationError("last_event_id", "last_event_id must be a notification id"));
   }
-  c->origin = rpc::CallOrigin{request_id, log::FormatTraceParent(log::NewTraceParent())};
+  c->origin = rpc::CallOrigin{request_id, log::FormatTraceParent(log::NewTraceParent()),
+                              claims.subject, claims.role};
 
   http::WebSocketHandlers handlers;
   handlers.on_closed = [this, c](int) {

@@ -12,6 +12,7 @@ namespace livedrop::drops {
                                         const v1::CreateProductRequest* req,
                                         v1::CreateProductResponse* resp) {
   return rpc::Serve(ctx, "CreateProduct", [&] {
+    rpc::RequireActingUser(req->creator_id());
     const NewProduct product{req->title(),
                              req->description(),
                              req->price().unit_amount(),
@@ -39,6 +40,7 @@ namespace livedrop::drops {
 ::grpc::Status DropsGrpc::CreateDrop(::grpc::ServerContext* ctx, const v1::CreateDropRequest* req,
                                      v1::CreateDropResponse* resp) {
   return rpc::Serve(ctx, "CreateDrop", [&] {
+    rpc::RequireActingUser(req->creator_id());
     const NewDrop drop{rpc::FromTimestamp(req->starts_at()), rpc::FromTimestamp(req->ends_at()),
                        req->quantity(), req->per_buyer_limit()};
     const auto created = app_.CreateDrop(req->creator_id(), req->product_id(), drop);
@@ -76,6 +78,7 @@ namespace livedrop::drops {
 ::grpc::Status DropsGrpc::CancelDrop(::grpc::ServerContext* ctx, const v1::CancelDropRequest* req,
                                      v1::CancelDropResponse* resp) {
   return rpc::Serve(ctx, "CancelDrop", [&] {
+    rpc::RequireActingUser(req->creator_id());
     ToProto(app_.CancelDrop(req->creator_id(), req->id()), nullptr, *resp->mutable_drop());
   });
 }

@@ -10,6 +10,7 @@
 #include "livedrop/kafka/consumer.h"
 #include "livedrop/kafka/topics.h"
 #include "livedrop/redis/pool.h"
+#include "livedrop/grpc/tls.h"
 #include "livedrop/service/service_main.h"
 
 using namespace livedrop;
@@ -37,7 +38,16 @@ int main(int argc, char** argv) {
             std::make_shared<kafka::Consumer>(rt.Consumer("livedrop-drops", {topics::kInventory}));
         consumer->Start(drops::InventoryEventsHandler(*app));
         auto grpc = std::make_shared<drops::DropsGrpc>(*app);
-        rt.Serve(grpc.get());
+        // Who may call which method (certificate names): the gateway acts for end users;
+        // other services act as themselves.
+        rt.Serve(grpc.get(), rpc::AccessPolicy()
+                                 .Allow<drops::v1::DropsService>(
+                                     {"CreateProduct", "GetProduct", "GetProducts", "CreateDrop", "GetDrop", "GetDrops",
+                         "ListDrops", "CancelDrop"},
+                                     {rpc::kGatewayIdentity})
+                                 .Allow<drops::v1::DropsService>(
+                                     {"GetDrop"},
+                                     {"livedrop-orders"}));
         rt.Keep(redis);
         rt.Keep(views);
         rt.Keep(scheduler);

@@ -28,6 +28,7 @@ void ToProto(const FollowPage& page, Response& resp) {
 ::grpc::Status FollowersGrpc::Follow(::grpc::ServerContext* ctx, const v1::FollowRequest* req,
                                      v1::FollowResponse* resp) {
   return rpc::Serve(ctx, "Follow", [&] {
+    rpc::RequireActingUser(req->follower_id());
     const auto outcome = app_.Follow(req->follower_id(), req->creator_id());
     ToProto(outcome.follow, *resp->mutable_follow());
     resp->set_created(outcome.created);
@@ -37,6 +38,7 @@ void ToProto(const FollowPage& page, Response& resp) {
 ::grpc::Status FollowersGrpc::Unfollow(::grpc::ServerContext* ctx, const v1::UnfollowRequest* req,
                                        v1::UnfollowResponse* resp) {
   return rpc::Serve(ctx, "Unfollow", [&] {
+    rpc::RequireActingUser(req->follower_id());
     resp->set_removed(app_.Unfollow(req->follower_id(), req->creator_id()));
   });
 }

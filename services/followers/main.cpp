@@ -7,6 +7,7 @@
 #include "livedrop/auth/v1/auth.grpc.pb.h"
 #include "livedrop/grpc/client.h"
 #include "livedrop/redis/pool.h"
+#include "livedrop/grpc/tls.h"
 #include "livedrop/service/service_main.h"
 
 using namespace livedrop;
@@ -28,7 +29,13 @@ int main(int argc, char** argv) {
             *follows, *auth, redis::VersionedCache(redis.get(), "counts", options.cache_ttl),
             options);
         auto grpc = std::make_shared<followers::FollowersGrpc>(*app);
-        rt.Serve(grpc.get());
+        // Who may call which method (certificate names): the gateway acts for end users;
+        // other services act as themselves.
+        rt.Serve(grpc.get(), rpc::AccessPolicy()
+                                 .Allow<followers::v1::FollowersService>(
+                                     {"Follow", "Unfollow", "IsFollowing", "ListFollowers", "ListFollowing", "GetCounts",
+                         "BatchGetCounts"},
+                                     {rpc::kGatewayIdentity}));
         rt.Keep(auth);
         rt.Keep(redis);
         rt.Keep(follows);

@@ -13,6 +13,7 @@
 #include "livedrop/kafka/topics.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/redis/pool.h"
+#include "livedrop/grpc/tls.h"
 #include "livedrop/service/service_main.h"
 #include "stock_publisher.h"
 
@@ -51,7 +52,16 @@ int main(int argc, char** argv) {
             std::make_shared<kafka::Consumer>(rt.Consumer("livedrop-inventory", {topics::kDrops}));
         consumer->Start(inventory::DropEventsHandler(*app));
         auto grpc = std::make_shared<inventory::InventoryGrpc>(*app);
-        rt.Serve(grpc.get());
+        // Who may call which method (certificate names): the gateway acts for end users;
+        // other services act as themselves.
+        // CreateStock has no caller: stock comes from drops' events (DropEventsHandler).
+        rt.Serve(grpc.get(), rpc::AccessPolicy()
+                                 .Allow<inventory::v1::InventoryService>(
+                                     {"GetStock", "GetStocks"},
+                                     {rpc::kGatewayIdentity})
+                                 .Allow<inventory::v1::InventoryService>(
+                                     {"Reserve", "Confirm", "Release"},
+                                     {"livedrop-orders"}));
         rt.Keep(redis);
         rt.Keep(stock_events);
         rt.Keep(app);

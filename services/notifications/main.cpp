@@ -2,6 +2,7 @@
 // Wiring only: options → app → events consumer → gRPC.
 #include "events_handler.h"
 #include "livedrop/kafka/consumer.h"
+#include "livedrop/grpc/tls.h"
 #include "livedrop/service/service_main.h"
 #include "notifications_app.h"
 #include "notifications_grpc.h"
@@ -25,7 +26,12 @@ int main(int argc, char** argv) {
           consumers.back()->Start(notifications::EventsHandler(*app));
         }
         auto grpc = std::make_shared<notifications::NotificationsGrpc>(*app);
-        rt.Serve(grpc.get());
+        // Who may call which method (certificate names): the gateway acts for end users;
+        // other services act as themselves.
+        rt.Serve(grpc.get(), rpc::AccessPolicy()
+                                 .Allow<notifications::v1::NotificationsService>(
+                                     {"ListNotifications", "ListSince", "MarkRead"},
+                                     {rpc::kGatewayIdentity}));
         rt.Keep(app);
         for (auto& consumer : consumers) rt.Keep(consumer);
         rt.Keep(grpc);

@@ -10,6 +10,7 @@ namespace livedrop::notifications {
                                                     const v1::ListNotificationsRequest* req,
                                                     v1::ListNotificationsResponse* resp) {
   return rpc::Serve(ctx, "ListNotifications", [&] {
+    rpc::RequireActingUser(req->user_id());
     const auto page = app_.ListNotifications(req->user_id(), req->limit(), req->cursor());
     for (const auto& item : page.items) {
       auto& out = *resp->add_items();
@@ -24,6 +25,7 @@ namespace livedrop::notifications {
                                             const v1::ListSinceRequest* req,
                                             v1::ListSinceResponse* resp) {
   return rpc::Serve(ctx, "ListSince", [&] {
+    rpc::RequireActingUser(req->user_id());
     const auto page = app_.ListSince(req->user_id(), req->after_id(), req->limit());
     for (const auto& row : page.items) ToProto(row, *resp->add_items());
     resp->set_more(page.more);
@@ -34,6 +36,7 @@ namespace livedrop::notifications {
                                            const v1::MarkReadRequest* req,
                                            v1::MarkReadResponse* resp) {
   return rpc::Serve(ctx, "MarkRead", [&] {
+    rpc::RequireActingUser(req->user_id());
     resp->set_marked(app_.MarkRead(req->user_id(), req->up_to_id(), req->all()));
   });
 }

@@ -7,6 +7,7 @@
 #include "livedrop/grpc/client.h"
 #include "livedrop/inventory/v1/inventory.grpc.pb.h"
 #include "livedrop/payment/v1/payment.grpc.pb.h"
+#include "livedrop/grpc/tls.h"
 #include "livedrop/service/service_main.h"
 #include "orders_app.h"
 #include "orders_grpc.h"
@@ -38,7 +39,12 @@ int main(int argc, char** argv) {
             "idempotency key sweep", options.key_sweep_interval, [app] { app->ForgetOldKeys(); });
         key_sweeper->Start();
         auto grpc = std::make_shared<orders::OrdersGrpc>(*app);
-        rt.Serve(grpc.get());
+        // Who may call which method (certificate names): the gateway acts for end users;
+        // other services act as themselves.
+        rt.Serve(grpc.get(), rpc::AccessPolicy()
+                                 .Allow<orders::v1::OrdersService>(
+                                     {"PlaceOrder", "GetOrder", "ListOrders", "CancelOrder"},
+                                     {rpc::kGatewayIdentity}));
         rt.Keep(drops);
         rt.Keep(inventory);
         rt.Keep(payment);

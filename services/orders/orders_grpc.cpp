@@ -11,6 +11,7 @@ namespace livedrop::orders {
 ::grpc::Status OrdersGrpc::PlaceOrder(::grpc::ServerContext* ctx, const v1::PlaceOrderRequest* req,
                                       v1::PlaceOrderResponse* resp) {
   return rpc::Serve(ctx, "PlaceOrder", [&] {
+    rpc::RequireActingUser(req->buyer_id());
     const auto result =
         app_.Place(PlaceOrderInput{req->buyer_id(), req->idempotency_key(), req->drop_id(),
                                    req->payment_token(), req->quantity()});
@@ -22,6 +23,7 @@ namespace livedrop::orders {
 ::grpc::Status OrdersGrpc::GetOrder(::grpc::ServerContext* ctx, const v1::GetOrderRequest* req,
                                     v1::GetOrderResponse* resp) {
   return rpc::Serve(ctx, "GetOrder", [&] {
+    rpc::RequireActingUser(req->buyer_id());
     RequireUuid("buyer_id", req->buyer_id());
     ToProto(app_.Get(req->id(), req->buyer_id()), *resp->mutable_order());
   });
@@ -30,6 +32,7 @@ namespace livedrop::orders {
 ::grpc::Status OrdersGrpc::ListOrders(::grpc::ServerContext* ctx, const v1::ListOrdersRequest* req,
                                       v1::ListOrdersResponse* resp) {
   return rpc::Serve(ctx, "ListOrders", [&] {
+    rpc::RequireActingUser(req->buyer_id());
     RequireUuid("buyer_id", req->buyer_id());
     const auto page = app_.List(req->buyer_id(), req->limit(), req->cursor());
     for (const auto& order : page.items) {
@@ -44,6 +47,7 @@ namespace livedrop::orders {
                                        const v1::CancelOrderRequest* req,
                                        v1::CancelOrderResponse* resp) {
   return rpc::Serve(ctx, "CancelOrder", [&] {
+    rpc::RequireActingUser(req->buyer_id());
     RequireUuid("buyer_id", req->buyer_id());
     ToProto(app_.Cancel(req->id(), req->buyer_id()), *resp->mutable_order());
   });

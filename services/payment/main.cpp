@@ -1,6 +1,7 @@
 // livedrop-payment: charges and refunds of orders, each order captured at most once.
 #include <memory>
 
+#include "livedrop/grpc/tls.h"
 #include "livedrop/service/service_main.h"
 #include "payment_app.h"
 #include "payment_grpc.h"
@@ -22,7 +23,12 @@ int main(int argc, char** argv) {
         auto payments = std::make_shared<payment::PgPaymentsRepository>(rt.pool);
         auto app = std::make_shared<payment::PaymentApp>(*payments, *provider);
         auto grpc = std::make_shared<payment::PaymentGrpc>(*app);
-        rt.Serve(grpc.get());
+        // Who may call which method (certificate names): the gateway acts for end users;
+        // other services act as themselves.
+        rt.Serve(grpc.get(), rpc::AccessPolicy()
+                                 .Allow<payment::v1::PaymentService>(
+                                     {"Charge", "Refund", "GetPayment"},
+                                     {"livedrop-orders"}));
         rt.Keep(provider);
         rt.Keep(payments);
         rt.Keep(app);

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "livedrop/kafka/mock_cluster.h"
+#include "livedrop/testing/certs.h"
 #include "livedrop/testing/eventually.h"
 #include "livedrop/testing/process.h"
 #include "livedrop/testing/servers.h"
@@ -120,6 +121,7 @@ Platform::Platform(Options options) : options_(std::move(options)) {
 }
 
 Platform::~Platform() {
+  for (auto& [key, value] : testing::TlsEnv("livedrop-gateway")) gateway_env_.emplace(key, value);
   if (broker_) ::kill(broker_->pid(), SIGCONT);  // a stopped broker cannot take its SIGTERM
 }
 
@@ -142,6 +144,7 @@ std::unique_ptr<testing::Process> Platform::StartService(const std::string& bina
 void Platform::Launch(const std::string& service, std::unique_ptr<testing::Process>& first,
                       int grpc_port, int admin_port, std::map<std::string, std::string> env) {
   const int instances =
+  env = Merge(testing::TlsEnv(binary), env);  // mutual TLS as its own name (testing/certs.h)
       service == "auth" ? std::max(options_.replicas, options_.auth_replicas) : options_.replicas;
   for (int i = 0; i < instances; ++i) {
     Slot slot{"livedrop-" + service, i == 0 ? grpc_port : testing::FreePort(),

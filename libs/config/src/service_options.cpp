@@ -18,8 +18,19 @@ void AddCommonServiceOptions(Spec& spec, ServiceDefaults defaults) {
                 "Longest a database statement may run before the server cancels it (0: no limit)",
                 std::chrono::seconds(5))
       .Duration("shutdown-grace", "Time in-flight calls get to finish on SIGTERM",
-                std::chrono::seconds(10));
+                std::chrono::seconds(10))
+      .Bool("grpc-reflection", "Serve gRPC server reflection (for grpcurl; off in production)",
+            false);
+  AddTlsOptions(spec);
   AddLoggingOptions(spec);
+}
+
+void AddTlsOptions(Spec& spec) {
+  spec.String("grpc-tls-ca", "PEM file of the CA every gRPC peer's certificate must come from "
+                        "(with --grpc-tls-cert and --grpc-tls-key: mutual TLS; none of the three: plaintext)",
+              "")
+      .String("grpc-tls-cert", "PEM file of this process's certificate (its CN is its identity)", "")
+      .String("grpc-tls-key", "PEM file of this process's private key", "");
 }
 
 void AddLoggingOptions(Spec& spec) {

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "livedrop/core/error.h"
+#include "livedrop/grpc/reason.h"
 #include "livedrop/grpc/status.h"
+#include "livedrop/grpc/tls.h"
 #include "livedrop/log/log.h"
 #include "livedrop/log/traceparent.h"
 #include "livedrop/metrics/registry.h"
@@ -87,6 +89,21 @@ class CallScope {
 
 const InboundCall* CurrentInboundCall() { return current_call; }
 
+void RequireActingUser(std::string_view user_id) {
+  const InboundCall* call = CurrentInboundCall();
+  if (call == nullptr) return;
+  const bool from_gateway = call->caller == kGatewayIdentity;
+  if (from_gateway && call->user_id.empty()) {
+    throw ReasonError(ErrorKind::kPermissionDenied, common::v1::REASON_PERMISSION_DENIED,
+                      "the gateway names no user to act for");
+  }
+  if ((from_gateway || call->caller.empty()) && !call->user_id.empty() &&
+      call->user_id != user_id) {
+    throw ReasonError(ErrorKind::kPermissionDenied, common::v1::REASON_PERMISSION_DENIED,
+                      "the request names another user than the caller");
+  }
+}
+
 void SetServiceName(std::string name) { ServiceNameStorage() = std::move(name); }
 const std::string& ServiceName() { return ServiceNameStorage(); }
 
@@ -96,6 +113,9 @@ const std::string& ServiceName() { return ServiceNameStorage(); }
   call.request_id = Metadata(*context, kRequestIdHeader);
   call.trace_parent = Metadata(*context, kTraceParentHeader);
   if (call.request_id.empty()) call.request_id = log::NewRequestId();
+  if (const auto auth = context->auth_context()) call.caller = PeerName(*auth);
+  call.user_id = Metadata(*context, kUserIdHeader);
+  call.user_role = Metadata(*context, kUserRoleHeader);
   std::string trace_id;
   if (const auto tp = log::ParseTraceParent(call.trace_parent)) {
     trace_id = tp->trace_id;

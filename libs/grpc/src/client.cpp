@@ -86,7 +86,9 @@ std::shared_ptr<::grpc::Channel> MakeChannel(const std::string& addresses, std::
   // A restarted instance is found again within a second, not after gRPC's default 2 min cap.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  return ::grpc::CreateCustomChannel(Target(addresses), ::grpc::InsecureChannelCredentials(), args);
+  const std::optional<TlsIdentity> tls = policy.tls ? std::optional<TlsIdentity>(*policy.tls) : ProcessTls();
+  if (tls) args.SetSslTargetNameOverride(ServerNameOf(service));
+  return ::grpc::CreateCustomChannel(Target(addresses), MakeChannelCredentials(tls), args);
 }
 
 std::unique_ptr<::grpc::ClientContext> NewClientContext(std::chrono::milliseconds timeout,
@@ -102,6 +104,10 @@ std::unique_ptr<::grpc::ClientContext> NewClientContext(std::chrono::millisecond
   // call instead of failing at once.
   context->set_wait_for_ready(true);
   if (!origin.request_id.empty()) context->AddMetadata(kRequestIdHeader, origin.request_id);
+  if (!origin.user_id.empty()) {
+    context->AddMetadata(kUserIdHeader, origin.user_id);
+    context->AddMetadata(kUserRoleHeader, origin.user_role);
+  }
   const auto parent = log::ParseTraceParent(origin.trace_parent);
   const auto child = parent ? log::ChildOf(*parent) : log::NewTraceParent();
   context->AddMetadata(kTraceParentHeader, log::FormatTraceParent(child));

@@ -2,6 +2,8 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
@@ -12,6 +14,19 @@
 #include "livedrop/grpc/call.h"
 
 namespace livedrop::rpc {
+namespace {
+
+// libgrpc++_reflection adds itself to every server of a process that links it (a static
+// initializer); without --grpc-reflection this takes it out of the builder again.
+class WithoutReflection final : public ::grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(::grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<::grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins, [](const auto& p) { return p->name() == "proto_server_reflection"; });
+  }
+};
+
+}  // namespace
 
 struct ServerRunner::Impl {
   ServerOptions options;
@@ -33,8 +48,14 @@ void ServerRunner::Start() {
   ::grpc::EnableDefaultHealthCheckService(true);
   ::grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   ::grpc::ServerBuilder builder;
-  builder.AddListeningPort(impl_->options.listen, ::grpc::InsecureServerCredentials(),
-                           &impl_->port);
+  if (!impl_->options.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
+  auto credentials = MakeServerCredentials(impl_->options.tls);
+  if (impl_->options.tls) {
+    credentials->SetAuthMetadataProcessor(MakeAccessCheck(impl_->options.access));
+  } else {
+    spdlog::warn("gRPC without TLS: every local process may call any method (development only)");
+  }
+  builder.AddListeningPort(impl_->options.listen, credentials, &impl_->port);
   ::grpc::ResourceQuota quota(impl_->options.service_name);
   quota.SetMaxThreads(impl_->options.max_threads);
   builder.SetResourceQuota(quota);

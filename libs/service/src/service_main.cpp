@@ -59,12 +59,20 @@ int ServiceMain(const ServiceSpec& spec, int argc, char** argv, const AddOptions
     kafka::OutboxRelay relay(pool, producer);
     relay.Start();
 
+    // Mutual TLS for the server and every channel the wiring makes (rpc::MakeChannel).
+    rpc::SetProcessTls(rpc::LoadTlsIdentity(cfg.GetString("grpc-tls-ca"), cfg.GetString("grpc-tls-cert"),
+                                            cfg.GetString("grpc-tls-key")));
+
     Runtime runtime{cfg, pool, producer};
     wire(runtime);
 
-    rpc::ServerRunner server(rpc::ServerOptions{spec.name, cfg.GetString("grpc-listen"),
-                                                static_cast<int>(cfg.GetInt("grpc-max-threads")),
-                                                cfg.GetDuration("shutdown-grace")});
+    rpc::ServerOptions server_options{spec.name, cfg.GetString("grpc-listen"),
+                                      static_cast<int>(cfg.GetInt("grpc-max-threads")),
+                                      cfg.GetDuration("shutdown-grace")};
+    server_options.tls = rpc::ProcessTls();
+    server_options.access = runtime.access;
+    server_options.reflection = cfg.GetBool("grpc-reflection");
+    rpc::ServerRunner server(std::move(server_options));
     for (auto* s : runtime.services) server.AddService(s);
     server.Start();
 

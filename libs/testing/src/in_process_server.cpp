@@ -9,8 +9,9 @@ InProcessServer::InProcessServer(::grpc::Service* service, InProcessServerOption
 
 InProcessServer::InProcessServer(std::initializer_list<::grpc::Service*> services,
                                  InProcessServerOptions options)
-    : runner_(std::make_unique<rpc::ServerRunner>(
-          rpc::ServerOptions{options.name, "127.0.0.1:0", options.threads, options.drain})) {
+    : runner_(std::make_unique<rpc::ServerRunner>(rpc::ServerOptions{
+          options.name, "127.0.0.1:0", options.threads, options.drain, {}, options.tls,
+          options.access})) {
   for (auto* service : services) runner_->AddService(service);
   runner_->Start();
 }

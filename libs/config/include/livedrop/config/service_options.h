@@ -11,9 +11,13 @@ struct ServiceDefaults {
   int admin_port;
 };
 
-// What every service takes: grpc-listen, admin-listen, grpc-max-threads, pg-url,
-// pg-pool-size, shutdown-grace, and the logging options.
+// What every service takes: grpc-listen, admin-listen, grpc-max-threads, grpc-reflection,
+// pg-url, pg-pool-size, shutdown-grace, the TLS options and the logging options.
 void AddCommonServiceOptions(Spec& spec, ServiceDefaults defaults);
+
+// grpc-tls-ca, grpc-tls-cert, grpc-tls-key: the PEM files of mutual TLS between services (the gateway takes
+// them too). All three or none; none is plaintext, for local development only.
+void AddTlsOptions(Spec& spec);
 
 // log-level and log-format.
 void AddLoggingOptions(Spec& spec);

@@ -27,14 +27,29 @@ namespace livedrop::rpc {
 // Metadata keys that travel with every call.
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 inline constexpr char kTraceParentHeader[] = "traceparent";
+// The end user the gateway acts for (its id and role, from the verified token). Accepted only
+// from the gateway's certificate (access.h); internal calls carry none and act as the caller.
+inline constexpr char kUserIdHeader[] = "x-livedrop-user-id";
+inline constexpr char kUserRoleHeader[] = "x-livedrop-user-role";
 
 // What an outgoing call inherits from the call being served on this thread (if any).
 struct InboundCall {
   std::string request_id;
   std::string trace_parent;
   std::optional<std::chrono::system_clock::time_point> deadline;
+  std::string caller;     // the caller's certificate name ("livedrop-gateway"); empty: plaintext
+  std::string user_id;    // the user the gateway acts for (kUserIdHeader), if any
+  std::string user_role;  // and its role
 };
 const InboundCall* CurrentInboundCall();
+
+// A request field that names the acting user (buyer_id, user_id, creator_id, ...) must be the
+// user the gateway verified: a call from the gateway for another user, or for no user, is
+// refused with PERMISSION_DENIED (REASON_PERMISSION_DENIED). Other services act as themselves
+// (which methods they may call is the access policy's business) and may name any user.
+// Plaintext (no TLS configured, local development only) proves no caller: only a user named
+// in the metadata is compared.
+void RequireActingUser(std::string_view user_id);
 
 // The name errors are attributed to (ErrorInfo.domain), e.g. "livedrop-auth". Set once.
 void SetServiceName(std::string name);

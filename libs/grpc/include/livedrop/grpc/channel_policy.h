@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,9 +38,14 @@ struct RetryPolicy {
   double backoff_multiplier = 2.0;
 };
 
+struct TlsIdentity;
+
 struct ChannelPolicy {
   KeepalivePolicy keepalive;
   RetryPolicy retry;
+  // The identity the channel presents; unset: the process's (tls.h, SetProcessTls), and
+  // plaintext when the process has none either.
+  std::shared_ptr<const TlsIdentity> tls;
 };
 
 void ApplyKeepalive(const KeepalivePolicy& policy, ::grpc::ChannelArguments& args);

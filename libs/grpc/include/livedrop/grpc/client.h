@@ -9,6 +9,7 @@
 #include <grpcpp/client_context.h>
 
 #include "livedrop/grpc/channel_policy.h"
+#include "livedrop/grpc/tls.h"
 
 namespace livedrop::rpc {
 
@@ -18,6 +19,9 @@ namespace livedrop::rpc {
 // `addresses` is "host:port" or a comma-separated list "a:7001,b:7001". Names are resolved
 // with DNS (dns:/// — a Kubernetes headless Service returns every pod); a list is resolved
 // once and dialled as one ipv4/ipv6 target so every listed instance gets calls.
+// With TLS (policy.tls, else the process's SetProcessTls) the channel presents its certificate
+// and accepts only a server whose certificate names the service (ServerNameOf(service)),
+// whatever address it dials.
 std::shared_ptr<::grpc::Channel> MakeChannel(const std::string& addresses,
                                              std::string_view service,
                                              const ChannelPolicy& policy = {});
@@ -33,6 +37,9 @@ std::shared_ptr<::grpc::Channel> MakeChannel(const std::string& addresses,
 struct CallOrigin {
   std::string request_id;
   std::string trace_parent;  // the caller's W3C traceparent; the callee sees a child of it
+  // The verified end user the gateway acts for (kUserIdHeader, kUserRoleHeader); empty: none.
+  std::string user_id;
+  std::string user_role;
 };
 
 // A ClientContext with a deadline of now + timeout, never later than the deadline of the

@@ -2,10 +2,13 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "livedrop/grpc/access.h"
 #include "livedrop/grpc/channel_policy.h"
+#include "livedrop/grpc/tls.h"
 
 namespace grpc {
 class Service;
@@ -19,9 +22,14 @@ struct ServerOptions {
   int max_threads = 32;            // bounds the handler pool: blocking work never exceeds it
   std::chrono::milliseconds drain{10000};
   KeepalivePolicy keepalive;       // the same policy the clients use (channel_policy.h)
+  // Mutual TLS (tls.h): only peers with a certificate from identity's CA get in, and each call
+  // is checked against `access` first. Unset: plaintext, and no caller is known.
+  std::optional<TlsIdentity> tls;
+  AccessPolicy access;  // empty: every peer of the CA may call every method
+  bool reflection = false;  // gRPC server reflection (grpcurl list/describe), only if asked
 };
 
-// Runs a gRPC server with grpc.health.v1 and server reflection. Handlers run on gRPC's sync
+// Runs a gRPC server with grpc.health.v1 (and server reflection if asked). Handlers run on gRPC's sync
 // thread pool bounded by max_threads (so handlers may block on PostgreSQL without starving
 // an event loop). Shutdown() flips health to NOT_SERVING, stops accepting and lets in-flight
 // calls finish for up to `drain`.

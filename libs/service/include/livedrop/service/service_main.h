@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "livedrop/config/config.h"
+#include "livedrop/grpc/access.h"
 #include "livedrop/kafka/consumer.h"
 #include "livedrop/pg/migrations.h"
 
@@ -38,8 +39,13 @@ struct Runtime {
   // Keeps an object alive until the server has drained; objects are released newest first,
   // so keep each after the objects it uses.
   void Keep(std::shared_ptr<void> object) { kept.push_back(std::move(object)); }
-  // Serves a gRPC service (the object must be kept alive, e.g. with Keep).
-  void Serve(::grpc::Service* service) { services.push_back(service); }
+  // Serves a gRPC service (the object must be kept alive, e.g. with Keep) to the callers
+  // `access` names for each of its methods (rpc::AccessPolicy: certificate names; a method
+  // not declared there is refused to everyone).
+  void Serve(::grpc::Service* service, const rpc::AccessPolicy& access) {
+    services.push_back(service);
+    this->access.Merge(access);
+  }
   // A consumer of `topics` in `group_id` (also its client id) on --kafka-brokers, with the
   // common --kafka-fetch-wait-max.
   kafka::ConsumerOptions Consumer(const std::string& group_id,
@@ -47,6 +53,7 @@ struct Runtime {
 
   std::vector<std::shared_ptr<void>> kept;
   std::vector<::grpc::Service*> services;
+  rpc::AccessPolicy access;
 };
 
 // Declares the service's own options (beyond the common ones).

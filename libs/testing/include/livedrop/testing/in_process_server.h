@@ -3,7 +3,11 @@
 #include <chrono>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "livedrop/grpc/access.h"
+#include "livedrop/grpc/tls.h"
 
 namespace grpc {
 class Service;
@@ -18,6 +22,8 @@ struct InProcessServerOptions {
   std::string name = "livedrop-test";  // the ErrorInfo domain its errors carry
   int threads = 4;
   std::chrono::milliseconds drain{1000};
+  std::optional<rpc::TlsIdentity> tls;  // mutual TLS (testing/certs.h); unset: plaintext
+  rpc::AccessPolicy access;             // checked with tls; empty: every peer of the CA
 };
 
 // A gRPC server on 127.0.0.1:0 in the test process, serving fakes (or a real handler class)

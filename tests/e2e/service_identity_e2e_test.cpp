@@ -1,0 +1,192 @@
+// Trust between the services, against the real binaries: every gRPC port speaks only mutual
+// TLS with a certificate of the platform's CA, each method answers only the callers its
+// service declares (main.cpp), and a request naming another user than the one the gateway
+// verified is refused. What the public API does with the same calls is the other suites'.
+#include <gtest/gtest.h>
+
+#include <grpcpp/generic/generic_stub.h>
+
+#include <memory>
+
+#include "livedrop/core/ids.h"
+#include "livedrop/drops/v1/drops.grpc.pb.h"
+#include "livedrop/followers/v1/followers.grpc.pb.h"
+#include "livedrop/grpc/call.h"
+#include "livedrop/grpc/client.h"
+#include "livedrop/inventory/v1/inventory.grpc.pb.h"
+#include "livedrop/notifications/v1/notifications.grpc.pb.h"
+#include "livedrop/orders/v1/orders.grpc.pb.h"
+#include "livedrop/payment/v1/payment.grpc.pb.h"
+#include "livedrop/testing/certs.h"
+#include "platform.h"
+
+namespace livedrop::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Every service of the platform and the proto service it serves.
+const std::map<std::string, std::string> kServices = {
+    {"auth", "livedrop.auth.v1.AuthService"},
+    {"followers", "livedrop.followers.v1.FollowersService"},
+    {"drops", "livedrop.drops.v1.DropsService"},
+    {"inventory", "livedrop.inventory.v1.InventoryService"},
+    {"orders", "livedrop.orders.v1.OrdersService"},
+    {"payment", "livedrop.payment.v1.PaymentService"},
+    {"notifications", "livedrop.notifications.v1.NotificationsService"},
+};
+
+class ServiceIdentityE2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { platform_ = new Platform(); }
+  static void TearDownTestSuite() {
+    delete platform_;
+    platform_ = nullptr;
+  }
+
+  // A channel to `service` presenting `name`'s certificate from `dir`; no name: plaintext.
+  static std::shared_ptr<::grpc::Channel> Channel(const std::string& service,
+                                                  const std::string& name,
+                                                  const std::string& dir = testing::CertsDir()) {
+    rpc::ChannelPolicy policy;
+    if (!name.empty()) policy.tls = testing::TlsIdentityPtr(name, dir);
+    return rpc::MakeChannel(platform_->GrpcAddress(service), kServices.at(service), policy);
+  }
+
+  template <class Service>
+  static std::unique_ptr<typename Service::Stub> Stub(const std::string& service,
+                                                      const std::string& name) {
+    return Service::NewStub(Channel(service, name));
+  }
+
+  static Platform* platform_;
+};
+
+Platform* ServiceIdentityE2E::platform_ = nullptr;
+
+// grpc.health.v1.Health/Check with an empty request (the whole server), without waiting for
+// a channel that cannot connect.
+::grpc::Status HealthCheck(const std::shared_ptr<::grpc::Channel>& channel) {
+  ::grpc::GenericStub stub(channel);
+  ::grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 5s);
+  ::grpc::CompletionQueue cq;
+  ::grpc::ByteBuffer request, response;
+  ::grpc::Status status;
+  auto call = stub.PrepareUnaryCall(&ctx, "/grpc.health.v1.Health/Check", request, &cq);
+  call->StartCall();
+  call->Finish(&response, &status, reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  cq.Next(&tag, &ok);
+  return status;
+}
+
+// A context for a call the gateway makes for `user` (empty: for no one).
+std::unique_ptr<::grpc::ClientContext> ActingFor(const std::string& user) {
+  return rpc::NewClientContext(5s, rpc::CallOrigin{"", "", user, user.empty() ? "" : "buyer"});
+}
+
+TEST_F(ServiceIdentityE2E, EveryService_RefusesPlaintextAndCertificatesOfAnotherCa) {
+  for (const auto& [service, full_name] : kServices) {
+    SCOPED_TRACE(service);
+    const auto served = HealthCheck(Channel(service, "livedrop-gateway"));
+    EXPECT_TRUE(served.ok()) << served.error_message();
+    EXPECT_EQ(HealthCheck(Channel(service, "")).error_code(), ::grpc::StatusCode::UNAVAILABLE);
+    EXPECT_EQ(HealthCheck(Channel(service, "livedrop-gateway", testing::OtherCaCertsDir()))
+                  .error_code(),
+              ::grpc::StatusCode::UNAVAILABLE);
+  }
+}
+
+TEST_F(ServiceIdentityE2E, AServiceCallingAMethodItIsNotAllowed_IsPermissionDenied) {
+  // Refunds come only from orders: not from another service, not from the gateway.
+  for (const std::string caller : {"livedrop-notifications", "livedrop-gateway"}) {
+    SCOPED_TRACE(caller);
+    auto payment = Stub<payment::v1::PaymentService>("payment", caller);
+    auto ctx = rpc::NewClientContext(5s);
+    payment::v1::RefundRequest req;
+    req.set_order_id(NewUuid());
+    payment::v1::RefundResponse resp;
+    EXPECT_EQ(payment->Refund(ctx.get(), req, &resp).error_code(),
+              ::grpc::StatusCode::PERMISSION_DENIED);
+  }
+  // Reservations only from orders.
+  auto inventory = Stub<inventory::v1::InventoryService>("inventory", "livedrop-followers");
+  auto ctx = rpc::NewClientContext(5s);
+  inventory::v1::ReserveRequest reserve;
+  reserve.set_drop_id(NewUuid());
+  reserve.set_order_id(NewUuid());
+  reserve.set_buyer_id(NewUuid());
+  reserve.set_quantity(1);
+  inventory::v1::ReserveResponse reserved;
+  EXPECT_EQ(inventory->Reserve(ctx.get(), reserve, &reserved).error_code(),
+            ::grpc::StatusCode::PERMISSION_DENIED);
+  // Orders are placed by the gateway for a buyer, never by another service directly.
+  auto orders = Stub<orders::v1::OrdersService>("orders", "livedrop-payment");
+  auto list_ctx = rpc::NewClientContext(5s);
+  orders::v1::ListOrdersRequest list;
+  list.set_buyer_id(NewUuid());
+  orders::v1::ListOrdersResponse listed;
+  EXPECT_EQ(orders->ListOrders(list_ctx.get(), list, &listed).error_code(),
+            ::grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ServiceIdentityE2E, ARequestNamingAnotherUserThanTheVerifiedOne_IsRefused) {
+  const std::string alice = NewUuid();
+  const std::string mallory = NewUuid();
+  auto orders = Stub<orders::v1::OrdersService>("orders", "livedrop-gateway");
+  orders::v1::ListOrdersRequest list;
+  orders::v1::ListOrdersResponse listed;
+  list.set_buyer_id(alice);
+  // The gateway acting for alice reads alice's orders...
+  const auto own = orders->ListOrders(ActingFor(alice).get(), list, &listed);
+  EXPECT_TRUE(own.ok()) << own.error_message();
+  // ...but not for mallory, nor for no one.
+  EXPECT_EQ(orders->ListOrders(ActingFor(mallory).get(), list, &listed).error_code(),
+            ::grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(orders->ListOrders(ActingFor("").get(), list, &listed).error_code(),
+            ::grpc::StatusCode::PERMISSION_DENIED);
+
+  auto notifications =
+      Stub<notifications::v1::NotificationsService>("notifications", "livedrop-gateway");
+  notifications::v1::ListNotificationsRequest inbox;
+  inbox.set_user_id(alice);
+  notifications::v1::ListNotificationsResponse page;
+  EXPECT_EQ(notifications->ListNotifications(ActingFor(mallory).get(), inbox, &page).error_code(),
+            ::grpc::StatusCode::PERMISSION_DENIED);
+
+  auto drops = Stub<drops::v1::DropsService>("drops", "livedrop-gateway");
+  drops::v1::CancelDropRequest cancel;
+  cancel.set_id(NewUuid());
+  cancel.set_creator_id(alice);
+  drops::v1::CancelDropResponse cancelled;
+  EXPECT_EQ(drops->CancelDrop(ActingFor(mallory).get(), cancel, &cancelled).error_code(),
+            ::grpc::StatusCode::PERMISSION_DENIED);
+
+  auto followers = Stub<followers::v1::FollowersService>("followers", "livedrop-gateway");
+  followers::v1::FollowRequest follow;
+  follow.set_follower_id(alice);
+  follow.set_creator_id(NewUuid());
+  followers::v1::FollowResponse followed;
+  EXPECT_EQ(followers->Follow(ActingFor(mallory).get(), follow, &followed).error_code(),
+            ::grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ServiceIdentityE2E, OnlyTheGatewayMayActForAUser) {
+  // orders may call inventory, but not in a user's name.
+  const std::string alice = NewUuid();
+  auto inventory = Stub<inventory::v1::InventoryService>("inventory", "livedrop-orders");
+  inventory::v1::ReleaseRequest release;
+  release.set_order_id(NewUuid());
+  inventory::v1::ReleaseResponse released;
+  EXPECT_EQ(inventory->Release(ActingFor(alice).get(), release, &released).error_code(),
+            ::grpc::StatusCode::PERMISSION_DENIED);
+  // As itself the call gets through the boundary (and the service answers it).
+  const auto own = inventory->Release(rpc::NewClientContext(5s).get(), release, &released);
+  EXPECT_NE(own.error_code(), ::grpc::StatusCode::PERMISSION_DENIED) << own.error_message();
+  EXPECT_NE(own.error_code(), ::grpc::StatusCode::UNAVAILABLE) << own.error_message();
+}
+
+}  // namespace
+}  // namespace livedrop::e2e
