@@ -171,7 +171,12 @@ Pool::Pool(PoolOptions options) : impl_(std::make_unique<Impl>()) {
     auto conn = std::make_unique<pqxx::connection>(impl_->conninfo);
     try {
       pqxx::work tx(*conn);
-      tx.exec("CREATE SCHEMA IF NOT EXISTS " + tx.quote_name(impl_->options.schema));
+      // Only when missing: a service's own role (pg/roles.h) has its schema but may not create
+      // schemas, and CREATE SCHEMA IF NOT EXISTS asks for that privilege first.
+      if (tx.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", impl_->options.schema)
+              .empty()) {
+        tx.exec("CREATE SCHEMA IF NOT EXISTS " + tx.quote_name(impl_->options.schema));
+      }
       tx.commit();
     } catch (const pqxx::unique_violation&) {
       // Another instance created it at the same moment.
