@@ -1,8 +1,91 @@
 #include "gateway_options.h"
 
 #include "livedrop/config/config.h"
+#include "server/rate_limits.h"
 
 namespace livedrop::gateway {
+namespace {
+
+std::vector<std::string> Split(const std::string& list) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    auto end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    std::string item = list.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) items.push_back(item);
+    start = end + 1;
+  }
+  return items;
+}
+
+// The limits' flags; each quota counts per --rate-limit-window.
+void DeclareLimits(config::Spec& spec, const GatewayOptions& d) {
+  constexpr long long kMax = 1000000;
+  spec.String("redis-url",
+              "Redis shared by every gateway for rate limits (redis://host:port); empty: each "
+              "gateway limits from its own memory",
+              d.redis_url)
+      .String("trusted-proxies",
+              "Load balancers (IP or IPv4 range a.b.c.d/n,...) whose X-Forwarded-For names the "
+              "client",
+              d.trusted_proxies)
+      .String("rate-limit-exempt",
+              "Client IPs or IPv4 ranges (,...) no per-IP limit or connection cap applies to",
+              d.rate_limit_exempt)
+      .Duration("rate-limit-window", "The window every --*-per-* quota counts in",
+                d.rate_limit_window)
+      .Int("login-per-ip", "Logins per window from one client IP", d.login_per_ip, 0, kMax)
+      .Int("login-per-account", "Logins per window for one email", d.login_per_account, 0, kMax)
+      .Int("register-per-ip", "Registrations per window from one client IP", d.register_per_ip,
+           0, kMax)
+      .Int("register-per-account", "Registrations per window for one email",
+           d.register_per_account, 0, kMax)
+      .Int("refresh-per-ip", "Token refreshes per window from one client IP", d.refresh_per_ip,
+           0, kMax)
+      .Int("refresh-per-token", "Refreshes per window of one refresh token", d.refresh_per_token,
+           0, kMax)
+      .Int("orders-per-buyer", "POST /v1/orders per window for one buyer", d.orders_per_buyer, 0,
+           kMax)
+      .Int("orders-in-flight", "POST /v1/orders of one buyer at once (0: no cap)",
+           d.orders_in_flight, 0, kMax)
+      .Int("follows-per-user", "Follows and unfollows per window for one user",
+           d.follows_per_user, 0, kMax)
+      .Int("ws-per-user", "WebSocket connections opened per window by one user", d.ws_per_user,
+           0, kMax)
+      .Int("ws-open-per-user", "WebSocket connections of one user at once (0: no cap)",
+           d.ws_open_per_user, 0, kMax)
+      .Int("reads-per-ip", "GET and HEAD requests per window from one client IP (0: none)",
+           d.reads_per_ip, 0, kMax)
+      .Int("connections-per-ip",
+           "HTTP connections at once from one address (trusted proxies exempt; 0: no cap)",
+           d.connections_per_ip, 0, kMax);
+}
+
+void ReadLimits(const config::Config& cfg, GatewayOptions& o) {
+  auto get = [&cfg](const char* key) { return static_cast<int>(cfg.GetInt(key)); };
+  o.redis_url = cfg.GetString("redis-url");
+  o.trusted_proxies = cfg.GetString("trusted-proxies");
+  o.rate_limit_exempt = cfg.GetString("rate-limit-exempt");
+  o.rate_limit_window = cfg.GetDuration("rate-limit-window");
+  o.login_per_ip = get("login-per-ip");
+  o.login_per_account = get("login-per-account");
+  o.register_per_ip = get("register-per-ip");
+  o.register_per_account = get("register-per-account");
+  o.refresh_per_ip = get("refresh-per-ip");
+  o.refresh_per_token = get("refresh-per-token");
+  o.orders_per_buyer = get("orders-per-buyer");
+  o.orders_in_flight = get("orders-in-flight");
+  o.follows_per_user = get("follows-per-user");
+  o.ws_per_user = get("ws-per-user");
+  o.ws_open_per_user = get("ws-open-per-user");
+  o.reads_per_ip = get("reads-per-ip");
+  o.connections_per_ip = get("connections-per-ip");
+}
+
+}  // namespace
 
 void GatewayOptions::Declare(config::Spec& spec) {
   const GatewayOptions d;
@@ -55,6 +138,7 @@ void GatewayOptions::Declare(config::Spec& spec) {
       .Duration("jwks-refresh", "How often to refresh access-token keys", d.jwks_refresh)
       .Duration("shutdown-grace", "Time in-flight requests get to finish on SIGTERM",
                 d.shutdown_grace);
+  DeclareLimits(spec, d);
 }
 
 GatewayOptions GatewayOptions::From(const config::Config& cfg) {
@@ -90,7 +174,33 @@ GatewayOptions GatewayOptions::From(const config::Config& cfg) {
   o.token_leeway = cfg.GetDuration("token-leeway");
   o.jwks_refresh = cfg.GetDuration("jwks-refresh");
   o.shutdown_grace = cfg.GetDuration("shutdown-grace");
+  ReadLimits(cfg, o);
   return o;
+}
+
+RateLimitOptions GatewayOptions::Limits() const {
+  const auto window = std::chrono::duration_cast<std::chrono::seconds>(rate_limit_window);
+  auto policy = [window](const char* name, int quota) {
+    return ratelimit::Policy{name, quota, window};
+  };
+  RateLimitOptions r;
+  auto& p = r.policies;
+  p.login_ip = policy("login-ip", login_per_ip);
+  p.login_account = policy("login-account", login_per_account);
+  p.register_ip = policy("register-ip", register_per_ip);
+  p.register_account = policy("register-account", register_per_account);
+  p.refresh_ip = policy("refresh-ip", refresh_per_ip);
+  p.refresh_token = policy("refresh-token", refresh_per_token);
+  p.orders_buyer = policy("orders-buyer", orders_per_buyer);
+  p.follows_user = policy("follows-user", follows_per_user);
+  p.ws_user = policy("ws-user", ws_per_user);
+  p.reads_ip = policy("reads-ip", reads_per_ip);
+  p.orders_in_flight = orders_in_flight;
+  p.ws_open = ws_open_per_user;
+  r.trusted_proxies = http::AddressList(Split(trusted_proxies));
+  r.exempt = http::AddressList(Split(rate_limit_exempt));
+  r.connection_cap_exempt = http::AddressList(Split(trusted_proxies + "," + rate_limit_exempt));
+  return r;
 }
 
 }  // namespace livedrop::gateway

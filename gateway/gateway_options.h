@@ -10,6 +10,8 @@ class Config;
 
 namespace livedrop::gateway {
 
+struct RateLimitOptions;
+
 // Every setting of livedrop-gateway. The member initializers are the flags' defaults (Declare
 // reads them from a default-constructed GatewayOptions), as in every service's options.
 struct GatewayOptions {
@@ -53,6 +55,28 @@ struct GatewayOptions {
   std::chrono::milliseconds token_leeway = std::chrono::seconds(30);
   std::chrono::milliseconds jwks_refresh = std::chrono::minutes(5);
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(10);
+
+  // Limits (server/rate_limits.h; defaults in docs/ARCHITECTURE.md, Security): quotas per
+  // rate_limit_window, shared by every gateway through Redis (from memory while it is down, or
+  // without --redis-url); 0 turns a limit off.
+  std::string redis_url;
+  std::string trusted_proxies;    // comma-separated: X-Forwarded-For is believed from these
+  std::string rate_limit_exempt;  // comma-separated client addresses without per-IP limits
+  std::chrono::milliseconds rate_limit_window = std::chrono::minutes(1);
+  int login_per_ip = 100;
+  int login_per_account = 10;
+  int register_per_ip = 20;
+  int register_per_account = 5;
+  int refresh_per_ip = 300;
+  int refresh_per_token = 10;
+  int orders_per_buyer = 30;
+  int orders_in_flight = 2;
+  int follows_per_user = 60;
+  int ws_per_user = 30;
+  int ws_open_per_user = 5;
+  int reads_per_ip = 0;
+  int connections_per_ip = 256;  // HTTP connections at once (trusted proxies exempt)
+  RateLimitOptions Limits() const;
 
   static void Declare(config::Spec& spec);
   static GatewayOptions From(const config::Config& cfg);

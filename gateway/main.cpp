@@ -23,6 +23,8 @@
 #include "livedrop/log/formatter.h"
 #include "livedrop/metrics/admin_server.h"
 #include "livedrop/metrics/registry.h"
+#include "livedrop/ratelimit/limiter.h"
+#include "livedrop/redis/pool.h"
 #include "routes/auth_routes.h"
 #include "routes/drop_routes.h"
 #include "routes/follow_routes.h"
@@ -32,6 +34,7 @@
 #include "routes/order_routes.h"
 #include "server/gateway.h"
 #include "server/key_refresher.h"
+#include "server/rate_limits.h"
 #include "ws/graphql_sockets.h"
 #include "ws/notification_feed.h"
 #include "ws/notification_hub.h"
@@ -82,20 +85,30 @@ int main(int argc, char** argv) {
     keys.Start();
 
     gateway::RouteTable table;
-    gateway::AddAuthRoutes(table, auth);
-    gateway::AddFollowRoutes(table, auth, followers);
+    // Limits shared by every gateway through Redis (from memory while it is down).
+    std::unique_ptr<redis::Pool> limits_redis;
+    if (!o.redis_url.empty()) {
+      limits_redis = std::make_unique<redis::Pool>(redis::RedisOptions{o.redis_url});
+    }
+    ratelimit::Limiter limiter(limits_redis.get());
+    auto limit_options = o.Limits();
+    limit_options.in_flight_ttl = o.order_timeout + std::chrono::seconds(10);
+    gateway::RateLimits limits(limiter, limit_options);
+    gateway::AddAuthRoutes(table, auth, &limits);
+    gateway::AddFollowRoutes(table, auth, followers, &limits);
     gateway::DropViewStore drop_views({o.drop_view_ttl, static_cast<std::size_t>(o.drop_views)});
     gateway::DropViewFeed drop_view_feed(drop_views, o.kafka_brokers);
     drop_view_feed.Start();
     gateway::AddDropRoutes(table, drops, inventory, drop_views);
-    gateway::AddOrderRoutes(table, orders);
+    gateway::AddOrderRoutes(table, orders, &limits);
     gateway::AddNotificationRoutes(table, notifications);
     graphql::EngineOptions graphql_options;
     graphql_options.limits.max_depth = o.graphql_max_depth;
     graphql_options.limits.max_aliases = o.graphql_max_aliases;
     graphql_options.limits.max_cost = o.graphql_max_cost;
     const auto graphql = gateway::MakeApiEngine(
-        {auth, followers, drops, inventory, orders, notifications, &drop_views}, graphql_options);
+        {auth, followers, drops, inventory, orders, notifications, &drop_views, &limits},
+        graphql_options);
     gateway::DocumentCache graphql_documents(graphql, o.graphql_documents);
     gateway::AddGraphQLRoutes(table, *graphql, graphql_documents);
     gateway::NotificationHub hub;
@@ -125,10 +138,13 @@ int main(int argc, char** argv) {
     options.handler_timeout = std::max(timeout, o.order_timeout) + std::chrono::seconds(1);
     options.tls_cert_file = o.tls_cert;
     options.tls_key_file = o.tls_key;
+    options.max_connections_per_ip = o.connections_per_ip;
+    options.connection_cap_exempt = limit_options.connection_cap_exempt;
     http::Server server(options, [&](http::Request&& request, http::Responder responder) {
       gateway.Handle(std::move(request), std::move(responder));
     });
-    gateway::NotificationSockets sockets(hub, verifier, &keys, followers, notifications);
+    gateway::NotificationSockets sockets(hub, verifier, &keys, followers, notifications, {},
+                                         &limits);
     gateway::GraphQLSockets graphql_sockets(*graphql, graphql_documents, hub, verifier, &keys,
                                             followers);
     http::WebSocketOptions ws_options;

@@ -109,27 +109,46 @@ void AddAccountResolvers(graphql::Resolvers& r, const ApiClients& clients) {
     });
   }
 
-  r.Field("Mutation", "register", [&auth](graphql::FieldCall call) {
+  RateLimits* limits = clients.limits;
+  auto checks = [limits](const ratelimit::Policy RateLimitPolicies::*policy, std::string key) {
+    std::vector<LimitCheck> c;
+    if (limits) c.push_back({&(limits->policies().*policy), std::move(key)});
+    return c;
+  };
+
+  r.Field("Mutation", "register", [&auth, limits, checks](graphql::FieldCall call) {
     auto input = InputOf(call).object();
     input["role"] = RestName(std::string(input.at("role").as_string()));
-    auth.Register(requests::Register(JsonBody::Of(std::move(input))), ContextOf(call).origin,
-                  Answer<auth::v1::RegisterResponse>(call, [](const auto& resp) {
-                    return SessionNode(resp.user(), resp.tokens());
-                  }));
+    auto req = requests::Register(JsonBody::Of(std::move(input)));
+    Limited(limits, call, checks(&RateLimitPolicies::register_account, AccountKey(req.email())),
+            [&auth, call, req](std::function<void()>) mutable {
+              auth.Register(std::move(req), ContextOf(call).origin,
+                            Answer<auth::v1::RegisterResponse>(call, [](const auto& resp) {
+                              return SessionNode(resp.user(), resp.tokens());
+                            }));
+            });
   });
-  r.Field("Mutation", "login", [&auth](graphql::FieldCall call) {
-    auth.Login(requests::Login(InputOf(call)), ContextOf(call).origin,
-               Answer<auth::v1::LoginResponse>(
-                   call, [](const auto& resp) { return SessionNode(resp.user(), resp.tokens()); }));
+  r.Field("Mutation", "login", [&auth, limits, checks](graphql::FieldCall call) {
+    auto req = requests::Login(InputOf(call));
+    Limited(limits, call, checks(&RateLimitPolicies::login_account, AccountKey(req.email())),
+            [&auth, call, req](std::function<void()>) mutable {
+              auth.Login(std::move(req), ContextOf(call).origin,
+                         Answer<auth::v1::LoginResponse>(call, [](const auto& resp) {
+                           return SessionNode(resp.user(), resp.tokens());
+                         }));
+            });
   });
-  r.Field("Mutation", "refresh", [&auth](graphql::FieldCall call) {
+  r.Field("Mutation", "refresh", [&auth, limits, checks](graphql::FieldCall call) {
     auth::v1::RefreshRequest req;
     req.set_refresh_token(requests::RefreshToken(
         JsonBody::Of(json::object{{"refresh_token", StringArg(call, "refreshToken")}})));
-    auth.Refresh(std::move(req), ContextOf(call).origin,
-                 Answer<auth::v1::RefreshResponse>(call, [](const auto& resp) {
-                   return SessionNode(resp.user(), resp.tokens());
-                 }));
+    Limited(limits, call, checks(&RateLimitPolicies::refresh_token, SecretKey(req.refresh_token())),
+            [&auth, call, req](std::function<void()>) mutable {
+              auth.Refresh(std::move(req), ContextOf(call).origin,
+                           Answer<auth::v1::RefreshResponse>(call, [](const auto& resp) {
+                             return SessionNode(resp.user(), resp.tokens());
+                           }));
+            });
   });
   r.Field("Mutation", "logout", [&auth](graphql::FieldCall call) {
     auth::v1::LogoutRequest req;
@@ -140,25 +159,32 @@ void AddAccountResolvers(graphql::Resolvers& r, const ApiClients& clients) {
         Answer<auth::v1::LogoutResponse>(call, [](const auto&) { return json::value(true); }));
   });
 
-  r.Field("Mutation", "follow", [&followers](graphql::FieldCall call) {
+  r.Field("Mutation", "follow", [&followers, limits, checks](graphql::FieldCall call) {
     followers::v1::FollowRequest req;
     req.set_follower_id(CallerOf(call).subject);
     req.set_creator_id(StringArg(call, "creatorId"));
-    followers.Follow(std::move(req), ContextOf(call).origin,
-                     Answer<followers::v1::FollowResponse>(call, [](const auto& resp) {
-                       const auto& f = resp.follow();
-                       return Node(views::FollowState(f.creator_id(), true, &f.since()));
-                     }));
+    Limited(limits, call, checks(&RateLimitPolicies::follows_user, req.follower_id()),
+            [&followers, call, req](std::function<void()>) mutable {
+              followers.Follow(std::move(req), ContextOf(call).origin,
+                               Answer<followers::v1::FollowResponse>(call, [](const auto& resp) {
+                                 const auto& f = resp.follow();
+                                 return Node(views::FollowState(f.creator_id(), true, &f.since()));
+                               }));
+            });
   });
-  r.Field("Mutation", "unfollow", [&followers](graphql::FieldCall call) {
+  r.Field("Mutation", "unfollow", [&followers, limits, checks](graphql::FieldCall call) {
     followers::v1::UnfollowRequest req;
     req.set_follower_id(CallerOf(call).subject);
     req.set_creator_id(StringArg(call, "creatorId"));
     const std::string creator = req.creator_id();
-    followers.Unfollow(std::move(req), ContextOf(call).origin,
-                       Answer<followers::v1::UnfollowResponse>(call, [creator](const auto&) {
-                         return Node(views::FollowState(creator, false, nullptr));
-                       }));
+    Limited(limits, call, checks(&RateLimitPolicies::follows_user, req.follower_id()),
+            [&followers, call, req, creator](std::function<void()>) mutable {
+              followers.Unfollow(
+                  std::move(req), ContextOf(call).origin,
+                  Answer<followers::v1::UnfollowResponse>(call, [creator](const auto&) {
+                    return Node(views::FollowState(creator, false, nullptr));
+                  }));
+            });
   });
 }
 

@@ -17,6 +17,7 @@ class FollowersClient;
 class InventoryClient;
 class NotificationsClient;
 class OrdersClient;
+class RateLimits;
 
 // The services the GraphQL API reaches, through the gateway's own non-blocking clients.
 struct ApiClients {
@@ -29,6 +30,10 @@ struct ApiClients {
   // The hot drop views REST serves (cache/drop_view_store.h): the drop and stock loaders answer
   // the drops it holds from it. Null: always the services.
   DropViewStore* drop_views = nullptr;
+  // The REST routes' limits, applied to the same mutations (register, login and refresh per
+  // account, placeOrder per buyer and in flight, follow and unfollow per user; the per-IP ones
+  // only over REST). Null: none.
+  RateLimits* limits = nullptr;
 };
 
 // Who is asking, handed to every resolver as the request's context: the call origin (request

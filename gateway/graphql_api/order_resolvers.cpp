@@ -42,13 +42,25 @@ void AddOrderResolvers(graphql::Resolvers& r, const ApiClients& clients) {
   r.Field("Order", "drop",
           [](graphql::FieldCall call) { call.Load("drop", call.parent().at("dropId")); });
 
-  r.Field("Mutation", "placeOrder", [&orders](graphql::FieldCall call) {
+  RateLimits* limits = clients.limits;
+  r.Field("Mutation", "placeOrder", [&orders, limits](graphql::FieldCall call) {
     const auto& caller = CallerOf(call);
     requests::RequireBuyer(caller);
     auto req = requests::NewOrder(InputOf(call), caller.subject, StringArg(call, "idempotencyKey"));
-    orders.PlaceOrder(std::move(req), ContextOf(call).origin,
-                      Answer<orders::v1::PlaceOrderResponse>(
-                          call, [](const auto& resp) { return OrderNode(resp.order()); }));
+    std::vector<LimitCheck> checks;
+    if (limits) checks.push_back({&limits->policies().orders_buyer, caller.subject});
+    Limited(
+        limits, call, std::move(checks),
+        [&orders, call, req](std::function<void()> release) mutable {
+          auto answer = Answer<orders::v1::PlaceOrderResponse>(
+              call, [](const auto& resp) { return OrderNode(resp.order()); });
+          orders.PlaceOrder(std::move(req), ContextOf(call).origin,
+                            [answer, release](Outcome<orders::v1::PlaceOrderResponse> outcome) {
+                              release();
+                              answer(std::move(outcome));
+                            });
+        },
+        "orders-in-flight", caller.subject, limits ? limits->policies().orders_in_flight : 0);
   });
   r.Field("Mutation", "cancelOrder", [&orders](graphql::FieldCall call) {
     orders::v1::CancelOrderRequest req;

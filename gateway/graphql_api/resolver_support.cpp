@@ -1,5 +1,6 @@
 #include "graphql_api/resolver_support.h"
 
+#include <boost/json/parse.hpp>
 #include <cctype>
 
 #include "livedrop/core/error.h"
@@ -7,6 +8,35 @@
 
 namespace livedrop::gateway::api {
 namespace json = boost::json;
+
+void Limited(RateLimits* limits, const graphql::FieldCall& call, std::vector<LimitCheck> checks,
+             std::function<void(std::function<void()> release)> then, const std::string& name,
+             const std::string& key, int cap) {
+  if (limits == nullptr) return then([] {});
+  limits->Check(
+      std::move(checks), name, key, cap, limits->in_flight_ttl(), ContextOf(call).origin.request_id,
+      [call, then = std::move(then)](std::optional<http::Response> refusal,
+                                     std::function<void()> release) {
+        if (!refusal) {
+          try {
+            return then(std::move(release));
+          } catch (const Error& e) {
+            release();
+            return call.Fail(e);
+          }
+        }
+        std::string code = "rate_limited", detail = "too many requests";
+        try {
+          const auto problem = json::parse(refusal->body).as_object();
+          code = std::string(problem.at("code").as_string());
+          detail = std::string(problem.at("detail").as_string());
+        } catch (const std::exception&) {
+        }
+        call.Fail(Error(ErrorKind::kResourceExhausted, code, detail,
+                        {{"retry_after", refusal->headers.Get("Retry-After").value_or("1")}}));
+      });
+}
+
 namespace {
 
 std::string CamelCase(std::string_view snake) {

@@ -12,12 +12,20 @@
 #include "graphql/resolvers.h"
 #include "graphql_api/api.h"
 #include "server/json_body.h"
+#include "server/rate_limits.h"
 
 // What every resolver of the API uses: the context, the REST views as GraphQL nodes, pages as
 // Relay connections, inputs in the REST shape, and the answer of a downstream call.
 namespace livedrop::gateway::api {
 
 const ApiContext& ContextOf(const graphql::FieldCall& call);
+
+// Runs `then` once `limits` admit every check (at once without limits), holding a place among
+// `cap` in flight for `key` if cap > 0 (`then` gets the function that gives it back); a refusal
+// fails the field with rate_limited / too_many_in_flight (RESOURCE_EXHAUSTED, retry_after).
+void Limited(RateLimits* limits, const graphql::FieldCall& call, std::vector<LimitCheck> checks,
+             std::function<void(std::function<void()> release)> then, const std::string& name = "",
+             const std::string& key = "", int cap = 0);
 // The verified caller; unauthenticated (as at a REST route that needs a token) without one.
 const auth::Claims& CallerOf(const graphql::FieldCall& call);
 

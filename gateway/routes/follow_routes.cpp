@@ -7,38 +7,50 @@
 #include "livedrop/grpc/proto_values.h"
 #include "routes/paging.h"
 #include "routes/views.h"
+#include "server/rate_limits.h"
 
 namespace livedrop::gateway {
 using namespace livedrop::followers::v1;
 namespace json = boost::json;
 
-void AddFollowRoutes(RouteTable& table, AuthClient& auth, FollowersClient& followers) {
+void AddFollowRoutes(RouteTable& table, AuthClient& auth, FollowersClient& followers,
+                     RateLimits* limits) {
+  auto per_user = [limits](const CallPtr& call) {
+    std::vector<LimitCheck> checks;
+    if (limits) checks.push_back({&limits->policies().follows_user, call->caller().subject});
+    return checks;
+  };
+
   table.Add("PUT", "/v1/me/following/{creator_id}", Access::kAuthenticated,
-            [&followers](const CallPtr& call) {
+            [&followers, limits, per_user](const CallPtr& call) {
               FollowRequest req;
               req.set_follower_id(call->caller().subject);
               req.set_creator_id(call->PathParam("creator_id"));
-              followers.Follow(
-                  std::move(req), call->origin(), [call](Outcome<FollowResponse> outcome) {
-                    if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
-                    const auto& f = std::get<FollowResponse>(outcome).follow();
-                    call->ReplyJson(
-                        200, json::serialize(views::FollowState(f.creator_id(), true, &f.since())));
-                  });
+              AdmitOrRun(limits, call, per_user(call), [&followers, call, req]() mutable {
+                followers.Follow(
+                    std::move(req), call->origin(), [call](Outcome<FollowResponse> outcome) {
+                      if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
+                      const auto& f = std::get<FollowResponse>(outcome).follow();
+                      call->ReplyJson(200, json::serialize(views::FollowState(f.creator_id(), true,
+                                                                              &f.since())));
+                    });
+              });
             });
 
   table.Add("DELETE", "/v1/me/following/{creator_id}", Access::kAuthenticated,
-            [&followers](const CallPtr& call) {
+            [&followers, limits, per_user](const CallPtr& call) {
               UnfollowRequest req;
               req.set_follower_id(call->caller().subject);
               req.set_creator_id(call->PathParam("creator_id"));
-              followers.Unfollow(std::move(req), call->origin(),
-                                 [call](Outcome<UnfollowResponse> outcome) {
-                                   if (auto* e = std::get_if<Error>(&outcome)) {
-                                     return call->Fail(*e);
-                                   }
-                                   call->ReplyEmpty(204);
-                                 });
+              AdmitOrRun(limits, call, per_user(call), [&followers, call, req]() mutable {
+                followers.Unfollow(std::move(req), call->origin(),
+                                   [call](Outcome<UnfollowResponse> outcome) {
+                                     if (auto* e = std::get_if<Error>(&outcome)) {
+                                       return call->Fail(*e);
+                                     }
+                                     call->ReplyEmpty(204);
+                                   });
+              });
             });
 
   table.Add(

@@ -8,23 +8,34 @@
 #include "routes/requests.h"
 #include "routes/views.h"
 #include "server/json_body.h"
+#include "server/rate_limits.h"
 
 namespace livedrop::gateway {
 
 using namespace livedrop::orders::v1;
 
-void AddOrderRoutes(RouteTable& table, OrdersClient& orders) {
-  table.Add("POST", "/v1/orders", Access::kAuthenticated, [&orders](const CallPtr& call) {
+void AddOrderRoutes(RouteTable& table, OrdersClient& orders, RateLimits* limits) {
+  table.Add("POST", "/v1/orders", Access::kAuthenticated, [&orders, limits](const CallPtr& call) {
     requests::RequireBuyer(call->caller());
     auto req = requests::NewOrder(JsonBody::Parse(call->request()), call->caller().subject,
                                   call->request().headers.Get("Idempotency-Key").value_or(""));
-    orders.PlaceOrder(std::move(req), call->origin(), [call](Outcome<PlaceOrderResponse> outcome) {
-      if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
-      const auto& r = std::get<PlaceOrderResponse>(outcome);
-      auto response = http::Response::Json(201, boost::json::serialize(views::Order(r.order())));
-      if (r.replayed()) response.headers.Set("Idempotent-Replayed", "true");
-      call->Reply(std::move(response));
-    });
+    auto place = [&orders, call, req](std::function<void()> release) mutable {
+      orders.PlaceOrder(std::move(req), call->origin(),
+                        [call, release](Outcome<PlaceOrderResponse> outcome) {
+                          release();
+                          if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
+                          const auto& r = std::get<PlaceOrderResponse>(outcome);
+                          auto response = http::Response::Json(
+                              201, boost::json::serialize(views::Order(r.order())));
+                          if (r.replayed()) response.headers.Set("Idempotent-Replayed", "true");
+                          call->Reply(std::move(response));
+                        });
+    };
+    if (limits == nullptr) return place([] {});
+    const std::string& buyer = call->caller().subject;
+    limits->AdmitInFlight(call, {{&limits->policies().orders_buyer, buyer}}, "orders-in-flight",
+                          buyer, limits->policies().orders_in_flight, limits->in_flight_ttl(),
+                          std::move(place));
   });
 
   table.Add("GET", "/v1/orders/{id}", Access::kAuthenticated, [&orders](const CallPtr& call) {

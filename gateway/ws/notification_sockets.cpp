@@ -11,6 +11,7 @@
 #include "livedrop/log/traceparent.h"
 #include "server/authenticate.h"
 #include "server/http_errors.h"
+#include "server/rate_limits.h"
 #include "ws/following_loader.h"
 #include "ws/frames.h"
 #include "ws/notification_hub.h"
@@ -63,6 +64,8 @@ struct NotificationSockets::Connection {
   std::string replayed_up_to;  // the id of the last notification replayed
   std::size_t replayed = 0;
 
+  std::function<void()> release;  // gives back the user's place among open sockets
+
   std::mutex mutex;
   NotificationHub::SubscriberPtr subscriber;  // null once closed
   bool closed = false;
@@ -71,13 +74,14 @@ struct NotificationSockets::Connection {
 NotificationSockets::NotificationSockets(NotificationHub& hub, const auth::JwtVerifier& verifier,
                                          KeyRefresher* keys, FollowersClient& followers,
                                          NotificationsClient& notifications,
-                                         NotificationSocketOptions options)
+                                         NotificationSocketOptions options, RateLimits* limits)
     : hub_(hub),
       verifier_(verifier),
       keys_(keys),
       followers_(followers),
       notifications_(notifications),
-      options_(options) {}
+      options_(options),
+      limits_(limits) {}
 
 void NotificationSockets::OnUpgrade(std::shared_ptr<http::UpgradeRequest> upgrade) {
   const auto& request = upgrade->request();
@@ -102,7 +106,27 @@ void NotificationSockets::OnUpgrade(std::shared_ptr<http::UpgradeRequest> upgrad
   }
   c->origin = rpc::CallOrigin{request_id, log::FormatTraceParent(log::NewTraceParent()),
                               claims.subject, claims.role};
+  if (limits_ == nullptr) return Open(upgrade, c, claims.expires_at, credentials.subprotocol);
+  const auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(
+      claims.expires_at - Now() + std::chrono::seconds(5));
+  limits_->Check({{&limits_->policies().ws_user, c->user_id}}, "ws-open", c->user_id,
+                 limits_->policies().ws_open, lifetime, request_id,
+                 [this, upgrade, c, expires_at = claims.expires_at,
+                  subprotocol = credentials.subprotocol](std::optional<http::Response> refusal,
+                                                         std::function<void()> release) {
+                   if (refusal) {
+                     spdlog::info("GET {} of {} refused: {}", kPath, c->user_id, refusal->status);
+                     return upgrade->Refuse(std::move(*refusal));
+                   }
+                   c->release = std::move(release);
+                   Open(upgrade, c, expires_at, subprotocol);
+                 });
+}
 
+// Completes the handshake and starts the connection: its follows, then replay or live.
+void NotificationSockets::Open(const std::shared_ptr<http::UpgradeRequest>& upgrade,
+                               std::shared_ptr<Connection> c, TimePoint expires_at,
+                               const std::string& subprotocol) {
   http::WebSocketHandlers handlers;
   handlers.on_closed = [this, c](int) {
     std::lock_guard lock(c->mutex);
@@ -110,13 +134,14 @@ void NotificationSockets::OnUpgrade(std::shared_ptr<http::UpgradeRequest> upgrad
     if (c->subscriber) hub_.Remove(c->subscriber);
     c->subscriber.reset();
     c->socket.reset();
+    if (c->release) c->release();
   };
-  auto socket = upgrade->Accept(std::move(handlers), credentials.subprotocol);
+  auto socket = upgrade->Accept(std::move(handlers), subprotocol);
   {
     std::lock_guard lock(c->mutex);
     if (c->closed) return;
     c->socket = socket;
-    c->subscriber = hub_.Add(c->user_id, socket, claims.expires_at);
+    c->subscriber = hub_.Add(c->user_id, socket, expires_at);
   }
   LoadFollowing(c);
 }
