@@ -23,12 +23,16 @@ std::int64_t ToUnixSeconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
-TimePoint FromUnixSeconds(std::int64_t s) {
-  return TimePoint(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::seconds(s)));
-}
-
 Error Invalid(const std::string& why) {
   return Error(ErrorKind::kUnauthenticated, "token_invalid", "access token is invalid: " + why);
+}
+
+// A NumericDate (RFC 7519 §2) of a token. Before 1970 or after 9999 is no date a token of ours
+// carries, and would overflow the conversion to microseconds (found by tools/fuzz/fuzz_jwt).
+constexpr std::int64_t kLastNumericDate = 253402300799;  // 9999-12-31T23:59:59Z
+TimePoint FromUnixSeconds(std::int64_t s) {
+  if (s < 0 || s > kLastNumericDate) throw Invalid("date out of range");
+  return TimePoint(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::seconds(s)));
 }
 
 struct Parts {

@@ -148,6 +148,20 @@ TEST_F(JwtTest, Verify_WithoutIssuedAt_IsTokenInvalid) {
   EXPECT_EQ(code, "token_invalid");
 }
 
+// Found by tools/fuzz/fuzz_jwt: an exp of 2^63-1 seconds overflowed the conversion to
+// microseconds (undefined behaviour, and a token that never expired).
+TEST_F(JwtTest, Verify_DatesOutsideYears1970To9999_AreTokenInvalid) {
+  for (const std::string exp : {"9223372036854775807", "253402300800", "-1"}) {
+    const std::string payload = R"({"sub":"u","iss":"livedrop","aud":"livedrop-api","iat":)" +
+                                std::to_string(Unix(now)) + R"(,"exp":)" + exp + "}";
+    std::string code;
+    EXPECT_EQ(KindOf(verifier, SignJwtPayload(payload, key), now, code),
+              ErrorKind::kUnauthenticated)
+        << exp;
+    EXPECT_EQ(code, "token_invalid") << exp;
+  }
+}
+
 TEST_F(JwtTest, Verify_IssuedInTheFuture_IsTokenInvalid) {
   auto claims = SampleClaims(now);
   claims.issued_at = now + 2min;
