@@ -103,7 +103,22 @@ Platform::Platform(Options options) : options_(std::move(options)) {
                         {"LIVEDROP_INVENTORY_ADDR", Addr("inventory")},
                         {"LIVEDROP_ORDERS_ADDR", Addr("orders")},
                         {"LIVEDROP_NOTIFICATIONS_ADDR", Addr("notifications")},
-                        {"LIVEDROP_KAFKA_BROKERS", brokers_}},
+                        {"LIVEDROP_KAFKA_BROKERS", brokers_},
+                        // Limits shared through the platform's Redis. Every client of a test is
+                        // on loopback, and the functional tests make many accounts, orders and
+                        // sockets fast: limits are loose unless a test sets its own
+                        // (limits_e2e_test); HAProxy (replicas = 2) is the trusted proxy.
+                        {"LIVEDROP_REDIS_URL", redis_->Url()},
+                        {"LIVEDROP_RATE_LIMIT_EXEMPT", "127.0.0.1"},
+                        {"LIVEDROP_TRUSTED_PROXIES", options_.replicas > 1 ? "127.0.0.1" : ""},
+                        {"LIVEDROP_LOGIN_PER_ACCOUNT", "100000"},
+                        {"LIVEDROP_REGISTER_PER_ACCOUNT", "100000"},
+                        {"LIVEDROP_REFRESH_PER_TOKEN", "100000"},
+                        {"LIVEDROP_ORDERS_PER_BUYER", "100000"},
+                        {"LIVEDROP_ORDERS_IN_FLIGHT", "1000"},
+                        {"LIVEDROP_FOLLOWS_PER_USER", "100000"},
+                        {"LIVEDROP_WS_PER_USER", "100000"},
+                        {"LIVEDROP_WS_OPEN_PER_USER", "1000"}},
                        options_.gateway_env);
   const int gateways = std::max(options_.extra_gateways + 1, options_.replicas);  // 2 balanced
   const bool balanced = options_.replicas > 1;
