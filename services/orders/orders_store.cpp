@@ -56,6 +56,13 @@ constexpr pg::Statement kFindKeys{"orders_find_keys", R"sql(
     JOIN idempotency_keys k ON k.buyer_id = c.buyer_id AND k.key = c.key
 )sql"};
 
+// The payment token is kept only while a charge may still be made: the statement that moves an
+// order past charging empties it (the processor's answer is the payment service's record).
+std::string TokenKeptWhileCharging(const std::string& to_stage) {
+  return "payment_token = CASE WHEN " + to_stage +
+         " IN ('placed', 'reserved', 'charging') THEN payment_token ELSE '' END";
+}
+
 std::string InsertManySql() {
   return std::string(R"sql(
   INSERT INTO orders (id, buyer_id, drop_id, quantity, amount, currency, payment_token, status,
@@ -72,11 +79,12 @@ std::string AdvanceManySql() {
   return std::string(R"sql(
   UPDATE orders SET stage = m.to_stage, status = m.to_status,
          failure_code = coalesce(nullif(m.failure, ''), failure_code),
-         lease_until = now() + $6::interval, updated_at = now()
+         lease_until = now() + $6::interval, updated_at = now(), )sql") +
+         TokenKeptWhileCharging("m.to_stage") + R"sql(
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
          AS m(order_id, from_stage, to_stage, to_status, failure)
    WHERE id = m.order_id AND stage = m.from_stage
-  RETURNING )sql") +
+  RETURNING )sql" +
          kColumns;
 }
 
@@ -252,10 +260,10 @@ std::optional<OrderRow> OrdersStore::Advance(pqxx::transaction_base& tx, const s
                                              const std::string& failure_code,
                                              std::chrono::milliseconds lease) {
   const auto r = tx.exec_params(
-      std::string("UPDATE orders SET stage = $3, status = $4, "
-                  "failure_code = coalesce(nullif($5, ''), failure_code), "
-                  "lease_until = now() + $6::interval, updated_at = now() "
-                  "WHERE id = $1 AND stage = $2 RETURNING ") +
+      "UPDATE orders SET stage = $3, status = $4, "
+      "failure_code = coalesce(nullif($5, ''), failure_code), "
+      "lease_until = now() + $6::interval, updated_at = now(), " +
+          TokenKeptWhileCharging("$3::text") + " WHERE id = $1 AND stage = $2 RETURNING " +
           kColumns,
       id, StageName(from), StageName(to), StatusName(status), failure_code, Interval(lease));
   if (r.empty()) return std::nullopt;
@@ -266,7 +274,7 @@ std::optional<OrderRow> OrdersStore::CancelUnpaid(pqxx::transaction_base& tx, co
                                                   std::chrono::milliseconds lease) {
   const auto r = tx.exec_params(
       std::string("UPDATE orders SET stage = 'releasing', failure_code = 'cancelled', "
-                  "lease_until = now() + $2::interval, updated_at = now() "
+                  "lease_until = now() + $2::interval, updated_at = now(), payment_token = '' "
                   "WHERE id = $1 AND stage IN ('placed', 'reserved') RETURNING ") +
           kColumns,
       id, Interval(lease));

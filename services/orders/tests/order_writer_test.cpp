@@ -140,6 +140,31 @@ TEST_F(OrderWriterTest, RunBatch_TwoChangesOfOneOrder_ApplyInTurn_AndAStaleOneIs
   EXPECT_EQ(Count("SELECT count(*) FROM orders.orders WHERE stage = 'placed'"), 1);
 }
 
+TEST_F(OrderWriterTest, RunBatch_TheTokenIsKeptWhileACharge_MayBeMade_AndForgottenPastIt) {
+  const auto o = NewOrder(NewUuid());
+  const auto cancelled = NewOrder(NewUuid());
+  std::vector<OrderWrite> place{Place(o, "k1", "h"), Place(cancelled, "k2", "h")};
+  writer_->RunBatch(place);
+  const auto token_of = [&](const std::string& id) {
+    pqxx::connection conn(db_->url());
+    pqxx::nontransaction tx(conn);
+    return tx.exec_params1("SELECT payment_token FROM orders.orders WHERE id = $1", id)[0]
+        .as<std::string>();
+  };
+  std::vector<OrderWrite> to_charging{Move(o, Stage::kPlaced, Stage::kReserved),
+                                      Move(o, Stage::kReserved, Stage::kCharging)};
+  writer_->RunBatch(to_charging);
+  EXPECT_EQ(token_of(o.id), "tok_visa");  // a crash now: recovery charges with it
+  std::vector<OrderWrite> charged{Move(o, Stage::kCharging, Stage::kCharged),
+                                  Move(cancelled, Stage::kPlaced, Stage::kReleasing)};
+  const auto out = writer_->RunBatch(charged);
+  ASSERT_TRUE(out[0].row);
+  EXPECT_EQ(out[0].row->stage, Stage::kCharged);
+  EXPECT_EQ(token_of(o.id), "");
+  EXPECT_EQ(token_of(cancelled.id), "");
+  EXPECT_EQ(Count("SELECT count(*) FROM orders.orders WHERE payment_token <> ''"), 0);
+}
+
 TEST_F(OrderWriterTest, RunBatch_OrdersReachingDone_WriteTheirOutcomeEventsInTheSameCommit) {
   auto ok = NewOrder(NewUuid()), declined = NewOrder(NewUuid());
   std::vector<OrderWrite> place{Place(ok, "k1", "h"), Place(declined, "k2", "h")};
