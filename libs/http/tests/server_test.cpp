@@ -14,6 +14,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <future>
+#include <map>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "livedrop/core/error.h"
@@ -194,6 +197,37 @@ TEST(Server, IdleKeepAliveConnection_IsClosedAfterIdleTimeout) {
   const auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(c.ClosedByServer(3s));
   EXPECT_GE(std::chrono::steady_clock::now() - start, 150ms);
+}
+
+// One io_context per I/O thread: connections are dealt round robin, and a connection stays
+// on its thread's context for its whole life.
+TEST(Server, Connections_AreSpreadOverTheIoThreadsAndEachStaysOnOne) {
+  std::mutex mutex;
+  std::map<std::string, std::set<std::thread::id>> threads_of;  // by connection (?c=)
+  ServerOptions options;
+  options.threads = 3;
+  Server server(options, [&](Request&& r, Responder done) {
+    {
+      std::lock_guard lock(mutex);
+      threads_of[r.QueryParam("c").value_or("")].insert(std::this_thread::get_id());
+    }
+    done(Response::Text(200, "ok"));
+  });
+  server.Start();
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 6; ++i) clients.push_back(std::make_unique<Client>(server.port()));
+  for (int round = 0; round < 5; ++round) {
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+      ASSERT_EQ(clients[i]->Send("GET", "/?c=" + std::to_string(i)).result_int(), 200u);
+    }
+  }
+  std::set<std::thread::id> all;
+  for (const auto& [connection, threads] : threads_of) {
+    EXPECT_EQ(threads.size(), 1u) << "connection " << connection << " moved between threads";
+    all.insert(threads.begin(), threads.end());
+  }
+  EXPECT_EQ(threads_of.size(), 6u);
+  EXPECT_EQ(all.size(), 3u) << "six connections over three threads use all three";
 }
 
 TEST(Server, HandlerAnsweringFromAnotherThread_Works) {
