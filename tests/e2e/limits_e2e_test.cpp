@@ -1,0 +1,151 @@
+// The gateway's limits against the real platform (issue 14): a login storm is refused 429 with
+// Retry-After and the RateLimit headers while another account still logs in; the per-buyer
+// order limit; limits kept from memory while Redis is down (and Redis used again after); the
+// WebSocket and follow limits per user. The limits are tight here (the platform's defaults are
+// loose for the functional tests); every client is on loopback, which these tests do not exempt.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "api.h"
+#include "livedrop/core/ids.h"
+#include "livedrop/redis/pool.h"
+#include "livedrop/testing/eventually.h"
+#include "platform.h"
+#include "ws_client.h"
+
+namespace livedrop::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+class LimitsE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Platform::Options options;
+    options.gateway_env = {
+        {"LIVEDROP_RATE_LIMIT_EXEMPT", ""},   {"LIVEDROP_LOGIN_PER_IP", "1000"},
+        {"LIVEDROP_REGISTER_PER_IP", "1000"}, {"LIVEDROP_LOGIN_PER_ACCOUNT", "5"},
+        {"LIVEDROP_ORDERS_PER_BUYER", "3"},   {"LIVEDROP_FOLLOWS_PER_USER", "3"},
+        {"LIVEDROP_WS_OPEN_PER_USER", "2"}};
+    platform_ = std::make_unique<Platform>(options);
+  }
+
+  HttpClient http() const { return platform_->Http(); }
+
+  HttpResult Login(const Account& who, const std::string& password) const {
+    return http().PostJson("/v1/auth/login", json::serialize(json::object{{"email", who.email},
+                                                                          {"password", password}}));
+  }
+
+  // Keys the gateway's limits hold in Redis.
+  long long LimitKeysInRedis() const {
+    redis::Pool pool(redis::RedisOptions{platform_->RedisUrl()});
+    return static_cast<long long>(pool.Command({"KEYS", "ld:gateway:ratelimit:*"}).elements.size());
+  }
+
+  std::unique_ptr<Platform> platform_;
+};
+
+TEST_F(LimitsE2E, LoginStorm_IsRefused429WithTheHeaders_WhileAnotherAccountLogsIn) {
+  const Account victim = RegisterAccount(http());
+  const Account other = RegisterAccount(http());
+  std::vector<HttpResult> answers(40);
+  std::vector<std::thread> guessers;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    guessers.emplace_back([&, i] { answers[i] = Login(victim, "guess-" + std::to_string(i)); });
+  }
+  for (auto& t : guessers) t.join();
+  int refused = 0, tried = 0;
+  for (const auto& r : answers) {
+    if (r.status == 401) {
+      ++tried;
+      continue;
+    }
+    ExpectProblem(r, 429, "rate_limited");
+    EXPECT_GE(std::stoi(r.Header("retry-after")), 1);
+    EXPECT_EQ(r.Header("ratelimit-policy"), "\"login-account\";q=5;w=60");
+    EXPECT_EQ(r.Header("ratelimit").rfind("\"login-account\";r=0;t=", 0), 0u)
+        << r.Header("ratelimit");
+    ++refused;
+  }
+  EXPECT_EQ(tried, 5);  // the account's quota reached the auth service, no more
+  EXPECT_EQ(refused, 35);
+
+  const auto theirs = Login(other, "s3cret-pass");
+  EXPECT_EQ(theirs.status, 200) << theirs.body;
+  ExpectProblem(Login(victim, "s3cret-pass"), 429, "rate_limited");  // even the right password
+  EXPECT_GT(LimitKeysInRedis(), 0);                                  // shared through Redis
+}
+
+TEST_F(LimitsE2E, OrdersPerBuyer_RefusedPastTheQuota_OtherBuyersNot) {
+  const Account buyer = RegisterAccount(http());
+  const Account other = RegisterAccount(http());
+  const std::string no_drop = NewUuid();  // valid requests that the orders service refuses
+  for (int i = 0; i < 3; ++i) {
+    const auto r = PlaceOrder(http(), buyer, NewUuid(), no_drop, 1);
+    EXPECT_NE(r.status, 429) << i << " " << r.body;
+  }
+  const auto refused = PlaceOrder(http(), buyer, NewUuid(), no_drop, 1);
+  ExpectProblem(refused, 429, "rate_limited");
+  EXPECT_EQ(refused.Header("ratelimit-policy"), "\"orders-buyer\";q=3;w=60");
+  EXPECT_NE(PlaceOrder(http(), other, NewUuid(), no_drop, 1).status, 429);
+}
+
+TEST_F(LimitsE2E, RedisDown_LimitsHoldFromMemory_ThenRedisIsUsedAgain) {
+  const Account victim = RegisterAccount(http());
+  platform_->StopRedis();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Login(victim, "wrong").status, 401) << i;
+  ExpectProblem(Login(victim, "wrong"), 429, "rate_limited");
+
+  platform_->StartRedis();  // empty: it lost every key
+  const Account later = RegisterAccount(http());
+  EXPECT_TRUE(testing::Eventually(
+      [&] {
+        Login(later, "s3cret-pass");
+        return LimitKeysInRedis() > 0;
+      },
+      10s, 200ms));
+}
+
+TEST_F(LimitsE2E, WebSocketsPerUser_CappedAtOnce_APlaceComesBackOnClose) {
+  const Account user = RegisterAccount(http());
+  auto connect = [&] {
+    WsClient::Options o;
+    o.headers = {{"Authorization", "Bearer " + user.access_token}};
+    return std::make_unique<WsClient>(platform_->HttpPort(), o);
+  };
+  auto first = connect();
+  auto second = connect();
+  ASSERT_FALSE(first->Refused()) << first->RefusedBody();
+  ASSERT_FALSE(second->Refused()) << second->RefusedBody();
+  ASSERT_TRUE(second->ReadType("ready", 10s).has_value());
+  auto third = connect();
+  ASSERT_TRUE(third->Refused());
+  EXPECT_EQ(third->RefusedStatus(), 429);
+  EXPECT_NE(third->RefusedBody().find("too_many_in_flight"), std::string::npos);
+
+  first.reset();  // closes: its place is given back
+  EXPECT_TRUE(testing::Eventually([&] { return !connect()->Refused(); }, 10s, 100ms));
+}
+
+TEST_F(LimitsE2E, FollowsPerUser_RefusedPastTheQuota) {
+  const Account fan = RegisterAccount(http());
+  std::vector<Account> creators;
+  for (int i = 0; i < 4; ++i) creators.push_back(RegisterAccount(http(), "creator"));
+  auto follow = [&](const Account& creator) {
+    return http().Request("PUT", "/v1/me/following/" + creator.id, "",
+                          {{"Authorization", "Bearer " + fan.access_token}});
+  };
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(follow(creators[i]).status, 200) << i;
+  const auto refused = follow(creators[3]);
+  ExpectProblem(refused, 429, "rate_limited");
+  EXPECT_EQ(refused.Header("ratelimit-policy"), "\"follows-user\";q=3;w=60");
+}
+
+}  // namespace
+}  // namespace livedrop::e2e
