@@ -273,9 +273,10 @@ TEST_F(NotificationsE2E, Upgrade_WithoutAValidToken_IsRefused) {
 TEST_F(NotificationsE2E, Upgrade_WithAnExpiredToken_IsRefused) {
   Platform::Options options;
   options.auth_env = {{"LIVEDROP_ACCESS_TOKEN_TTL", "1s"}};
+  options.gateway_env = {{"LIVEDROP_TOKEN_LEEWAY", "1s"}};
   Start(options);
   const auto user = RegisterAccount(http());
-  testing::Idle(6200ms, "the token's 1 s of life and the verifier's 5 s of clock leeway pass");
+  testing::Idle(2500ms, "the token's 1 s of life and the gateway's 1 s of clock leeway pass");
   WsClient client(platform_->HttpPort(), {"/v1/ws?access_token=" + user.access_token});
   ASSERT_TRUE(client.Refused());
   EXPECT_EQ(client.RefusedStatus(), 401);
