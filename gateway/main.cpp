@@ -6,6 +6,7 @@
 #include "clients/auth_client.h"
 #include "clients/drops_client.h"
 #include "clients/followers_client.h"
+#include "clients/images_client.h"
 #include "clients/inventory_client.h"
 #include "clients/notifications_client.h"
 #include "clients/orders_client.h"
@@ -29,6 +30,7 @@
 #include "routes/drop_routes.h"
 #include "routes/follow_routes.h"
 #include "routes/graphql_routes.h"
+#include "routes/image_routes.h"
 #include "routes/notification_routes.h"
 #include "routes/ops_routes.h"
 #include "routes/order_routes.h"
@@ -58,6 +60,8 @@ int main(int argc, char** argv) {
     gateway::FollowersClient followers(
         rpc::MakeChannel<followers::v1::FollowersService>(o.followers_addr), timeout);
     gateway::DropsClient drops(rpc::MakeChannel<drops::v1::DropsService>(o.drops_addr), timeout);
+    gateway::ImagesClient images(
+        rpc::MakeChannel<drops::v1::ProductImagesService>(o.drops_addr), timeout);
     // Mutual TLS to every service: the gateway's certificate is the one identity that may act
     // for an end user (the verified user travels in call metadata, RouteCall::origin).
     rpc::SetProcessTls(rpc::LoadTlsIdentity(cfg.GetString("grpc-tls-ca"),
@@ -100,6 +104,7 @@ int main(int argc, char** argv) {
     gateway::DropViewFeed drop_view_feed(drop_views, o.kafka_brokers);
     drop_view_feed.Start();
     gateway::AddDropRoutes(table, drops, inventory, drop_views);
+    gateway::AddImageRoutes(table, images);
     gateway::AddOrderRoutes(table, orders, &limits);
     gateway::AddNotificationRoutes(table, notifications);
     graphql::EngineOptions graphql_options;

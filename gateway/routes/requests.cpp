@@ -38,7 +38,12 @@ drops::v1::CreateProductRequest NewProduct(const JsonBody& body, const std::stri
   req.set_description(body.OptionalString("description", 20000, TextKind::kMultiline).value_or(""));
   req.mutable_price()->set_unit_amount(body.RequiredInt("unit_amount"));
   req.mutable_price()->set_currency(body.RequiredString("currency", 8));
-  for (auto& url : body.OptionalStringArray("image_urls", 10, 2048)) req.add_image_urls(url);
+  // Free-form image URLs are no longer taken (a javascript: URL was): images are uploaded.
+  if (!body.OptionalStringArray("image_urls", 10, 2048).empty()) {
+    throw ValidationError("image_urls",
+                          "image_urls is no longer accepted: upload images with "
+                          "POST /v1/products/{id}/images");
+  }
   return req;
 }
 

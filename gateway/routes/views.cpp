@@ -63,16 +63,36 @@ boost::json::object Session(const auth::v1::User& user, const auth::v1::TokenPai
           {"token_type", tokens.token_type()}};
 }
 
+boost::json::object ProductImage(const drops::v1::ProductImage& image) {
+  boost::json::object out{{"id", image.id()}, {"status", rpc::EnumCode(image.status())}};
+  if (image.status() == drops::v1::IMAGE_STATUS_READY) {
+    boost::json::array variants;
+    for (const auto& v : image.variants()) {
+      variants.push_back({{"width", v.width()}, {"height", v.height()}, {"url", v.url()}});
+    }
+    out["width"] = image.width();
+    out["height"] = image.height();
+    out["url"] = image.url();
+    out["variants"] = std::move(variants);
+  } else if (image.status() == drops::v1::IMAGE_STATUS_FAILED) {
+    out["failure"] = image.failure();
+  }
+  return out;
+}
+
 boost::json::object Product(const drops::v1::Product& p) {
+  boost::json::array urls;
+  for (const auto& url : p.image_urls()) urls.emplace_back(url);
   boost::json::array images;
-  for (const auto& url : p.image_urls()) images.emplace_back(url);
+  for (const auto& image : p.images()) images.push_back(ProductImage(image));
   return {{"id", p.id()},
           {"creator_id", p.creator_id()},
           {"title", p.title()},
           {"description", p.description()},
           {"unit_amount", p.price().unit_amount()},
           {"currency", p.price().currency()},
-          {"image_urls", std::move(images)},
+          {"image_urls", std::move(urls)},
+          {"images", std::move(images)},
           {"created_at", Rfc3339(p.created_at())}};
 }
 

@@ -28,8 +28,12 @@ boost::json::object Following(const followers::v1::Follow& follow);  // {creator
 // {user, access_token, refresh_token, expires_in, token_type}
 boost::json::object Session(const auth::v1::User& user, const auth::v1::TokenPair& tokens);
 
-// {id, creator_id, title, description, unit_amount, currency, image_urls, created_at}
+// {id, creator_id, title, description, unit_amount, currency, image_urls, images, created_at}
+// images: the ready ones, each ProductImage; image_urls: what older products were given.
 boost::json::object Product(const drops::v1::Product& product);
+// {id, status, width, height, url, variants: [{width, height, url}]} (URLs on the CDN; a
+// failed image has `failure` instead of its sizes and URLs).
+boost::json::object ProductImage(const drops::v1::ProductImage& image);
 // {id, creator_id, product_id, starts_at, ends_at, quantity, per_buyer_limit, status,
 //  available[, product]}
 // status is ShownStatus(drop).

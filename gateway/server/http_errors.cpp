@@ -39,6 +39,8 @@ std::optional<KindRow> RowForReason(common::v1::Reason reason) {
       return KindRow{ErrorKind::kInvalidArgument, 413, "Content Too Large"};
     case common::v1::REASON_UNSUPPORTED_MEDIA_TYPE:
       return KindRow{ErrorKind::kInvalidArgument, 415, "Unsupported Media Type"};
+    case common::v1::REASON_INVALID_IMAGE:
+      return KindRow{ErrorKind::kFailedPrecondition, 422, "Unprocessable Content"};
     default:
       return std::nullopt;
   }

@@ -6,6 +6,7 @@
 #include "cache/drop_view_store.h"
 #include "clients/auth_client.h"
 #include "clients/drops_client.h"
+#include "clients/images_client.h"
 #include "clients/followers_client.h"
 #include "clients/inventory_client.h"
 #include "clients/notifications_client.h"
@@ -14,6 +15,7 @@
 #include "livedrop/testing/errors.h"
 #include "routes/auth_routes.h"
 #include "routes/drop_routes.h"
+#include "routes/image_routes.h"
 #include "routes/follow_routes.h"
 #include "routes/notification_routes.h"
 #include "routes/ops_routes.h"
@@ -121,6 +123,9 @@ TEST(OpenApi, DocumentListsExactlyTheRoutesThatExist) {
                             std::chrono::seconds(1));
   DropViewStore drop_views({});
   AddDropRoutes(table, drops, inventory, drop_views);
+  ImagesClient images(rpc::MakeChannel<drops::v1::ProductImagesService>("127.0.0.1:1"),
+                      std::chrono::seconds(1));
+  AddImageRoutes(table, images);
   OrdersClient orders(rpc::MakeChannel<orders::v1::OrdersService>("127.0.0.1:1"),
                       std::chrono::seconds(1));
   AddOrderRoutes(table, orders);

@@ -8,9 +8,6 @@ namespace {
 std::string DropKey(const std::string& id) { return "ld:drops:drop:" + id; }
 std::string ProductKey(const std::string& id) { return "ld:drops:product:" + id; }
 
-// Products never change once created.
-constexpr std::int64_t kProductVersion = 1;
-
 }  // namespace
 
 DropViews::DropViews(redis::VersionedCache drops, redis::VersionedCache products)
@@ -41,7 +38,7 @@ void DropViews::Put(const DropRow& row) {
 void DropViews::Put(const ProductRow& row) {
   v1::Product product;
   ToProto(row, product);
-  products_.PutIfNewer(ProductKey(row.id), kProductVersion, product.SerializeAsString());
+  products_.PutIfNewer(ProductKey(row.id), row.version, product.SerializeAsString());
 }
 
 }  // namespace livedrop::drops

@@ -39,11 +39,27 @@ struct NewDrop {
   int per_buyer_limit = 0;
 };
 
+// A ready product image as views list it: CDN URLs of the original and its variants.
+struct ImageVariantView {
+  int width = 0;
+  int height = 0;
+  std::string url;
+};
+struct ImageView {
+  std::string id;
+  int width = 0;
+  int height = 0;
+  std::string url;
+  std::vector<ImageVariantView> variants;
+};
+
 struct ProductRow {
   std::string id;
   std::string creator_id;
   NewProduct fields;
   TimePoint created_at;
+  std::vector<ImageView> images;  // ready ones, oldest first
+  std::int64_t version = 1;       // bumped when its images change (caches keep the newest)
 };
 
 struct DropRow {

@@ -28,6 +28,21 @@ struct DropsOptions {
   // Where inventory's sold_out / restocked are consumed from (ServiceMain's --kafka-brokers).
   std::string kafka_brokers;
 
+  // Product images: the bucket (any S3-compatible store) and the CDN in front of it. No
+  // endpoint: the image calls answer unavailable (images_not_configured).
+  std::string s3_endpoint;         // how this service reaches the store
+  std::string s3_public_endpoint;  // the origin in upload URLs (clients'); empty: s3_endpoint
+  std::string s3_region = "us-east-1";
+  std::string s3_bucket = "livedrop-media";
+  std::string s3_access_key;
+  std::string s3_secret_key;
+  std::string cdn_base_url;  // public images are <cdn_base_url>/i/<sha256>.<ext>
+  long long image_max_bytes = 10 * 1024 * 1024;
+  std::chrono::milliseconds image_upload_ttl = std::chrono::minutes(10);
+  long long image_max_pixels = 40'000'000;
+  int image_workers = 1;      // threads decoding and resizing (CPU-bound)
+  int image_queue = 16;       // completed images waiting for a worker; more: 429
+
   static void Declare(config::Spec& spec);
   static DropsOptions From(const config::Config& cfg);
 };

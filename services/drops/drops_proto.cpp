@@ -32,6 +32,32 @@ void ToProto(const ProductRow& row, v1::Product& out) {
   out.mutable_price()->set_currency(row.fields.currency);
   for (const auto& url : row.fields.image_urls) out.add_image_urls(url);
   rpc::SetTimestamp(row.created_at, out.mutable_created_at());
+  for (const auto& image : row.images) ToProto(image, *out.add_images());
+}
+
+void ToProto(const ImageView& view, v1::ProductImage& out) {
+  out.set_id(view.id);
+  out.set_status(v1::IMAGE_STATUS_READY);
+  out.set_width(view.width);
+  out.set_height(view.height);
+  out.set_url(view.url);
+  for (const auto& variant : view.variants) {
+    auto& v = *out.add_variants();
+    v.set_width(variant.width);
+    v.set_height(variant.height);
+    v.set_url(variant.url);
+  }
+}
+
+void ToProto(const ImageRow& row, v1::ProductImage& out) {
+  if (row.status == ImageStatus::kReady) return ToProto(row.view, out);
+  out.set_id(row.id);
+  switch (row.status) {
+    case ImageStatus::kAwaitingUpload: out.set_status(v1::IMAGE_STATUS_AWAITING_UPLOAD); break;
+    case ImageStatus::kProcessing: out.set_status(v1::IMAGE_STATUS_PROCESSING); break;
+    default: out.set_status(v1::IMAGE_STATUS_FAILED); break;
+  }
+  out.set_failure(row.failure);
 }
 
 void ToProto(const DropRow& row, const ProductRow* product, v1::Drop& out) {

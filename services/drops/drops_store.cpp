@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "images_logic.h"
 #include "livedrop/pg/arrays.h"
 
 namespace livedrop::drops {
@@ -10,7 +11,7 @@ namespace {
 // Every statement returns whole rows in one column order, read by ReadProduct / ReadDrop.
 #define LD_PRODUCT_COLUMNS                                                   \
   " id::text, creator_id::text, title, description, unit_amount, currency, " \
-  "image_urls, (extract(epoch FROM created_at) * 1000000)::bigint "
+  "image_urls, (extract(epoch FROM created_at) * 1000000)::bigint, version, images::text "
 #define LD_DROP_COLUMNS                                 \
   " id::text, creator_id::text, product_id::text, "     \
   "(extract(epoch FROM starts_at) * 1000000)::bigint, " \
@@ -66,6 +67,14 @@ constexpr char kNextDue[] =
     "(SELECT min(starts_at) FROM drops WHERE status = 'scheduled'), "
     "(SELECT min(ends_at) FROM drops WHERE status IN ('live', 'sold_out')))) * 1000000)::bigint";
 
+// The ready images, oldest first, as views list them (ImageViewsFromJson reads it back).
+constexpr char kRefreshProductImages[] =
+    "UPDATE products SET version = version + 1, images = COALESCE((SELECT jsonb_agg("
+    "jsonb_build_object('id', i.id::text, 'width', i.width, 'height', i.height, 'url', i.url, "
+    "'variants', i.variants) ORDER BY i.created_at, i.id) FROM product_images i "
+    "WHERE i.product_id = products.id AND i.status = 'ready'), '[]'::jsonb) "
+    "WHERE id = $1 RETURNING" LD_PRODUCT_COLUMNS;
+
 #undef LD_PRODUCT_COLUMNS
 #undef LD_DROP_COLUMNS
 
@@ -85,6 +94,8 @@ ProductRow ReadProduct(const pqxx::row& r) {
   p.fields.currency = r[5].as<std::string>();
   p.fields.image_urls = pg::TextArray(r[6]);
   p.created_at = Micros(r[7]);
+  p.version = r[8].as<std::int64_t>();
+  p.images = ImageViewsFromJson(r[9].as<std::string>());
   return p;
 }
 
@@ -116,6 +127,11 @@ ProductRow DropsStore::InsertProduct(pqxx::transaction_base& tx, const std::stri
   const auto r = tx.exec_params1(kInsertProduct, id, creator_id, p.title, p.description,
                                  p.unit_amount, p.currency, pg::ArrayLiteral(p.image_urls));
   return ReadProduct(r);
+}
+
+ProductRow DropsStore::RefreshProductImages(pqxx::transaction_base& tx,
+                                           const std::string& product_id) {
+  return ReadProduct(tx.exec_params1(kRefreshProductImages, product_id));
 }
 
 std::optional<ProductRow> DropsStore::FindProduct(pqxx::transaction_base& tx,

@@ -20,6 +20,9 @@ class DropsStore {
   static ProductRow InsertProduct(pqxx::transaction_base& tx, const std::string& id,
                                   const std::string& creator_id, const NewProduct& product);
   static std::optional<ProductRow> FindProduct(pqxx::transaction_base& tx, const std::string& id);
+  // products.images rebuilt from its ready images and products.version bumped (a view
+  // cached at the old version is replaced); the product as it is now.
+  static ProductRow RefreshProductImages(pqxx::transaction_base& tx, const std::string& product_id);
   // The products among `ids` (UUIDs), in no particular order; unknown ids have no row.
   static std::vector<ProductRow> FindProducts(pqxx::transaction_base& tx,
                                               const std::vector<std::string>& ids);

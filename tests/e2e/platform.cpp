@@ -82,7 +82,8 @@ Platform::Platform(Options options) : options_(std::move(options)) {
          Merge({{"LIVEDROP_REDIS_URL", redis_->Url()}}, options_.inventory_env));
   Launch("payment", payment_, payment_port_, payment_admin_port_,
          Merge({{"LIVEDROP_PROVIDER_TIMEOUT", "500ms"}}, options_.payment_env));
-  Launch("drops", drops_, drops_port_, drops_admin_port_, {{"LIVEDROP_REDIS_URL", redis_->Url()}});
+  Launch("drops", drops_, drops_port_, drops_admin_port_,
+         Merge({{"LIVEDROP_REDIS_URL", redis_->Url()}}, options_.drops_env));
   Launch("followers", followers_, followers_port_, followers_admin_port_,
          Merge({{"LIVEDROP_AUTH_ADDR", Addr("auth")}, {"LIVEDROP_REDIS_URL", redis_->Url()}},
                options_.followers_env));

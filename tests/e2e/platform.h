@@ -26,6 +26,7 @@ class Platform {
   struct Options {
     std::map<std::string, std::string> auth_env;  // extra LIVEDROP_* for livedrop-auth
     std::map<std::string, std::string> followers_env;
+    std::map<std::string, std::string> drops_env;
     std::map<std::string, std::string> inventory_env;
     std::map<std::string, std::string> orders_env;
     std::map<std::string, std::string> payment_env;
