@@ -48,13 +48,18 @@ int main(int argc, char** argv) {
   BlockShutdownSignals();
   config::Spec spec("livedrop-gateway", "The public HTTP API of Live Drops.");
   gateway::GatewayOptions::Declare(spec);
+  config::AddTlsOptions(spec);
   config::AddLoggingOptions(spec);
   const config::Config cfg = config::ParseOrExit(spec, argc, argv);
   config::InitLogging(cfg, "livedrop-gateway");
   const auto o = gateway::GatewayOptions::From(cfg);
 
-  config::AddTlsOptions(spec);
   try {
+    // Mutual TLS to every service: the gateway's certificate is the one identity that may act
+    // for an end user (the verified user travels in call metadata, RouteCall::origin).
+    rpc::SetProcessTls(rpc::LoadTlsIdentity(cfg.GetString("grpc-tls-ca"),
+                                            cfg.GetString("grpc-tls-cert"),
+                                            cfg.GetString("grpc-tls-key")));
     const auto timeout = o.upstream_timeout;
     gateway::AuthClient auth(rpc::MakeChannel<auth::v1::AuthService>(o.auth_addr), timeout);
     gateway::FollowersClient followers(
@@ -62,11 +67,6 @@ int main(int argc, char** argv) {
     gateway::DropsClient drops(rpc::MakeChannel<drops::v1::DropsService>(o.drops_addr), timeout);
     gateway::ImagesClient images(
         rpc::MakeChannel<drops::v1::ProductImagesService>(o.drops_addr), timeout);
-    // Mutual TLS to every service: the gateway's certificate is the one identity that may act
-    // for an end user (the verified user travels in call metadata, RouteCall::origin).
-    rpc::SetProcessTls(rpc::LoadTlsIdentity(cfg.GetString("grpc-tls-ca"),
-                                            cfg.GetString("grpc-tls-cert"),
-                                            cfg.GetString("grpc-tls-key")));
     gateway::InventoryClient inventory(
         rpc::MakeChannel<inventory::v1::InventoryService>(o.inventory_addr), timeout);
     gateway::OrdersClient orders(rpc::MakeChannel<orders::v1::OrdersService>(o.orders_addr),
@@ -112,8 +112,7 @@ int main(int argc, char** argv) {
     graphql_options.limits.max_aliases = o.graphql_max_aliases;
     graphql_options.limits.max_cost = o.graphql_max_cost;
     const auto graphql = gateway::MakeApiEngine(
-        {auth, followers, drops, inventory, orders, notifications, &drop_views, &limits},
-        graphql_options);
+        {auth, followers, drops, inventory, orders, notifications, &drop_views, &limits}, graphql_options);
     gateway::DocumentCache graphql_documents(graphql, o.graphql_documents);
     gateway::AddGraphQLRoutes(table, *graphql, graphql_documents);
     gateway::NotificationHub hub;
@@ -130,7 +129,7 @@ int main(int argc, char** argv) {
       access_dropped.Inc(static_cast<double>(n));
     };
     log::AccessLog access_log(log::InstalledFormatter(), log::StdoutSink(), access_options);
-    gateway::Gateway gateway(table, verifier, &keys, &access_log);
+    gateway::Gateway gateway(table, verifier, &keys, &access_log, &limits);
 
     const auto [host, port] = config::SplitHostPort(o.http_listen);
     http::ServerOptions options;

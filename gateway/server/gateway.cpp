@@ -13,6 +13,7 @@
 #include "livedrop/metrics/registry.h"
 #include "server/authenticate.h"
 #include "server/key_refresher.h"
+#include "server/rate_limits.h"
 
 namespace livedrop::gateway {
 namespace {
@@ -53,12 +54,21 @@ struct Gateway::Impl {
   const auth::JwtVerifier& verifier;
   KeyRefresher* keys;
   log::AccessLog* access_log;
+  RateLimits* limits;
   http::Router router;
   http::Handler unmatched;  // 404 and 405, through the same pipeline as the routes
   ResponseCounters responses;
 
-  Impl(const auth::JwtVerifier& v, KeyRefresher* k, log::AccessLog* a)
-      : verifier(v), keys(k), access_log(a) {}
+  Impl(const auth::JwtVerifier& v, KeyRefresher* k, log::AccessLog* a, RateLimits* l)
+      : verifier(v), keys(k), access_log(a), limits(l) {}
+
+  // The reads-ip limit applies to this route: a read of the API (not /healthz and the like,
+  // which load balancers probe), and the limit configured.
+  bool LimitsReads(const Route& route) const {
+    return limits != nullptr && limits->policies().reads_ip.enabled() &&
+           (route.method == "GET" || route.method == "HEAD") &&
+           (route.pattern.rfind("/v1/", 0) == 0 || route.pattern == "/graphql");
+  }
 
   // The target without credentials: a token in the query (WebSocket clients send
   // ?access_token=) must not end up in the log.
@@ -110,26 +120,32 @@ struct Gateway::Impl {
       };
       auto call = std::make_shared<RouteCall>(std::move(request), std::move(logged), request_id,
                                               log::FormatTraceParent(trace));
-      try {
-        if (route.access == Access::kAuthenticated ||
-            (route.access == Access::kOptional && !BearerToken(call->request()).empty())) {
-          Authenticate(*call);
-        }
-        route.handler(call);
-      } catch (const Error& e) {
-        if (e.kind() == ErrorKind::kInternal) spdlog::error("{}: {}", route.pattern, e.what());
-        call->Fail(e);
-      } catch (const std::exception& e) {
-        spdlog::error("{} failed: {}", route.pattern, e.what());
-        call->Fail(Error(ErrorKind::kInternal, "internal", "internal error"));
-      }
+      if (!LimitsReads(route)) return Run(route, call);
+      limits->Admit(call, {limits->PerIp(limits->policies().reads_ip, call->request())},
+                    [this, route, call] { Run(route, call); });
     };
+  }
+
+  void Run(const Route& route, const CallPtr& call) {
+    try {
+      if (route.access == Access::kAuthenticated ||
+          (route.access == Access::kOptional && !BearerToken(call->request()).empty())) {
+        Authenticate(*call);
+      }
+      route.handler(call);
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::kInternal) spdlog::error("{}: {}", route.pattern, e.what());
+      call->Fail(e);
+    } catch (const std::exception& e) {
+      spdlog::error("{} failed: {}", route.pattern, e.what());
+      call->Fail(Error(ErrorKind::kInternal, "internal", "internal error"));
+    }
   }
 };
 
 Gateway::Gateway(const RouteTable& table, const auth::JwtVerifier& verifier, KeyRefresher* keys,
-                 log::AccessLog* access_log)
-    : impl_(std::make_unique<Impl>(verifier, keys, access_log)) {
+                 log::AccessLog* access_log, RateLimits* limits)
+    : impl_(std::make_unique<Impl>(verifier, keys, access_log, limits)) {
   for (const auto& route : table.routes()) {
     impl_->router.Add(route.method, route.pattern, impl_->Wrap(route));
   }

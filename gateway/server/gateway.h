@@ -12,6 +12,8 @@ class AccessLog;
 
 namespace livedrop::gateway {
 
+class RateLimits;
+
 class KeyRefresher;
 
 // Turns the route table into the HTTP handler the server runs: assigns the request id,
@@ -21,8 +23,10 @@ class KeyRefresher;
 // tests). The log must outlive the server that calls Handle.
 class Gateway {
  public:
+  // With `limits` whose reads-ip policy is on, every GET and HEAD of /v1 and /graphql is limited
+  // per client IP (before authentication and the route's work); otherwise reads are not limited.
   Gateway(const RouteTable& table, const auth::JwtVerifier& verifier, KeyRefresher* keys,
-          log::AccessLog* access_log = nullptr);
+          log::AccessLog* access_log = nullptr, RateLimits* limits = nullptr);
   ~Gateway();
 
   void Handle(http::Request&& request, http::Responder responder);

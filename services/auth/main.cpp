@@ -4,6 +4,7 @@
 #include "auth_migrations.h"
 #include "auth_options.h"
 #include "livedrop/redis/pool.h"
+#include "livedrop/grpc/tls.h"
 #include "livedrop/service/service_main.h"
 #include "passwords.h"
 
@@ -26,7 +27,15 @@ int main(int argc, char** argv) {
             redis::VersionedCache(redis.get(), "user", options.user_cache_ttl));
         app->LoadOrCreateKeys();
         auto grpc = std::make_shared<auth::AuthGrpc>(*app);
-        rt.Serve(grpc.get());
+        // Who may call which method (certificate names): the gateway acts for end users;
+        // other services act as themselves.
+        rt.Serve(grpc.get(), rpc::AccessPolicy()
+                                 .Allow<auth::v1::AuthService>(
+                                     {"Register", "Login", "Refresh", "Logout", "GetUser", "GetUsers", "GetJwks"},
+                                     {rpc::kGatewayIdentity})
+                                 .Allow<auth::v1::AuthService>(
+                                     {"GetUser"},
+                                     {"livedrop-followers"}));
         rt.Keep(redis);
         rt.Keep(hasher);
         rt.Keep(app);

@@ -147,5 +147,25 @@ TEST_F(LimitsE2E, FollowsPerUser_RefusedPastTheQuota) {
   EXPECT_EQ(refused.Header("ratelimit-policy"), "\"follows-user\";q=3;w=60");
 }
 
+// Reads are not limited unless configured: with --reads-per-ip, GETs of the API from one address
+// are refused past the quota, while /healthz (probed by load balancers) is not.
+class ReadLimitsE2E : public LimitsE2E {
+ protected:
+  void SetUp() override {
+    Platform::Options options;
+    options.gateway_env = {{"LIVEDROP_RATE_LIMIT_EXEMPT", ""}, {"LIVEDROP_READS_PER_IP", "5"}};
+    platform_ = std::make_unique<Platform>(options);
+  }
+};
+
+TEST_F(ReadLimitsE2E, ReadsPerIp_RefusedPastTheQuota_HealthzNot) {
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(http().Get("/v1/drops").status, 200) << i;
+  const auto refused = http().Get("/v1/drops");
+  ExpectProblem(refused, 429, "rate_limited");
+  EXPECT_EQ(refused.Header("ratelimit-policy"), "\"reads-ip\";q=5;w=60");
+  EXPECT_FALSE(refused.Header("retry-after").empty());
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(http().Get("/healthz").status, 200) << i;
+}
+
 }  // namespace
 }  // namespace livedrop::e2e

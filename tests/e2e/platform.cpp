@@ -121,6 +121,7 @@ Platform::Platform(Options options) : options_(std::move(options)) {
                         {"LIVEDROP_WS_PER_USER", "100000"},
                         {"LIVEDROP_WS_OPEN_PER_USER", "1000"}},
                        options_.gateway_env);
+  for (auto& [key, value] : testing::TlsEnv("livedrop-gateway")) gateway_env_.emplace(key, value);
   const int gateways = std::max(options_.extra_gateways + 1, options_.replicas);  // 2 balanced
   const bool balanced = options_.replicas > 1;
   gateways_.reserve(static_cast<std::size_t>(gateways));  // slots point into it
@@ -137,13 +138,13 @@ Platform::Platform(Options options) : options_(std::move(options)) {
 }
 
 Platform::~Platform() {
-  for (auto& [key, value] : testing::TlsEnv("livedrop-gateway")) gateway_env_.emplace(key, value);
   if (broker_) ::kill(broker_->pid(), SIGCONT);  // a stopped broker cannot take its SIGTERM
 }
 
 std::unique_ptr<testing::Process> Platform::StartService(const std::string& binary, int grpc_port,
                                                          int admin_port,
                                                          std::map<std::string, std::string> env) {
+  env = Merge(testing::TlsEnv(binary), env);  // mutual TLS as its own name (testing/certs.h)
   env = Merge({{"LIVEDROP_PG_URL", db_url_},
                {"LIVEDROP_KAFKA_BROKERS", brokers_},
                {"LIVEDROP_GRPC_LISTEN", "127.0.0.1:" + std::to_string(grpc_port)},
@@ -160,7 +161,6 @@ std::unique_ptr<testing::Process> Platform::StartService(const std::string& bina
 void Platform::Launch(const std::string& service, std::unique_ptr<testing::Process>& first,
                       int grpc_port, int admin_port, std::map<std::string, std::string> env) {
   const int instances =
-  env = Merge(testing::TlsEnv(binary), env);  // mutual TLS as its own name (testing/certs.h)
       service == "auth" ? std::max(options_.replicas, options_.auth_replicas) : options_.replicas;
   for (int i = 0; i < instances; ++i) {
     Slot slot{"livedrop-" + service, i == 0 ? grpc_port : testing::FreePort(),

@@ -66,9 +66,9 @@ class Platform {
   // instance `index`; the port itself (/metrics, /healthz, /readyz).
   std::string Metrics(const std::string& service, int index = 0) const;
   int AdminPort(const std::string& service, int index = 0) const;
-  // One instance of a service ("auth", "orders", ..., or "gateway"), 0 <= index < replicas
   // Every instance's gRPC address of a service ("orders"): "127.0.0.1:port[,...]".
   std::string GrpcAddress(const std::string& service) const { return Addr(service); }
+  // One instance of a service ("auth", "orders", ..., or "gateway"), 0 <= index < replicas
   // (or a gateway of extra_gateways): SIGKILL at once (a crash); started again on the same
   // ports with the same settings, waiting for its /readyz; stopped with SIGTERM and started
   // again (one step of a rolling restart).
