@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -21,20 +22,33 @@ using Outcome = std::variant<Response, Error>;
 template <class Response>
 using Done = std::function<void(Outcome<Response>)>;
 
+// Calls started whose state (and `done`, with all it holds) is not yet released. What a `done`
+// reaches must outlive it: a test harness waits for none in flight before it destroys that.
+inline std::atomic<int>& UnaryCallsInFlight() {
+  static std::atomic<int> in_flight{0};
+  return in_flight;
+}
+
 // Starts a non-blocking unary call with gRPC's callback API; `done` runs on a gRPC thread.
 // `start` is the stub's async method bound to the stub, e.g.
 //   [stub](auto* ctx, auto* req, auto* resp, auto cb) { stub->async()->GetUser(ctx, req, resp, cb); }
 template <class Request, class Response, class Start>
 void UnaryCall(Start&& start, Request request, const rpc::CallOrigin& origin,
                std::chrono::milliseconds timeout, Done<Response> done) {
+  struct Counted {  // the first member: counted out after everything else is released
+    Counted() { UnaryCallsInFlight().fetch_add(1); }
+    ~Counted() { UnaryCallsInFlight().fetch_sub(1); }
+  };
   struct State {
+    Counted counted;
     std::unique_ptr<::grpc::ClientContext> context;
     Request request;
     Response response;
     Done<Response> done;
   };
   auto state = std::make_shared<State>(
-      State{rpc::NewClientContext(timeout, origin), std::move(request), Response{}, std::move(done)});
+      State{Counted{}, rpc::NewClientContext(timeout, origin), std::move(request), Response{},
+            std::move(done)});
   start(state->context.get(), &state->request, &state->response,
         [state](::grpc::Status status) {
           if (status.ok()) {

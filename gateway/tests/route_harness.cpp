@@ -8,6 +8,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <future>
+#include <thread>
 
 #include "cache/drop_view_store.h"
 #include "clients/auth_client.h"
@@ -16,6 +17,7 @@
 #include "clients/inventory_client.h"
 #include "clients/notifications_client.h"
 #include "clients/orders_client.h"
+#include "clients/unary_call.h"
 #include "gateway_options.h"
 #include "graphql_api/api.h"
 #include "graphql_api/document_cache.h"
@@ -189,7 +191,15 @@ RouteHarness::RouteHarness() : RouteHarness(Options{}) {}
 
 RouteHarness::RouteHarness(Options options) : impl_(std::make_unique<Impl>(*this, options)) {}
 
-RouteHarness::~RouteHarness() = default;
+RouteHarness::~RouteHarness() {
+  // A call's callback may still be releasing what it holds (a RouteCall, a GraphQL execution)
+  // on a gRPC thread after the answer reached the test: let it finish before the gateway and
+  // its clients go (destroying them under it was a rare abort in gRPC's ref counting).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (UnaryCallsInFlight().load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
 
 DropViewStore& RouteHarness::drop_views() { return impl_->drop_views; }
 

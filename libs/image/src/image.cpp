@@ -25,6 +25,7 @@ struct Unref {
 using Image = std::unique_ptr<VipsImage, Unref>;
 
 [[noreturn]] void Reject(const std::string& why) {
+  InitVips();  // a refusal may come before anything was loaded (vips_error_clear needs it)
   vips_error_clear();
   throw InvalidImage(why);
 }
