@@ -275,7 +275,8 @@ TEST_F(GraphQLE2E, DropView_OverGraphQL_EqualsTheRestView) {
   ASSERT_EQ(rest.status, 200) << rest.body;
   const auto answer = GraphQL(R"(query($id: ID!) { drop(id: $id) {
       id creatorId productId startsAt endsAt quantity perBuyerLimit status available
-      product { id creatorId title description unitAmount currency imageUrls createdAt } } })",
+      product { id creatorId title description unitAmount currency imageUrls createdAt
+        images { id status width height url variants { width height url } failure } } } })",
                               {{"id", drop}});
   ASSERT_FALSE(answer.contains("errors")) << json::serialize(answer);
   const auto& view = answer.at("data").at("drop").as_object();
