@@ -23,7 +23,7 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& tar
   asio::ip::tcp::socket socket(io);
   socket.connect({asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)});
   bhttp::request<bhttp::string_body> req(bhttp::string_to_verb(method), target, 11);
-  req.set(bhttp::field::host, "127.0.0.1");
+  req.set(bhttp::field::host, "127.0.0.1:" + std::to_string(port_));  // as signed URLs name it
   for (const auto& [k, v] : headers) req.set(k, v);
   req.body() = body;
   req.prepare_payload();

@@ -1,20 +1,20 @@
-// libs/s3's S3ObjectStore and presigned URLs against a real S3-compatible server (s3rver) and
-// the AWS SDK's client (@aws-sdk/client-s3) on the same bucket: what one writes the other reads.
+// libs/s3's S3ObjectStore and presigned URLs against a real S3-compatible server (s3rver, with
+// SigV4 verified: dev-store.mjs) and the AWS SDK's client (@aws-sdk/client-s3) on the same
+// bucket: what one writes the other reads; what a signature does not allow the store refuses.
 //   node store.mjs --tool <path to livedrop-s3-presign>
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import S3rver from "s3rver";
+import { createDevStore } from "./dev-store.mjs";
 import { S3Client, PutObjectCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 
 process.removeAllListeners("warning");
 const tool = process.argv[process.argv.indexOf("--tool") + 1];
 const dir = mkdtempSync(join(tmpdir(), "livedrop-s3-store-"));
-const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: join(dir, "data"),
-                            configureBuckets: [{ name: "media" }] });
+const server = createDevStore({ directory: join(dir, "data"), buckets: ["media"] });
 const { port } = await server.run();
 const endpoint = `http://127.0.0.1:${port}`;
 const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
@@ -74,6 +74,39 @@ await check("a PUT to libs/s3's presigned URL stores the bytes; to the SDK's too
     const got = await ours("object-get", "--key", key);
     assert.ok(Buffer.compare(got.stdout, bytes) === 0, key);
   }
+});
+
+await check("a PUT with another Content-Type or Content-Length than signed is refused by the store", async () => {
+  const presign = async (key) => (await run(["put", "--endpoint", endpoint, "--bucket", "media",
+    "--key", key, "--content-type", "image/jpeg", "--content-length", String(bytes.length),
+    "--access-key", "S3RVER", "--secret-key", "S3RVER"])).stdout.toString().trim();
+  const type = await fetch(await presign("up/type"), { method: "PUT", body: bytes,
+    headers: { "Content-Type": "image/png" } });
+  assert.equal(type.status, 403);
+  assert.match(await type.text(), /SignatureDoesNotMatch/);
+  const longer = Buffer.concat([bytes, Buffer.from("more")]);
+  const length = await fetch(await presign("up/length"), { method: "PUT", body: longer,
+    headers: { "Content-Type": "image/jpeg" } });
+  assert.equal(length.status, 403);
+  assert.match(await length.text(), /SignatureDoesNotMatch/);
+  const url = new URL(await presign("up/key"));
+  url.pathname = "/media/up/other-key";  // the signature names up/key
+  const key = await fetch(url, { method: "PUT", body: bytes, headers: { "Content-Type": "image/jpeg" } });
+  assert.equal(key.status, 403);
+  const forged = new URL(await presign("up/forged"));
+  forged.searchParams.set("X-Amz-Signature", "0".repeat(64));
+  const bad = await fetch(forged, { method: "PUT", body: bytes, headers: { "Content-Type": "image/jpeg" } });
+  assert.equal(bad.status, 403);
+  for (const k of ["up/type", "up/length", "up/other-key", "up/forged"]) {
+    assert.equal((await ours("object-head", "--key", k)).status, 3, `${k}: nothing stored`);
+  }
+});
+
+await check("a request signed with another secret is refused; the same with the right one is not", async () => {
+  const wrong = await run(["object-head", "--key", "sdk/a.bin", "--endpoint", endpoint, "--bucket", "media",
+    "--access-key", "S3RVER", "--secret-key", "not-the-secret"]);
+  assert.notEqual(wrong.status, 0, "a wrong secret is refused");
+  assert.equal((await ours("object-head", "--key", "sdk/a.bin")).status, 0);
 });
 
 await check("an expired presigned URL is refused by the store", async () => {
