@@ -283,7 +283,7 @@ function hostPorts(value) {
   if (!value) return [];
   if (/^[a-z]+:\/\//.test(value)) {
     const u = new URL(value);
-    const defaults = { "postgresql:": 5432, "postgres:": 5432, "redis:": 6379, "rediss:": 6379 };
+    const defaults = { "postgresql:": 5432, "postgres:": 5432, "redis:": 6379, "rediss:": 6379, "http:": 80, "https:": 443 };
     return [{ host: u.hostname, port: Number(u.port || defaults[u.protocol]) }];
   }
   return value.split(",").map((hp) => {
@@ -358,9 +358,19 @@ function callers(ctx) {
   }
 }
 
+// The variables that name a dependency's address: the binaries' database, cache, brokers and
+// object store, and the CDN's origin (deploy/cdn/cdn.conf.template's LIVEDROP_CDN_ORIGIN).
+export const DEPENDENCY_VARS = ["LIVEDROP_PG_URL", "LIVEDROP_REDIS_URL", "LIVEDROP_KAFKA_BROKERS",
+  "LIVEDROP_S3_ENDPOINT", "LIVEDROP_CDN_ORIGIN"];
+
+// Every Deployment reaches each dependency its variables name (a Service of this render, or
+// anything outside it); and a dependency of this render admits, on the port it is reached at,
+// only the workloads that name it so: those Deployments, and Jobs whose command names its
+// Service and port (the topics and bucket Jobs).
 function dependencies(ctx) {
-  for (const w of ctx.deployments.filter((d) => d.binary)) {
-    for (const name of ["LIVEDROP_PG_URL", "LIVEDROP_REDIS_URL", "LIVEDROP_KAFKA_BROKERS"]) {
+  const reached = new Map(); // "workload name:port" -> { workload, port, sources: Set(names), via: Set("service:port") }
+  for (const w of ctx.deployments) {
+    for (const name of DEPENDENCY_VARS) {
       for (const { host, port } of hostPorts(configured(ctx, w, name))) {
         const target = resolve(ctx, w.namespace, host, port);
         const dest = target?.workload?.endpoint ?? endpoint("external.invalid", {});
@@ -368,6 +378,23 @@ function dependencies(ctx) {
         if (!allows(ctx.policies, w.endpoint, dest, destPort)) {
           problem(ctx, "network", w.where, `cannot reach ${host}:${port} (${name})`);
         }
+        if (!target?.workload) continue;
+        const key = `${target.workload.name}:${target.port}`;
+        if (!reached.has(key)) reached.set(key, { workload: target.workload, port: target.port, sources: new Set(), via: new Set() });
+        reached.get(key).sources.add(w.name);
+        reached.get(key).via.add(`${target.service.metadata.name}:${port}`);
+      }
+    }
+  }
+  for (const { workload: dst, port, sources, via } of reached.values()) {
+    for (const src of ctx.workloads) {
+      if (src === dst || sources.has(src.name)) continue;
+      if (src.kind === "Job") {
+        const script = src.containers.flatMap((c) => [...(c.command ?? []), ...(c.args ?? [])]).join("\n");
+        if ([...via].some((hp) => script.includes(hp))) continue;
+      }
+      if (admits(ctx.policies, src.endpoint, dst.endpoint, port)) {
+        problem(ctx, "network", dst.where, `port ${port} is open to ${src.name}, which does not use it`);
       }
     }
   }
@@ -375,7 +402,10 @@ function dependencies(ctx) {
 
 function exposure(ctx) {
   for (const w of ctx.deployments) {
-    const port = Number(w.object.spec?.template?.metadata?.annotations?.["prometheus.io/port"]);
+    const annotations = w.object.spec?.template?.metadata?.annotations ?? {};
+    const port = Number(annotations["prometheus.io/port"]);
+    // Only what is not one of the platform's binaries may say it has no metrics (the CDN's nginx).
+    if (!port && !w.binary && annotations["prometheus.io/scrape"] === "false") continue;
     if (!port) problem(ctx, "metrics", w.where, "has no prometheus.io/port annotation");
     else if (!allows(ctx.policies, PROMETHEUS, w.endpoint, port)) problem(ctx, "metrics", w.where, `Prometheus cannot scrape port ${port}`);
   }

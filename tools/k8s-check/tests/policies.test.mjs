@@ -4,7 +4,9 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
+import { readFileSync } from "node:fs";
 import { readBinaries } from "../binaries.mjs";
+import { allows } from "../network.mjs";
 import { checkPolicies } from "../policies.mjs";
 import { render } from "../render.mjs";
 import { checkSchemas } from "../schema.mjs";
@@ -168,7 +170,10 @@ test("configuration outside LIVEDROP_*, unknown to the binary, missing, or dangl
 
 test("without a default deny, or a workload no policy of its own selects, fails", () => {
   assertProblem(check("prod", (o) => drop(o, "NetworkPolicy", "default-deny")), "network", "has no default-deny");
-  const problems = check("dev", (o) => drop(o, "NetworkPolicy", "livedrop-drops"));
+  const problems = check("dev", (o) => {
+    drop(o, "NetworkPolicy", "livedrop-drops");
+    drop(o, "NetworkPolicy", "livedrop-drops-minio");
+  });
   assertProblem(problems, "network", "is selected by no NetworkPolicy of its own");
   assertProblem(problems, "callers", "cannot reach livedrop-drops"); // orders calls drops
 });
@@ -209,6 +214,85 @@ test("a service that cannot reach its database, cache or Kafka fails", () => {
   }), "network", "cannot reach livedrop-pg-rw:5432");
   assertProblem(check("dev", (o) => { policy(o, "livedrop-kafka").spec.ingress[0].from.shift(); }),
     "network", "cannot reach livedrop-kafka:9092");
+});
+
+test("drops and the CDN reach the object store, and nothing else is let in", () => {
+  assertProblem(check("dev", (o) => drop(o, "NetworkPolicy", "livedrop-drops-minio")),
+    "network", "livedrop-drops: cannot reach livedrop-minio:9000 (LIVEDROP_S3_ENDPOINT)");
+  assertProblem(check("dev", (o) => { policy(o, "livedrop-cdn").spec.egress = []; }),
+    "network", "livedrop-cdn: cannot reach livedrop-minio:9000 (LIVEDROP_CDN_ORIGIN)");
+  assertProblem(check("dev", (o) => { policy(o, "livedrop-minio").spec.ingress[0].from[0].podSelector.matchExpressions[0].values = ["livedrop-cdn", "livedrop-minio-bucket"]; }),
+    "network", "livedrop-drops: cannot reach livedrop-minio:9000");
+  assertProblem(check("dev", (o) => { policy(o, "livedrop-minio").spec.ingress[0].from[0].podSelector.matchExpressions[0].values.push("livedrop-gateway"); }),
+    "network", "port 9000 is open to livedrop-gateway, which does not use it");
+  // A Job is let in only when its command names the store's Service and port.
+  assertProblem(check("dev", (o) => {
+    const job = find(o, "Job", "livedrop-minio-bucket").spec.template.spec.containers[0];
+    job.args = job.args.map((a) => a.replaceAll("livedrop-minio:9000", "minio.invalid:9000"));
+  }), "network", "port 9000 is open to livedrop-minio-bucket, which does not use it");
+  // prod: an external S3 endpoint over HTTPS.
+  assertProblem(check("prod", (o) => {
+    const p = policy(o, "livedrop-drops");
+    p.spec.egress = p.spec.egress.filter((r) => !(r.ports ?? []).some((x) => x.port === 443));
+  }), "network", "livedrop-drops: cannot reach s3.change_me.amazonaws.com:443 (LIVEDROP_S3_ENDPOINT)");
+  // Kafka's and PostgreSQL's ports are the rule's too.
+  assertProblem(check("dev", (o) => { policy(o, "livedrop-postgresql").spec.ingress[0].from.push({ podSelector: { matchLabels: { "app.kubernetes.io/name": "livedrop-cdn" } } }); }),
+    "network", "port 5432 is open to livedrop-cdn");
+});
+
+test("overlays/dev: the CDN reaches MinIO's S3 port and nothing else", () => {
+  const objects = rendered.dev;
+  const policies = objects.filter((o) => o.kind === "NetworkPolicy");
+  const pod = (name) => {
+    const o = find(objects, name === "livedrop-minio" ? "StatefulSet" : "Deployment", name);
+    return { namespace: o.metadata.namespace, labels: o.spec.template.metadata.labels, ports: {},
+      namespaceLabels: { "kubernetes.io/metadata.name": o.metadata.namespace } };
+  };
+  const cdn = pod("livedrop-cdn");
+  assert.ok(allows(policies, cdn, pod("livedrop-minio"), 9000));
+  for (const [name, port] of [["livedrop-minio", 9001], ["livedrop-drops", 7003], ["livedrop-gateway", 8080]]) {
+    assert.ok(!allows(policies, cdn, pod(name), port), `the CDN reaches ${name}:${port}`);
+  }
+  const outside = { namespace: "external.invalid", labels: {}, ports: {}, namespaceLabels: {} };
+  for (const port of [80, 443, 5432, 9000]) assert.ok(!allows(policies, cdn, outside, port), `the CDN reaches the outside on ${port}`);
+});
+
+test("overlays/dev: the CDN runs deploy/cdn/cdn.conf.template, on the bucket drops stores in", () => {
+  const template = readFileSync(path.join(root, "deploy/cdn/cdn.conf.template"), "utf8");
+  assert.equal(find(rendered.dev, "ConfigMap", "livedrop-cdn-template").data["cdn.conf.template"], template,
+    "overlays/dev/cdn.yaml's ConfigMap is not deploy/cdn/cdn.conf.template: copy the file in again");
+  const env = (name, key) => container(rendered.dev, name).env.find((e) => e.name === key);
+  assert.deepEqual(env("livedrop-cdn", "LIVEDROP_CDN_BUCKET").valueFrom, env("livedrop-drops", "LIVEDROP_S3_BUCKET").valueFrom);
+  assert.equal(env("livedrop-cdn", "LIVEDROP_CDN_ORIGIN").value, new URL(find(rendered.dev, "ConfigMap", "livedrop-config").data.LIVEDROP_S3_ENDPOINT).host);
+});
+
+test("overlays/dev: the bucket Job makes i/ of drops' bucket anonymously readable, as compose does", () => {
+  const job = find(rendered.dev, "Job", "livedrop-minio-bucket").spec.template.spec.containers[0];
+  const script = job.args.join("\n");
+  assert.match(script, /mc mb --ignore-existing "dev\/\$LIVEDROP_S3_BUCKET"/);
+  assert.match(script, /mc anonymous set download "dev\/\$LIVEDROP_S3_BUCKET\/i"/);
+  assert.deepEqual(job.env.find((e) => e.name === "LIVEDROP_S3_BUCKET").valueFrom,
+    container(rendered.dev, "livedrop-drops").env.find((e) => e.name === "LIVEDROP_S3_BUCKET").valueFrom);
+  const compose = readFileSync(path.join(root, "docker-compose.yml"), "utf8");
+  assert.match(compose, /mc anonymous set download livedrop\/\$\$LIVEDROP_BUCKET\/i\b/, "compose's minio-bucket changed: follow it here");
+  // drops signs with MinIO's root user.
+  const creds = find(rendered.dev, "Secret", "livedrop-dev-credentials").stringData;
+  const secrets = find(rendered.dev, "Secret", "livedrop-secrets").stringData;
+  assert.equal(secrets.LIVEDROP_S3_ACCESS_KEY, creds.MINIO_ROOT_USER);
+  assert.equal(secrets.LIVEDROP_S3_SECRET_KEY, creds.MINIO_ROOT_PASSWORD);
+});
+
+test("overlays/dev: the Ingresses serve the hosts drops names to clients, uploads to uploads/ only", () => {
+  const config = find(rendered.dev, "ConfigMap", "livedrop-config").data;
+  const upload = find(rendered.dev, "Ingress", "livedrop-minio");
+  assert.equal(upload.spec.rules[0].host, new URL(config.LIVEDROP_S3_PUBLIC_ENDPOINT).hostname);
+  assert.deepEqual(upload.spec.rules[0].http.paths.map((p) => p.path), [`/${config.LIVEDROP_S3_BUCKET}/uploads`]);
+  // ingress-nginx refuses bodies over 1 MiB unless told: at least --image-max-bytes' default.
+  const body = upload.metadata.annotations["nginx.ingress.kubernetes.io/proxy-body-size"];
+  assert.ok(Number(body.replace(/m$/, "")) * 1024 * 1024 >= 10 * 1024 * 1024, `proxy-body-size ${body}`);
+  const cdn = find(rendered.dev, "Ingress", "livedrop-cdn");
+  assert.equal(cdn.spec.rules[0].host, new URL(config.LIVEDROP_CDN_BASE_URL).hostname);
+  assert.deepEqual(cdn.spec.rules[0].http.paths.map((p) => p.path), ["/i"]);
 });
 
 test("a gateway the ingress controller cannot reach, or Prometheus cannot scrape, fails", () => {
