@@ -1,7 +1,6 @@
 #include "cache/drop_view_feed.h"
 
 #include "cache/drop_view_store.h"
-#include "livedrop/core/ids.h"
 #include "livedrop/drops/v1/drops.pb.h"
 #include "livedrop/inventory/v1/inventory.pb.h"
 #include "livedrop/kafka/consumer.h"
@@ -33,10 +32,10 @@ void ObserveLag(const events::v1::Envelope& envelope, const char* kind) {
 DropViewFeed::DropViewFeed(DropViewStore& store, const std::string& brokers) : store_(store) {
   kafka::ConsumerOptions options;
   options.brokers = brokers;
-  options.group_id = "livedrop-gateway-views-" + NewUuid();
+  options.group_id = "livedrop-gateway-views";  // never joined: broadcast
+  options.broadcast = true;  // every gateway keeps its own views
   options.client_id = "livedrop-gateway";
   options.topics = {topics::kDrops, topics::kStock};
-  options.settings = {{"auto.offset.reset", "latest"}};
   consumer_ = std::make_unique<kafka::Consumer>(options);
 }
 

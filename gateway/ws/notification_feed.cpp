@@ -1,6 +1,5 @@
 #include "ws/notification_feed.h"
 
-#include "livedrop/core/ids.h"
 #include "livedrop/followers/v1/followers.pb.h"
 #include "livedrop/kafka/consumer.h"
 #include "livedrop/kafka/envelope.h"
@@ -23,10 +22,10 @@ double SecondsSince(const google::protobuf::Timestamp& t) {
 NotificationFeed::NotificationFeed(NotificationHub& hub, const std::string& brokers) : hub_(hub) {
   kafka::ConsumerOptions options;
   options.brokers = brokers;
-  options.group_id = "livedrop-gateway-" + NewUuid();
+  options.group_id = "livedrop-gateway-notifications";  // never joined: broadcast
+  options.broadcast = true;  // every gateway reads every partition for its own sockets
   options.client_id = "livedrop-gateway";
   options.topics = {topics::kNotifications, topics::kFollowers};
-  options.settings = {{"auto.offset.reset", "latest"}};
   consumer_ = std::make_unique<kafka::Consumer>(options);
 }
 

@@ -89,14 +89,20 @@ Platform::Platform(Options options) : options_(std::move(options)) {
                options_.followers_env));
   Launch("orders", orders_, orders_port_, orders_admin_port_, OrdersEnv(options_.orders_env));
   Launch("notifications", notifications_, notifications_port_, notifications_admin_port_, {});
+  extra_notifications_.reserve(static_cast<std::size_t>(options_.extra_notifications));  // slots point into it
   for (int i = 0; i < options_.extra_notifications; ++i) {
     Slot slot{"livedrop-notifications",
               testing::FreePort(),
               testing::FreePort(),
               {},
               &extra_notifications_.emplace_back()};
-    *slot.process = StartService(slot.binary, slot.grpc_port, slot.admin_port, slot.env);
+    *slot.process = SpawnService(slot.binary, slot.grpc_port, slot.admin_port, slot.env);
     slots_["notifications"].push_back(std::move(slot));
+  }
+  // Every service starts at once (as a cluster starts them) and the gateway once all are ready:
+  // a service's clients connect lazily, so none needs another up first.
+  for (const auto& [service, slots] : slots_) {
+    for (const auto& slot : slots) AwaitReady(slot);
   }
   gateway_env_ = Merge({{"LIVEDROP_AUTH_ADDR", Addr("auth")},
                         {"LIVEDROP_FOLLOWERS_ADDR", Addr("followers")},
@@ -139,9 +145,17 @@ Platform::Platform(Options options) : options_(std::move(options)) {
 
 Platform::~Platform() {
   if (broker_) ::kill(broker_->pid(), SIGCONT);  // a stopped broker cannot take its SIGTERM
+  // Every process is told to stop at once; the members' destructors then wait for each, so
+  // the graceful stops overlap instead of adding up.
+  if (haproxy_ && haproxy_->Running()) ::kill(haproxy_->pid(), SIGTERM);
+  for (const auto& [service, slots] : slots_) {
+    for (const auto& slot : slots) {
+      if (*slot.process && (*slot.process)->Running()) ::kill((*slot.process)->pid(), SIGTERM);
+    }
+  }
 }
 
-std::unique_ptr<testing::Process> Platform::StartService(const std::string& binary, int grpc_port,
+std::unique_ptr<testing::Process> Platform::SpawnService(const std::string& binary, int grpc_port,
                                                          int admin_port,
                                                          std::map<std::string, std::string> env) {
   env = Merge(testing::TlsEnv(binary), env);  // mutual TLS as its own name (testing/certs.h)
@@ -150,11 +164,23 @@ std::unique_ptr<testing::Process> Platform::StartService(const std::string& bina
                {"LIVEDROP_GRPC_LISTEN", "127.0.0.1:" + std::to_string(grpc_port)},
                {"LIVEDROP_ADMIN_LISTEN", "127.0.0.1:" + std::to_string(admin_port)}},
               env);
-  auto process =
-      std::make_unique<testing::Process>(testing::BinPath(binary), std::vector<std::string>{}, env);
-  if (!testing::WaitForHttpOk(admin_port, "/readyz", 30s) || !process->Running()) {
-    throw std::runtime_error(binary + " not ready:\n" + process->ReadLog());
+  return std::make_unique<testing::Process>(testing::BinPath(binary), std::vector<std::string>{},
+                                            env);
+}
+
+void Platform::AwaitReady(const Slot& slot) {
+  if (!testing::WaitForHttpOk(slot.admin_port, "/readyz", 30s) || !(*slot.process)->Running()) {
+    throw std::runtime_error(slot.binary + " not ready:\n" + (*slot.process)->ReadLog());
   }
+}
+
+std::unique_ptr<testing::Process> Platform::StartService(const std::string& binary, int grpc_port,
+                                                         int admin_port,
+                                                         std::map<std::string, std::string> env) {
+  Slot slot{binary, grpc_port, admin_port, {}, nullptr};
+  auto process = SpawnService(binary, grpc_port, admin_port, std::move(env));
+  slot.process = &process;
+  AwaitReady(slot);
   return process;
 }
 
@@ -166,7 +192,7 @@ void Platform::Launch(const std::string& service, std::unique_ptr<testing::Proce
     Slot slot{"livedrop-" + service, i == 0 ? grpc_port : testing::FreePort(),
               i == 0 ? admin_port : testing::FreePort(), env,
               i == 0 ? &first : &replicas_.emplace_back()};
-    *slot.process = StartService(slot.binary, slot.grpc_port, slot.admin_port, slot.env);
+    *slot.process = SpawnService(slot.binary, slot.grpc_port, slot.admin_port, slot.env);
     slots_[service].push_back(std::move(slot));
   }
   service_order_.push_back(service);

@@ -97,7 +97,7 @@ class Platform {
     std::unique_ptr<testing::Process>* process = nullptr;
   };
   // Starts options.replicas instances of livedrop-<service> (the first on these ports, held in
-  // `first`) and registers them.
+  // `first`) and registers them; the caller waits for them (AwaitReady).
   void Launch(const std::string& service, std::unique_ptr<testing::Process>& first, int grpc_port,
               int admin_port, std::map<std::string, std::string> env);
   // "127.0.0.1:<port>" of every instance of a service, comma-separated.
@@ -106,9 +106,14 @@ class Platform {
   std::unique_ptr<testing::Process> StartGateway(int port, int admin_port);
   void StartLoadBalancer();
   Slot& SlotOf(const std::string& service, int index);
+  // Starts a service's process (SpawnService) and waits until its /readyz answers (AwaitReady).
   std::unique_ptr<testing::Process> StartService(const std::string& binary, int grpc_port,
                                                  int admin_port,
                                                  std::map<std::string, std::string> env);
+  std::unique_ptr<testing::Process> SpawnService(const std::string& binary, int grpc_port,
+                                                 int admin_port,
+                                                 std::map<std::string, std::string> env);
+  static void AwaitReady(const Slot& slot);
 
   Options options_;
   std::string db_url_;

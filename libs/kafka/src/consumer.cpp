@@ -111,6 +111,7 @@ struct Consumer::Impl {
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       spdlog::warn("kafka consumer {}: close: {}", options.group_id, rd_kafka_err2str(err));
     }
+    if (options.broadcast) assigned = 0;
     closed = true;
   }
 
@@ -161,6 +162,40 @@ struct Consumer::Impl {
       rd_kafka_assign(rk, nullptr);
       self->assigned = 0;
     }
+  }
+
+  // broadcast: every partition of every topic from its current end, once the topics exist.
+  bool AssignEveryPartition() {
+    PartitionListPtr list(rd_kafka_topic_partition_list_new(0));
+    for (const auto& topic : options.topics) {
+      // Asked by name, so a broker that creates topics on first use (the dev broker) does.
+      std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> handle(
+          rd_kafka_topic_new(rk, topic.c_str(), nullptr), &rd_kafka_topic_destroy);
+      const rd_kafka_metadata_t* md = nullptr;
+      if (rd_kafka_metadata(rk, 0, handle.get(), &md, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return false;
+      }
+      std::unique_ptr<const rd_kafka_metadata_t, decltype(&rd_kafka_metadata_destroy)> owned(
+          md, &rd_kafka_metadata_destroy);
+      if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
+          md->topics[0].partition_cnt == 0) {
+        return false;  // not there yet
+      }
+      for (int i = 0; i < md->topics[0].partition_cnt; ++i) {
+        const int32_t partition = md->topics[0].partitions[i].id;
+        int64_t low = 0, high = 0;
+        if (rd_kafka_query_watermark_offsets(rk, topic.c_str(), partition, &low, &high, 5000) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR) {
+          return false;
+        }
+        rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = high;
+      }
+    }
+    if (rd_kafka_assign(rk, list.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
+    spdlog::info("kafka consumer {}: reading {} partitions from their end", options.client_id,
+                 list->cnt);
+    assigned = list->cnt;
+    return true;
   }
 
   Producer& DlqProducer() {
@@ -263,6 +298,7 @@ Consumer::Consumer(ConsumerOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->rk = internal::NewClient(RD_KAFKA_CONSUMER, std::move(conf));
   rd_kafka_poll_set_consumer(impl_->rk);
 
+  if (o.broadcast) return;  // assigned by Run()
   PartitionListPtr topics(rd_kafka_topic_partition_list_new(static_cast<int>(o.topics.size())));
   for (const auto& topic : o.topics) {
     rd_kafka_topic_partition_list_add(topics.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
@@ -281,6 +317,9 @@ void Consumer::Run(const Handler& handler, std::stop_token stop) {
   if (impl.closed) {
     throw Error(ErrorKind::kFailedPrecondition, "consumer_closed", "a Consumer runs only once");
   }
+  while (impl.options.broadcast && impl.assigned == 0 && !impl.AssignEveryPartition()) {
+    if (!internal::SleepUnlessStopped(milliseconds(200), stop)) break;
+  }
   auto last_commit = SteadyClock::now();
   while (!stop.stop_requested()) {
     MessagePtr m(rd_kafka_consumer_poll(impl.rk, 100));
@@ -292,7 +331,7 @@ void Consumer::Run(const Handler& handler, std::stop_token stop) {
     if (m) {
       impl.ObserveLag(*m);
       if (!impl.Handle(ToMessage(*m), handler, stop)) break;
-      impl.StoreOffset(*m);
+      if (!impl.options.broadcast) impl.StoreOffset(*m);
     }
     // Commit when idle or every commit_interval, not per message: one round trip per message
     // would cap throughput, and at-least-once only needs the commit to follow the handler.

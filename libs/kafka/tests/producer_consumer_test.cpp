@@ -3,6 +3,7 @@
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -253,6 +254,43 @@ TEST(Consumer, PoisonMessage_PublishedToDlqAndCommitted) {
   restarted.Stop();
   EXPECT_EQ(after.Snapshot()[0].payload, "later");
   EXPECT_EQ(after.Size(), 1u);
+}
+
+// The gateway's feeds: every instance reads every partition, from where the topic ended when it
+// started, with no group to join; two of them with the same group id do not share partitions.
+TEST(Consumer, Broadcast_EveryInstanceReadsEveryPartitionFromItsStart) {
+  MockCluster cluster(3);
+  cluster.CreateTopic("livedrop.fanout", 3);
+  Producer producer(ProducerFor(cluster));
+  for (int i = 0; i < 6; ++i) {
+    producer.ProduceSync("livedrop.fanout", "k" + std::to_string(i), "before-" + std::to_string(i),
+                         milliseconds(10000));
+  }
+  auto options = ConsumerFor(cluster, "fanout", {"livedrop.fanout"});
+  options.broadcast = true;
+  Consumer first(options), second(options);
+  Received got_first, got_second;
+  first.Start([&](const Message& m) { got_first.Add(m); });
+  second.Start([&](const Message& m) { got_second.Add(m); });
+  ASSERT_TRUE(WaitFor([&] {
+    return first.assigned_partitions() == 3 && second.assigned_partitions() == 3;
+  }));
+  std::set<std::string> sent;
+  for (int i = 0; i < 20; ++i) {
+    const std::string payload = "after-" + std::to_string(i);
+    producer.ProduceSync("livedrop.fanout", "k" + std::to_string(i), payload, milliseconds(10000));
+    sent.insert(payload);
+  }
+  for (Received* received : {&got_first, &got_second}) {
+    ASSERT_TRUE(WaitFor([&] { return received->Size() >= 20; })) << received->Size();
+    std::set<std::string> payloads;
+    for (const Message& m : received->Snapshot()) payloads.insert(m.payload);
+    EXPECT_EQ(payloads, sent) << "every message after the start, none from before, once each";
+    EXPECT_EQ(received->Size(), 20u);
+  }
+  first.Stop();
+  second.Stop();
+  EXPECT_EQ(first.assigned_partitions(), 0);
 }
 
 }  // namespace

@@ -41,13 +41,20 @@ struct ConsumerOptions {
   // Handled offsets are committed at least this often (and on stop and on rebalance).
   std::chrono::milliseconds commit_interval{500};
   std::string dlq_suffix = ".dlq";
+  // Every instance reads every partition, from the end as it was when it started: no group to
+  // join (so no rebalance delay, 3 s on a new group, and no group left behind per instance) and
+  // nothing committed. For fan-out to an instance's own clients (the gateway's feeds). Ready
+  // (assigned_partitions() > 0) once each topic's end offsets are read: anything produced after
+  // that is delivered. Partitions added to a topic later are not read until a restart.
+  bool broadcast = false;
   // Extra librdkafka consumer settings, applied last (they override the fields above).
   std::map<std::string, std::string> settings;
   // Extra librdkafka settings for the dead-letter producer (e.g. security.*).
   std::map<std::string, std::string> dlq_producer_settings;
 };
 
-// A consumer-group member with at-least-once delivery: an offset is committed only after
+// A consumer-group member (or, with `broadcast`, a reader of every partition) with at-least-once
+// delivery: an offset is committed only after
 // the handler returned for that message.
 //
 // Handler outcomes:
