@@ -5,6 +5,9 @@
 //
 //   livedrop-bench-images --images=20 [--input=photo.jpg] [--save=DIR]
 //
+// A second reference, decode + a plain JPEG encode at quality 90, is closer to what the
+// original's re-encode costs, so what the three WebPs add can be read off too.
+//
 // The work timed is livedrop::image::MakeVariants, the call ImagesApp::Process makes on the
 // service's worker (services/drops/images_app.cpp), with the service's default widths and
 // limits. Without --input the photo is made here: 4000 x 3000, smooth colour gradients under
@@ -104,17 +107,22 @@ std::string MakePhoto(int width, int height) {
   return out;
 }
 
-// The baseline: the JPEG decoded into memory as MakeVariants decodes it (same loader options),
-// then dropped.
-void DecodeOnly(const std::string& bytes) {
+// The baseline: the JPEG decoded into memory as MakeVariants decodes it (same loader options);
+// with `encode`, also saved again as a plain JPEG (quality 90, no options), a second reference
+// closer to the original's re-encode.
+void Decode(const std::string& bytes, bool encode) {
   VipsImage* loaded = nullptr;
   Image lazy = Check(vips_jpegload_buffer(const_cast<char*>(bytes.data()), bytes.size(), &loaded,
                                           "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
                                           VIPS_FAIL_ON_WARNING, nullptr),
                      loaded, "jpegload");
-  VipsImage* decoded = vips_image_copy_memory(lazy.get());
-  if (decoded == nullptr) Fail("decode");
-  g_object_unref(decoded);
+  Image decoded(vips_image_copy_memory(lazy.get()));
+  if (!decoded) Fail("decode");
+  if (!encode) return;
+  void* buffer = nullptr;
+  size_t length = 0;
+  if (vips_jpegsave_buffer(decoded.get(), &buffer, &length, "Q", 90, nullptr)) Fail("jpegsave");
+  g_free(buffer);
 }
 
 struct Run {
@@ -181,6 +189,17 @@ void WriteFile(const std::string& path, const std::string& bytes) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
+std::vector<int> Widths(const std::string& list) {
+  std::vector<int> out;
+  std::size_t at = 0;
+  while (at < list.size()) {
+    const auto comma = std::min(list.find(',', at), list.size());
+    out.push_back(std::stoi(list.substr(at, comma - at)));
+    at = comma + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -191,14 +210,16 @@ int main(int argc, char** argv) {
   spec.String("input", "A JPEG to use instead of the generated 4000x3000 photo", "")
       .Int("images", "Images per mode and thread count", 20, 1, 10000)
       .Int("max-threads", "Thread counts measured: 1 up to this", 2, 1, 64)
+      .String("widths", "The WebP widths (the service's default; empty: the original only)",
+              "256,768,1600")
       .String("save", "A directory to write the photo and one set of its variants into", "");
   const auto cfg = config::ParseOrExit(spec, argc, argv);
   const int images = static_cast<int>(cfg.GetInt("images"));
 
   try {
-    // What the service uses unless configured otherwise (ImagesConfig in
+    // By default what the service uses unless configured otherwise (ImagesConfig in
     // services/drops/images_app.h: 256, 768 and 1600 wide; image::Limits' defaults).
-    const std::vector<int> widths{256, 768, 1600};
+    const std::vector<int> widths = Widths(cfg.GetString("widths"));
     const image::Limits limits;
 
     // The photo is made before the library's own start (image::Inspect below) sets libvips up
@@ -230,30 +251,41 @@ int main(int argc, char** argv) {
       }
     }
 
-    std::vector<std::pair<Run, Run>> runs;
+    struct Runs {
+      Run decode, recode, sets;
+    };
+    std::vector<Runs> runs;
     for (int threads = 1; threads <= cfg.GetInt("max-threads"); ++threads) {
-      const Run decode = Measure(threads, images, [&] {
-        DecodeOnly(photo);
+      Runs r;
+      r.decode = Measure(threads, images, [&] {
+        Decode(photo, false);
         return 1;
       });
-      Print("baseline: decode only", decode, "decodes");
-      const Run sets = Measure(threads, images, [&] {
+      Print("baseline: decode only", r.decode, "decodes");
+      r.recode = Measure(threads, images, [&] {
+        Decode(photo, true);
+        return 1;
+      });
+      Print("reference: decode + JPEG Q90", r.recode, "recodes");
+      r.sets = Measure(threads, images, [&] {
         return static_cast<long long>(1 + image::MakeVariants(photo, limits, widths).variants.size());
       });
-      Print("MakeVariants (original + WebPs)", sets, "variants");
-      runs.emplace_back(decode, sets);
+      Print("MakeVariants (original + WebPs)", r.sets, "variants");
+      runs.push_back(r);
     }
-    for (const auto& [decode, sets] : runs) {
-      std::printf("%d thread%s: %.2f sets/s = %.2f variants/s; decode %.2f images/s; one set costs "
-                  "%.2f decodes (p50 %.1f / %.1f ms)\n",
-                  sets.threads, sets.threads == 1 ? " " : "s", sets.PerSecond(),
-                  sets.OutputsPerSecond(), decode.PerSecond(),
-                  decode.PerSecond() / sets.PerSecond(), sets.p50_ms, decode.p50_ms);
+    for (const auto& r : runs) {
+      std::printf("%d thread%s: %.2f sets/s = %.2f variants/s; decode %.2f images/s; one set "
+                  "costs %.2f decodes, %.2f decode+encodes (p50 %.1f / %.1f / %.1f ms)\n",
+                  r.sets.threads, r.sets.threads == 1 ? " " : "s", r.sets.PerSecond(),
+                  r.sets.OutputsPerSecond(), r.decode.PerSecond(),
+                  r.decode.PerSecond() / r.sets.PerSecond(),
+                  r.recode.PerSecond() / r.sets.PerSecond(), r.sets.p50_ms, r.decode.p50_ms,
+                  r.recode.p50_ms);
     }
     if (runs.size() > 1) {
-      std::printf("scaling %d threads / 1: sets %.2fx, decode %.2fx\n", runs.back().second.threads,
-                  runs.back().second.PerSecond() / runs.front().second.PerSecond(),
-                  runs.back().first.PerSecond() / runs.front().first.PerSecond());
+      std::printf("scaling %d threads / 1: sets %.2fx, decode %.2fx\n", runs.back().sets.threads,
+                  runs.back().sets.PerSecond() / runs.front().sets.PerSecond(),
+                  runs.back().decode.PerSecond() / runs.front().decode.PerSecond());
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "livedrop-bench-images: %s\n", e.what());
