@@ -112,7 +112,8 @@ int main(int argc, char** argv) {
     graphql_options.limits.max_aliases = o.graphql_max_aliases;
     graphql_options.limits.max_cost = o.graphql_max_cost;
     const auto graphql = gateway::MakeApiEngine(
-        {auth, followers, drops, inventory, orders, notifications, &drop_views, &limits}, graphql_options);
+        {auth, followers, drops, images, inventory, orders, notifications, &drop_views, &limits},
+        graphql_options);
     gateway::DocumentCache graphql_documents(graphql, o.graphql_documents);
     gateway::AddGraphQLRoutes(table, *graphql, graphql_documents);
     gateway::NotificationHub hub;

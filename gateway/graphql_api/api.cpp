@@ -13,6 +13,7 @@ std::shared_ptr<const graphql::Engine> MakeApiEngine(const ApiClients& clients,
   graphql::Resolvers resolvers;
   api::AddAccountResolvers(resolvers, clients);
   api::AddDropResolvers(resolvers, clients);
+  api::AddImageResolvers(resolvers, clients);
   api::AddOrderResolvers(resolvers, clients);
   api::AddNotificationResolvers(resolvers, clients);
   return std::make_shared<graphql::Engine>(std::move(schema), std::move(resolvers), options);

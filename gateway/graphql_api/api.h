@@ -14,6 +14,7 @@ class AuthClient;
 class DropsClient;
 class DropViewStore;
 class FollowersClient;
+class ImagesClient;
 class InventoryClient;
 class NotificationsClient;
 class OrdersClient;
@@ -24,6 +25,7 @@ struct ApiClients {
   AuthClient& auth;
   FollowersClient& followers;
   DropsClient& drops;
+  ImagesClient& images;  // drops' ProductImagesService
   InventoryClient& inventory;
   OrdersClient& orders;
   NotificationsClient& notifications;

@@ -12,6 +12,8 @@ void AddAccountResolvers(graphql::Resolvers& r, const ApiClients& clients);
 // drop, drops, product, Drop.*, createProduct, createDrop, cancelDrop; loaders "drop",
 // "product", "stock".
 void AddDropResolvers(graphql::Resolvers& r, const ApiClients& clients);
+// ProductImage.status, requestImageUpload, completeImageUpload, deleteProductImage.
+void AddImageResolvers(graphql::Resolvers& r, const ApiClients& clients);
 // order, myOrders, Order.*, placeOrder, cancelOrder.
 void AddOrderResolvers(graphql::Resolvers& r, const ApiClients& clients);
 // notifications.

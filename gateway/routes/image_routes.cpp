@@ -10,11 +10,10 @@
 #include "server/json_body.h"
 
 namespace livedrop::gateway {
-namespace {
 
 using namespace livedrop::drops::v1;
 
-boost::json::object Upload(const CreateImageUploadResponse& r) {
+boost::json::object ImageUploadView(const CreateImageUploadResponse& r) {
   boost::json::object headers;
   for (const auto& [name, value] : r.upload().headers()) headers[name] = value;
   return {{"image_id", r.image().id()},
@@ -26,32 +25,23 @@ boost::json::object Upload(const CreateImageUploadResponse& r) {
             {"expires_at", rpc::Rfc3339(r.upload().expires_at())}}}};
 }
 
-}  // namespace
-
 void AddImageRoutes(RouteTable& table, ImagesClient& images) {
   table.Add("POST", "/v1/products/{id}/images", Access::kAuthenticated,
             [&images](const CallPtr& call) {
               requests::RequireCreator(call->caller());
-              const auto body = JsonBody::Parse(call->request());
-              CreateImageUploadRequest req;
-              req.set_product_id(call->PathParam("id"));
-              req.set_creator_id(call->caller().subject);
-              req.set_content_type(body.RequiredString("content_type", 100));
-              req.set_content_length(body.RequiredInt("content_length"));
-              images.CreateImageUpload(std::move(req), call->origin(),
-                                       Answer<CreateImageUploadResponse>(call, 201, Upload));
+              images.CreateImageUpload(
+                  requests::NewImageUpload(JsonBody::Parse(call->request()), call->PathParam("id"),
+                                           call->caller().subject),
+                  call->origin(), Answer<CreateImageUploadResponse>(call, 201, ImageUploadView));
             });
 
   table.Add("POST", "/v1/products/{id}/images/{image_id}/complete", Access::kAuthenticated,
             [&images](const CallPtr& call) {
               requests::RequireCreator(call->caller());
-              CompleteImageUploadRequest req;
-              req.set_product_id(call->PathParam("id"));
-              req.set_image_id(call->PathParam("image_id"));
-              req.set_creator_id(call->caller().subject);
               images.CompleteImageUpload(
-                  std::move(req), call->origin(),
-                  [call](Outcome<CompleteImageUploadResponse> outcome) {
+                  requests::ImageOfProduct<CompleteImageUploadRequest>(
+                      call->PathParam("id"), call->PathParam("image_id"), call->caller().subject),
+                  call->origin(), [call](Outcome<CompleteImageUploadResponse> outcome) {
                     if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
                     const auto& image = std::get<CompleteImageUploadResponse>(outcome).image();
                     call->ReplyJson(image.status() == IMAGE_STATUS_READY ? 200 : 202,
@@ -64,26 +54,22 @@ void AddImageRoutes(RouteTable& table, ImagesClient& images) {
               GetProductImageRequest req;
               req.set_product_id(call->PathParam("id"));
               req.set_image_id(call->PathParam("image_id"));
-              images.GetProductImage(
-                  std::move(req), call->origin(),
-                  Answer<GetProductImageResponse>(
-                      call, 200, [](const auto& r) { return views::ProductImage(r.image()); }));
+              images.GetProductImage(std::move(req), call->origin(),
+                                     Answer<GetProductImageResponse>(call, 200, [](const auto& r) {
+                                       return views::ProductImage(r.image());
+                                     }));
             });
 
   table.Add("DELETE", "/v1/products/{id}/images/{image_id}", Access::kAuthenticated,
             [&images](const CallPtr& call) {
               requests::RequireCreator(call->caller());
-              DeleteProductImageRequest req;
-              req.set_product_id(call->PathParam("id"));
-              req.set_image_id(call->PathParam("image_id"));
-              req.set_creator_id(call->caller().subject);
-              images.DeleteProductImage(std::move(req), call->origin(),
-                                        [call](Outcome<DeleteProductImageResponse> outcome) {
-                                          if (auto* e = std::get_if<Error>(&outcome)) {
-                                            return call->Fail(*e);
-                                          }
-                                          call->ReplyEmpty(204);
-                                        });
+              images.DeleteProductImage(
+                  requests::ImageOfProduct<DeleteProductImageRequest>(
+                      call->PathParam("id"), call->PathParam("image_id"), call->caller().subject),
+                  call->origin(), [call](Outcome<DeleteProductImageResponse> outcome) {
+                    if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
+                    call->ReplyEmpty(204);
+                  });
             });
 }
 

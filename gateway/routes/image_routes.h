@@ -1,6 +1,12 @@
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include "server/route_table.h"
+
+namespace livedrop::drops::v1 {
+class CreateImageUploadResponse;
+}
 
 namespace livedrop::gateway {
 
@@ -14,6 +20,12 @@ class ImagesClient;
 //   GET    /v1/products/{id}/images/{image_id}             → the image and its status
 //   DELETE /v1/products/{id}/images/{image_id}             → 204
 // The bytes never pass through here: the client PUTs them to the presigned URL.
+// The request builders are routes/requests' (GraphQL's requestImageUpload, completeImageUpload
+// and deleteProductImage send the same).
 void AddImageRoutes(RouteTable& table, ImagesClient& images);
+
+// The 201 body of POST /v1/products/{id}/images: {image_id, image, upload: {method, url,
+// headers: {name: value}, expires_at}} (GraphQL's ImageUploadTicket is this, camelCased).
+boost::json::object ImageUploadView(const drops::v1::CreateImageUploadResponse& r);
 
 }  // namespace livedrop::gateway

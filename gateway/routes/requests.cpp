@@ -58,6 +58,17 @@ drops::v1::CreateDropRequest NewDrop(const JsonBody& body, const std::string& cr
   return req;
 }
 
+drops::v1::CreateImageUploadRequest NewImageUpload(const JsonBody& body,
+                                                   const std::string& product_id,
+                                                   const std::string& creator_id) {
+  drops::v1::CreateImageUploadRequest req;
+  req.set_product_id(product_id);
+  req.set_creator_id(creator_id);
+  req.set_content_type(body.RequiredString("content_type", 100));
+  req.set_content_length(body.RequiredInt("content_length"));
+  return req;
+}
+
 orders::v1::PlaceOrderRequest NewOrder(const JsonBody& body, const std::string& buyer_id,
                                        const std::string& idempotency_key) {
   orders::v1::PlaceOrderRequest req;

@@ -20,6 +20,21 @@ drops::v1::CreateProductRequest NewProduct(const JsonBody& body, const std::stri
 drops::v1::CreateDropRequest NewDrop(const JsonBody& body, const std::string& creator_id);
 orders::v1::PlaceOrderRequest NewOrder(const JsonBody& body, const std::string& buyer_id,
                                        const std::string& idempotency_key);
+// POST /v1/products/{id}/images: {content_type (at most 100 bytes), content_length (an int)}.
+drops::v1::CreateImageUploadRequest NewImageUpload(const JsonBody& body,
+                                                   const std::string& product_id,
+                                                   const std::string& creator_id);
+// POST .../images/{image_id}/complete and DELETE .../images/{image_id}, by the creator:
+// drops::v1::CompleteImageUploadRequest or DeleteProductImageRequest.
+template <class Request>
+Request ImageOfProduct(const std::string& product_id, const std::string& image_id,
+                       const std::string& creator_id) {
+  Request req;
+  req.set_product_id(product_id);
+  req.set_image_id(image_id);
+  req.set_creator_id(creator_id);
+  return req;
+}
 // "scheduled", "live"... as a ListDrops filter; "" is no filter.
 drops::v1::DropStatus DropStatusFilter(const std::string& status);
 

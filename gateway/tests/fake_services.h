@@ -150,6 +150,14 @@ class FakeDrops final : public drops::v1::DropsService::Service {
   LIVEDROP_FAKE_RPC(drops::v1, CancelDrop, cancel_drop)
 };
 
+class FakeImages final : public drops::v1::ProductImagesService::Service {
+  static std::string domain() { return "livedrop-drops"; }
+  LIVEDROP_FAKE_RPC(drops::v1, CreateImageUpload, create_image_upload)
+  LIVEDROP_FAKE_RPC(drops::v1, CompleteImageUpload, complete_image_upload)
+  LIVEDROP_FAKE_RPC(drops::v1, GetProductImage, get_product_image)
+  LIVEDROP_FAKE_RPC(drops::v1, DeleteProductImage, delete_product_image)
+};
+
 class FakeInventory final : public inventory::v1::InventoryService::Service {
   static std::string domain() { return "livedrop-inventory"; }
   LIVEDROP_FAKE_RPC(inventory::v1, GetStock, get_stock)

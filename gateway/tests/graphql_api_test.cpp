@@ -7,6 +7,7 @@
 #include <set>
 
 #include "livedrop/core/paging.h"
+#include "livedrop/grpc/reason.h"
 #include "route_harness.h"
 
 namespace livedrop::gateway {
@@ -1083,6 +1084,282 @@ TEST(GraphQLMutation, TwoMutations_RunInOrder) {
   ASSERT_EQ(calls.size(), 2u);
   EXPECT_EQ(calls[0].creator_id(), "c-1");
   EXPECT_EQ(calls[1].creator_id(), "c-2");
+}
+
+// --- product images ----------------------------------------------------------------------------
+
+constexpr char kProduct[] = "33333333-3333-4333-8333-333333333333";
+constexpr char kImage[] = "44444444-4444-4444-8444-444444444444";
+
+drops::v1::ProductImage SampleImage(drops::v1::ImageStatus status) {
+  drops::v1::ProductImage image;
+  image.set_id(kImage);
+  image.set_status(status);
+  if (status == drops::v1::IMAGE_STATUS_READY) {
+    image.set_width(1200);
+    image.set_height(800);
+    image.set_url("http://cdn.example/i/aa.jpg");
+    for (const int width : {256, 768}) {
+      auto* v = image.add_variants();
+      v->set_width(width);
+      v->set_height(width * 2 / 3);
+      v->set_url("http://cdn.example/i/" + std::to_string(width) + ".webp");
+    }
+  }
+  return image;
+}
+
+drops::v1::CreateImageUploadResponse SampleUpload() {
+  drops::v1::CreateImageUploadResponse r;
+  *r.mutable_image() = SampleImage(drops::v1::IMAGE_STATUS_AWAITING_UPLOAD);
+  auto& upload = *r.mutable_upload();
+  upload.set_method("PUT");
+  upload.set_url("http://store.example/livedrop-media/uploads/x?X-Amz-Signature=abc");
+  (*upload.mutable_headers())["Content-Type"] = "image/jpeg";
+  (*upload.mutable_headers())["Content-Length"] = "5120";
+  *upload.mutable_expires_at() = At("2026-12-02T10:15:00Z");
+  return r;
+}
+
+std::string AskUploadRest(std::string_view type = "image/jpeg", long long length = 5120) {
+  return json::serialize(json::object{{"content_type", type}, {"content_length", length}});
+}
+
+constexpr char kRequestUpload[] = R"(mutation($p: ID!, $in: ImageUploadInput!) {
+  requestImageUpload(productId: $p, input: $in) {
+    image { id status width url variants { width } }
+    upload { method url headers { name value } expiresAt } } })";
+
+json::object UploadVariables(std::string_view type = "image/jpeg", long long length = 5120) {
+  return {{"p", kProduct}, {"in", json::object{{"contentType", type}, {"contentLength", length}}}};
+}
+
+std::string ImagePath(const char* suffix = "") {
+  return std::string("/v1/products/") + kProduct + "/images/" + kImage + suffix;
+}
+
+TEST(GraphQLImages, RequestImageUpload_SendsWhatRestSends_UploadWithHeadersAsSortedPairs) {
+  RouteHarness h;
+  h.images.create_image_upload.Answer(SampleUpload());
+  const auto rest = h.SendAs(
+      kCreator, "creator",
+      MakeRequest("POST", std::string("/v1/products/") + kProduct + "/images", AskUploadRest()));
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(rest->status, 201) << rest->body;
+  const auto body =
+      Answered(h.SendAs(kCreator, "creator", GraphQLPost(kRequestUpload, UploadVariables())));
+  EXPECT_FALSE(body.contains("errors")) << json::serialize(body);
+  ExpectSameRequestTwice(h.images.create_image_upload);
+  const auto asked = h.images.create_image_upload.last();
+  EXPECT_EQ(asked.product_id(), kProduct);
+  EXPECT_EQ(asked.creator_id(), kCreator);
+  EXPECT_EQ(asked.content_type(), "image/jpeg");
+  EXPECT_EQ(asked.content_length(), 5120);
+
+  const auto& ticket = DataOf(body).at("requestImageUpload");
+  EXPECT_EQ(
+      ticket.at("image"),
+      json::parse(R"({"id":")" + std::string(kImage) +
+                  R"(","status":"AWAITING_UPLOAD","width":null,"url":null,"variants":null})"));
+  EXPECT_EQ(ticket.at("upload"), json::parse(R"({"method":"PUT",
+              "url":"http://store.example/livedrop-media/uploads/x?X-Amz-Signature=abc",
+              "headers":[{"name":"Content-Length","value":"5120"},
+                         {"name":"Content-Type","value":"image/jpeg"}],
+              "expiresAt":"2026-12-02T10:15:00.000Z"})"));
+}
+
+TEST(GraphQLImages, RequestImageUpload_ContentTypeOver100Bytes_ValidationFailedAsOverRest) {
+  RouteHarness h;
+  const std::string type = "image/" + std::string(95, 'x');
+  const auto rest =
+      h.SendAs(kCreator, "creator",
+               MakeRequest("POST", std::string("/v1/products/") + kProduct + "/images",
+                           AskUploadRest(type)));
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(ProblemCodeOf(*rest), "validation_failed");
+  const auto body =
+      Answered(h.SendAs(kCreator, "creator", GraphQLPost(kRequestUpload, UploadVariables(type))));
+  EXPECT_EQ(GraphQLErrorCodes(body), Codes{"validation_failed"});
+  EXPECT_EQ(h.images.create_image_upload.calls(), 0);
+  // 100 bytes exactly is sent.
+  h.images.create_image_upload.Answer(SampleUpload());
+  const auto at_limit = Answered(h.SendAs(
+      kCreator, "creator", GraphQLPost(kRequestUpload, UploadVariables(type.substr(0, 100)))));
+  EXPECT_FALSE(at_limit.contains("errors")) << json::serialize(at_limit);
+  EXPECT_EQ(h.images.create_image_upload.last().content_type().size(), 100u);
+}
+
+// GraphQL's Int is 32 bits: a length beyond it is refused before any service is asked (REST
+// sends it on, and drops refuses it as over its limit).
+TEST(GraphQLImages, RequestImageUpload_ContentLengthNotAnInt_RefusedWithoutAskingDrops) {
+  RouteHarness h;
+  for (const auto& length : {json::value(5000000000LL), json::value("5120"), json::value(1.5)}) {
+    auto variables = UploadVariables();
+    variables["in"].as_object()["contentLength"] = length;
+    const auto response = h.SendAs(kCreator, "creator", GraphQLPost(kRequestUpload, variables));
+    ASSERT_TRUE(response);
+    EXPECT_EQ(GraphQLErrorCodes(BodyOf(*response)).size(), 1u) << response->body;
+  }
+  EXPECT_EQ(h.images.create_image_upload.calls(), 0);
+}
+
+TEST(GraphQLImages, AsBuyerOrWithoutToken_CreatorsOnlyOrUnauthenticated_WithoutAskingDrops) {
+  RouteHarness h;
+  const std::string complete = std::string(R"(mutation { completeImageUpload(productId: ")") +
+                               kProduct + R"(", imageId: "i") { id } })";
+  const std::string remove = std::string(R"(mutation { deleteProductImage(productId: ")") +
+                             kProduct + R"(", imageId: "i") })";
+  for (const auto& query : {std::string(kRequestUpload), complete, remove}) {
+    const auto variables = query == kRequestUpload ? UploadVariables() : json::object{};
+    const auto as_buyer = Answered(h.SendAs(kBuyer, "buyer", GraphQLPost(query, variables)));
+    EXPECT_EQ(GraphQLErrorCodes(as_buyer), Codes{"creators_only"}) << query;
+    EXPECT_TRUE(DataOf(as_buyer).is_null());
+    const auto anonymous = Answered(h.Send(GraphQLPost(query, variables)));
+    EXPECT_EQ(GraphQLErrorCodes(anonymous), Codes{"unauthenticated"}) << query;
+  }
+  EXPECT_EQ(h.images.create_image_upload.calls(), 0);
+  EXPECT_EQ(h.images.complete_image_upload.calls(), 0);
+  EXPECT_EQ(h.images.delete_product_image.calls(), 0);
+}
+
+// What drops refuses an upload with reaches GraphQL as extensions.code, the REST problem's code.
+TEST(GraphQLImages, RequestImageUpload_ServiceRefusals_SameCodeAsTheRestProblem) {
+  const struct {
+    Error error;
+    int rest_status;
+  } cases[] = {
+      {Error(ErrorKind::kPermissionDenied, "not_your_product", "not yours"), 403},
+      {NotFoundError("product"), 404},
+      {rpc::ReasonError(ErrorKind::kInvalidArgument, common::v1::REASON_UNSUPPORTED_MEDIA_TYPE,
+                        "content_type must be image/jpeg, image/png or image/webp"),
+       415},
+      {ValidationError("content_length", "content_length must be from 1 to 10485760 bytes"), 400},
+      {rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_TOO_MANY_IMAGES,
+                        "at most 10"),
+       409},
+  };
+  for (const auto& c : cases) {
+    RouteHarness h;
+    h.images.create_image_upload.Fail(c.error);
+    const auto rest = h.SendAs(
+        kCreator, "creator",
+        MakeRequest("POST", std::string("/v1/products/") + kProduct + "/images", AskUploadRest()));
+    ASSERT_TRUE(rest);
+    EXPECT_EQ(rest->status, c.rest_status) << c.error.code();
+    EXPECT_EQ(ProblemCodeOf(*rest), c.error.code());
+    const auto body =
+        Answered(h.SendAs(kCreator, "creator", GraphQLPost(kRequestUpload, UploadVariables())));
+    EXPECT_EQ(GraphQLErrorCodes(body), Codes{c.error.code()});
+    EXPECT_EQ(body.at("errors").at(0).at("path"), json::array{"requestImageUpload"});
+    EXPECT_TRUE(DataOf(body).is_null());
+    ExpectSameRequestTwice(h.images.create_image_upload);
+  }
+}
+
+constexpr char kComplete[] = R"(mutation($p: ID!, $i: ID!) {
+  completeImageUpload(productId: $p, imageId: $i) {
+    id status width height url variants { width height url } failure } })";
+
+TEST(GraphQLImages, CompleteImageUpload_SendsWhatRestSends_ProcessingThenReadyWithVariants) {
+  RouteHarness h;
+  const json::object variables{{"p", kProduct}, {"i", kImage}};
+  drops::v1::CompleteImageUploadResponse processing;
+  *processing.mutable_image() = SampleImage(drops::v1::IMAGE_STATUS_PROCESSING);
+  h.images.complete_image_upload.Answer(processing);
+  const auto rest = h.SendAs(kCreator, "creator", MakeRequest("POST", ImagePath("/complete")));
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(rest->status, 202) << rest->body;
+  const auto body = Answered(h.SendAs(kCreator, "creator", GraphQLPost(kComplete, variables)));
+  EXPECT_FALSE(body.contains("errors")) << json::serialize(body);
+  ExpectSameRequestTwice(h.images.complete_image_upload);
+  const auto asked = h.images.complete_image_upload.last();
+  EXPECT_EQ(asked.product_id(), kProduct);
+  EXPECT_EQ(asked.image_id(), kImage);
+  EXPECT_EQ(asked.creator_id(), kCreator);
+  EXPECT_EQ(DataOf(body).at("completeImageUpload").at("status").as_string(), "PROCESSING");
+  EXPECT_TRUE(DataOf(body).at("completeImageUpload").at("variants").is_null());
+
+  drops::v1::CompleteImageUploadResponse ready;
+  *ready.mutable_image() = SampleImage(drops::v1::IMAGE_STATUS_READY);
+  h.images.complete_image_upload.Answer(ready);
+  const auto again = Answered(h.SendAs(kCreator, "creator", GraphQLPost(kComplete, variables)));
+  EXPECT_EQ(DataOf(again).at("completeImageUpload"),
+            json::parse(R"({"id":")" + std::string(kImage) + R"(","status":"READY",
+              "width":1200,"height":800,"url":"http://cdn.example/i/aa.jpg",
+              "variants":[{"width":256,"height":170,"url":"http://cdn.example/i/256.webp"},
+                          {"width":768,"height":512,"url":"http://cdn.example/i/768.webp"}],
+              "failure":null})"));
+}
+
+TEST(GraphQLImages, CompleteImageUpload_Refusals_SameCodeAsTheRestProblem) {
+  const struct {
+    Error error;
+    int rest_status;
+  } cases[] = {
+      {rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_INVALID_IMAGE,
+                        "not a PNG"),
+       422},
+      {rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_IMAGE_NOT_UPLOADED,
+                        "nothing uploaded"),
+       409},
+      {Error(ErrorKind::kPermissionDenied, "not_your_product", "not yours"), 403},
+      {NotFoundError("image"), 404},
+      {Error(ErrorKind::kResourceExhausted, "images_busy", "try again"), 429},
+  };
+  for (const auto& c : cases) {
+    RouteHarness h;
+    h.images.complete_image_upload.Fail(c.error);
+    const auto rest = h.SendAs(kCreator, "creator", MakeRequest("POST", ImagePath("/complete")));
+    ASSERT_TRUE(rest);
+    EXPECT_EQ(rest->status, c.rest_status) << c.error.code();
+    EXPECT_EQ(ProblemCodeOf(*rest), c.error.code());
+    const auto body = Answered(
+        h.SendAs(kCreator, "creator", GraphQLPost(kComplete, {{"p", kProduct}, {"i", kImage}})));
+    EXPECT_EQ(GraphQLErrorCodes(body), Codes{c.error.code()});
+    EXPECT_EQ(body.at("errors").at(0).at("path"), json::array{"completeImageUpload"});
+    EXPECT_TRUE(DataOf(body).is_null());
+    ExpectSameRequestTwice(h.images.complete_image_upload);
+  }
+}
+
+TEST(GraphQLImages, DeleteProductImage_SendsWhatRestSends_AnswersTheImageId) {
+  RouteHarness h;
+  h.images.delete_product_image.Answer({});
+  const auto rest = h.SendAs(kCreator, "creator", MakeRequest("DELETE", ImagePath()));
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(rest->status, 204);
+  const std::string remove =
+      "mutation($p: ID!, $i: ID!) { deleteProductImage(productId: $p, "
+      "imageId: $i) }";
+  const auto body = Answered(
+      h.SendAs(kCreator, "creator", GraphQLPost(remove, {{"p", kProduct}, {"i", kImage}})));
+  EXPECT_FALSE(body.contains("errors")) << json::serialize(body);
+  ExpectSameRequestTwice(h.images.delete_product_image);
+  EXPECT_EQ(h.images.delete_product_image.last().creator_id(), kCreator);
+  EXPECT_EQ(h.images.delete_product_image.last().image_id(), kImage);
+  EXPECT_EQ(DataOf(body).at("deleteProductImage").as_string(), kImage);
+
+  h.images.delete_product_image.Fail(
+      Error(ErrorKind::kPermissionDenied, "not_your_product", "not yours"));
+  const auto refused = Answered(
+      h.SendAs(kCreator, "creator", GraphQLPost(remove, {{"p", kProduct}, {"i", kImage}})));
+  EXPECT_EQ(GraphQLErrorCodes(refused), Codes{"not_your_product"});
+  EXPECT_TRUE(DataOf(refused).is_null());
+}
+
+// Product.images as the REST view lists them, the status as the GraphQL enum value.
+TEST(GraphQLImages, ProductImages_ReadyImageWithVariants_StatusIsTheEnumValue) {
+  RouteHarness h;
+  auto product = SampleProduct();
+  *product.add_images() = SampleImage(drops::v1::IMAGE_STATUS_READY);
+  ServeProducts(h, {product});
+  const auto body = Answered(h.Send(GraphQLPost(
+      R"({ product(id: "prod-1") { images { id status width variants { width url } } } })")));
+  EXPECT_FALSE(body.contains("errors")) << json::serialize(body);
+  EXPECT_EQ(DataOf(body).at("product").at("images"),
+            json::parse(R"([{"id":")" + std::string(kImage) + R"(","status":"READY","width":1200,
+              "variants":[{"width":256,"url":"http://cdn.example/i/256.webp"},
+                          {"width":768,"url":"http://cdn.example/i/768.webp"}]}])"));
 }
 
 }  // namespace

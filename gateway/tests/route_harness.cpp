@@ -14,6 +14,7 @@
 #include "clients/auth_client.h"
 #include "clients/drops_client.h"
 #include "clients/followers_client.h"
+#include "clients/images_client.h"
 #include "clients/inventory_client.h"
 #include "clients/notifications_client.h"
 #include "clients/orders_client.h"
@@ -30,6 +31,7 @@
 #include "routes/drop_routes.h"
 #include "routes/follow_routes.h"
 #include "routes/graphql_routes.h"
+#include "routes/image_routes.h"
 #include "routes/notification_routes.h"
 #include "routes/ops_routes.h"
 #include "routes/order_routes.h"
@@ -122,11 +124,12 @@ struct RouteHarness::Pending {
 
 struct RouteHarness::Impl {
   Impl(RouteHarness& services, const Options& options)
-      : server({&services.auth, &services.drops, &services.inventory, &services.followers,
-                &services.notifications, &services.orders},
+      : server({&services.auth, &services.drops, &services.images, &services.inventory,
+                &services.followers, &services.notifications, &services.orders},
                {"livedrop-fakes", 8, std::chrono::milliseconds(200)}),
         auth(Channel<auth::v1::AuthService>(), options.upstream_timeout),
         drops(Channel<drops::v1::DropsService>(), options.upstream_timeout),
+        images(Channel<drops::v1::ProductImagesService>(), options.upstream_timeout),
         inventory(Channel<inventory::v1::InventoryService>(), options.upstream_timeout),
         followers(Channel<followers::v1::FollowersService>(), options.upstream_timeout),
         notifications(Channel<notifications::v1::NotificationsService>(), options.upstream_timeout),
@@ -141,6 +144,7 @@ struct RouteHarness::Impl {
     AddAuthRoutes(table, auth);
     AddFollowRoutes(table, auth, followers);
     AddDropRoutes(table, drops, inventory, drop_views);
+    AddImageRoutes(table, images);
     AddOrderRoutes(table, orders);
     AddNotificationRoutes(table, notifications);
     const GatewayOptions defaults;
@@ -149,8 +153,9 @@ struct RouteHarness::Impl {
         options.graphql_max_depth.value_or(defaults.graphql_max_depth);
     graphql_options.limits.max_aliases = defaults.graphql_max_aliases;
     graphql_options.limits.max_cost = options.graphql_max_cost.value_or(defaults.graphql_max_cost);
-    graphql = MakeApiEngine({auth, followers, drops, inventory, orders, notifications, &drop_views},
-                            graphql_options);
+    graphql = MakeApiEngine(
+        {auth, followers, drops, images, inventory, orders, notifications, &drop_views},
+        graphql_options);
     documents = std::make_unique<DocumentCache>(graphql, defaults.graphql_documents);
     AddGraphQLRoutes(table, *graphql, *documents);
     AddOpsRoutes(table, [ready = options.ready] { return ready; });
@@ -174,6 +179,7 @@ struct RouteHarness::Impl {
   livedrop::testing::InProcessServer server;
   AuthClient auth;
   DropsClient drops;
+  ImagesClient images;
   InventoryClient inventory;
   FollowersClient followers;
   NotificationsClient notifications;

@@ -61,6 +61,7 @@ class RouteHarness {
 
   FakeAuth auth;
   FakeDrops drops;
+  FakeImages images;
   FakeInventory inventory;
   FakeFollowers followers;
   FakeNotifications notifications;

@@ -362,5 +362,120 @@ TEST_F(ImagesE2E, ExpiredUploadUrl_RefusedByTheStore) {
   store.Delete("uploads/late");
 }
 
+// --- over GraphQL: the same flow through requestImageUpload, completeImageUpload and
+// deleteProductImage -----------------------------------------------------------------------------
+
+// POST /graphql as `who`; the answer (a 200 JSON object, or the test fails).
+json::object GraphQL(const HttpClient& http, const std::string& query,
+                     const json::object& variables, const Account& who) {
+  const auto r = http.Request(
+      "POST", "/graphql", json::serialize(json::object{{"query", query}, {"variables", variables}}),
+      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + who.access_token}});
+  EXPECT_EQ(r.status, 200) << r.body;
+  return Json(r);
+}
+
+// The extensions.code of each error of a GraphQL answer.
+std::vector<std::string> ErrorCodes(const json::object& answer) {
+  std::vector<std::string> codes;
+  if (const auto* errors = answer.if_contains("errors")) {
+    for (const auto& e : errors->as_array()) {
+      codes.emplace_back(e.at("extensions").at("code").as_string());
+    }
+  }
+  return codes;
+}
+
+constexpr char kRequestUpload[] = R"(mutation($p: ID!, $in: ImageUploadInput!) {
+  requestImageUpload(productId: $p, input: $in) {
+    image { id status } upload { method url headers { name value } expiresAt } } })";
+constexpr char kCompleteUpload[] = R"(mutation($p: ID!, $i: ID!) {
+  completeImageUpload(productId: $p, imageId: $i) { id status } })";
+constexpr char kDeleteImage[] = R"(mutation($p: ID!, $i: ID!) {
+  deleteProductImage(productId: $p, imageId: $i) })";
+constexpr char kProductImages[] = R"(query($p: ID!) {
+  product(id: $p) { images { id status width height url variants { width height url } } } })";
+
+TEST_F(ImagesE2E, OverGraphQL_RequestPutCompleteReadyInProductImagesDelete_OthersRefused) {
+  const auto creator = RegisterAccount(http(), "creator");
+  const auto other = RegisterAccount(http(), "creator");
+  const auto buyer = RegisterAccount(http(), "buyer");
+  const auto product = NewProduct(http(), creator);
+  const std::string photo = Picture(900, 600, ".png");
+  const json::object ask{
+      {"p", product},
+      {"in", json::object{{"contentType", "image/png"},
+                          {"contentLength", static_cast<std::int64_t>(photo.size())}}}};
+
+  // Someone else's product, or a buyer: refused, with REST's codes.
+  EXPECT_EQ(ErrorCodes(GraphQL(http(), kRequestUpload, ask, other)),
+            std::vector<std::string>{"not_your_product"});
+  EXPECT_EQ(ErrorCodes(GraphQL(http(), kRequestUpload, ask, buyer)),
+            std::vector<std::string>{"creators_only"});
+
+  // Asked for: an upload URL on the store, not on the gateway.
+  const auto asked = GraphQL(http(), kRequestUpload, ask, creator);
+  ASSERT_FALSE(asked.contains("errors")) << json::serialize(asked);
+  const auto& ticket = asked.at("data").at("requestImageUpload").as_object();
+  const std::string image(ticket.at("image").at("id").as_string());
+  EXPECT_EQ(ticket.at("image").at("status").as_string(), "AWAITING_UPLOAD");
+  const auto& upload = ticket.at("upload").as_object();
+  EXPECT_EQ(upload.at("method").as_string(), "PUT");
+  EXPECT_FALSE(upload.at("expiresAt").as_string().empty());
+  const auto url = ParseUrl(std::string(upload.at("url").as_string()));
+  EXPECT_EQ(url.port, s3_port_) << "the upload goes to the store, not the gateway";
+  std::map<std::string, std::string> headers;
+  for (const auto& h : upload.at("headers").as_array()) {
+    headers[std::string(h.at("name").as_string())] = std::string(h.at("value").as_string());
+  }
+  EXPECT_EQ(headers["Content-Type"], "image/png");
+  EXPECT_EQ(headers["Content-Length"], std::to_string(photo.size()));
+  headers.erase("Content-Length");  // the HTTP client sends the body's own
+  ASSERT_EQ(Store().Request("PUT", url.target, photo, headers).status, 200);
+
+  // Completed: processing (or ready), then ready with its variants in Product.images.
+  const json::object ids{{"p", product}, {"i", image}};
+  EXPECT_EQ(ErrorCodes(GraphQL(http(), kCompleteUpload, ids, other)),
+            std::vector<std::string>{"not_your_product"});
+  const auto completed = GraphQL(http(), kCompleteUpload, ids, creator);
+  ASSERT_FALSE(completed.contains("errors")) << json::serialize(completed);
+  const auto status = completed.at("data").at("completeImageUpload").at("status").as_string();
+  EXPECT_TRUE(status == "PROCESSING" || status == "READY") << status;
+  json::array images;
+  testing::Eventually(
+      [&] {
+        const auto seen = GraphQL(http(), kProductImages, {{"p", product}}, creator);
+        images = seen.at("data").at("product").at("images").as_array();
+        return !images.empty();
+      },
+      20s, 50ms);
+  ASSERT_EQ(images.size(), 1u);
+  const auto& ready = images[0].as_object();
+  EXPECT_EQ(ready.at("id").as_string(), image);
+  EXPECT_EQ(ready.at("status").as_string(), "READY");
+  EXPECT_EQ(ready.at("width").as_int64(), 900);
+  EXPECT_EQ(ready.at("height").as_int64(), 600);
+  const auto& variants = ready.at("variants").as_array();
+  ASSERT_EQ(variants.size(), 2u) << "256 and 768 (1600 is wider than the picture)";
+  EXPECT_EQ(variants[0].at("width").as_int64(), 256);
+  EXPECT_EQ(variants[1].at("width").as_int64(), 768);
+  const auto variant = ParseUrl(std::string(variants[1].at("url").as_string()));
+  EXPECT_EQ(variant.port, cdn_port_);
+  const auto served = Cdn().Get(variant.target);
+  EXPECT_EQ(served.status, 200);
+  EXPECT_EQ(served.body.substr(0, 4), "RIFF");
+
+  // Deleted by its creator only: gone from Product.images and from the store.
+  EXPECT_EQ(ErrorCodes(GraphQL(http(), kDeleteImage, ids, other)),
+            std::vector<std::string>{"not_your_product"});
+  const auto deleted = GraphQL(http(), kDeleteImage, ids, creator);
+  ASSERT_FALSE(deleted.contains("errors")) << json::serialize(deleted);
+  EXPECT_EQ(deleted.at("data").at("deleteProductImage").as_string(), image);
+  const auto after = GraphQL(http(), kProductImages, {{"p", product}}, creator);
+  EXPECT_TRUE(after.at("data").at("product").at("images").as_array().empty());
+  EXPECT_EQ(Store().Get(std::string("/") + kBucket + variant.target).status, 404)
+      << "the variant's object is deleted";
+}
+
 }  // namespace
 }  // namespace livedrop::e2e
