@@ -175,11 +175,18 @@ int main(int argc, char** argv) {
                     });
     expiry.Start();
     admin.Start();
-    server.Start();
-    spdlog::info("gateway listening on {}://{}:{}",
-                 options.tls_cert_file.empty() ? "http" : "https", host, server.port());
+    // The public port opens once the gateway can serve: with no keys yet every token would be
+    // refused as signed by an unknown key (a load balancer that had not yet seen a quick
+    // restart sent requests to the new process before its /readyz turned 200). Meanwhile
+    // checks find the port closed and go elsewhere; the admin port answers all along.
+    std::optional<int> early = WaitUntilOrShutdownSignal(ready, std::chrono::milliseconds(20));
+    if (!early) {
+      server.Start();
+      spdlog::info("gateway listening on {}://{}:{}",
+                   options.tls_cert_file.empty() ? "http" : "https", host, server.port());
+    }
 
-    const int sig = WaitForShutdownSignal();
+    const int sig = early ? *early : WaitForShutdownSignal();
     spdlog::info("signal {} received, draining", sig);
     expiry.Stop();
     websockets.CloseAll(http::kCloseGoingAway, "server shutting down", std::chrono::seconds(2));

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
 
 namespace livedrop {
 namespace {
@@ -29,6 +30,18 @@ int WaitForShutdownSignal() {
   while (sigwait(&set, &sig) != 0) {
   }
   return sig;
+}
+
+std::optional<int> WaitUntilOrShutdownSignal(const std::function<bool()>& done,
+                                             std::chrono::milliseconds poll) {
+  const sigset_t set = ShutdownSet();
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(poll);
+  const timespec wait{static_cast<time_t>(seconds.count()),
+                      static_cast<long>(std::chrono::nanoseconds(poll - seconds).count())};
+  while (!done()) {
+    if (const int sig = sigtimedwait(&set, nullptr, &wait); sig > 0) return sig;
+  }
+  return std::nullopt;
 }
 
 }  // namespace livedrop
