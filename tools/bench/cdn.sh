@@ -129,10 +129,11 @@ phase() {
       p50 = v[int(NR * 0.50 + 0.999)]; p99 = v[int(NR * 0.99 + 0.999)]
       printf "%.3f %.3f %d\n", p50, p99, NR }'
 }
-read -r miss_p50 miss_p99 miss_n < <(phase "http://127.0.0.1:$CDN_PORT" MISS)
-read -r hit_p50 hit_p99 hit_n < <(phase "http://127.0.0.1:$CDN_PORT" HIT)
-read -r static_p50 static_p99 static_n < <(phase "http://127.0.0.1:$STATIC_PORT" -)
-read -r origin_p50 origin_p99 origin_n < <(phase "http://127.0.0.1:$S3_PORT/$BUCKET" -)
+# (Assigned first: a failed phase then stops the script, as `read < <(...)` would not.)
+out=$(phase "http://127.0.0.1:$CDN_PORT" MISS); read -r miss_p50 miss_p99 miss_n <<<"$out"
+out=$(phase "http://127.0.0.1:$CDN_PORT" HIT); read -r hit_p50 hit_p99 _ <<<"$out"
+out=$(phase "http://127.0.0.1:$STATIC_PORT" -); read -r static_p50 static_p99 _ <<<"$out"
+out=$(phase "http://127.0.0.1:$S3_PORT/$BUCKET" -); read -r origin_p50 origin_p99 _ <<<"$out"
 
 # wrk <url> -> "req/s p50_ms p99_ms non-2xx"
 run() {
@@ -145,8 +146,9 @@ run() {
 hit_url="http://127.0.0.1:$CDN_PORT/i/${keys[0]}.webp"
 [ "$(curl -sS -o /dev/null -w '%header{x-cache-status}' "$hit_url")" = HIT ] ||
   { echo "$hit_url is not a CDN hit" >&2; exit 1; }
-read -r static_rps static_wp50 static_wp99 static_bad < <(run "http://127.0.0.1:$STATIC_PORT/i/${keys[0]}.webp")
-read -r hit_rps hit_wp50 hit_wp99 hit_bad < <(run "$hit_url")
+out=$(run "http://127.0.0.1:$STATIC_PORT/i/${keys[0]}.webp")
+read -r static_rps static_wp50 static_wp99 static_bad <<<"$out"
+out=$(run "$hit_url"); read -r hit_rps hit_wp50 hit_wp99 hit_bad <<<"$out"
 
 echo "$OBJECTS objects of $size bytes; nginx $(nginx -v 2>&1 | sed 's|.*/||'), 1 worker;" \
   "sequential curl on one keep-alive connection; wrk -t2 -c$CONNECTIONS -d${SECONDS_PER_RUN}s;" \

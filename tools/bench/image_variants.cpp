@@ -289,12 +289,13 @@ int main(int argc, char** argv) {
     if (cfg.GetInt("rounds") > 1) std::printf("best round of each mode:\n");
     for (const auto& r : runs) {
       std::printf("%d thread%s: %.2f sets/s = %.2f variants/s; decode %.2f images/s; one set "
-                  "costs %.2f decodes, %.2f decode+encodes (p50 %.1f / %.1f / %.1f ms)\n",
+                  "costs %.2f decodes, %.2f decode+encodes (p50 / p95 ms: set %.1f / %.1f, "
+                  "decode %.1f / %.1f, decode+encode %.1f / %.1f)\n",
                   r.sets.threads, r.sets.threads == 1 ? " " : "s", r.sets.PerSecond(),
                   r.sets.OutputsPerSecond(), r.decode.PerSecond(),
                   r.decode.PerSecond() / r.sets.PerSecond(),
-                  r.recode.PerSecond() / r.sets.PerSecond(), r.sets.p50_ms, r.decode.p50_ms,
-                  r.recode.p50_ms);
+                  r.recode.PerSecond() / r.sets.PerSecond(), r.sets.p50_ms, r.sets.p95_ms,
+                  r.decode.p50_ms, r.decode.p95_ms, r.recode.p50_ms, r.recode.p95_ms);
     }
     if (runs.size() > 1) {
       std::printf("scaling %d threads / 1: sets %.2fx, decode %.2fx\n", runs.back().sets.threads,
