@@ -287,6 +287,8 @@ Consumer::Consumer(ConsumerOptions options) : impl_(std::make_unique<Impl>()) {
       {"auto.offset.reset", "earliest"},
       {"enable.partition.eof", "false"},
       {"fetch.wait.max.ms", std::to_string(o.fetch_wait_max.count())},
+      {"session.timeout.ms", std::to_string(o.session_timeout.count())},
+      {"heartbeat.interval.ms", std::to_string(o.heartbeat_interval.count())},
       // Answer as soon as one message is there (the default, pinned: latency over batching).
       {"fetch.min.bytes", "1"},
       // Requests are small and latency-bound; do not let Nagle hold one behind an unacked one.

@@ -20,6 +20,7 @@ kafka::ConsumerOptions Runtime::Consumer(const std::string& group_id,
   o.client_id = group_id;
   o.topics = std::move(topics);
   o.fetch_wait_max = config.GetDuration("kafka-fetch-wait-max");
+  o.session_timeout = config.GetDuration("kafka-session-timeout");
   return o;
 }
 
@@ -37,7 +38,12 @@ int ServiceMain(const ServiceSpec& spec, int argc, char** argv, const AddOptions
       .Duration("kafka-fetch-wait-max",
                 "How long the broker may hold an empty fetch (fetch.wait.max.ms): with real "
                 "Kafka only how often idle consumers ask; the dev broker adds it to every hop",
-                kafka::ConsumerOptions{}.fetch_wait_max);
+                kafka::ConsumerOptions{}.fetch_wait_max)
+      .Duration("kafka-session-timeout",
+                "How long a consumer group waits for a member that stopped heartbeating "
+                "(session.timeout.ms) before its partitions go to the others: the stall after "
+                "an instance is killed. Within the broker's group.min/max.session.timeout.ms",
+                kafka::ConsumerOptions{}.session_timeout);
   if (add_options) add_options(options);
   const config::Config cfg = config::ParseOrExit(options, argc, argv);
   config::InitLogging(cfg, spec.name);

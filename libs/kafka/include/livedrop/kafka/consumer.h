@@ -35,6 +35,12 @@ struct ConsumerOptions {
   // not cut it short, so there it is the latency of every hop. librdkafka's 500 ms default cost
   // up to 500 ms per hop; 10 ms costs an idle consumer 100 small requests a second.
   std::chrono::milliseconds fetch_wait_max{10};
+  // How long the group waits for a member that stopped heartbeating (session.timeout.ms)
+  // before its partitions go to the others: the stall after an instance is killed (one that
+  // stops cleanly leaves at once). librdkafka's 45 s default held a killed inventory's drop
+  // events back for most of a minute; heartbeats go every heartbeat_interval.
+  std::chrono::milliseconds session_timeout{10000};
+  std::chrono::milliseconds heartbeat_interval{1000};
   // Backoff between attempts at a message whose handler failed with a retryable error.
   std::chrono::milliseconds retry_initial_backoff{100};
   std::chrono::milliseconds retry_max_backoff{5000};
