@@ -100,7 +100,8 @@ std::string TempDir(const std::string& name) {
   return dir;
 }
 
-// s3rver and nginx, on free loopback ports, with the CDN configuration `up` and compose use.
+// The dev store (s3rver with SigV4 verified) and nginx, on free loopback ports, with the CDN
+// configuration `up` and compose use.
 class ImagesE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -340,11 +341,30 @@ TEST_F(ImagesE2E, OldFreeStringImageUrls_Refused) {
   ExpectProblem(r, 400, "validation_failed");
 }
 
+// The upload URL the service hands out signs the content type and length: a PUT with another
+// type or another length is refused by the store (the dev store verifies SigV4 as S3 and MinIO
+// do: tools/s3-check/dev-store.mjs), nothing is stored, and completing finds nothing uploaded.
+TEST_F(ImagesE2E, PutOtherThanSigned_RefusedByTheStore_NothingStored) {
+  const auto creator = RegisterAccount(http(), "creator");
+  const auto product = NewProduct(http(), creator);
+  const std::string jpeg = Picture(400, 300, ".jpg");
+  const auto asked = AskUpload(creator, product, "image/jpeg", jpeg.size());
+  ASSERT_EQ(asked.status, 201) << asked.body;
+  const auto body = Json(asked);
+  const auto url = ParseUrl(std::string(body.at("upload").at("url").as_string()));
+  const auto other_type = Store().Request("PUT", url.target, jpeg, {{"Content-Type", "image/png"}});
+  EXPECT_EQ(other_type.status, 403) << other_type.body;
+  EXPECT_NE(other_type.body.find("SignatureDoesNotMatch"), std::string::npos) << other_type.body;
+  const auto longer =
+      Store().Request("PUT", url.target, jpeg + "extra", {{"Content-Type", "image/jpeg"}});
+  EXPECT_EQ(longer.status, 403) << longer.body;
+  EXPECT_EQ(CountObjects("uploads/"), 0);
+  ExpectProblem(Complete(creator, product, Str(body, "image_id")), 409, "image_not_uploaded");
+}
+
 // The store keeps the signed expiry: a PUT after it is refused (the URL signed by libs/s3 as
-// the service signs it, ten minutes ago for five). s3rver checks X-Amz-Date + X-Amz-Expires
-// but does not verify SigV4 signatures, so it does not refuse another content type or length
-// than was signed; S3 and MinIO do (403 SignatureDoesNotMatch). Complete checks the stored
-// length and the sniffed format itself, whatever the store (BadBytes: "JPEG declared PNG").
+// the service signs it, ten minutes ago for five). Complete still checks the stored length
+// and the sniffed format itself, whatever the store (BadBytes: "JPEG declared PNG").
 TEST_F(ImagesE2E, ExpiredUploadUrl_RefusedByTheStore) {
   s3::S3ObjectStore store({"http://127.0.0.1:" + std::to_string(s3_port_), "", "us-east-1",
                            kBucket, {"S3RVER", "S3RVER"}});
