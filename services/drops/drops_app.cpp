@@ -67,6 +67,18 @@ v1::Drop DropsApp::GetDrop(const std::string& id) {
   return std::move(*drop);
 }
 
+v1::TermsOfSale DropsApp::GetTermsOfSale(const std::string& drop_id) {
+  if (!IsUuid(drop_id)) throw NotFoundError("drop");
+  const auto [drop, product] = pool_.Transact([&](pqxx::work& tx) {
+    auto drop = DropsStore::FindDrop(tx, drop_id);
+    if (!drop) throw NotFoundError("drop");
+    auto product = DropsStore::FindProduct(tx, drop->product_id);
+    if (!product) throw NotFoundError("product");
+    return std::pair{std::move(*drop), std::move(*product)};
+  });
+  return ToTermsOfSale(drop, product);
+}
+
 std::vector<std::optional<v1::Product>> DropsApp::ProductViews(
     const std::vector<std::string>& ids) {
   std::vector<std::optional<v1::Product>> found(ids.size());

@@ -39,6 +39,9 @@ class DropsApp {
   v1::Product GetProduct(const std::string& id);
   // With its product when the product is found.
   v1::Drop GetDrop(const std::string& id);
+  // What an order is charged: the drop and its product's price from PostgreSQL, never the
+  // cache (a cache entry may be wrong; a charge may not). not_found for an unknown drop.
+  v1::TermsOfSale GetTermsOfSale(const std::string& drop_id);
   // Batch reads (a GraphQL loader's round): each view as the single get answers it, in the
   // order of the ids' first appearance (BatchUuids: repeats answered once, unknown and
   // malformed ids absent, more than kMaxBatchSize ids validation_failed on "ids"). Cached views

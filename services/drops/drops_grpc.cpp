@@ -75,6 +75,13 @@ namespace livedrop::drops {
   });
 }
 
+::grpc::Status DropsGrpc::GetTermsOfSale(::grpc::ServerContext* ctx,
+                                         const v1::GetTermsOfSaleRequest* req,
+                                         v1::GetTermsOfSaleResponse* resp) {
+  return rpc::Serve(ctx, "GetTermsOfSale",
+                    [&] { *resp->mutable_terms() = app_.GetTermsOfSale(req->drop_id()); });
+}
+
 ::grpc::Status DropsGrpc::CancelDrop(::grpc::ServerContext* ctx, const v1::CancelDropRequest* req,
                                      v1::CancelDropResponse* resp) {
   return rpc::Serve(ctx, "CancelDrop", [&] {

@@ -29,6 +29,8 @@ class DropsGrpc final : public v1::DropsService::Service {
                            v1::ListDropsResponse* resp) override;
   ::grpc::Status CancelDrop(::grpc::ServerContext* ctx, const v1::CancelDropRequest* req,
                             v1::CancelDropResponse* resp) override;
+  ::grpc::Status GetTermsOfSale(::grpc::ServerContext* ctx, const v1::GetTermsOfSaleRequest* req,
+                                v1::GetTermsOfSaleResponse* resp) override;
 
  private:
   DropsApp& app_;

@@ -73,6 +73,18 @@ void ToProto(const DropRow& row, const ProductRow* product, v1::Drop& out) {
   if (product != nullptr) ToProto(*product, *out.mutable_product());
 }
 
+v1::TermsOfSale ToTermsOfSale(const DropRow& drop, const ProductRow& product) {
+  v1::TermsOfSale out;
+  out.set_drop_id(drop.id);
+  out.set_status(ProtoStatus(drop.status));
+  rpc::SetTimestamp(drop.fields.starts_at, out.mutable_starts_at());
+  rpc::SetTimestamp(drop.fields.ends_at, out.mutable_ends_at());
+  out.set_per_buyer_limit(drop.fields.per_buyer_limit);
+  out.mutable_price()->set_unit_amount(product.fields.unit_amount);
+  out.mutable_price()->set_currency(product.fields.currency);
+  return out;
+}
+
 std::optional<DropStatus> FromProto(v1::DropStatus s) {
   switch (s) {
     case v1::DROP_STATUS_SCHEDULED:

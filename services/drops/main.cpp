@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
                          "ListDrops", "CancelDrop"},
                                      {rpc::kGatewayIdentity})
                                  .Allow<drops::v1::DropsService>(
-                                     {"GetDrop"},
+                                     {"GetTermsOfSale"},
                                      {"livedrop-orders"}));
         rt.Serve(images_grpc.get(),
                  rpc::AccessPolicy().Allow<drops::v1::ProductImagesService>(

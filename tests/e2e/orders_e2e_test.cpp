@@ -10,6 +10,8 @@
 
 #include "api.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/drops/v1/drops.pb.h"
+#include "livedrop/redis/pool.h"
 #include "livedrop/testing/eventually.h"
 #include "livedrop/testing/process.h"
 #include "platform.h"
@@ -117,6 +119,39 @@ TEST_F(OrdersE2E, PlaceOrder_LiveDrop_ConfirmedAndStockTaken) {
   EXPECT_EQ(
       Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded' AND amount = 5000"), 1);
   ExpectStockAccounted(drop);
+}
+
+// Money never depends on a cache: the product's view in Redis poisoned to a price of 1 (at a
+// newer version, so nothing replaces it) is what displays read, and an order is still charged
+// the stored price, orders asking drops for GetTermsOfSale (read from PostgreSQL).
+TEST_F(OrdersE2E, PoisonedPriceInTheReadCache_OrderChargedTheStoredPrice) {
+  Start();
+  const auto drop = LiveDrop(10, 2, 2500);
+  const auto product_id = Str(Json(http().Get("/v1/drops/" + drop)), "product_id");
+  ASSERT_EQ(http().Get("/v1/products/" + product_id).status, 200);  // the view is cached
+  redis::Pool redis(redis::RedisOptions{platform_->RedisUrl()});
+  const std::string key = "ld:drops:product:" + product_id;
+  const auto entry = redis.Command({"GET", key});
+  ASSERT_EQ(entry.type, redis::Reply::Type::kString) << key;
+  const auto bar = entry.str.find('|');
+  ASSERT_NE(bar, std::string::npos) << entry.str;
+  drops::v1::Product poisoned;
+  ASSERT_TRUE(poisoned.ParseFromString(entry.str.substr(bar + 1)));
+  ASSERT_EQ(poisoned.price().unit_amount(), 2500);
+  poisoned.mutable_price()->set_unit_amount(1);
+  redis.Command({"SET", key,
+                 std::to_string(std::stoll(entry.str.substr(0, bar)) + 1000) + "|" +
+                     poisoned.SerializeAsString()});
+  EXPECT_EQ(Json(http().Get("/v1/products/" + product_id)).at("unit_amount").as_int64(), 1)
+      << "displays read the poisoned view";
+
+  const auto buyer = RegisterAccount(http());
+  const auto r = PlaceOrder(http(), buyer, NewUuid(), drop, 2);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto order = Str(Json(r), "id");
+  EXPECT_EQ(Json(r).at("amount").as_int64(), 5000);
+  EXPECT_EQ(Sql("SELECT amount FROM orders.orders WHERE id = '" + order + "'"), 5000);
+  EXPECT_EQ(Sql("SELECT amount FROM payment.payments WHERE order_id = '" + order + "'"), 5000);
 }
 
 TEST_F(OrdersE2E, TwoThousandConcurrentAttempts_ExactlyOneHundredConfirmed) {

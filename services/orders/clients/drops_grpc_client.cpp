@@ -38,22 +38,24 @@ DropsGrpcClient::DropsGrpcClient(std::shared_ptr<::grpc::Channel> channel,
 
 DropsGrpcClient::~DropsGrpcClient() = default;
 
+// GetTermsOfSale, not GetDrop: the price charged comes from drops' PostgreSQL, not its read
+// cache.
 DropTerms DropsGrpcClient::GetDrop(const std::string& drop_id) {
-  drops::v1::GetDropRequest req;
-  req.set_id(drop_id);
-  drops::v1::GetDropResponse resp;
+  drops::v1::GetTermsOfSaleRequest req;
+  req.set_drop_id(drop_id);
+  drops::v1::GetTermsOfSaleResponse resp;
   auto ctx = rpc::NewClientContext(timeout_);
-  const auto status = stub_->stub->GetDrop(ctx.get(), req, &resp);
+  const auto status = stub_->stub->GetTermsOfSale(ctx.get(), req, &resp);
   if (status.error_code() == ::grpc::StatusCode::NOT_FOUND) throw NotFoundError("drop");
   if (!status.ok()) throw rpc::FromStatus(status);
-  const auto& d = resp.drop();
-  return DropTerms{d.id(),
-                   FromProto(d.status()),
-                   rpc::FromTimestamp(d.starts_at()),
-                   rpc::FromTimestamp(d.ends_at()),
-                   d.per_buyer_limit(),
-                   d.product().price().unit_amount(),
-                   d.product().price().currency()};
+  const auto& t = resp.terms();
+  return DropTerms{t.drop_id(),
+                   FromProto(t.status()),
+                   rpc::FromTimestamp(t.starts_at()),
+                   rpc::FromTimestamp(t.ends_at()),
+                   t.per_buyer_limit(),
+                   t.price().unit_amount(),
+                   t.price().currency()};
 }
 
 }  // namespace livedrop::orders
