@@ -59,33 +59,65 @@ constexpr char kApplyFollow[] =
     "    active = EXCLUDED.active, changed_at = EXCLUDED.changed_at "
     "WHERE f.changed_at < EXCLUDED.changed_at";
 
+// Past this many creators followed, the inbox walks the broadcasts instead of descending each
+// followed creator's index.
+constexpr int kFewFollows = 256;
+// The walk reads at most this many broadcasts per row of the page before it gives up.
+constexpr int kWalkPerRow = 64;
+
 // The merged inbox: the user's personal notifications plus the broadcasts of the creators
-// they follow, from the moment they last started following. Why this shape (checked with
-// EXPLAIN on PostgreSQL 15):
-//  1. `followed` is one range of follows_active_idx (partial on active, covering).
-//  2. Per followed creator, a LATERAL subquery descends broadcasts_by_creator_idx
-//     (creator_id, seq DESC) from the cursor and stops after `limit` rows that pass the
-//     `since` filter, as an index-only scan (occurred_at is INCLUDEd). A user following F
-//     creators costs F short index descents: never a scan of all broadcasts, never a join
-//     whose size depends on a creator's follower count, and no per-follower copies.
-//     (The one longer walk: a creator whose whole history predates the follow is read to its
-//     end on that creator's index range, once per page; a creator has a few broadcasts per
-//     drop, so this stays small.)
-//  3. The personal branch is one descent of personal_by_user_idx (user_id, seq DESC).
-//  4. Only seqs are merged, at most (F + 1) × limit small tuples sorted, and only the final
-//     `limit` rows are fetched from the heap, through the UNIQUE indexes on seq.
-// Measured (200,000 broadcasts of 5,000 creators, 200,000 personal rows, first page of 50):
-// a user following 10 creators 0.4 ms; one following 3,000 creators 85 ms, almost all of it
-// the 3,000 descents — linear in follows, flat in table size. ListSince after a recent id:
-// 10 ms for the 3,000-follow user (each descent finds nothing newer at once).
+// they follow, from the moment they last started following. Broadcasts are stored once per
+// creator, never per follower, so a page is found on read in one of two ways (checked with
+// EXPLAIN ANALYZE on PostgreSQL 15; figures in docs/ARCHITECTURE.md, "Live notifications"):
+//  1. `many` counts the user's follows only up to kFewFollows + 1 (follows_active_idx).
+//  2. Few follows: per followed creator, a LATERAL subquery descends broadcasts_by_creator_idx
+//     (creator_id, seq DESC) from the cursor and stops after `limit` rows that pass the `since`
+//     filter (index-only: occurred_at is INCLUDEd). At most kFewFollows short descents.
+//  3. Many follows: `hits` walks every creator's broadcasts in seq order from the cursor
+//     (broadcasts_by_seq_idx, index-only), probes follows' primary key for each one (a scalar
+//     subquery, so the planner cannot turn it into a join that reads every follow) and stops at
+//     `limit` hits, or after kWalkPerRow × limit broadcasts. Its cost depends on the share of
+//     the recent broadcasts that come from followed creators, not on how many they are.
+//  4. A walk that gave up before the end of the broadcasts (the followed creators are quiet
+//     next to the rest) is finished by the per-creator descents of 2 beyond the last broadcast
+//     walked (`walk_edge`): the cost is then that of 2 for every follow, as it always was.
+//  5. The personal branch is one descent of personal_by_user_idx (user_id, seq DESC); only
+//     seqs are merged, and only the final `limit` rows are fetched from the heap, through the
+//     UNIQUE indexes on seq.
+// Each step that a page does not need is a one-time filter: PostgreSQL never runs it.
 // The same text serves both directions: newest first below a cursor (ListNotifications) and
 // oldest first above a position (ListSince).
 std::string MergedInboxSql(bool ascending) {
   const std::string cmp = ascending ? ">" : "<";
   const std::string dir = ascending ? "ASC" : "DESC";
+  const std::string walk = "$3::int * " + std::to_string(kWalkPerRow);
   return R"sql(
-WITH followed AS (
-  SELECT creator_id, since FROM follows WHERE user_id = $1::uuid AND active
+WITH many AS (
+  SELECT count(*) > )sql" +
+         std::to_string(kFewFollows) + R"sql( AS yes
+    FROM (SELECT 1 FROM follows WHERE user_id = $1::uuid AND active LIMIT )sql" +
+         std::to_string(kFewFollows + 1) + R"sql() f
+), hits AS (
+  SELECT w.seq FROM (
+    SELECT b.seq, b.creator_id, b.occurred_at FROM broadcasts b
+     WHERE (SELECT yes FROM many) AND b.seq )sql" +
+         cmp + R"sql( $2::bigint
+     ORDER BY b.seq )sql" +
+         dir + " LIMIT " + walk + R"sql() w
+   WHERE (SELECT f.since FROM follows f
+           WHERE f.user_id = $1::uuid AND f.creator_id = w.creator_id AND f.active)
+         <= w.occurred_at
+   ORDER BY w.seq )sql" +
+         dir + R"sql( LIMIT $3::int
+), walk_edge AS (
+  SELECT b.seq FROM broadcasts b WHERE b.seq )sql" +
+         cmp + R"sql( $2::bigint
+   ORDER BY b.seq )sql" +
+         dir + " OFFSET " + walk + R"sql( - 1 LIMIT 1
+), walk_answers AS (
+  SELECT (SELECT yes FROM many)
+         AND ((SELECT count(*) FROM hits) >= $3::int OR NOT EXISTS (SELECT 1 FROM walk_edge))
+         AS yes
 ), candidates AS (
   (SELECT p.seq, false AS broadcast
      FROM personal_notifications p
@@ -94,15 +126,20 @@ WITH followed AS (
     ORDER BY p.seq )sql" +
          dir + R"sql( LIMIT $3::int)
   UNION ALL
+  SELECT seq, true FROM hits
+  UNION ALL
   SELECT c.seq, true
-    FROM followed f
+    FROM follows f
     CROSS JOIN LATERAL (
       SELECT b.seq
         FROM broadcasts b
        WHERE b.creator_id = f.creator_id AND b.seq )sql" +
          cmp + R"sql( $2::bigint AND b.occurred_at >= f.since
+         AND (NOT (SELECT yes FROM many) OR b.seq )sql" +
+         cmp + R"sql( (SELECT seq FROM walk_edge))
        ORDER BY b.seq )sql" +
          dir + R"sql( LIMIT $3::int) c
+   WHERE f.user_id = $1::uuid AND f.active AND NOT (SELECT yes FROM walk_answers)
 ), page AS (
   SELECT seq, broadcast FROM candidates ORDER BY seq )sql" +
          dir + R"sql( LIMIT $3::int
@@ -123,7 +160,8 @@ ORDER BY seq )sql" +
 const std::string kInboxNewestFirst = MergedInboxSql(false);
 const std::string kInboxOldestFirstAfter = MergedInboxSql(true);
 
-// Same merge as above, counted over a (from, to] range of seq.
+// The per-creator form of the merge above (2), counted over a (from, to] range of seq: MarkRead
+// only, one descent per followed creator.
 constexpr char kCountInbox[] = R"sql(
 WITH followed AS (
   SELECT creator_id, since FROM follows WHERE user_id = $1::uuid AND active

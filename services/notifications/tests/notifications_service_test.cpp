@@ -185,6 +185,52 @@ TEST_F(NotificationsServiceTest, ManyFollowedCreators_MergeInGlobalOrder) {
   EXPECT_EQ(Inbox(user, 7), expected);
 }
 
+// Past 256 follows a page walks every creator's broadcasts and keeps the followed ones; a walk
+// that meets more than 64 × the rows asked for (the page and one more) broadcasts of others in
+// a row gives up and the page is finished per followed creator. Both must give the inbox that
+// the per-creator merge gives a user following few.
+TEST_F(NotificationsServiceTest, MoreThan256Follows_WalkedOrFinishedPerCreator_SameInbox) {
+  const auto user = NewUuid(), late = NewUuid(), former = NewUuid();
+  std::vector<std::string> creators;
+  for (int i = 0; i < 300; ++i) {
+    creators.push_back(NewUuid());
+    Event(Followed(user, creators.back()), t0_);
+  }
+  Event(Followed(user, former), t0_);
+  Event(Unfollowed(user, former), t0_ + 1s);
+  Event(Followed(user, late), t0_ + 50s);
+  const std::vector<std::string> strangers{NewUuid(), NewUuid(), NewUuid()};
+  auto others = [&](int n, TimePoint at) {
+    for (int i = 0; i < n; ++i) Broadcast(strangers[i % 3], at);
+  };
+  Ids expected;  // oldest first
+  for (int i = 0; i < 10; ++i) expected.push_back(Broadcast(creators[i * 29], t0_ + 10s));
+  others(150, t0_ + 20s);
+  Broadcast(late, t0_ + 30s);  // before its follow
+  Broadcast(former, t0_ + 60s);
+  for (int i = 0; i < 10; ++i) {
+    expected.push_back(Broadcast(creators[i * 31], t0_ + 60s));
+    expected.push_back(Event(OrderConfirmed(user), t0_ + 60s));
+  }
+  expected.push_back(Broadcast(late, t0_ + 60s));
+  others(40, t0_ + 70s);
+  for (int i = 0; i < 10; ++i) {
+    expected.push_back(Broadcast(creators[299 - i], t0_ + 80s));
+    others(3, t0_ + 80s);
+  }
+  Ids newest_first(expected.rbegin(), expected.rend());
+  EXPECT_EQ(Inbox(user, 1), newest_first);  // a page asks for 2 rows: a walk of 128
+  EXPECT_EQ(Inbox(user, 50), newest_first);
+
+  v1::ListSinceResponse since;
+  ASSERT_TRUE(Since(user, expected[0], 3, since).ok());
+  ASSERT_EQ(since.items_size(), 3);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(since.items(i).id(), expected[i + 1]);
+  ASSERT_TRUE(Since(user, expected[9], 1, since).ok());  // across the 150 of others
+  ASSERT_EQ(since.items_size(), 1);
+  EXPECT_EQ(since.items(0).id(), expected[10]);
+}
+
 TEST_F(NotificationsServiceTest, Pages_AreStableWhileNewNotificationsArrive) {
   const auto user = NewUuid();
   Ids all;
