@@ -1,7 +1,10 @@
 #include "platform.h"
 
+#include "http_client.h"
+
 #include <algorithm>
 #include <csignal>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -104,6 +107,9 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   for (const auto& [service, slots] : slots_) {
     for (const auto& slot : slots) AwaitReady(slot);
   }
+  for (const auto& [service, slots] : slots_) {
+    for (const auto& slot : slots) AwaitJoined(slot);
+  }
   gateway_env_ = Merge({{"LIVEDROP_AUTH_ADDR", Addr("auth")},
                         {"LIVEDROP_FOLLOWERS_ADDR", Addr("followers")},
                         {"LIVEDROP_DROPS_ADDR", Addr("drops")},
@@ -171,6 +177,26 @@ std::unique_ptr<testing::Process> Platform::SpawnService(const std::string& bina
 void Platform::AwaitReady(const Slot& slot) {
   if (!testing::WaitForHttpOk(slot.admin_port, "/readyz", 30s) || !(*slot.process)->Running()) {
     throw std::runtime_error(slot.binary + " not ready:\n" + (*slot.process)->ReadLog());
+  }
+}
+
+// Every Kafka consumer of the process in its group (livedrop_kafka_consumer_joined on its
+// /metrics): a new group waits out the broker's initial rebalance delay (3 s) before its first
+// assignment, and a test acting before then would see its events handled only later. Only at
+// the platform's start: a restarted member rejoins while the group still waits for the old one.
+void Platform::AwaitJoined(const Slot& slot) {
+  const auto joined = [&] {
+    const auto metrics = HttpClient(slot.admin_port).Get("/metrics");
+    if (metrics.status != 200) return false;
+    std::istringstream lines(metrics.body);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.starts_with("livedrop_kafka_consumer_joined{") && line.ends_with(" 0")) return false;
+    }
+    return true;
+  };
+  if (!testing::Eventually(joined, 30s, 20ms)) {
+    throw std::runtime_error(slot.binary + " did not join its consumer groups:\n" +
+                             (*slot.process)->ReadLog());
   }
 }
 

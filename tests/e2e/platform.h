@@ -114,6 +114,7 @@ class Platform {
                                                  int admin_port,
                                                  std::map<std::string, std::string> env);
   static void AwaitReady(const Slot& slot);
+  static void AwaitJoined(const Slot& slot);
 
   Options options_;
   std::string db_url_;

@@ -70,6 +70,9 @@ struct Consumer::Impl {
   std::atomic<int> assigned{0};
   bool uncommitted = false;
   metrics::Histogram* lag = nullptr;
+  // 1 once this member has joined its group (its first assignment, even an empty one) or, a
+  // broadcast reader, has assigned itself: from then on it receives what is produced.
+  metrics::Gauge* joined = nullptr;
 
   // From the producer's timestamp (CreateTime: when the relay handed the message over) to its
   // receipt here: the broker hop, including the producer's linger and this fetch wait.
@@ -137,6 +140,7 @@ struct Consumer::Impl {
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
       spdlog::info("kafka consumer {}: assigned {} partitions", self->options.group_id,
                    partitions->cnt);
+      self->joined->Set(1);
       if (cooperative) {
         rd_kafka_error_t* error = rd_kafka_incremental_assign(rk, partitions);
         if (error != nullptr) rd_kafka_error_destroy(error);
@@ -195,6 +199,7 @@ struct Consumer::Impl {
     spdlog::info("kafka consumer {}: reading {} partitions from their end", options.client_id,
                  list->cnt);
     assigned = list->cnt;
+    joined->Set(1);
     return true;
   }
 
@@ -278,6 +283,12 @@ Consumer::Consumer(ConsumerOptions options) : impl_(std::make_unique<Impl>()) {
       "livedrop_kafka_consume_lag_seconds",
       "From a message's producer timestamp to its receipt by a consumer, by consumer client id",
       metrics::DefaultLatencyBuckets(), {{"consumer", o.client_id}});
+  impl_->joined = &metrics::Registry::Default().GetGauge(
+      "livedrop_kafka_consumer_joined",
+      "1 once the consumer has joined its group (or, a broadcast reader, assigned itself every "
+      "partition): events produced from then on reach it; 0 before",
+      {{"group", o.group_id}});
+  impl_->joined->Set(0);
   auto conf = internal::MakeConf({
       {"bootstrap.servers", o.brokers},
       {"client.id", o.client_id},

@@ -44,7 +44,9 @@ class AuthGrpcClientTest : public ::testing::Test {
   }
 
   ScriptedAuth auth_;
-  testing::InProcessServer server_{&auth_, {"fake-auth", 2, 100ms}};
+  // 8 handler threads: with 2, gRPC sometimes refused a call "Server Threadpool Exhausted"
+  // under a loaded CI (a finished call's thread not yet back in the quota).
+  testing::InProcessServer server_{&auth_, {"fake-auth", 8, 100ms}};
 };
 
 TEST_F(AuthGrpcClientTest, RoleOf_KnownUsers_MapsEveryRole) {
