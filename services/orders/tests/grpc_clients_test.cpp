@@ -75,12 +75,14 @@ class ScriptedPayment final : public payment::v1::PaymentService::Service {
 
 class ScriptedDrops final : public drops::v1::DropsService::Service {
  public:
-  ::grpc::Status GetDrop(::grpc::ServerContext*, const drops::v1::GetDropRequest* req,
-                         drops::v1::GetDropResponse* resp) override {
-    if (req->id() == "unknown") return rpc::ToStatus(NotFoundError("drop"), "drops");
-    resp->mutable_drop()->set_id(req->id());
-    resp->mutable_drop()->set_status(drops::v1::DROP_STATUS_CANCELLED);
-    resp->mutable_drop()->set_per_buyer_limit(3);
+  // Orders ask GetTermsOfSale (read from PostgreSQL by drops), never the cached GetDrop.
+  ::grpc::Status GetTermsOfSale(::grpc::ServerContext*, const drops::v1::GetTermsOfSaleRequest* req,
+                                drops::v1::GetTermsOfSaleResponse* resp) override {
+    if (req->drop_id() == "unknown") return rpc::ToStatus(NotFoundError("drop"), "drops");
+    resp->mutable_terms()->set_drop_id(req->drop_id());
+    resp->mutable_terms()->set_status(drops::v1::DROP_STATUS_CANCELLED);
+    resp->mutable_terms()->set_per_buyer_limit(3);
+    resp->mutable_terms()->mutable_price()->set_unit_amount(2500);
     return ::grpc::Status::OK;
   }
 };
@@ -181,6 +183,7 @@ TEST_F(GrpcClientsTest, DropsGetDrop_MapsTheTermsAndUnknownIsNotFound) {
   EXPECT_EQ(terms.id, "d1");
   EXPECT_EQ(terms.status, DropStatus::kCancelled);
   EXPECT_EQ(terms.per_buyer_limit, 3);
+  EXPECT_EQ(terms.unit_amount, 2500);
   EXPECT_EQ(ErrorCodeOf([&] { client.GetDrop("unknown"); }), "not_found");
 }
 
