@@ -54,8 +54,7 @@ export function verifySigV4({ method, url, headers, secretFor }) {
   const path = at < 0 ? url : url.slice(0, at);
   const query = parseQuery(at < 0 ? "" : url.slice(at + 1));
   const sig = signatureOf(query, headers);
-  if (!sig) return {};  // anonymous: s3rver decides (the CDN reads public objects)
-  if (headers.authorization && !headers.authorization.startsWith(ALGORITHM)) return {};  // SigV2
+  if (!sig) return {};  // anonymous or SigV2: s3rver decides (the CDN reads public objects)
   if (sig.algorithm !== ALGORITHM) return refuse("AuthorizationQueryParametersError",
     `X-Amz-Algorithm must be ${ALGORITHM}`);
   const [accessKey, day, region, service, terminal, ...extra] = sig.credential.split("/");
