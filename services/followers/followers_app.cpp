@@ -34,8 +34,19 @@ std::optional<Counts> DecodeCounts(const std::string& cached) {
 
 }  // namespace
 
-FollowOutcome PgFollowsRepository::Follow(const std::string& follower, const std::string& creator) {
+FollowOutcome PgFollowsRepository::Follow(const std::string& follower, const std::string& creator,
+                                          std::int64_t max_following) {
   return pool_.Transact([&](pqxx::work& tx) {
+    if (max_following > 0) {
+      // Under the lock every earlier follow of this user has committed, so the count is exact.
+      FollowersStore::LockFollower(tx, follower);
+      if (auto existing = FollowersStore::Find(tx, follower, creator)) {
+        return FollowOutcome{std::move(*existing), false};
+      }
+      if (FollowersStore::ReadCounts(tx, follower).following >= max_following) {
+        return FollowOutcome{FollowRow{}, false, true};
+      }
+    }
     if (auto created = FollowersStore::Follow(tx, follower, creator)) {
       FollowersStore::AddToCounts(tx, creator, follower, +1, RandomSlot());
       EmitFollowed(tx, *created);
@@ -98,13 +109,12 @@ Role FollowersApp::RequireUser(const std::string& id, const char* what) {
 
 FollowOutcome FollowersApp::Follow(const std::string& follower_id, const std::string& creator_id) {
   ValidateFollow(follower_id, creator_id, RequireUser(creator_id, "creator"));
-  if (max_following_ > 0 && !follows_.Find(follower_id, creator_id) &&
-      follows_.ReadCounts(follower_id).following >= max_following_) {
+  auto outcome = follows_.Follow(follower_id, creator_id, max_following_);
+  if (outcome.at_limit) {
     throw Error(ErrorKind::kFailedPrecondition, "follow_limit_reached",
                 "following " + std::to_string(max_following_) +
                     " creators already: unfollow one first");
   }
-  auto outcome = follows_.Follow(follower_id, creator_id);
   if (outcome.created) {
     LoadCounts(creator_id);
     LoadCounts(follower_id);

@@ -24,7 +24,8 @@ class PgFollowsRepository final : public FollowsRepository {
  public:
   explicit PgFollowsRepository(pg::Pool& pool) : pool_(pool) {}
 
-  FollowOutcome Follow(const std::string& follower, const std::string& creator) override;
+  FollowOutcome Follow(const std::string& follower, const std::string& creator,
+                       std::int64_t max_following) override;
   bool Unfollow(const std::string& follower, const std::string& creator) override;
   std::optional<FollowRow> Find(const std::string& follower, const std::string& creator) override;
   std::vector<FollowRow> Followers(const std::string& creator,
@@ -50,9 +51,9 @@ class FollowersApp {
 
   // The creator must exist (not_found) and be a creator (not_a_creator), and not be the
   // follower (cannot_follow_self). Idempotent: `created` says whether this call followed. A
-  // new follow past options.max_following is follow_limit_reached (FAILED_PRECONDITION; two
-  // follows of one user at the same moment may both pass, the gateway's follows-user rate limit
-  // bounds by how much).
+  // new follow past options.max_following is follow_limit_reached (FAILED_PRECONDITION),
+  // decided in the follow's own transaction: follows of one user at the same moment never
+  // pass the cap together.
   FollowOutcome Follow(const std::string& follower_id, const std::string& creator_id);
   // True only when the user was following.
   bool Unfollow(const std::string& follower_id, const std::string& creator_id);

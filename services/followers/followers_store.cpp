@@ -80,6 +80,10 @@ std::vector<FollowRow> ReadRows(const pqxx::result& result) {
 
 constexpr std::int64_t kNoCursor = INT64_MAX;
 
+// The two-key form keeps these per-follower locks apart from single-key advisory locks.
+constexpr char kLockFollower[] =
+    "SELECT pg_advisory_xact_lock(hashtext('followers.following'), hashtext($1))";
+
 }  // namespace
 
 std::optional<FollowRow> FollowersStore::Follow(pqxx::transaction_base& tx,
@@ -88,6 +92,10 @@ std::optional<FollowRow> FollowersStore::Follow(pqxx::transaction_base& tx,
   const auto result = tx.exec_params(kFollow, creator, follower);
   if (result.empty()) return std::nullopt;
   return ReadRow(result[0]);
+}
+
+void FollowersStore::LockFollower(pqxx::transaction_base& tx, const std::string& follower) {
+  tx.exec_params(kLockFollower, follower);
 }
 
 bool FollowersStore::Unfollow(pqxx::transaction_base& tx, const std::string& follower,

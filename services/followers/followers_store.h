@@ -22,6 +22,9 @@ class FollowersStore {
   static std::optional<FollowRow> Follow(pqxx::transaction_base& tx, const std::string& follower,
                                          const std::string& creator);
   // Deactivates; true only when the user was following.
+  // Serializes one follower's follows until the transaction ends (an advisory lock), so a
+  // count of whom they follow stays true until then.
+  static void LockFollower(pqxx::transaction_base& tx, const std::string& follower);
   static bool Unfollow(pqxx::transaction_base& tx, const std::string& follower,
                        const std::string& creator);
   static std::optional<FollowRow> Find(pqxx::transaction_base& tx, const std::string& follower,
@@ -45,7 +48,8 @@ class FollowersStore {
 
 struct FollowOutcome {
   FollowRow follow;
-  bool created = false;  // false: the user already followed
+  bool created = false;     // false: the user already followed, or `at_limit`
+  bool at_limit = false;    // nothing changed: the user already follows the most they may
 };
 
 // The follow graph as the app uses it, as a port: the app runs on a fake of it in unit tests
@@ -57,8 +61,12 @@ class FollowsRepository {
  public:
   virtual ~FollowsRepository() = default;
 
-  // Follows (or re-follows); counts and the followed event only when the state changed.
-  virtual FollowOutcome Follow(const std::string& follower, const std::string& creator) = 0;
+  // Follows (or re-follows); counts and the followed event only when the state changed. With
+  // `max_following` > 0 a new follow is refused (`at_limit`) when the follower already follows
+  // that many creators, checked atomically with the follow: concurrent follows of one user
+  // never pass the cap together.
+  virtual FollowOutcome Follow(const std::string& follower, const std::string& creator,
+                               std::int64_t max_following) = 0;
   // Unfollows; counts and the unfollowed event only when the user was following.
   virtual bool Unfollow(const std::string& follower, const std::string& creator) = 0;
   virtual std::optional<FollowRow> Find(const std::string& follower,

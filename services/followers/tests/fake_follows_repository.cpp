@@ -4,8 +4,12 @@
 
 namespace livedrop::followers {
 
-FollowOutcome FakeFollowsRepository::Follow(const std::string& follower,
-                                            const std::string& creator) {
+FollowOutcome FakeFollowsRepository::Follow(const std::string& follower, const std::string& creator,
+                                            std::int64_t max_following) {
+  if (max_following > 0 && !Find(follower, creator) &&
+      counts_[follower].following >= max_following) {
+    return FollowOutcome{FollowRow{}, false, true};
+  }
   auto [it, inserted] = edges_.try_emplace({creator, follower});
   Edge& edge = it->second;
   if (inserted) edge.row = FollowRow{follower, creator, Now(), next_seq_++};

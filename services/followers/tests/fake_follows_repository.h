@@ -13,7 +13,8 @@ namespace livedrop::followers {
 // Not thread-safe.
 class FakeFollowsRepository final : public FollowsRepository {
  public:
-  FollowOutcome Follow(const std::string& follower, const std::string& creator) override;
+  FollowOutcome Follow(const std::string& follower, const std::string& creator,
+                       std::int64_t max_following) override;
   bool Unfollow(const std::string& follower, const std::string& creator) override;
   std::optional<FollowRow> Find(const std::string& follower, const std::string& creator) override;
   std::vector<FollowRow> Followers(const std::string& creator,
