@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -77,7 +79,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (fd < 0) __builtin_trap();
   fuzz::WriteAll(fd, kHandshake);
   const std::string head = fuzz::ReadUntil(fd, "\r\n\r\n");
-  if (head.rfind("HTTP/1.1 101", 0) != 0) __builtin_trap();  // a valid handshake is accepted
+  if (head.rfind("HTTP/1.1 101", 0) != 0) {  // a valid handshake is accepted
+    std::fprintf(stderr, "handshake not accepted (errno %d): [%s]\n", errno, head.c_str());
+    __builtin_trap();
+  }
   fuzz::WriteAll(fd, std::string_view(reinterpret_cast<const char*>(data), size));
   ::shutdown(fd, SHUT_WR);
   (void)fuzz::ReadToEnd(fd);
