@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
         {auth, followers, drops, images, inventory, orders, notifications, &drop_views, &limits},
         graphql_options);
     gateway::DocumentCache graphql_documents(graphql, o.graphql_documents);
-    gateway::AddGraphQLRoutes(table, *graphql, graphql_documents);
+    gateway::AddGraphQLRoutes(table, *graphql, graphql_documents, &limits);
     gateway::NotificationHub hub;
     gateway::NotificationFeed feed(hub, o.kafka_brokers);
     feed.Start();
@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
     gateway::NotificationSockets sockets(hub, verifier, &keys, followers, notifications, {},
                                          &limits);
     gateway::GraphQLSockets graphql_sockets(*graphql, graphql_documents, hub, verifier, &keys,
-                                            followers);
+                                            followers, {}, &limits);
     http::WebSocketOptions ws_options;
     ws_options.max_message_bytes = 64 * 1024;  // a GraphQL subscribe carries its document
     ws_options.max_queued_bytes = static_cast<std::size_t>(o.ws_send_queue_kib) * 1024;

@@ -115,12 +115,25 @@ void AddAccountResolvers(graphql::Resolvers& r, const ApiClients& clients) {
     if (limits) c.push_back({&(limits->policies().*policy), std::move(key)});
     return c;
   };
+  // As the REST routes: the client IP's quota first (looser), then the account's or token's.
+  auto per_ip_then = [limits](const graphql::FieldCall& call,
+                              const ratelimit::Policy RateLimitPolicies::*ip_policy,
+                              const ratelimit::Policy RateLimitPolicies::*policy,
+                              std::string key) {
+    std::vector<LimitCheck> c;
+    if (!limits) return c;
+    c.push_back({&(limits->policies().*ip_policy), ContextOf(call).client_ip});
+    c.push_back({&(limits->policies().*policy), std::move(key)});
+    return c;
+  };
 
-  r.Field("Mutation", "register", [&auth, limits, checks](graphql::FieldCall call) {
+  r.Field("Mutation", "register", [&auth, limits, per_ip_then](graphql::FieldCall call) {
     auto input = InputOf(call).object();
     input["role"] = RestName(std::string(input.at("role").as_string()));
     auto req = requests::Register(JsonBody::Of(std::move(input)));
-    Limited(limits, call, checks(&RateLimitPolicies::register_account, AccountKey(req.email())),
+    Limited(limits, call,
+            per_ip_then(call, &RateLimitPolicies::register_ip, &RateLimitPolicies::register_account,
+                        AccountKey(req.email())),
             [&auth, call, req](std::function<void()>) mutable {
               auth.Register(std::move(req), ContextOf(call).origin,
                             Answer<auth::v1::RegisterResponse>(call, [](const auto& resp) {
@@ -128,9 +141,11 @@ void AddAccountResolvers(graphql::Resolvers& r, const ApiClients& clients) {
                             }));
             });
   });
-  r.Field("Mutation", "login", [&auth, limits, checks](graphql::FieldCall call) {
+  r.Field("Mutation", "login", [&auth, limits, per_ip_then](graphql::FieldCall call) {
     auto req = requests::Login(InputOf(call));
-    Limited(limits, call, checks(&RateLimitPolicies::login_account, AccountKey(req.email())),
+    Limited(limits, call,
+            per_ip_then(call, &RateLimitPolicies::login_ip, &RateLimitPolicies::login_account,
+                        AccountKey(req.email())),
             [&auth, call, req](std::function<void()>) mutable {
               auth.Login(std::move(req), ContextOf(call).origin,
                          Answer<auth::v1::LoginResponse>(call, [](const auto& resp) {
@@ -138,11 +153,13 @@ void AddAccountResolvers(graphql::Resolvers& r, const ApiClients& clients) {
                          }));
             });
   });
-  r.Field("Mutation", "refresh", [&auth, limits, checks](graphql::FieldCall call) {
+  r.Field("Mutation", "refresh", [&auth, limits, per_ip_then](graphql::FieldCall call) {
     auth::v1::RefreshRequest req;
     req.set_refresh_token(requests::RefreshToken(
         JsonBody::Of(json::object{{"refresh_token", StringArg(call, "refreshToken")}})));
-    Limited(limits, call, checks(&RateLimitPolicies::refresh_token, SecretKey(req.refresh_token())),
+    Limited(limits, call,
+            per_ip_then(call, &RateLimitPolicies::refresh_ip, &RateLimitPolicies::refresh_token,
+                        SecretKey(req.refresh_token())),
             [&auth, call, req](std::function<void()>) mutable {
               auth.Refresh(std::move(req), ContextOf(call).origin,
                            Answer<auth::v1::RefreshResponse>(call, [](const auto& resp) {

@@ -43,6 +43,7 @@ struct ApiClients {
 struct ApiContext {
   rpc::CallOrigin origin;
   std::optional<auth::Claims> caller;
+  std::string client_ip;  // as per-IP limits count it (RateLimits::IpKey): "" when not counted
 };
 
 // gateway/graphql_api/schema.graphql, as built into the binary and served.

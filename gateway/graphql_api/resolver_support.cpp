@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 #include <cctype>
+#include <map>
 
 #include "livedrop/core/error.h"
 #include "livedrop/core/paging.h"
@@ -25,15 +26,20 @@ void Limited(RateLimits* limits, const graphql::FieldCall& call, std::vector<Lim
             return call.Fail(e);
           }
         }
-        std::string code = "rate_limited", detail = "too many requests";
+        std::string code = "rate_limited", detail = "too many requests", policy;
         try {
           const auto problem = json::parse(refusal->body).as_object();
           code = std::string(problem.at("code").as_string());
           detail = std::string(problem.at("detail").as_string());
+          if (const auto* p = problem.if_contains("policy"); p && p->is_string()) {
+            policy = std::string(p->as_string());
+          }
         } catch (const std::exception&) {
         }
-        call.Fail(Error(ErrorKind::kResourceExhausted, code, detail,
-                        {{"retry_after", refusal->headers.Get("Retry-After").value_or("1")}}));
+        std::map<std::string, std::string> metadata{
+            {"retry_after", refusal->headers.Get("Retry-After").value_or("1")}};
+        if (!policy.empty()) metadata["policy"] = policy;  // which limit: login-ip, orders-buyer...
+        call.Fail(Error(ErrorKind::kResourceExhausted, code, detail, std::move(metadata)));
       });
 }
 

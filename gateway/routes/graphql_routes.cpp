@@ -7,6 +7,7 @@
 #include "graphql_api/api.h"
 #include "graphql_api/document_cache.h"
 #include "graphql_api/operation_request.h"
+#include "server/rate_limits.h"
 
 namespace livedrop::gateway {
 namespace {
@@ -69,8 +70,8 @@ OperationRequest FromGet(const http::Request& request) {
 
 class GraphQLCall {
  public:
-  GraphQLCall(const graphql::Engine& engine, DocumentCache& documents)
-      : engine_(engine), documents_(documents) {}
+  GraphQLCall(const graphql::Engine& engine, DocumentCache& documents, RateLimits* limits)
+      : engine_(engine), documents_(documents), limits_(limits) {}
 
   void Run(const CallPtr& call, bool is_get) const {
     const Media media = Negotiate(call->request());
@@ -111,7 +112,8 @@ class GraphQLCall {
     graphql::Request request;
     request.operation_name = std::move(req.operation_name);
     request.variables = std::move(req.variables);
-    request.context = ApiContext{call->origin(), call->caller_if_any()};
+    request.context = ApiContext{call->origin(), call->caller_if_any(),
+                                 limits_ ? limits_->IpKey(call->request()) : ""};
     engine_.Execute(prepared, std::move(request), [call, media, request_error](json::object out) {
       // Without data the request was refused before execution (no such operation, variables).
       const int status = out.contains("data") ? 200 : request_error;
@@ -122,6 +124,7 @@ class GraphQLCall {
  private:
   const graphql::Engine& engine_;
   DocumentCache& documents_;
+  RateLimits* limits_;
 };
 
 bool WantsHtml(const http::Request& request) {
@@ -131,8 +134,9 @@ bool WantsHtml(const http::Request& request) {
 
 }  // namespace
 
-void AddGraphQLRoutes(RouteTable& table, const graphql::Engine& engine, DocumentCache& documents) {
-  auto graphql = std::make_shared<GraphQLCall>(engine, documents);
+void AddGraphQLRoutes(RouteTable& table, const graphql::Engine& engine, DocumentCache& documents,
+                      RateLimits* limits) {
+  auto graphql = std::make_shared<GraphQLCall>(engine, documents, limits);
   table.Add("POST", "/graphql", Access::kOptional,
             [graphql](const CallPtr& call) { graphql->Run(call, false); });
   table.Add("GET", "/graphql", Access::kOptional, [graphql](const CallPtr& call) {

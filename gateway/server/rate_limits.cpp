@@ -126,10 +126,14 @@ std::string RateLimits::ClientIp(const http::Request& request) const {
   return ClientAddress(request, options_.trusted_proxies);
 }
 
-LimitCheck RateLimits::PerIp(const ratelimit::Policy& policy, const http::Request& request) const {
+std::string RateLimits::IpKey(const http::Request& request) const {
   std::string ip = ClientIp(request);
   if (options_.exempt.Contains(ip)) ip.clear();
-  return LimitCheck{&policy, std::move(ip)};
+  return ip;
+}
+
+LimitCheck RateLimits::PerIp(const ratelimit::Policy& policy, const http::Request& request) const {
+  return LimitCheck{&policy, IpKey(request)};
 }
 
 bool RateLimits::Post(std::function<void()> job) { return workers_->Post(std::move(job)); }

@@ -77,6 +77,8 @@ class RateLimits {
   const RateLimitPolicies& policies() const { return options_.policies; }
   std::chrono::milliseconds in_flight_ttl() const { return options_.in_flight_ttl; }
   std::string ClientIp(const http::Request& request) const;
+  // The client IP per-IP limits count for this request: empty (not counted) for an exempt one.
+  std::string IpKey(const http::Request& request) const;
   // The per-IP check of `policy` for this request; none (an empty key, skipped) for an exempt
   // address.
   LimitCheck PerIp(const ratelimit::Policy& policy, const http::Request& request) const;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <functional>
 #include <unordered_map>
 
 #include "graphql/engine.h"
@@ -14,6 +15,7 @@
 #include "livedrop/log/traceparent.h"
 #include "server/authenticate.h"
 #include "server/http_errors.h"
+#include "server/rate_limits.h"
 #include "ws/following_loader.h"
 #include "ws/notification_hub.h"
 
@@ -32,6 +34,9 @@ constexpr int kCloseForbidden = 4403;
 constexpr int kCloseInitTimeout = 4408;
 constexpr int kCloseDuplicateId = 4409;
 constexpr int kCloseTooManyInits = 4429;
+// RFC 6455's "Try Again Later": the user holds as many WebSockets as they may (ws-open, shared
+// with /v1/ws), or opened too many lately (ws-user).
+constexpr int kCloseTryAgainLater = 1013;
 
 // The hub key of dropEvents subscribers: no user's id (see Subscribe).
 constexpr char kDropEventsAudience[] = "graphql:dropEvents";
@@ -134,8 +139,11 @@ struct GraphQLSockets::Connection {
   rpc::CallOrigin origin;
   std::mutex mutex;
   std::shared_ptr<http::WebSocket> socket;  // null once closed
-  bool initialised = false;
+  std::string client_ip;      // as per-IP limits count it
+  bool initialised = false;   // connection_init came
+  bool acknowledged = false;  // connection_ack went: subscribe may come
   std::optional<auth::Claims> caller;
+  std::function<void()> release;  // gives the user's WebSocket place back (limits)
   std::unordered_map<std::string, std::shared_ptr<Subscription>> running;
 
   void Send(json::object message) {
@@ -214,14 +222,15 @@ class SubscriptionOutlet final : public http::WebSocket {
 GraphQLSockets::GraphQLSockets(const graphql::Engine& engine, DocumentCache& documents,
                                NotificationHub& hub, const auth::JwtVerifier& verifier,
                                KeyRefresher* keys, FollowersClient& followers,
-                               GraphQLSocketOptions options)
+                               GraphQLSocketOptions options, RateLimits* limits)
     : engine_(engine),
       documents_(documents),
       hub_(hub),
       verifier_(verifier),
       keys_(keys),
       followers_(followers),
-      options_(options) {}
+      options_(options),
+      limits_(limits) {}
 
 GraphQLSockets::~GraphQLSockets() = default;
 
@@ -238,6 +247,7 @@ void GraphQLSockets::OnUpgrade(std::shared_ptr<http::UpgradeRequest> upgrade) {
   auto c = std::make_shared<Connection>();
   c->accepted_at = Now();
   c->origin = rpc::CallOrigin{request_id, log::FormatTraceParent(log::NewTraceParent())};
+  if (limits_ != nullptr) c->client_ip = limits_->IpKey(request);
   http::WebSocketHandlers handlers;
   handlers.on_message = [this, weak = std::weak_ptr<Connection>(c)](const std::string& text) {
     if (auto c = weak.lock()) OnMessage(c, text);
@@ -248,14 +258,17 @@ void GraphQLSockets::OnUpgrade(std::shared_ptr<http::UpgradeRequest> upgrade) {
       waiting_.erase(c);
     }
     std::unordered_map<std::string, std::shared_ptr<Subscription>> running;
+    std::function<void()> release;
     {
       std::lock_guard lock(c->mutex);
       c->socket.reset();
       running.swap(c->running);
+      release.swap(c->release);
     }
     for (auto& [id, s] : running) {
       if (s->subscriber) hub_.Remove(s->subscriber);
     }
+    if (release) release();
   };
   {
     std::lock_guard lock(mutex_);
@@ -330,15 +343,48 @@ void GraphQLSockets::Initialise(const std::shared_ptr<Connection>& c, const json
   const auto* payload = message.if_contains("payload");
   const std::string token =
       payload != nullptr && payload->is_object() ? TokenOf(payload->as_object()) : "";
-  if (!token.empty()) {
-    try {
-      auto claims = VerifyAccessToken(token, verifier_, keys_);
-      std::lock_guard lock(c->mutex);
-      c->caller = std::move(claims);
-    } catch (const Error& e) {
-      spdlog::info("GraphQL WebSocket refused: {} ({})", e.code(), e.what());
-      return c->Close(kCloseForbidden, "Forbidden");
-    }
+  if (token.empty()) return Acknowledge(c);
+  auth::Claims claims;
+  try {
+    claims = VerifyAccessToken(token, verifier_, keys_);
+  } catch (const Error& e) {
+    spdlog::info("GraphQL WebSocket refused: {} ({})", e.code(), e.what());
+    return c->Close(kCloseForbidden, "Forbidden");
+  }
+  {
+    std::lock_guard lock(c->mutex);
+    c->caller = claims;
+  }
+  if (limits_ == nullptr) return Acknowledge(c);
+  // A signed-in socket takes one of the user's WebSocket places, as GET /v1/ws does: the same
+  // policies and keys, so both kinds count together. The place lasts until the socket closes,
+  // or at most until the token expires (the user's subscriptions end then).
+  const auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(
+      claims.expires_at - Now() + std::chrono::seconds(5));
+  limits_->Check(
+      {{&limits_->policies().ws_user, claims.subject}}, "ws-open", claims.subject,
+      limits_->policies().ws_open, lifetime, c->origin.request_id,
+      [this, c, user = claims.subject](std::optional<http::Response> refusal,
+                                       std::function<void()> release) {
+        if (refusal) {
+          spdlog::info("GraphQL WebSocket of {} refused: {}", user, refusal->status);
+          const auto retry = refusal->headers.Get("Retry-After").value_or("1");
+          return c->Close(kCloseTryAgainLater,
+                          "Too many WebSockets for this user: try again in " + retry + " s");
+        }
+        {
+          std::lock_guard lock(c->mutex);
+          if (c->socket == nullptr) return release();  // closed while the limits decided
+          c->release = std::move(release);
+        }
+        Acknowledge(c);
+      });
+}
+
+void GraphQLSockets::Acknowledge(const std::shared_ptr<Connection>& c) {
+  {
+    std::lock_guard lock(c->mutex);
+    c->acknowledged = true;
   }
   c->Send({{"type", "connection_ack"}});
 }
@@ -353,7 +399,7 @@ void GraphQLSockets::Subscribe(const std::shared_ptr<Connection>& c, const json:
   std::optional<auth::Claims> caller;
   {
     std::lock_guard lock(c->mutex);
-    if (!c->initialised) {
+    if (!c->acknowledged) {
       if (c->socket) c->socket->Close(kCloseUnauthorized, "Unauthorized");
       return;
     }
@@ -394,7 +440,7 @@ void GraphQLSockets::Subscribe(const std::shared_ptr<Connection>& c, const json:
     origin.user_id = caller->subject;
     origin.user_role = caller->role;
   }
-  s->request.context = ApiContext{origin, caller};
+  s->request.context = ApiContext{origin, caller, c->client_ip};
 
   if (operation->operation != graphql::ast::OperationType::kSubscription) {
     // A query or a mutation: one result, then complete.

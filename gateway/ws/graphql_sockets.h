@@ -21,6 +21,7 @@ class DocumentCache;
 class FollowersClient;
 class KeyRefresher;
 class NotificationHub;
+class RateLimits;
 
 struct GraphQLSocketOptions {
   std::chrono::milliseconds init_timeout{10000};  // for connection_init, else 4408
@@ -34,12 +35,15 @@ struct GraphQLSocketOptions {
 // /v1/ws (one fan-out): each is a hub subscriber whose frames run the subscription's selection
 // set — dropEvents(creatorId) gets that creator's broadcasts, myNotifications what /v1/ws would
 // send the user. Queries and mutations run once (next, complete). Subscriptions need a signed-in
-// user (else an `error` with code unauthenticated); a bad token closes with 4403.
+// user (else an `error` with code unauthenticated); a bad token closes with 4403. With
+// `limits`, a signed-in connection takes one of the user's WebSocket places (ws-open, ws-user:
+// the /v1/ws ones, so both kinds count together) before connection_ack; past them it closes
+// with 1013 (Try Again Later), and operations run with the client IP the per-IP limits count.
 class GraphQLSockets {
  public:
   GraphQLSockets(const graphql::Engine& engine, DocumentCache& documents, NotificationHub& hub,
                  const auth::JwtVerifier& verifier, KeyRefresher* keys, FollowersClient& followers,
-                 GraphQLSocketOptions options = {});
+                 GraphQLSocketOptions options = {}, RateLimits* limits = nullptr);
   ~GraphQLSockets();
 
   void OnUpgrade(std::shared_ptr<http::UpgradeRequest> upgrade);
@@ -51,6 +55,7 @@ class GraphQLSockets {
  private:
   void OnMessage(const std::shared_ptr<Connection>& c, const std::string& text);
   void Initialise(const std::shared_ptr<Connection>& c, const boost::json::object& message);
+  void Acknowledge(const std::shared_ptr<Connection>& c);
   void Subscribe(const std::shared_ptr<Connection>& c, const boost::json::object& message);
 
   const graphql::Engine& engine_;
@@ -60,6 +65,7 @@ class GraphQLSockets {
   KeyRefresher* keys_;
   FollowersClient& followers_;
   GraphQLSocketOptions options_;
+  RateLimits* limits_;
 
   std::mutex mutex_;
   std::unordered_set<std::shared_ptr<Connection>> waiting_;  // accepted, not initialised yet

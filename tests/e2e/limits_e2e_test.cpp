@@ -1,7 +1,7 @@
 // The gateway's limits against the real platform (issue 14): a login storm is refused 429 with
 // Retry-After and the RateLimit headers while another account still logs in; the per-buyer
 // order limit; limits kept from memory while Redis is down (and Redis used again after); the
-// WebSocket and follow limits per user. The limits are tight here (the platform's defaults are
+// WebSocket and follow limits per user; GraphQL's mutations and sockets under the same limits. The limits are tight here (the platform's defaults are
 // loose for the functional tests); every client is on loopback, which these tests do not exempt.
 #include <gtest/gtest.h>
 
@@ -31,7 +31,7 @@ class LimitsE2E : public ::testing::Test {
         {"LIVEDROP_RATE_LIMIT_EXEMPT", ""},   {"LIVEDROP_LOGIN_PER_IP", "1000"},
         {"LIVEDROP_REGISTER_PER_IP", "1000"}, {"LIVEDROP_LOGIN_PER_ACCOUNT", "5"},
         {"LIVEDROP_ORDERS_PER_BUYER", "3"},   {"LIVEDROP_FOLLOWS_PER_USER", "3"},
-        {"LIVEDROP_WS_OPEN_PER_USER", "2"}};
+        {"LIVEDROP_WS_OPEN_PER_USER", "2"},  {"LIVEDROP_REFRESH_PER_IP", "3"}};
     platform_ = std::make_unique<Platform>(options);
   }
 
@@ -112,25 +112,71 @@ TEST_F(LimitsE2E, RedisDown_LimitsHoldFromMemory_ThenRedisIsUsedAgain) {
       10s, 200ms));
 }
 
-TEST_F(LimitsE2E, WebSocketsPerUser_CappedAtOnce_APlaceComesBackOnClose) {
+// /v1/ws and GraphQL's WebSocket (signed in at connection_init) take places of one count.
+TEST_F(LimitsE2E, WebSocketsPerUser_BothKindsCappedTogether_APlaceComesBackOnClose) {
   const Account user = RegisterAccount(http());
   auto connect = [&] {
     WsClient::Options o;
     o.headers = {{"Authorization", "Bearer " + user.access_token}};
     return std::make_unique<WsClient>(platform_->HttpPort(), o);
   };
+  // A graphql-transport-ws connection after connection_init: acknowledged, or the close code.
+  auto graphql = [&](std::unique_ptr<WsClient>& socket) {
+    WsClient::Options o;
+    o.target = "/graphql";
+    o.subprotocols = "graphql-transport-ws";
+    socket = std::make_unique<WsClient>(platform_->HttpPort(), o);
+    if (socket->Refused()) return -2;
+    socket->Send(json::serialize(json::object{
+        {"type", "connection_init"},
+        {"payload", {{"Authorization", "Bearer " + user.access_token}}}}));
+    if (socket->ReadType("connection_ack", 10s)) return 0;
+    return socket->AwaitClose(5s);
+  };
   auto first = connect();
-  auto second = connect();
   ASSERT_FALSE(first->Refused()) << first->RefusedBody();
-  ASSERT_FALSE(second->Refused()) << second->RefusedBody();
-  ASSERT_TRUE(second->ReadType("ready", 10s).has_value());
+  std::unique_ptr<WsClient> second;
+  ASSERT_EQ(graphql(second), 0) << "a GraphQL socket within the cap was not acknowledged";
   auto third = connect();
   ASSERT_TRUE(third->Refused());
   EXPECT_EQ(third->RefusedStatus(), 429);
   EXPECT_NE(third->RefusedBody().find("too_many_in_flight"), std::string::npos);
+  std::unique_ptr<WsClient> fourth;
+  EXPECT_EQ(graphql(fourth), 1013) << "past the cap, GraphQL's socket closes: Try Again Later";
 
-  first.reset();  // closes: its place is given back
+  second.reset();  // closes: its place is given back, to either kind
   EXPECT_TRUE(testing::Eventually([&] { return !connect()->Refused(); }, 10s, 100ms));
+  first.reset();
+  std::unique_ptr<WsClient> fifth;
+  EXPECT_TRUE(testing::Eventually([&] { return graphql(fifth) == 0; }, 10s, 100ms));
+}
+
+// GraphQL's login, register and refresh count against the REST routes' per-IP quotas.
+TEST_F(LimitsE2E, GraphQLRefreshesFromOneIp_ShareTheRestPerIpQuota) {
+  auto graphql_refresh = [&](const std::string& token) {
+    return http().PostJson(
+        "/graphql",
+        json::serialize(json::object{
+            {"query", "mutation($t: String!) { refresh(refreshToken: $t) { accessToken } }"},
+            {"variables", {{"t", token}}}}));
+  };
+  int refused = 0, tried = 0;
+  for (int i = 0; i < 4; ++i) {  // distinct tokens: no per-token limit applies
+    const auto r = graphql_refresh("not-a-token-" + std::to_string(i));
+    ASSERT_EQ(r.status, 200) << r.body;
+    if (r.body.find("\"rate_limited\"") != std::string::npos) {
+      ++refused;
+      EXPECT_NE(r.body.find("refresh-ip"), std::string::npos) << r.body;
+    } else {
+      ++tried;
+    }
+  }
+  EXPECT_EQ(tried, 3);  // LIVEDROP_REFRESH_PER_IP
+  EXPECT_EQ(refused, 1);
+  const auto rest = http().PostJson("/v1/auth/refresh",
+                                    json::serialize(json::object{{"refresh_token", "not-a-token"}}));
+  ExpectProblem(rest, 429, "rate_limited");
+  EXPECT_EQ(rest.Header("ratelimit-policy"), "\"refresh-ip\";q=3;w=60");
 }
 
 TEST_F(LimitsE2E, FollowsPerUser_RefusedPastTheQuota) {

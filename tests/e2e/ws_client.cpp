@@ -84,6 +84,14 @@ std::string WsClient::Subprotocol() const {
   return std::string(impl_->response[beast::http::field::sec_websocket_protocol]);
 }
 
+bool WsClient::Send(const std::string& text) {
+  if (impl_->refused || impl_->closed) return false;
+  beast::error_code ec;
+  impl_->ws.text(true);
+  impl_->ws.write(asio::buffer(text), ec);  // beside a pending read: Beast allows one of each
+  return !ec;
+}
+
 std::optional<std::string> WsClient::Read(std::chrono::milliseconds timeout) {
   return impl_->ReadOnce(timeout);
 }

@@ -8,7 +8,7 @@
 
 namespace livedrop::e2e {
 
-// A test WebSocket client for GET /v1/ws (Beast, kept out of this header).
+// A test WebSocket client for GET /v1/ws and GraphQL's /graphql (Beast, kept out of this header).
 class WsClient {
  public:
   struct Options {
@@ -26,6 +26,8 @@ class WsClient {
   std::string RefusedBody() const;
   std::string Subprotocol() const;  // what the server answered
 
+  // Sends one text frame; false if the connection is gone.
+  bool Send(const std::string& text);
   // The next text frame, or nothing within `timeout`. nullopt also once the server closed.
   std::optional<std::string> Read(std::chrono::milliseconds timeout);
   // The next frame whose "type" is `type` (skipping others), or nothing within `timeout`.
