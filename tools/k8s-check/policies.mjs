@@ -359,17 +359,18 @@ function callers(ctx) {
 }
 
 // The variables that name a dependency's address: the binaries' database, cache, brokers and
-// object store, and the CDN's origin (deploy/cdn/cdn.conf.template's LIVEDROP_CDN_ORIGIN).
+// object store, the CDN's origin (deploy/cdn/cdn.conf.template's LIVEDROP_CDN_ORIGIN), and the
+// database owner's URL of livedrop-pg-roles (its Job).
 export const DEPENDENCY_VARS = ["LIVEDROP_PG_URL", "LIVEDROP_REDIS_URL", "LIVEDROP_KAFKA_BROKERS",
-  "LIVEDROP_S3_ENDPOINT", "LIVEDROP_CDN_ORIGIN"];
+  "LIVEDROP_S3_ENDPOINT", "LIVEDROP_CDN_ORIGIN", "LIVEDROP_PG_ADMIN_URL"];
 
-// Every Deployment reaches each dependency its variables name (a Service of this render, or
-// anything outside it); and a dependency of this render admits, on the port it is reached at,
-// only the workloads that name it so: those Deployments, and Jobs whose command names its
-// Service and port (the topics and bucket Jobs).
+// Every Deployment and Job reaches each dependency its variables name (a Service of this render,
+// or anything outside it); and a dependency of this render admits, on the port it is reached at,
+// only the workloads that name it so: those Deployments and Jobs (the roles Job), and Jobs whose
+// command names its Service and port (the topics and bucket Jobs).
 function dependencies(ctx) {
   const reached = new Map(); // "workload name:port" -> { workload, port, sources: Set(names), via: Set("service:port") }
-  for (const w of ctx.deployments) {
+  for (const w of ctx.workloads.filter((x) => x.kind === "Deployment" || x.kind === "Job")) {
     for (const name of DEPENDENCY_VARS) {
       for (const { host, port } of hostPorts(configured(ctx, w, name))) {
         const target = resolve(ctx, w.namespace, host, port);
@@ -400,6 +401,25 @@ function dependencies(ctx) {
   }
 }
 
+// Each service connects to PostgreSQL as its own role, livedrop_<service> (never as the owner),
+// and a Job of its namespace runs livedrop-pg-roles for that service, so the role exists.
+function databaseRoles(ctx) {
+  const jobs = ctx.workloads.filter((w) => w.kind === "Job" && w.pod.containers?.[0]?.command?.[0] === "livedrop-pg-roles");
+  for (const w of ctx.deployments.filter((d) => d.binary)) {
+    const url = configured(ctx, w, "LIVEDROP_PG_URL");
+    if (url === undefined) continue;
+    const service = w.binary.replace(/^livedrop-/, "");
+    let user;
+    try { user = decodeURIComponent(new URL(url).username); } catch { user = undefined; }
+    if (user !== `livedrop_${service}`) {
+      problem(ctx, "database", w.where, `LIVEDROP_PG_URL connects as ${user || "(no user)"}, not as its own role livedrop_${service}`);
+    }
+    const made = jobs.some((j) => j.namespace === w.namespace &&
+      [...(j.pod.containers[0].command ?? []).slice(1), ...(j.pod.containers[0].args ?? [])].includes(service));
+    if (!made) problem(ctx, "database", w.where, `no Job of its namespace runs livedrop-pg-roles for ${service}`);
+  }
+}
+
 function exposure(ctx) {
   for (const w of ctx.deployments) {
     const annotations = w.object.spec?.template?.metadata?.annotations ?? {};
@@ -427,4 +447,4 @@ function exposure(ctx) {
 }
 
 const RULES = [probes, resources, security, images, spread, environment, autoscaling, replicas,
-  disruptionBudgets, services, isolation, callers, dependencies, exposure];
+  disruptionBudgets, services, isolation, callers, dependencies, databaseRoles, exposure];

@@ -216,6 +216,36 @@ test("a service that cannot reach its database, cache or Kafka fails", () => {
     "network", "cannot reach livedrop-kafka:9092");
 });
 
+test("each service connects as its own role, made by the pg-roles Job, which reaches PostgreSQL", () => {
+  assertProblem(check("dev", (o) => {
+    find(o, "Secret", "livedrop-secrets").stringData.LIVEDROP_PG_URL_ORDERS = "postgresql://livedrop:x@livedrop-postgresql:5432/livedrop";
+  }), "database", "livedrop-orders: LIVEDROP_PG_URL connects as livedrop, not as its own role livedrop_orders");
+  assertProblem(check("prod", (o) => {
+    container(o, "livedrop-payment").env.find((e) => e.name === "LIVEDROP_PG_URL").valueFrom.secretKeyRef.key = "LIVEDROP_PG_URL_AUTH";
+  }), "database", "not as its own role livedrop_payment");
+  assertProblem(check("prod", (o) => {
+    const job = find(o, "Job", "livedrop-pg-roles").spec.template.spec.containers[0];
+    job.args = job.args.filter((a) => a !== "notifications");
+  }), "database", "no Job of its namespace runs livedrop-pg-roles for notifications");
+  assertProblem(check("dev", (o) => { policy(o, "livedrop-postgresql").spec.ingress[0].from.pop(); }),
+    "network", "livedrop-pg-roles: cannot reach livedrop-postgresql:5432 (LIVEDROP_PG_ADMIN_URL)");
+  assertProblem(check("prod", (o) => { policy(o, "livedrop-pg-roles").spec.egress = []; }),
+    "network", "livedrop-pg-roles: cannot reach livedrop-pg-rw:5432 (LIVEDROP_PG_ADMIN_URL)");
+});
+
+test("overlays: the pg-roles Job's passwords are the ones in the services' URLs", () => {
+  for (const name of ["dev", "prod"]) {
+    const urls = find(rendered[name], "Secret", "livedrop-secrets").stringData;
+    const roles = find(rendered[name], "Secret", "livedrop-pg-roles").stringData;
+    const job = find(rendered[name], "Job", "livedrop-pg-roles").spec.template.spec.containers[0];
+    for (const service of job.args) {
+      const u = new URL(urls[`LIVEDROP_PG_URL_${service.toUpperCase()}`]);
+      assert.equal(u.username, `livedrop_${service}`);
+      assert.equal(decodeURIComponent(u.password), roles[`LIVEDROP_PG_PASSWORD_${service.toUpperCase()}`], `${name}: ${service}'s password`);
+    }
+  }
+});
+
 test("drops and the CDN reach the object store, and nothing else is let in", () => {
   assertProblem(check("dev", (o) => drop(o, "NetworkPolicy", "livedrop-drops-minio")),
     "network", "livedrop-drops: cannot reach livedrop-minio:9000 (LIVEDROP_S3_ENDPOINT)");
