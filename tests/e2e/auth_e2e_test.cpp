@@ -154,14 +154,7 @@ TEST_F(AuthE2E, Me_ExpiredToken_Is401) {
   const auto session = Register(UniqueEmail());
   const std::string user_id = Str(session.at("user").as_object(), "id");
   // Sign an already expired token with the platform's real key, read from its database.
-  pqxx::connection conn(platform_->DatabaseUrl());
-  pqxx::work tx(conn);
-  const auto row = tx.exec1(
-      "SELECT kid, public_key, secret_key FROM auth.signing_keys ORDER BY created_at DESC LIMIT 1");
-  auth::SigningKey key;
-  key.kid = row[0].as<std::string>();
-  ASSERT_TRUE(Base64UrlDecode(row[1].as<std::string>(), key.public_key));
-  ASSERT_TRUE(Base64UrlDecode(row[2].as<std::string>(), key.secret_key));
+  const auth::SigningKey key = platform_->AuthSigningKey();
   const TimePoint past = Now() - std::chrono::hours(1);
   const auto expired = auth::SignJwt(
       auth::Claims{user_id, "buyer", "livedrop", NewUuid(), past, past + 15min, "livedrop-api"},

@@ -3,12 +3,16 @@
 #include "http_client.h"
 
 #include <algorithm>
+#include <pqxx/pqxx>
 #include <csignal>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "key_sealer.h"
+#include "livedrop/core/ids.h"
 #include "livedrop/kafka/mock_cluster.h"
+#include "livedrop/pg/roles.h"
 #include "livedrop/testing/certs.h"
 #include "livedrop/testing/eventually.h"
 #include "livedrop/testing/process.h"
@@ -53,6 +57,10 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   } else {
     db_url_ = testing::PostgresServer::Shared().CreateDatabase();
   }
+  // Each service connects as its own role, owning only its schema, as deployed.
+  for (const char* service : kDatabaseServices) {
+    pg::ProvisionServiceRole(db_url_, service, RoleOf(service));
+  }
   if (options_.broker_process) {
     brokers_ = StartBroker(broker_);
   } else {
@@ -77,7 +85,9 @@ Platform::Platform(Options options) : options_(std::move(options)) {
   orders_admin_port_ = testing::FreePort();
   Launch("auth", auth_, auth_port_, auth_admin_port_,
          // Cheap hashing keeps the suite fast; production uses libsodium's interactive cost.
-         Merge({{"LIVEDROP_PASSWORD_HASH_OPS", "1"},
+         // Signing keys sealed at rest, as deployed.
+         Merge({{"LIVEDROP_KEY_ENCRYPTION_KEY", kKeyEncryptionKey},
+                {"LIVEDROP_PASSWORD_HASH_OPS", "1"},
                 {"LIVEDROP_PASSWORD_HASH_MEM_KIB", "8"},
                 {"LIVEDROP_REDIS_URL", redis_->Url()}},
                options_.auth_env));
@@ -165,13 +175,32 @@ std::unique_ptr<testing::Process> Platform::SpawnService(const std::string& bina
                                                          int admin_port,
                                                          std::map<std::string, std::string> env) {
   env = Merge(testing::TlsEnv(binary), env);  // mutual TLS as its own name (testing/certs.h)
-  env = Merge({{"LIVEDROP_PG_URL", db_url_},
+  const std::string service = binary.substr(binary.find('-') + 1);  // livedrop-orders: orders
+  env = Merge({{"LIVEDROP_PG_URL", pg::WithUser(db_url_, RoleOf(service))},
                {"LIVEDROP_KAFKA_BROKERS", brokers_},
                {"LIVEDROP_GRPC_LISTEN", "127.0.0.1:" + std::to_string(grpc_port)},
                {"LIVEDROP_ADMIN_LISTEN", "127.0.0.1:" + std::to_string(admin_port)}},
               env);
   return std::make_unique<testing::Process>(testing::BinPath(binary), std::vector<std::string>{},
                                             env);
+}
+
+std::string Platform::RoleOf(const std::string& service) { return "livedrop_" + service; }
+
+auth::SigningKey Platform::AuthSigningKey() const {
+  pqxx::connection conn(db_url_);
+  pqxx::work tx(conn);
+  const auto row = tx.exec1(
+      "SELECT kid, public_key, secret_key FROM auth.signing_keys ORDER BY created_at DESC LIMIT 1");
+  std::string kek;
+  Base64UrlDecode(kKeyEncryptionKey, kek);
+  auth::SigningKey key;
+  key.kid = row[0].as<std::string>();
+  if (!Base64UrlDecode(row[1].as<std::string>(), key.public_key)) {
+    throw std::runtime_error("auth.signing_keys: public_key is not base64url");
+  }
+  key.secret_key = auth::KeySealer(kek).Open(key.kid, row[2].as<std::string>());
+  return key;
 }
 
 void Platform::AwaitReady(const Slot& slot) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "http_client.h"
+#include "livedrop/auth/jwt.h"
 
 namespace livedrop::kafka {
 class MockCluster;
@@ -49,7 +50,17 @@ class Platform {
   HttpClient Http() const { return HttpClient(http_port_); }
   int HttpPort() const { return http_port_; }
   int HttpPort(int gateway) const { return gateway_ports_.at(static_cast<std::size_t>(gateway)); }
+  // The database as its owner (tests read and write any schema with it).
   const std::string& DatabaseUrl() const { return db_url_; }
+  // The services with a database, and the role each connects as (livedrop_<service>).
+  static constexpr const char* kDatabaseServices[] = {
+      "auth", "followers", "drops", "inventory", "orders", "payment", "notifications"};
+  static std::string RoleOf(const std::string& service);
+  // livedrop-auth's key-encryption key (base64url), which seals its signing keys at rest.
+  static constexpr char kKeyEncryptionKey[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
+  // The key livedrop-auth signs with now, read from its database and unsealed: what a test
+  // forging tokens with exactly the claims under test needs.
+  auth::SigningKey AuthSigningKey() const;
 
   // Stops and starts livedrop-auth again on the same port and database.
   void RestartAuth();

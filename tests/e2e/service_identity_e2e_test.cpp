@@ -1,12 +1,14 @@
 // Trust between the services, against the real binaries: every gRPC port speaks only mutual
 // TLS with a certificate of the platform's CA, each method answers only the callers its
 // service declares (main.cpp), and a request naming another user than the one the gateway
-// verified is refused. What the public API does with the same calls is the other suites'.
+// verified is refused; each service reaches PostgreSQL as a role of its own. What the public API does with the same calls is the other suites'.
 #include <gtest/gtest.h>
 
 #include <grpcpp/generic/generic_stub.h>
 
 #include <memory>
+#include <pqxx/pqxx>
+#include <set>
 
 #include "livedrop/auth/v1/auth.grpc.pb.h"
 #include "livedrop/core/ids.h"
@@ -18,6 +20,7 @@
 #include "livedrop/notifications/v1/notifications.grpc.pb.h"
 #include "livedrop/orders/v1/orders.grpc.pb.h"
 #include "livedrop/payment/v1/payment.grpc.pb.h"
+#include "livedrop/pg/roles.h"
 #include "livedrop/testing/certs.h"
 #include "platform.h"
 
@@ -194,6 +197,38 @@ TEST_F(ServiceIdentityE2E, OnlyTheGatewayMayActForAUser) {
   const auto own = inventory->Release(rpc::NewClientContext(5s).get(), release, &released);
   EXPECT_NE(own.error_code(), ::grpc::StatusCode::PERMISSION_DENIED) << own.error_message();
   EXPECT_NE(own.error_code(), ::grpc::StatusCode::UNAVAILABLE) << own.error_message();
+}
+
+// Each service reaches PostgreSQL as its own role, which owns its schema and nothing else: a
+// service that is taken over cannot read or change another service's tables.
+TEST_F(ServiceIdentityE2E, EachServiceConnectsAsItsOwnRole_WhichCannotReachAnotherSchema) {
+  pqxx::connection owner(platform_->DatabaseUrl());
+  pqxx::work tx(owner);
+  std::set<std::string> connected;
+  for (const auto& row : tx.exec("SELECT DISTINCT usename::text FROM pg_stat_activity "
+                                 "WHERE datname = current_database() AND usename <> current_user")) {
+    connected.insert(row[0].as<std::string>());
+  }
+  std::set<std::string> roles;
+  for (const char* service : Platform::kDatabaseServices) roles.insert(Platform::RoleOf(service));
+  EXPECT_EQ(connected, roles);  // no service connects as the owner
+  EXPECT_GE(tx.exec1("SELECT count(*) FROM auth.users")[0].as<long>(), 0);  // the table is there
+  tx.commit();
+
+  const auto refused = [&](const std::string& role, const std::string& statement) {
+    pqxx::connection as_role(pg::WithUser(platform_->DatabaseUrl(), role));
+    try {
+      pqxx::work attempt(as_role);
+      attempt.exec(statement);
+      return false;
+    } catch (const pqxx::insufficient_privilege&) {
+      return true;
+    }
+  };
+  EXPECT_TRUE(refused(Platform::RoleOf("orders"), "SELECT count(*) FROM auth.users"));
+  EXPECT_TRUE(refused(Platform::RoleOf("orders"), "UPDATE payment.payments SET amount = 0"));
+  EXPECT_TRUE(refused(Platform::RoleOf("notifications"), "SELECT * FROM auth.signing_keys"));
+  EXPECT_FALSE(refused(Platform::RoleOf("orders"), "SELECT count(*) FROM orders.orders"));
 }
 
 }  // namespace

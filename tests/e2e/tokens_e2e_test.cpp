@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <pqxx/pqxx>
 #include <set>
 
 #include "api.h"
@@ -36,18 +35,7 @@ class TokensE2E : public PlatformTest {
  protected:
   // The key livedrop-auth signs with, read from its database: what a token forged with
   // exactly the claims under test needs, so only those claims make the difference.
-  auth::SigningKey SigningKeyOfAuth() const {
-    pqxx::connection conn(platform_->DatabaseUrl());
-    pqxx::work tx(conn);
-    const auto row = tx.exec1(
-        "SELECT kid, public_key, secret_key FROM auth.signing_keys ORDER BY created_at DESC "
-        "LIMIT 1");
-    auth::SigningKey key;
-    key.kid = row[0].as<std::string>();
-    EXPECT_TRUE(Base64UrlDecode(row[1].as<std::string>(), key.public_key));
-    EXPECT_TRUE(Base64UrlDecode(row[2].as<std::string>(), key.secret_key));
-    return key;
-  }
+  auth::SigningKey SigningKeyOfAuth() const { return platform_->AuthSigningKey(); }
 };
 
 TEST_F(TokensE2E, IssuedAccessToken_CarriesAudienceIssuedAtAndNotBefore) {

@@ -10,12 +10,13 @@ void ProvisionServiceRole(const std::string& admin_url, const std::string& schem
                           const std::string& role, const std::string& password) {
   pqxx::connection conn(admin_url);
   pqxx::work tx(conn);
-  // Roles are per cluster: serialize their creation across databases and processes.
+  // Serializes provisioning within this database. Roles are per cluster while advisory locks
+  // are per database: provisioning in another database at the same moment may create the role
+  // first, which is no error here.
   tx.exec("SELECT pg_advisory_xact_lock(hashtext('livedrop.provision_role'))");
   const auto name = tx.quote_name(role);
-  if (tx.exec_params("SELECT 1 FROM pg_roles WHERE rolname = $1", role).empty()) {
-    tx.exec("CREATE ROLE " + name + " LOGIN NOINHERIT");
-  }
+  tx.exec("DO $$ BEGIN CREATE ROLE " + name +
+          " LOGIN NOINHERIT; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
   if (!password.empty()) tx.exec("ALTER ROLE " + name + " PASSWORD " + tx.quote(password));
   const auto db = tx.quote_name(conn.dbname());
   tx.exec("REVOKE CREATE, TEMPORARY ON DATABASE " + db + " FROM PUBLIC");

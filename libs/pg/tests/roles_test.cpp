@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <barrier>
 #include <pqxx/pqxx>
+#include <thread>
+#include <vector>
 
 #include "livedrop/core/ids.h"
 #include "livedrop/pg/pool.h"
@@ -71,6 +75,34 @@ TEST(ServiceRoles, ProvisioningTwice_ChangesNothing) {
   EXPECT_EQ(pool.Transact([](pqxx::work& tx) {
     return tx.exec1("SELECT count(*) FROM d")[0].as<int>();
   }), 0);
+}
+
+// Test platforms share one cluster: the same role is provisioned in several databases at once
+// (roles are per cluster, the advisory lock per database).
+TEST(ServiceRoles, OneRoleProvisionedInSeveralDatabasesAtOnce_SucceedsInEach) {
+  const std::string role = RoleName("orders");
+  std::vector<std::string> urls;
+  for (int i = 0; i < 4; ++i) urls.push_back(testing::PostgresServer::Shared().CreateDatabase());
+  std::atomic<int> failures{0};
+  std::barrier start(static_cast<std::ptrdiff_t>(urls.size()));
+  std::vector<std::thread> threads;
+  for (const auto& url : urls) {
+    threads.emplace_back([&, url] {
+      start.arrive_and_wait();
+      try {
+        ProvisionServiceRole(url, "orders", role);
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+        ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  for (const auto& url : urls) {
+    Pool pool(PoolOptions{WithUser(url, role), "orders", 1, 2s});
+    pool.Transact([](pqxx::work& tx) { tx.exec("CREATE TABLE o (v int)"); });
+  }
 }
 
 TEST(ServiceRoles, WithUser_ReplacesTheUserOfAUrl) {
