@@ -5,6 +5,20 @@
 #include "livedrop/core/error.h"
 
 namespace livedrop::pg {
+namespace {
+
+// The tables and free-standing sequences of schema $1 that role $2 does not own.
+constexpr char kObjectsNotOwned[] = R"sql(
+  SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, c.relname::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'S')
+    AND c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = $2)
+    AND NOT (c.relkind = 'S' AND EXISTS (
+      SELECT 1 FROM pg_depend d
+      WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')))
+)sql";
+
+}  // namespace
 
 void ProvisionServiceRole(const std::string& admin_url, const std::string& schema,
                           const std::string& role, const std::string& password) {
@@ -24,6 +38,14 @@ void ProvisionServiceRole(const std::string& admin_url, const std::string& schem
   tx.exec("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
   tx.exec("CREATE SCHEMA IF NOT EXISTS " + tx.quote_name(schema) + " AUTHORIZATION " + name);
   tx.exec("ALTER SCHEMA " + tx.quote_name(schema) + " OWNER TO " + name);
+  // A schema the owner made (as every deploy did before service roles) keeps tables the role
+  // could not use: they go to the role too (with a table go its indexes and its columns'
+  // sequences; a sequence of its own is handed over alone).
+  const auto objects = tx.exec_params(kObjectsNotOwned, schema, role);
+  for (const auto& row : objects) {
+    tx.exec("ALTER " + row[0].as<std::string>() + " " + tx.quote_name(schema) + "." +
+            tx.quote_name(row[1].as<std::string>()) + " OWNER TO " + name);
+  }
   tx.commit();
 }
 

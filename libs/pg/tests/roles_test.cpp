@@ -77,6 +77,33 @@ TEST(ServiceRoles, ProvisioningTwice_ChangesNothing) {
   }), 0);
 }
 
+// A deploy from before service roles: the owner made the schema and its tables.
+TEST(ServiceRoles, ASchemaTheOwnerMade_IsHandedOverWithItsTablesAndSequences) {
+  const std::string admin_url = testing::PostgresServer::Shared().CreateDatabase();
+  {
+    pqxx::connection owner(admin_url);
+    pqxx::work tx(owner);
+    tx.exec("CREATE SCHEMA notifications");
+    tx.exec("CREATE TABLE notifications.inbox (id bigserial PRIMARY KEY, v int)");
+    tx.exec("CREATE TABLE notifications.ids (id bigint GENERATED ALWAYS AS IDENTITY)");
+    tx.exec("CREATE SEQUENCE notifications.seq");
+    tx.exec("INSERT INTO notifications.inbox (v) VALUES (1)");
+    tx.commit();
+  }
+  const std::string role = RoleName("notifications");
+  ProvisionServiceRole(admin_url, "notifications", role);
+  Pool pool(PoolOptions{WithUser(admin_url, role), "notifications", 1, 2s});
+  pool.Transact([](pqxx::work& tx) {
+    tx.exec("INSERT INTO inbox (v) VALUES (2)");
+    tx.exec("INSERT INTO ids DEFAULT VALUES");
+    tx.exec("SELECT nextval('seq')");
+    tx.exec("ALTER TABLE inbox ADD COLUMN w int");  // a migration of the service's own
+  });
+  EXPECT_EQ(pool.Transact([](pqxx::work& tx) {
+    return tx.exec1("SELECT count(*) FROM inbox")[0].as<int>();
+  }), 2);
+}
+
 // Test platforms share one cluster: the same role is provisioned in several databases at once
 // (roles are per cluster, the advisory lock per database).
 TEST(ServiceRoles, OneRoleProvisionedInSeveralDatabasesAtOnce_SucceedsInEach) {
