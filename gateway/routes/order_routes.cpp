@@ -25,8 +25,16 @@ void AddOrderRoutes(RouteTable& table, OrdersClient& orders, RateLimits* limits)
                           release();
                           if (auto* e = std::get_if<Error>(&outcome)) return call->Fail(*e);
                           const auto& r = std::get<PlaceOrderResponse>(outcome);
+                          // Pending: written and still going (a step failed on the way and
+                          // recovery carries it on), so it may yet be charged: 202 with its id.
+                          const bool pending = r.order().status() == ORDER_STATUS_PENDING;
                           auto response = http::Response::Json(
-                              201, boost::json::serialize(views::Order(r.order())));
+                              pending ? 202 : 201,
+                              boost::json::serialize(views::Order(r.order())));
+                          if (pending) {
+                            response.headers.Set("Location", "/v1/orders/" + r.order().id());
+                            response.headers.Set("Retry-After", "1");
+                          }
                           if (r.replayed()) response.headers.Set("Idempotent-Replayed", "true");
                           call->Reply(std::move(response));
                         });

@@ -1,5 +1,7 @@
 #include "orders_app.h"
 
+#include <spdlog/spdlog.h>
+
 #include <pqxx/pqxx>
 
 #include "drop_catalog.h"
@@ -73,13 +75,13 @@ OrdersApp::OrdersApp(pg::Pool& pool, DropsPort& drops, InventoryPort& inventory,
                                              options.remembered_drops)),
       writer_(std::make_unique<OrderWriter>(pool, options.order_lease, options.write_batching,
                                             options.write_lanes)),
-      repository_(std::make_unique<PgOrdersRepository>(pool, *writer_, options.order_lease)),
       key_reads_(std::make_unique<KeyReads>(
           options.write_batching,
           [this](const std::string&, std::vector<OrdersStore::KeyRef>& refs) {
             return pool_.AutoCommit(
                 [&](pqxx::nontransaction& tx) { return OrdersStore::FindKeys(tx, refs); });
           })),
+      repository_(std::make_unique<PgOrdersRepository>(pool, *writer_, options.order_lease)),
       saga_(std::make_unique<OrderSaga>(*repository_, *catalog_, inventory, payment,
                                         SagaOptions(options))) {}
 
@@ -136,7 +138,23 @@ PlaceResult OrdersApp::Place(const PlaceOrderInput& input) {
     if (existing->request_hash != hash) throw KeyReused();
     return Replay(existing->order_id, input.buyer_id);
   }
-  return Answer(saga_->Drive(std::get<OrderRow>(placed)), false);
+  return Answer(DriveOrLeavePending(std::get<OrderRow>(placed)), false);
+}
+
+OrderRow OrdersApp::DriveOrLeavePending(const OrderRow& placed) {
+  try {
+    return saga_->Drive(placed);
+  } catch (const std::exception& e) {
+    // The order stays pending under its lease; when it lapses, recovery drives it on.
+    spdlog::warn("order {}: {}; answered pending, recovery carries it on", placed.id, e.what());
+  }
+  try {
+    return Get(placed.id, placed.buyer_id);  // as it stands (another driver may have ended it)
+  } catch (const std::exception&) {  // the database too: the order as written is the answer
+  }
+  OrderRow pending = placed;
+  pending.status = OrderStatus::kPending;
+  return pending;
 }
 
 PlaceResult OrdersApp::Replay(const std::string& order_id, const std::string& buyer_id) {

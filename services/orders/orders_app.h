@@ -42,8 +42,11 @@ class OrdersApp {
             const OrdersOptions& options);
   ~OrdersApp();
 
-  // A confirmed order; any other outcome is thrown (sold_out, payment_declined with the
-  // order id, request_in_progress, idempotency_key_reused, ...).
+  // A confirmed order, or a pending one: once the order is written, a step that fails on the
+  // way (a service overloaded, unavailable or slow) answers the order as it stands, with its
+  // id, since recovery carries it on and may charge it; an error then would hide an order the
+  // buyer pays for. Any other outcome is thrown (sold_out, payment_declined with the order
+  // id, idempotency_key_reused, ...): those end the order for good, nothing charged.
   PlaceResult Place(const PlaceOrderInput& input);
   // Only the buyer's own orders exist for them: anything else is not_found.
   OrderRow Get(const std::string& id, const std::string& buyer_id);
@@ -57,6 +60,8 @@ class OrdersApp {
 
  private:
   PlaceResult Replay(const std::string& order_id, const std::string& buyer_id);
+  // Drives a just-written order to its end, or answers it as it stands if a step fails.
+  OrderRow DriveOrLeavePending(const OrderRow& placed);
 
   pg::Pool& pool_;
   const OrdersOptions options_;

@@ -118,10 +118,8 @@ std::optional<Error> OutcomeError(const OrderRow& order) {
   const std::map<std::string, std::string> meta{{"order_id", order.id}};
   switch (order.status) {
     case OrderStatus::kConfirmed:
-      return std::nullopt;
     case OrderStatus::kPending:
-      return Error(ErrorKind::kAborted, "request_in_progress",
-                   "the first request with this Idempotency-Key is still being processed", meta);
+      return std::nullopt;
     case OrderStatus::kCancelled:
       return Error(ErrorKind::kFailedPrecondition, "order_cancelled", "the order was cancelled",
                    meta);

@@ -63,9 +63,9 @@ struct DropTerms {
 // scheduler flips the status a few ms after starts_at) except for a cancellation.
 void CheckOnSale(const DropTerms& drop, TimePoint now);
 
-// The answer a finished order gives its buyer: nothing for a confirmed order, otherwise the
-// error (sold_out 409, payment_declined 402, ...) carrying the order id. A pending order
-// answers request_in_progress.
+// The answer an order gives its buyer: nothing for a confirmed order, nor for a pending one
+// (it is answered as it stands: 202 with its id, and may still be charged), otherwise the
+// error (sold_out 409, payment_declined 402, ...) carrying the order id.
 std::optional<Error> OutcomeError(const OrderRow& order);
 
 }  // namespace livedrop::orders

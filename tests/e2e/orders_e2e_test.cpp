@@ -82,8 +82,7 @@ class OrdersE2E : public ::testing::Test {
     const bool done = testing::Eventually(
         [&] {
           r = PlaceOrder(http(), buyer, key, drop, 1, token);
-          const auto code = Str(Json(r), "code");
-          return r.status != 503 && r.status != 504 && code != "request_in_progress";
+          return r.status != 503 && r.status != 504 && r.status != 202;
         },
         60s, 100ms);
     if (done) return r;
@@ -259,7 +258,43 @@ TEST_F(OrdersE2E, IdempotencyKey_SameKeyOtherBody_Is422) {
   EXPECT_EQ(PlaceOrder(http(), other, "k", drop, 2).status, 201);
 }
 
-TEST_F(OrdersE2E, IdempotencyKey_WhileTheFirstIsInFlight_Is409) {
+// An order whose saga cannot finish (payment unreachable once the order is written) is
+// answered 202 with its id, not an error that would hide it: recovery carries it on and
+// charges it once payment is back, and the same request then replays the confirmed order.
+TEST_F(OrdersE2E, PaymentDownOnceTheOrderIsWritten_Is202WithItsId_ThenConfirmedOnce) {
+  Platform::Options options;
+  options.orders_env = {{"LIVEDROP_ORDER_LEASE", "2s"}, {"LIVEDROP_RECOVERY_INTERVAL", "500ms"}};
+  Start(options);
+  const auto drop = LiveDrop(5, 2);
+  const auto buyer = RegisterAccount(http());
+  platform_->Kill("payment", 0);
+  const auto placed = PlaceOrder(http(), buyer, "payment-down", drop, 1);
+  ASSERT_EQ(placed.status, 202) << placed.body;
+  const std::string id = Str(Json(placed), "id");
+  EXPECT_TRUE(IsUuid(id)) << placed.body;
+  EXPECT_EQ(Str(Json(placed), "status"), "pending");
+  EXPECT_EQ(placed.Header("location"), "/v1/orders/" + id);
+  const auto again = PlaceOrder(http(), buyer, "payment-down", drop, 1);
+  EXPECT_EQ(again.status, 202) << again.body;  // the key replays it, as it stands
+  EXPECT_EQ(Str(Json(again), "id"), id);
+
+  platform_->Start("payment", 0);
+  EXPECT_TRUE(testing::Eventually(
+      [&] {
+        return Str(Json(http().Get("/v1/orders/" + id, buyer.access_token)), "status") ==
+               "confirmed";
+      },
+      30s, 200ms));
+  const auto replay = PlaceOrder(http(), buyer, "payment-down", drop, 1);
+  EXPECT_EQ(replay.status, 201) << replay.body;
+  EXPECT_EQ(Str(Json(replay), "id"), id);
+  EXPECT_EQ(replay.Header("idempotent-replayed"), "true");
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded'"), 1);
+  EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders"), 1);
+  EXPECT_EQ(Available(drop, 4), 4);
+}
+
+TEST_F(OrdersE2E, IdempotencyKey_WhileTheFirstIsInFlight_Is202WithThatOrder) {
   // tok_timeout keeps the first request in the payment step for the provider timeout.
   Platform::Options options;
   options.payment_env = {{"LIVEDROP_PROVIDER_TIMEOUT", "2s"}};
@@ -269,9 +304,14 @@ TEST_F(OrdersE2E, IdempotencyKey_WhileTheFirstIsInFlight_Is409) {
   HttpResult first;
   std::thread slow([&] { first = PlaceOrder(http(), buyer, "slow", drop, 1, "tok_timeout"); });
   testing::Eventually([&] { return Sql("SELECT count(*) FROM orders.orders") > 0; }, 5s);
-  ExpectProblem(PlaceOrder(http(), buyer, "slow", drop, 1, "tok_timeout"), 409,
-                "request_in_progress");
+  const auto meanwhile = PlaceOrder(http(), buyer, "slow", drop, 1, "tok_timeout");
+  EXPECT_EQ(meanwhile.status, 202) << meanwhile.body;
+  EXPECT_EQ(Str(Json(meanwhile), "status"), "pending");
+  EXPECT_EQ(meanwhile.Header("idempotent-replayed"), "true");
+  const std::string id = Str(Json(meanwhile), "id");
+  EXPECT_EQ(meanwhile.Header("location"), "/v1/orders/" + id);
   slow.join();
+  EXPECT_EQ(Str(Json(first), "order_id"), id);  // the one order, whichever answer
   ExpectProblem(first, 402, "payment_declined");
   EXPECT_EQ(Str(Json(first), "reason"), "provider_timeout");
   EXPECT_EQ(Available(drop, 5), 5);
@@ -342,7 +382,7 @@ TEST_F(OrdersE2E, Expiry_ReturnsStockOfAnAbandonedReservation_AndTheLateOrderIsR
   testing::Eventually(
       [&] {
         done = PlaceOrder(http(), buyer, "abandoned", drop, 2);
-        return Str(Json(done), "code") != "request_in_progress";
+        return done.status != 202;
       },
       30s, 100ms);
   ExpectProblem(done, 409, "reservation_expired");

@@ -70,6 +70,12 @@ Classified ClassifyOrderAnswer(int status, std::string_view body) {
     if (c.outcome == Outcome::kOther) c.code = "unconfirmed_201:" + order.status;
     return c;
   }
+  if (status == 202) {  // written and pending: may still be confirmed (or fail)
+    const auto order = ParseOrder(body);
+    c.order_id = order.id;
+    c.code = "pending";
+    return c;
+  }
   c.code = ProblemCode(body);
   switch (rpc::ParseEnumCode<common::v1::Reason>(c.code)) {
     case common::v1::REASON_SOLD_OUT:

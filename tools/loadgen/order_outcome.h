@@ -27,7 +27,7 @@ OrderView ParseOrder(std::string_view body);
 struct Classified {
   Outcome outcome = Outcome::kOther;
   std::string code;      // problem code, or "" (201, or a body without one)
-  std::string order_id;  // for a 201
+  std::string order_id;  // for a 201 or a 202
 };
 // The JSON body of one POST /v1/orders: `quantity` of the drop paid with tok_visa or, when
 // `declined`, with tok_chargeDeclined (the test processor declines it).
@@ -35,7 +35,8 @@ std::string OrderRequestBody(const std::string& drop_id, long long quantity, boo
 
 // 201 with status "confirmed" → confirmed; 409 sold_out, 409 limit_exceeded, 402
 // payment_declined → those; anything else (other codes, 429/503, a 201 that is not
-// confirmed, a transport failure as status 0) → other.
+// confirmed, a transport failure as status 0) → other; 202 (the order written and still
+// pending) → other with code "pending" and the order id.
 Classified ClassifyOrderAnswer(int status, std::string_view body);
 
 // How an `other` answer is counted in a report: "<status> <code>" ("503 -" without a code), or

@@ -425,7 +425,7 @@ void PlaceOrder(Soak& soak, Client& client, std::mt19937_64& rng, OrderTally& ta
     const auto a = client.Send(SoakOp::kOrder, "POST", "/v1/orders", body, buyer.access_token, key);
     const auto c = ClassifyOrderAnswer(a.status, a.body);
     const bool again = a.status == 0 || a.status >= 500 || a.status == 429 ||
-                       (a.status == 409 && c.code == "request_in_progress");
+                       a.status == 202;  // pending: the same request answers it as it then stands
     if (!again) {
       if (c.outcome == Outcome::kConfirmed) {
         ++tally.confirmed;

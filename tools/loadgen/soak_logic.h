@@ -81,7 +81,7 @@ enum class SoakOp { kRead, kFollow, kUnfollow, kOrder, kCreate };
 std::string_view SoakOpName(SoakOp op);
 // Whether one HTTP answer is a failure of the platform: no answer, 5xx and 429 always; 4xx
 // other than what the operation expects (an order may be declined 402 or refused 409: sold out,
-// over the limit, the drop not live, request_in_progress; an unfollow may answer 404).
+// over the limit, the drop not live; or be pending, 202; an unfollow may answer 404).
 bool IsFailedAnswer(SoakOp op, int status);
 
 // How long a careful client waits before sending the same request again: Retry-After in

@@ -68,9 +68,10 @@ TEST(ClassifyOrderAnswer, MapsContractOutcomes) {
 }
 
 TEST(ClassifyOrderAnswer, EverythingElseIsOtherWithItsCode) {
-  const auto in_progress = ClassifyOrderAnswer(409, R"({"code":"request_in_progress"})");
-  EXPECT_EQ(in_progress.outcome, Outcome::kOther);
-  EXPECT_EQ(in_progress.code, "request_in_progress");
+  const auto pending = ClassifyOrderAnswer(202, R"({"id":"o-1","status":"pending"})");
+  EXPECT_EQ(pending.outcome, Outcome::kOther);
+  EXPECT_EQ(pending.code, "pending");
+  EXPECT_EQ(pending.order_id, "o-1");
   EXPECT_EQ(ClassifyOrderAnswer(429, R"({"code":"overloaded"})").outcome, Outcome::kOther);
   EXPECT_EQ(ClassifyOrderAnswer(0, "").outcome, Outcome::kOther);
   // A sold_out code under the wrong status is not trusted.
