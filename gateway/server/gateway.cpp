@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <memory>
 #include <chrono>
 
 #include "livedrop/http/router.h"
@@ -28,15 +29,17 @@ bool ValidRequestId(const std::string& id) {
   return true;
 }
 
-// livedrop_http_responses_total by status class, looked up once: a lookup takes the
-// registry's lock, which every request would share.
+// livedrop_http_responses_total of one route by status class (errors per route), looked up
+// once per route: a lookup takes the registry's lock, which every request would share.
 class ResponseCounters {
  public:
-  ResponseCounters() {
+  explicit ResponseCounters(const Route& route) {
     for (std::size_t i = 0; i < by_class_.size(); ++i) {
       by_class_[i] = &metrics::Registry::Default().GetCounter(
-          "livedrop_http_responses_total", "Gateway responses by status class",
-          {{"class", std::to_string(i + 1) + "xx"}});
+          "livedrop_http_responses_total", "Gateway responses by route and status class",
+          {{"route", route.pattern},
+           {"method", route.method},
+           {"class", std::to_string(i + 1) + "xx"}});
     }
   }
   void Count(int status) {
@@ -57,7 +60,6 @@ struct Gateway::Impl {
   RateLimits* limits;
   http::Router router;
   http::Handler unmatched;  // 404 and 405, through the same pipeline as the routes
-  ResponseCounters responses;
 
   Impl(const auth::JwtVerifier& v, KeyRefresher* k, log::AccessLog* a, RateLimits* l)
       : verifier(v), keys(k), access_log(a), limits(l) {}
@@ -97,7 +99,8 @@ struct Gateway::Impl {
     auto* latency = &requests.GetHistogram(
         "livedrop_http_request_duration_seconds", "Gateway request latency by route",
         metrics::DefaultLatencyBuckets(), {{"route", route.pattern}, {"method", route.method}});
-    return [this, route, latency](http::Request&& request, http::Responder responder) {
+    auto responses = std::make_shared<ResponseCounters>(route);
+    return [this, route, latency, responses](http::Request&& request, http::Responder responder) {
       const auto started = std::chrono::steady_clock::now();
       auto incoming_id = request.headers.Get("X-Request-Id");
       std::string request_id =
@@ -108,12 +111,13 @@ struct Gateway::Impl {
 
       const std::string method = request.method;
       const std::string target = request.target;
-      auto logged = [this, latency, started, method, target, request_id, trace_id = trace.trace_id,
+      auto logged = [this, latency, responses, started, method, target, request_id,
+                     trace_id = trace.trace_id,
                      responder = std::move(responder)](http::Response response) {
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         latency->Observe(seconds);
-        responses.Count(response.status);
+        responses->Count(response.status);
         log::ScopedContext scope(log::Context{request_id, trace_id});
         LogAccess(method, target, response.status, seconds);
         responder(std::move(response));

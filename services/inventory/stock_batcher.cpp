@@ -28,7 +28,9 @@ StockBatcher::StockBatcher(StockBatcherOptions options, Run run)
             return run(drop_id, batch);
           },
           {[](std::size_t n) { BatchSizes().Observe(static_cast<double>(n)); },
-           [] { Overloaded().Inc(); }}) {}
+           [] { Overloaded().Inc(); }}) {
+  Overloaded();  // exported at 0 from the start, so alerts and dashboards see it before a refusal
+}
 
 StockBatcher::~StockBatcher() = default;
 

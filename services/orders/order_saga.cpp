@@ -9,9 +9,21 @@
 #include "clients/payment_port.h"
 #include "drop_catalog.h"
 #include "livedrop/grpc/reason.h"
+#include "livedrop/metrics/registry.h"
 #include "orders_store.h"
 
 namespace livedrop::orders {
+namespace {
+
+// Orders that reached their end, by how they ended: each once, by the driver whose stage
+// change won (a second driver of the same order reloads it instead).
+metrics::Counter& Finished(OrderStatus status) {
+  return metrics::Registry::Default().GetCounter(
+      "livedrop_orders_finished_total", "Orders that reached their final state, by that state",
+      {{"status", StatusName(status)}});
+}
+
+}  // namespace
 
 OrderSaga::OrderSaga(OrdersRepository& orders, DropCatalog& catalog, InventoryPort& inventory,
                      PaymentPort& payment, SagaOptions options)
@@ -19,7 +31,12 @@ OrderSaga::OrderSaga(OrdersRepository& orders, DropCatalog& catalog, InventoryPo
       catalog_(catalog),
       inventory_(inventory),
       payment_(payment),
-      options_(options) {}
+      options_(options) {
+  // Exported from the start (at 0), so dashboards and alerts see them before the first order.
+  for (const auto status : {OrderStatus::kConfirmed, OrderStatus::kFailed, OrderStatus::kCancelled}) {
+    Finished(status);
+  }
+}
 
 OrderRow OrderSaga::Drive(OrderRow order) {
   while (order.stage != Stage::kDone) order = Step(order);
@@ -50,6 +67,7 @@ OrderRow OrderSaga::Move(const OrderRow& order, Stage to, OrderStatus status,
                          const std::string& failure_code) {
   const auto moved = orders_.Advance(order, to, status, failure_code);
   if (!moved) return Reload(order.id);  // someone else moved it: carry on from there
+  if (to == Stage::kDone) Finished(moved->status).Inc();
 #ifdef LIVEDROP_FAULT_INJECTION
   if (options_.crash_after && *options_.crash_after == to) {
     spdlog::critical("fault injection: exiting after stage {} of order {}", StageName(to),

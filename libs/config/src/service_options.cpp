@@ -19,6 +19,13 @@ void AddCommonServiceOptions(Spec& spec, ServiceDefaults defaults) {
                 std::chrono::seconds(5))
       .Duration("shutdown-grace", "Time in-flight calls get to finish on SIGTERM",
                 std::chrono::seconds(10))
+      .Duration("grpc-max-connection-age",
+                "Age at which the gRPC server asks a caller's connection to go away (its calls "
+                "get 30 s more), so callers resolve again and reach instances added since (0: never)",
+                std::chrono::minutes(5))
+      .Duration("pg-start-wait",
+                "How long start-up waits for PostgreSQL to accept connections before giving up",
+                std::chrono::seconds(30))
       .Bool("grpc-reflection", "Serve gRPC server reflection (for grpcurl; off in production)",
             false);
   AddTlsOptions(spec);

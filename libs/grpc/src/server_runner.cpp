@@ -60,6 +60,12 @@ void ServerRunner::Start() {
   quota.SetMaxThreads(impl_->options.max_threads);
   builder.SetResourceQuota(quota);
   ApplyKeepalive(impl_->options.keepalive, builder);
+  if (impl_->options.max_connection_age.count() > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               static_cast<int>(impl_->options.max_connection_age.count()));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               static_cast<int>(impl_->options.max_connection_age_grace.count()));
+  }
   for (auto* service : impl_->services) builder.RegisterService(service);
   impl_->server = builder.BuildAndStart();
   if (!impl_->server || impl_->port == 0) {

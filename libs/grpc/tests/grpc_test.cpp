@@ -4,6 +4,8 @@
 #include <chrono>
 #include <functional>
 #include <future>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "livedrop/auth/v1/auth.grpc.pb.h"
@@ -35,6 +37,10 @@ class ProbeService final : public AuthService::Service {
                          GetUserResponse* resp) override {
     return Serve(ctx, "GetUser", [&] {
       calls++;
+      {
+        std::lock_guard lock(peers_mutex);
+        peers.insert(ctx->peer());
+      }
       const InboundCall* call = CurrentInboundCall();
       seen_request_id = call ? call->request_id : "";
       auto outgoing = NewClientContext(1h);
@@ -59,6 +65,8 @@ class ProbeService final : public AuthService::Service {
   }
 
   std::function<void(int call)> hook;  // runs in every call, with its number (from 1)
+  std::mutex peers_mutex;
+  std::set<std::string> peers;  // the connections GetUser came over ("ipv4:127.0.0.1:<port>")
   std::atomic<int> calls{0};
   std::string seen_request_id;
   std::chrono::system_clock::time_point outgoing_deadline, inbound_deadline;
@@ -125,6 +133,29 @@ TEST(Status, StatusWithoutErrorInfo_GetsCodeFromGrpcCode) {
   EXPECT_EQ(e.kind(), ErrorKind::kUnavailable);
   EXPECT_EQ(e.code(), "unavailable");
   EXPECT_TRUE(IsRetryable(e.kind()));
+}
+
+// Connections are aged out (GOAWAY), so a caller connects again and resolves the name again:
+// calls go on succeeding, over new connections.
+TEST(ServerRunner, MaxConnectionAge_CallerReconnectsAndNoCallFails) {
+  ProbeService service;
+  ServerOptions options{"livedrop-test", "127.0.0.1:0", 4, 1000ms};
+  options.max_connection_age = 300ms;
+  options.max_connection_age_grace = 1s;
+  ServerRunner runner(options);
+  runner.AddService(&service);
+  runner.Start();
+  auto stub = AuthService::NewStub(
+      MakeChannel<AuthService>("127.0.0.1:" + std::to_string(runner.port())));
+  int failed = 0;
+  const auto until = std::chrono::steady_clock::now() + 2500ms;
+  while (std::chrono::steady_clock::now() < until) {
+    if (!CallGetUser(*stub, "u", 2s).ok()) ++failed;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(failed, 0);
+  std::lock_guard lock(service.peers_mutex);
+  EXPECT_GE(service.peers.size(), 3u) << "the connection was not aged out";
 }
 
 TEST(ServerRunner, Serve_PropagatesRequestIdAndCallerDeadline) {

@@ -2,7 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <thread>
+
 #include "livedrop/config/service_options.h"
+#include "livedrop/core/error.h"
 #include "livedrop/core/shutdown.h"
 #include "livedrop/grpc/server_runner.h"
 #include "livedrop/kafka/outbox.h"
@@ -11,6 +17,24 @@
 #include "livedrop/pg/pool.h"
 
 namespace livedrop::service {
+namespace {
+
+// A database still starting, restarting or too busy to accept at once is waited for (as a
+// caller waits for a dependency), not a reason to exit: `wait` bounds it.
+std::unique_ptr<pg::Pool> OpenPool(const pg::PoolOptions& options, std::chrono::milliseconds wait) {
+  const auto until = std::chrono::steady_clock::now() + wait;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return std::make_unique<pg::Pool>(options);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kUnavailable || std::chrono::steady_clock::now() >= until) throw;
+      spdlog::warn("database unavailable ({}); trying again", e.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(250 * attempt, 2000)));
+    }
+  }
+}
+
+}  // namespace
 
 kafka::ConsumerOptions Runtime::Consumer(const std::string& group_id,
                                          std::vector<std::string> topics) const {
@@ -53,7 +77,8 @@ int ServiceMain(const ServiceSpec& spec, int argc, char** argv, const AddOptions
     pg::PoolOptions pool_options{cfg.GetString("pg-url"), spec.schema,
                                  static_cast<int>(cfg.GetInt("pg-pool-size")) + 1};
     pool_options.statement_timeout = cfg.GetDuration("pg-statement-timeout");
-    pg::Pool pool(pool_options);
+    auto owned_pool = OpenPool(pool_options, cfg.GetDuration("pg-start-wait"));
+    pg::Pool& pool = *owned_pool;
     if (spec.migrations != nullptr) pg::Migrate(pool, spec.schema, *spec.migrations);
     pg::Migrate(pool, "outbox", kafka::OutboxMigrations());
 
@@ -78,6 +103,7 @@ int ServiceMain(const ServiceSpec& spec, int argc, char** argv, const AddOptions
     server_options.tls = rpc::ProcessTls();
     server_options.access = runtime.access;
     server_options.reflection = cfg.GetBool("grpc-reflection");
+    server_options.max_connection_age = cfg.GetDuration("grpc-max-connection-age");
     rpc::ServerRunner server(std::move(server_options));
     for (auto* s : runtime.services) server.AddService(s);
     server.Start();

@@ -11,6 +11,7 @@
 #include "drop_catalog.h"
 #include "fake_orders_repository.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/metrics/registry.h"
 #include "livedrop/testing/errors.h"
 
 namespace livedrop::orders {
@@ -99,6 +100,22 @@ TEST_F(OrderSagaTest, Drive_EveryStepAnswers_ReservesChargesConfirmsAndEndsConfi
   EXPECT_EQ(payment_.charged()[0].currency, "EUR");
   EXPECT_EQ(payment_.charged()[0].payment_token, "tok_visa");
   EXPECT_EQ(Events(), (std::vector<std::string>{"order_confirmed:"}));
+}
+
+// Each order that ends is counted once by its final state (the dashboard's orders by outcome).
+TEST_F(OrderSagaTest, FinishedOrders_AreCountedOnceByTheirFinalState) {
+  auto count = [](const char* status) {
+    return metrics::Registry::Default()
+        .GetCounter("livedrop_orders_finished_total", "", {{"status", status}})
+        .Value();
+  };
+  const double confirmed = count("confirmed"), failed = count("failed");
+  const auto done = saga_.Drive(Order());
+  saga_.Drive(done);  // already done: not counted again
+  inventory_.reserve.Answer(FakeInventory::Refused(ReserveRefusal::kSoldOut));
+  saga_.Drive(Order());
+  EXPECT_EQ(count("confirmed"), confirmed + 1);
+  EXPECT_EQ(count("failed"), failed + 1);
 }
 
 // --- reserve refused -------------------------------------------------------------------

@@ -27,6 +27,12 @@ struct ServerOptions {
   std::optional<TlsIdentity> tls;
   AccessPolicy access;  // empty: every peer of the CA may call every method
   bool reflection = false;  // gRPC server reflection (grpcurl list/describe), only if asked
+  // A connection older than this is told to go away (GOAWAY; gRPC adds up to 10 % jitter) and
+  // its calls get `max_connection_age_grace` to finish: callers then connect again, resolving
+  // the name again, so instances added behind it (a scale-up) get calls from existing callers
+  // too. 0: connections live for ever.
+  std::chrono::milliseconds max_connection_age{std::chrono::minutes(5)};
+  std::chrono::milliseconds max_connection_age_grace{std::chrono::seconds(30)};
 };
 
 // Runs a gRPC server with grpc.health.v1 (and server reflection if asked). Handlers run on gRPC's sync
