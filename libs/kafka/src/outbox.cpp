@@ -35,6 +35,23 @@ CREATE TABLE outbox (
 );
 )sql";
 
+// Rows Kafka refused for good, moved here by the relay so the rows after them flow; seq is the
+// row's place in the outbox when it was parked. Replaying one moves it back (see outbox.h).
+constexpr const char* kCreateParkedSql = R"sql(
+CREATE TABLE outbox_parked (
+  seq        bigint PRIMARY KEY,
+  id         uuid NOT NULL UNIQUE,
+  topic      text NOT NULL,
+  key        text NOT NULL,
+  event_type text NOT NULL,
+  payload    bytea NOT NULL,
+  created_at timestamptz NOT NULL,
+  attempts   integer NOT NULL,
+  error      text NOT NULL,
+  parked_at  timestamptz NOT NULL DEFAULT now()
+);
+)sql";
+
 constexpr const char* kInsertSql =
     "INSERT INTO outbox (id, topic, key, event_type, payload) VALUES ($1::uuid, $2, $3, $4, $5)";
 // Payloads travel hex-encoded in a text[] (libpqxx 6 binds no bytea[]), in input order.
@@ -59,10 +76,18 @@ std::string HexBytes(const std::string& bytes) {
 constexpr const char* kChannelExpr = "'livedrop_outbox_' || coalesce(current_schema(), 'public')";
 
 // The two-key form keeps this lock apart from any single-key advisory locks a service uses;
-// the schema name keeps services sharing one database apart.
+// the schema name keeps services sharing one database apart. Session-level: held on the
+// relay's connection for as long as it leads, released by the server when that session ends.
 constexpr const char* kTryLockSql =
-    "SELECT pg_try_advisory_xact_lock(hashtext('livedrop.outbox'), "
+    "SELECT pg_try_advisory_lock(hashtext('livedrop.outbox'), "
     "hashtext(coalesce(current_schema(), 'public')))";
+constexpr const char* kUnlockSql =
+    "SELECT pg_advisory_unlock(hashtext('livedrop.outbox'), "
+    "hashtext(coalesce(current_schema(), 'public')))";
+
+constexpr const char* kSessionSql =
+    "SELECT coalesce(current_schema(), 'public'), 'livedrop_outbox_' || "
+    "coalesce(current_schema(), 'public')";
 
 // created_at as microseconds since the epoch, for the relay-lag histogram.
 constexpr const char* kSelectBatchSql =
@@ -70,6 +95,19 @@ constexpr const char* kSelectBatchSql =
     "(extract(epoch FROM created_at) * 1000000)::bigint FROM outbox ORDER BY seq LIMIT $1";
 
 constexpr const char* kDeleteSql = "DELETE FROM outbox WHERE seq = ANY($1::bigint[])";
+
+// One statement, so the row is in exactly one of the two tables whatever happens.
+constexpr const char* kParkSql =
+    "WITH moved AS (DELETE FROM outbox WHERE seq = $1 "
+    "  RETURNING seq, id, topic, key, event_type, payload, created_at) "
+    "INSERT INTO outbox_parked (seq, id, topic, key, event_type, payload, created_at, attempts, "
+    "error) SELECT seq, id, topic, key, event_type, payload, created_at, $2, $3 FROM moved";
+
+// Depth, age of the oldest row, parked rows: one scan of each table, at most every
+// metrics_interval and by the leader only.
+constexpr const char* kMeasureSql =
+    "SELECT count(*), greatest(0, coalesce(extract(epoch FROM now() - min(created_at)), 0))"
+    "::float8, (SELECT count(*) FROM outbox_parked) FROM outbox";
 
 class WakeReceiver : public pqxx::notification_receiver {
  public:
@@ -94,7 +132,23 @@ struct BatchDeliveries {
   std::condition_variable cv;
   std::vector<int> status;  // 0 pending, 1 delivered, -1 failed
   std::vector<std::string> errors;
+  std::vector<bool> permanent;
   int pending = 0;
+};
+
+// What one Publish achieved: rows [0, delivered) acknowledged; the first failure's reason.
+struct PublishOutcome {
+  size_t delivered = 0;
+  bool permanent = false;  // the first row not delivered was refused for good
+  std::string error;
+};
+
+// The relay's connection, and what this relay holds on it.
+struct Session {
+  pqxx::connection& conn;
+  bool leads = false;   // holds the session-level advisory lock
+  int backend_pid = 0;  // of the session that took it
+  std::chrono::steady_clock::time_point next_measure{};
 };
 
 }  // namespace
@@ -102,6 +156,7 @@ struct BatchDeliveries {
 const std::vector<pg::Migration>& OutboxMigrations() {
   static const std::vector<pg::Migration> kMigrations = {
       {1, "create_outbox", kCreateOutboxSql},
+      {2, "create_outbox_parked", kCreateParkedSql},
   };
   return kMigrations;
 }
@@ -151,28 +206,96 @@ struct OutboxRelay::Impl {
   std::jthread thread;
   std::atomic<uint64_t> relayed{0};
   std::atomic<uint64_t> failures{0};
+  std::atomic<uint64_t> parked{0};
   std::atomic<bool> leader{false};
+
+  // Labelled {schema}, looked up once the first connection tells the schema.
+  metrics::Gauge* depth_gauge = nullptr;
+  metrics::Gauge* age_gauge = nullptr;
+  metrics::Gauge* parked_gauge = nullptr;
+  metrics::Counter* parked_counter = nullptr;
+
+  // The row that last failed for good, and how many times in a row it did.
+  int64_t refused_seq = -1;
+  int refused_times = 0;
 
   Impl(pg::Pool& p, Producer& pr, OutboxRelayOptions o)
       : pool(p), producer(pr), options(std::move(o)) {}
 
   struct BatchOutcome {
-    bool locked = false;
     int rows = 0;       // rows selected
     int delivered = 0;  // rows published and deleted
+    int parked = 0;     // rows moved to outbox_parked
+    // Kafka trouble: the batch made no way, so the caller backs off.
+    bool stalled() const { return delivered < rows && parked == 0; }
   };
 
-  // One transaction: lock, read the oldest rows, publish, delete what Kafka acknowledged.
-  BatchOutcome RelayBatch(pqxx::connection& conn) {
-    BatchOutcome outcome;
-    pqxx::work tx(conn, "outbox_relay");
-    outcome.locked = tx.exec1(kTryLockSql)[0].as<bool>();
-    leader.store(outcome.locked);
-    if (!outcome.locked) return outcome;
+  void LookUpMetrics(const std::string& schema) {
+    if (depth_gauge != nullptr) return;
+    auto& registry = metrics::Registry::Default();
+    const metrics::Labels labels{{"schema", schema}};
+    depth_gauge = &registry.GetGauge("livedrop_outbox_depth",
+                                     "Outbox rows waiting for Kafka (the leader's view; 0 elsewhere)",
+                                     labels);
+    age_gauge = &registry.GetGauge(
+        "livedrop_outbox_oldest_age_seconds",
+        "Age of the oldest outbox row waiting for Kafka, 0 when none (the leader's view; 0 elsewhere)",
+        labels);
+    parked_gauge = &registry.GetGauge(
+        "livedrop_outbox_parked",
+        "Rows in outbox_parked, refused by Kafka for good (the leader's view; 0 elsewhere)", labels);
+    parked_counter = &registry.GetCounter(
+        "livedrop_outbox_parked_total", "Outbox rows this instance moved to outbox_parked", labels);
+  }
 
-    // A separate statement, so under READ COMMITTED its snapshot is taken after the lock
-    // and sees the deletions of the previous holder.
-    pqxx::result result = tx.exec_params(kSelectBatchSql, options.batch_size);
+  void ZeroGauges() {
+    if (depth_gauge == nullptr) return;
+    depth_gauge->Set(0);
+    age_gauge->Set(0);
+    parked_gauge->Set(0);
+  }
+
+  // Plain statements, no transaction: the lock belongs to the session.
+  void TryLead(Session& s) {
+    pqxx::nontransaction q(s.conn, "outbox_relay_lock");
+    s.leads = q.exec1(kTryLockSql)[0].as<bool>();
+    if (!s.leads) return;
+    s.backend_pid = s.conn.backendpid();
+    s.next_measure = std::chrono::steady_clock::now();
+    leader.store(true);
+    spdlog::info("outbox relay: leading (backend {})", s.backend_pid);
+  }
+
+  void Resign(Session& s) {
+    if (!s.leads) return;
+    s.leads = false;
+    leader.store(false);
+    ZeroGauges();
+    pqxx::nontransaction q(s.conn, "outbox_relay_unlock");
+    q.exec1(kUnlockSql);
+  }
+
+  void Measure(Session& s) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < s.next_measure) return;
+    s.next_measure = now + options.metrics_interval;
+    pqxx::nontransaction q(s.conn, "outbox_relay_measure");
+    const pqxx::row r = q.exec1(kMeasureSql);
+    depth_gauge->Set(static_cast<double>(r[0].as<int64_t>()));
+    age_gauge->Set(r[1].as<double>());
+    parked_gauge->Set(static_cast<double>(r[2].as<int64_t>()));
+  }
+
+  // Read the oldest rows (one statement), publish them with no transaction open, then delete
+  // what Kafka acknowledged and park a row refused for good, in one short transaction.
+  BatchOutcome RelayBatch(Session& s) {
+    BatchOutcome outcome;
+    pqxx::result result;
+    {
+      // After taking the lock, so it sees the deletions of the previous holder.
+      pqxx::nontransaction q(s.conn, "outbox_relay_read");
+      result = q.exec_params(kSelectBatchSql, options.batch_size);
+    }
     std::vector<Row> rows;
     rows.reserve(result.size());
     for (const auto& r : result) {
@@ -184,7 +307,29 @@ struct OutboxRelay::Impl {
     if (rows.empty()) return outcome;
 
     ObserveLag(rows);
-    size_t delivered = Publish(rows);
+    const PublishOutcome published = Publish(rows);
+    const size_t delivered = published.delivered;
+    const Row* park = nullptr;
+    if (delivered < rows.size()) {
+      const Row& refused = rows[delivered];
+      if (published.permanent) {
+        if (refused.seq != refused_seq) {
+          refused_seq = refused.seq;
+          refused_times = 0;
+        }
+        if (++refused_times >= options.park_after) park = &refused;
+      } else {
+        refused_seq = -1;  // transient trouble breaks the run: it says nothing about the row
+        refused_times = 0;
+      }
+    }
+    if (delivered == 0 && park == nullptr) return outcome;
+
+    pqxx::work tx(s.conn, "outbox_relay");
+    if (s.conn.backendpid() != s.backend_pid) {
+      // libpqxx reconnected behind our back: that session does not hold the lock.
+      throw pqxx::broken_connection("outbox relay: the session that held the lock is gone");
+    }
     if (delivered > 0) {
       std::string seqs = "{";
       for (size_t i = 0; i < delivered; ++i) {
@@ -193,10 +338,25 @@ struct OutboxRelay::Impl {
       }
       seqs += '}';
       tx.exec_params(kDeleteSql, seqs);
-      tx.commit();
-      relayed.fetch_add(delivered);
     }
+    size_t parked_rows = 0;
+    if (park != nullptr) {
+      parked_rows = tx.exec_params(kParkSql, park->seq, refused_times, published.error)
+                        .affected_rows();
+    }
+    tx.commit();
+    relayed.fetch_add(delivered);
     outcome.delivered = static_cast<int>(delivered);
+    if (park != nullptr) {
+      spdlog::error("outbox relay: event {} ({}) to {} parked in outbox_parked after {} attempts: {}",
+                    park->id, park->event_type, park->topic, refused_times, published.error);
+      refused_seq = -1;
+      refused_times = 0;
+      outcome.parked = static_cast<int>(parked_rows);
+      parked.fetch_add(parked_rows);
+      parked_counter->Inc(static_cast<double>(parked_rows));
+      s.next_measure = std::chrono::steady_clock::now();  // show it now
+    }
     return outcome;
   }
 
@@ -215,14 +375,15 @@ struct OutboxRelay::Impl {
     }
   }
 
-  // Produces every row and waits for the acknowledgements; returns how many rows, from the
-  // first, were all delivered. Rows after a failure stay in the outbox even if they were
-  // delivered, so that a retry cannot put a key's events out of order (consumers dedupe).
-  size_t Publish(const std::vector<Row>& rows) {
+  // Produces every row and waits for the acknowledgements; reports how many rows, from the
+  // first, were all delivered, and why the next was not. Rows after a failure stay in the
+  // outbox even if they were delivered, so that a retry cannot put a key's events out of
+  // order (consumers dedupe).
+  PublishOutcome Publish(const std::vector<Row>& rows) {
     auto deliveries = std::make_shared<BatchDeliveries>();
     deliveries->status.assign(rows.size(), 0);
     deliveries->errors.assign(rows.size(), "");
-    size_t queued = 0;
+    deliveries->permanent.assign(rows.size(), false);
     for (size_t i = 0; i < rows.size(); ++i) {
       const Row& row = rows[i];
       {
@@ -235,62 +396,98 @@ struct OutboxRelay::Impl {
             [deliveries, i](const DeliveryResult& r) {
               std::lock_guard lock(deliveries->mu);
               deliveries->status[i] = r.ok ? 1 : -1;
-              if (!r.ok) deliveries->errors[i] = r.error;
+              if (!r.ok) {
+                deliveries->errors[i] = r.error;
+                deliveries->permanent[i] = r.permanent;
+              }
               if (--deliveries->pending == 0) deliveries->cv.notify_all();
             },
             Headers{{"livedrop-event-id", row.id}, {"livedrop-event-type", row.event_type}});
-        ++queued;
       } catch (const Error& e) {
         std::lock_guard lock(deliveries->mu);
         --deliveries->pending;
         deliveries->status[i] = -1;
         deliveries->errors[i] = e.what();
+        deliveries->permanent[i] = e.code() == "message_rejected";
         break;
       }
     }
     std::unique_lock lock(deliveries->mu);
     deliveries->cv.wait_for(lock, options.produce_timeout,
                             [&] { return deliveries->pending == 0; });
-    size_t prefix = 0;
-    while (prefix < rows.size() && deliveries->status[prefix] == 1) ++prefix;
-    if (prefix < rows.size()) {
-      const std::string& why = deliveries->status[prefix] == 0
-                                   ? std::string("no acknowledgement in time")
-                                   : deliveries->errors[prefix];
-      spdlog::warn("outbox relay: event {} to {} not delivered ({}); {} of {} rows kept",
-                   rows[prefix].id, rows[prefix].topic, why, rows.size() - prefix, rows.size());
+    PublishOutcome outcome;
+    while (outcome.delivered < rows.size() && deliveries->status[outcome.delivered] == 1) {
+      ++outcome.delivered;
+    }
+    if (outcome.delivered < rows.size()) {
+      const size_t first = outcome.delivered;
+      outcome.error = deliveries->status[first] == 0 ? std::string("no acknowledgement in time")
+                                                     : deliveries->errors[first];
+      outcome.permanent = deliveries->status[first] == -1 && deliveries->permanent[first];
+      spdlog::warn("outbox relay: event {} to {} not delivered ({}{}); {} of {} rows kept",
+                   rows[first].id, rows[first].topic, outcome.error,
+                   outcome.permanent ? ", permanent" : "", rows.size() - first, rows.size());
       failures.fetch_add(1);
     }
-    return prefix;
+    return outcome;
   }
+
+  // Leaving the connection: with an error, close it, so that the session (and the lock, should
+  // it still be held) ends here and never goes back to the pool.
+  struct LeaveGuard {
+    Impl& impl;
+    Session& s;
+    bool clean = false;
+    ~LeaveGuard() {
+      impl.leader.store(false);
+      impl.ZeroGauges();
+      if (!clean) {
+        s.leads = false;
+        s.conn.disconnect();
+      }
+    }
+  };
 
   void Run(std::stop_token stop) {
     milliseconds backoff = options.poll_interval;
     while (!stop.stop_requested()) {
       try {
         pool.WithConnection([&](pqxx::connection& conn) {
+          Session s{conn};
+          LeaveGuard guard{*this, s};
           std::string channel;
           {
             pqxx::nontransaction q(conn);
-            channel = q.exec1(std::string("SELECT ") + kChannelExpr)[0].as<std::string>();
+            const pqxx::row r = q.exec1(kSessionSql);
+            LookUpMetrics(r[0].as<std::string>());
+            channel = r[1].as<std::string>();
           }
           WakeReceiver receiver(conn, channel);
           while (!stop.stop_requested()) {
-            BatchOutcome outcome = RelayBatch(conn);
-            if (outcome.delivered < outcome.rows) {
-              // Kafka trouble: back off, keep the connection.
+            if (!s.leads) TryLead(s);
+            BatchOutcome outcome;
+            if (s.leads) {
+              Measure(s);
+              outcome = RelayBatch(s);
+            }
+            if (outcome.stalled()) {
+              // Kafka trouble: back off, keep the connection (and the lead).
               if (!internal::SleepUnlessStopped(backoff, stop)) break;
               backoff = std::min(backoff * 2, options.max_error_backoff);
               continue;
             }
             backoff = options.poll_interval;
-            if (outcome.locked && outcome.rows == options.batch_size) continue;  // more waiting
+            if (outcome.parked > 0 || (s.leads && outcome.rows == options.batch_size)) {
+              continue;  // more waiting
+            }
             auto wait_us =
                 std::chrono::duration_cast<std::chrono::microseconds>(options.poll_interval)
                     .count();
             conn.await_notification(wait_us / 1'000'000, wait_us % 1'000'000);
           }
-          Drain(conn);
+          Drain(s);
+          Resign(s);  // now, so another instance takes over without waiting for this session
+          guard.clean = true;
         });
       } catch (const std::exception& e) {
         failures.fetch_add(1);
@@ -302,15 +499,16 @@ struct OutboxRelay::Impl {
     }
   }
 
-  // Relays what is left when asked to stop, bounded in time; a relay that does not hold the
-  // lock leaves the rows to the instance that does.
-  void Drain(pqxx::connection& conn) {
+  // Relays what is left when asked to stop, bounded in time; a relay that does not lead
+  // leaves the rows to the instance that does.
+  void Drain(Session& s) {
+    if (!s.leads) TryLead(s);
+    if (!s.leads) return;
     auto deadline = std::chrono::steady_clock::now() + options.drain_timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-      BatchOutcome outcome = RelayBatch(conn);
-      if (!outcome.locked || outcome.rows == 0 || outcome.delivered < outcome.rows) break;
+      BatchOutcome outcome = RelayBatch(s);
+      if (outcome.rows == 0 || outcome.stalled()) break;
     }
-    leader.store(false);
   }
 };
 
@@ -318,6 +516,9 @@ OutboxRelay::OutboxRelay(pg::Pool& pool, Producer& producer, OutboxRelayOptions 
     : impl_(std::make_unique<Impl>(pool, producer, std::move(options))) {
   if (impl_->options.batch_size < 1) {
     throw Error(ErrorKind::kInvalidArgument, "validation_failed", "batch_size must be >= 1");
+  }
+  if (impl_->options.park_after < 1) {
+    throw Error(ErrorKind::kInvalidArgument, "validation_failed", "park_after must be >= 1");
   }
 }
 
@@ -336,6 +537,7 @@ void OutboxRelay::Stop() {
 
 uint64_t OutboxRelay::relayed() const { return impl_->relayed.load(); }
 uint64_t OutboxRelay::failures() const { return impl_->failures.load(); }
+uint64_t OutboxRelay::parked() const { return impl_->parked.load(); }
 bool OutboxRelay::leader() const { return impl_->leader.load(); }
 
 }  // namespace livedrop::kafka

@@ -18,7 +18,10 @@ void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* msg, void*) {
   std::unique_ptr<Producer::DeliveryCallback> owned(callback);
   DeliveryResult result;
   result.ok = msg->err == RD_KAFKA_RESP_ERR_NO_ERROR;
-  if (!result.ok) result.error = rd_kafka_err2str(msg->err);
+  if (!result.ok) {
+    result.error = rd_kafka_err2str(msg->err);
+    result.permanent = internal::IsPermanentMessageError(msg->err);
+  }
   result.topic = rd_kafka_topic_name(msg->rkt);
   result.partition = msg->partition;
   result.offset = msg->offset;
@@ -115,6 +118,10 @@ void Producer::Produce(std::string_view topic, std::string_view key, std::string
     if (hdrs != nullptr) rd_kafka_headers_destroy(hdrs);  // only freed by librdkafka on success
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       throw Error(ErrorKind::kUnavailable, "producer_queue_full", "kafka producer queue is full");
+    }
+    if (internal::IsPermanentMessageError(err)) {
+      throw Error(ErrorKind::kInvalidArgument, "message_rejected",
+                  "kafka cannot take this message for " + topic_name + ": " + rd_kafka_err2str(err));
     }
     throw Error(ErrorKind::kUnavailable, "produce_failed",
                 "cannot produce to " + topic_name + ": " + rd_kafka_err2str(err));

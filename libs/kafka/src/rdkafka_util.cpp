@@ -48,4 +48,21 @@ rd_kafka_t* NewClient(rd_kafka_type_t type, ConfPtr conf) {
   return rk;
 }
 
+bool IsPermanentMessageError(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:     // larger than message.max.bytes or the broker's
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:  // limit
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+    case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+    case RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION:  // an invalid topic name
+    case RD_KAFKA_RESP_ERR__BAD_MSG:
+    case RD_KAFKA_RESP_ERR__INVALID_ARG:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace livedrop::kafka::internal

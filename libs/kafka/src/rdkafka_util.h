@@ -24,4 +24,9 @@ void SetOrThrow(rd_kafka_conf_t* conf, const std::string& key, const std::string
 // Takes ownership of `conf` on success; throws Error(kInvalidArgument, ...) otherwise.
 rd_kafka_t* NewClient(rd_kafka_type_t type, ConfPtr conf);
 
+// Whether Kafka will never take this message as it is, however often it is sent: it is too
+// large or malformed. Errors of the cluster or the configuration (brokers down, timeouts,
+// unknown topic, authorization) are not: they pass or are fixed without touching the message.
+bool IsPermanentMessageError(rd_kafka_resp_err_t err);
+
 }  // namespace livedrop::kafka::internal

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/mock_cluster.h"
 #include "livedrop/kafka/producer.h"
+#include "livedrop/metrics/registry.h"
 #include "livedrop/pg/migrations.h"
 #include "livedrop/pg/pool.h"
 #include "livedrop/testing/eventually.h"
@@ -87,6 +89,12 @@ class OutboxTest : public ::testing::Test {
     po.brokers = cluster_.BootstrapServers();
     po.client_id = "outbox-test";
     producer_ = std::make_unique<Producer>(po);
+  }
+
+  int64_t ParkedRows() {
+    return pool_->Transact([](pqxx::work& tx) {
+      return tx.exec1("SELECT count(*) FROM outbox_parked")[0].as<int64_t>();
+    });
   }
 
   int64_t OutboxRows() {
@@ -267,16 +275,221 @@ TEST_F(OutboxTest, KafkaDown_RowsStayAndAreRelayedWhenItReturns) {
   cluster_.SetBrokerDown(1);
   OutboxRelayOptions options = FastRelay();
   options.produce_timeout = milliseconds(1500);
+  options.park_after = 1;  // a transient failure must not count, however eager the parking
   OutboxRelay relay(*pool_, producer, options);
   relay.Start();
-  ASSERT_TRUE(WaitFor([&] { return relay.failures() >= 1; }));
+  ASSERT_TRUE(WaitFor([&] { return relay.failures() >= 2; }));
   EXPECT_EQ(OutboxRows(), 1);
+  EXPECT_EQ(ParkedRows(), 0);
+  EXPECT_EQ(relay.parked(), 0u);
   EXPECT_EQ(relay.relayed(), 0u);
 
   cluster_.SetBrokerUp(1);
   ASSERT_TRUE(WaitFor([&] { return OutboxRows() == 0; }));
   EXPECT_EQ(relay.relayed(), 1u);
   relay.Stop();
+}
+
+
+// What an operator would scrape: the value of `name{schema="outboxtest"}` in /metrics, NaN
+// when the series is not there.
+double MetricValue(const std::string& name) {
+  const std::string text = metrics::Registry::Default().Render();
+  const std::string prefix = "\n" + name + "{schema=\"outboxtest\"} ";
+  const auto at = text.find(prefix);
+  if (at == std::string::npos) return NAN;
+  return std::stod(text.substr(at + prefix.size()));
+}
+
+TEST_F(OutboxTest, PermanentlyRefusedRow_ParkedAfterParkAfterAttempts_LaterRowsFlowInOrder) {
+  // A producer that takes at most 1000 bytes: a larger message is refused at produce time
+  // (MSG_SIZE_TOO_LARGE) however often it is tried.
+  ProducerOptions po;
+  po.brokers = cluster_.BootstrapServers();
+  po.client_id = "outbox-test-small";
+  po.settings["message.max.bytes"] = "1000";
+  Producer small(po);
+  const auto before = Event("drop-5", "before");
+  const auto oversized = Event("drop-5", std::string(4000, 'x'));
+  const auto after = Event("drop-5", "after");
+  const auto other = Event("drop-6", "other key");
+  for (const auto* e : {&before, &oversized, &after, &other}) {
+    pool_->Transact([&](pqxx::work& tx) { EnqueueEvent(tx, kTopic, *e); });
+  }
+  const double parked_total_before = MetricValue("livedrop_outbox_parked_total");
+
+  TopicReader reader(cluster_, "parking-reader");
+  OutboxRelayOptions options = FastRelay();
+  options.park_after = 3;
+  options.metrics_interval = milliseconds(50);
+  OutboxRelay relay(*pool_, small, options);
+  relay.Start();
+  ASSERT_TRUE(WaitFor([&] { return reader.Size() >= 3; }, milliseconds(20000)))
+      << reader.Size() << " of 3 arrived: the refused row holds the later ones back";
+  ASSERT_TRUE(WaitFor([&] { return OutboxRows() == 0; }));
+  ASSERT_TRUE(WaitFor([&] { return MetricValue("livedrop_outbox_parked") == 1; }))
+      << MetricValue("livedrop_outbox_parked");
+  livedrop::testing::Idle(milliseconds(300), "a duplicate would have arrived by now");
+  relay.Stop();
+
+  std::map<std::string, std::vector<std::string>> got;  // key -> ids in arrival order
+  for (const auto& e : reader.Events()) got[e.subject()].push_back(e.id());
+  EXPECT_EQ(got["drop-5"], (std::vector<std::string>{before.id(), after.id()}));
+  EXPECT_EQ(got["drop-6"], std::vector<std::string>{other.id()});
+
+  const auto parked = pool_->AutoCommit([](pqxx::nontransaction& tx) {
+    return tx.exec("SELECT id::text, attempts, error, parked_at IS NOT NULL, length(payload) "
+                   "FROM outbox_parked");
+  });
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0][0].as<std::string>(), oversized.id());
+  EXPECT_EQ(parked[0][1].as<int>(), 3);
+  EXPECT_NE(parked[0][2].as<std::string>().find("too large"), std::string::npos)
+      << parked[0][2].as<std::string>();
+  EXPECT_TRUE(parked[0][3].as<bool>());
+  EXPECT_GT(parked[0][4].as<int>(), 4000);
+  EXPECT_EQ(relay.parked(), 1u);
+  EXPECT_EQ(relay.failures(), 3u);  // one per attempt, parked on the third
+  EXPECT_EQ(relay.relayed(), 3u);
+  const double total_before = std::isnan(parked_total_before) ? 0 : parked_total_before;
+  EXPECT_EQ(MetricValue("livedrop_outbox_parked_total"), total_before + 1);
+
+  // The replay an operator runs (outbox.h, docs/ARCHITECTURE.md) moves it back, whole.
+  pool_->AutoCommit([&](pqxx::nontransaction& tx) {
+    tx.exec_params(
+        "WITH r AS (DELETE FROM outbox_parked WHERE id = $1 "
+        "           RETURNING id, topic, key, event_type, payload) "
+        "INSERT INTO outbox (id, topic, key, event_type, payload) SELECT * FROM r",
+        oversized.id());
+  });
+  EXPECT_EQ(ParkedRows(), 0);
+  const auto back = pool_->AutoCommit([](pqxx::nontransaction& tx) {
+    return tx.exec1("SELECT id::text, key, length(payload) FROM outbox");
+  });
+  EXPECT_EQ(back[0].as<std::string>(), oversized.id());
+  EXPECT_EQ(back[1].as<std::string>(), "drop-5");
+  EXPECT_EQ(back[2].as<int>(), parked[0][4].as<int>());
+}
+
+TEST_F(OutboxTest, WaitingForKafkaAcknowledgements_NoTransactionOpen_LockStillHeld) {
+  ProducerOptions po;
+  po.brokers = cluster_.BootstrapServers();
+  po.client_id = "outbox-test-unacked";
+  po.delivery_timeout = milliseconds(20000);  // librdkafka keeps the message; the relay waits
+  Producer producer(po);
+  cluster_.SetBrokerDown(1);
+  pool_->Transact([&](pqxx::work& tx) { EnqueueEvent(tx, kTopic, Event("drop-7", "waits")); });
+  OutboxRelayOptions options = FastRelay();
+  options.produce_timeout = milliseconds(4000);
+  OutboxRelay relay(*pool_, producer, options);
+  relay.Start();
+  // Produced: from here the relay waits for an acknowledgement that cannot come.
+  ASSERT_TRUE(WaitFor([&] { return producer.OutQueueLength() >= 1; }));
+
+  // The session holding the relay's lock, and any transaction open in this database.
+  constexpr const char* kLookSql =
+      "SELECT (SELECT string_agg(a.state || CASE WHEN a.xact_start IS NULL THEN '' "
+      "                          ELSE ' (transaction open)' END, ', ') "
+      "          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+      "         WHERE l.locktype = 'advisory' AND l.granted "
+      "           AND a.datname = current_database()), "
+      "       (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+      "           AND pid <> pg_backend_pid() AND xact_start IS NOT NULL)";
+  int looks = 0;
+  const auto until = std::chrono::steady_clock::now() + milliseconds(1500);
+  while (std::chrono::steady_clock::now() < until) {
+    const auto [holder, open] = pool_->AutoCommit([&](pqxx::nontransaction& tx) {
+      const pqxx::row r = tx.exec1(kLookSql);
+      return std::make_pair(r[0].is_null() ? std::string("nobody") : r[0].as<std::string>(),
+                            r[1].as<int64_t>());
+    });
+    ASSERT_EQ(holder, "idle") << "the relay's connection while it waits for Kafka";
+    ASSERT_EQ(open, 0) << "transactions open in the relay's database";
+    ++looks;
+    livedrop::testing::Idle(milliseconds(100), "looking again while the relay still waits");
+  }
+  EXPECT_GE(looks, 5);
+  EXPECT_EQ(relay.relayed(), 0u) << "the looks were not all taken during the wait";
+
+  cluster_.SetBrokerUp(1);
+  ASSERT_TRUE(WaitFor([&] { return OutboxRows() == 0; }));
+  relay.Stop();
+}
+
+TEST_F(OutboxTest, DepthAndAgeMetrics_ReflectWaitingRows) {
+  ProducerOptions po;
+  po.brokers = cluster_.BootstrapServers();
+  po.client_id = "outbox-test-metrics";
+  po.delivery_timeout = milliseconds(1000);
+  Producer producer(po);
+  cluster_.SetBrokerDown(1);
+  for (int i = 0; i < 3; ++i) {
+    pool_->Transact([&](pqxx::work& tx) { EnqueueEvent(tx, kTopic, Event("drop-8", "x")); });
+  }
+  pool_->AutoCommit([](pqxx::nontransaction& tx) {
+    tx.exec("UPDATE outbox SET created_at = now() - interval '90 seconds'");
+  });
+  OutboxRelayOptions options = FastRelay();
+  options.produce_timeout = milliseconds(1500);
+  options.metrics_interval = milliseconds(100);
+  OutboxRelay relay(*pool_, producer, options);
+  relay.Start();
+  ASSERT_TRUE(WaitFor([&] {
+    return MetricValue("livedrop_outbox_depth") == 3 &&
+           MetricValue("livedrop_outbox_oldest_age_seconds") >= 90;
+  }, milliseconds(10000)))
+      << "depth " << MetricValue("livedrop_outbox_depth") << ", age "
+      << MetricValue("livedrop_outbox_oldest_age_seconds");
+  EXPECT_LT(MetricValue("livedrop_outbox_oldest_age_seconds"), 150);
+  EXPECT_EQ(MetricValue("livedrop_outbox_parked"), 0);
+
+  cluster_.SetBrokerUp(1);
+  ASSERT_TRUE(WaitFor([&] {
+    return MetricValue("livedrop_outbox_depth") == 0 &&
+           MetricValue("livedrop_outbox_oldest_age_seconds") == 0;
+  }))
+      << "depth " << MetricValue("livedrop_outbox_depth") << ", age "
+      << MetricValue("livedrop_outbox_oldest_age_seconds");
+  EXPECT_EQ(OutboxRows(), 0);
+  relay.Stop();
+}
+
+TEST_F(OutboxTest, LeaderSessionEnds_AnotherSessionLeads_RowsStillFlow) {
+  TopicReader reader(cluster_, "takeover-reader");
+  OutboxRelay first(*pool_, *producer_, FastRelay());
+  Producer second_producer(ProducerOptions{cluster_.BootstrapServers(), "outbox-test-2"});
+  OutboxRelay second(*pool_, second_producer, FastRelay());
+  first.Start();
+  second.Start();
+  constexpr const char* kHolderSql =
+      "SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+      "WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database()";
+  auto holders = [&] {
+    return pool_->AutoCommit([&](pqxx::nontransaction& tx) {
+      std::vector<int> pids;
+      for (const auto& r : tx.exec(kHolderSql)) pids.push_back(r[0].as<int>());
+      return pids;
+    });
+  };
+  ASSERT_TRUE(WaitFor([&] { return holders().size() == 1; }));
+  const int old_leader = holders()[0];
+  EXPECT_NE(first.leader(), second.leader());
+
+  pool_->AutoCommit([&](pqxx::nontransaction& tx) {
+    tx.exec_params("SELECT pg_terminate_backend($1)", old_leader);
+  });
+  ASSERT_TRUE(WaitFor([&] {
+    const auto now = holders();
+    return now.size() == 1 && now[0] != old_leader;
+  }));
+  const auto e = Event("drop-10", "after the take-over");
+  pool_->Transact([&](pqxx::work& tx) { EnqueueEvent(tx, kTopic, e); });
+  ASSERT_TRUE(WaitFor([&] { return reader.Size() >= 1; }));
+  ASSERT_TRUE(WaitFor([&] { return first.leader() != second.leader(); }));
+  first.Stop();
+  second.Stop();
+  EXPECT_EQ(reader.Events()[0].id(), e.id());
+  EXPECT_TRUE(holders().empty()) << "Stop() gives the lock back";
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -134,6 +135,38 @@ TEST(ProducerConsumer, Produce_Async_CallsDeliveryCallbackWithOffset) {
     EXPECT_TRUE(results[i].ok) << results[i].error;
     EXPECT_EQ(results[i].offset, i);
   }
+}
+
+TEST(ProducerConsumer, Produce_LargerThanMessageMaxBytes_RejectedForGood) {
+  MockCluster cluster;
+  cluster.CreateTopic("limits", 1);
+  ProducerOptions o = ProducerFor(cluster);
+  o.settings["message.max.bytes"] = "1000";
+  Producer producer(o);
+  try {
+    producer.Produce("limits", "k", std::string(4000, 'x'));
+    FAIL() << "an oversized message was queued";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "message_rejected") << e.what();
+    EXPECT_EQ(e.kind(), ErrorKind::kInvalidArgument);
+  }
+  // A broker that is down is not the message's fault: that stays a transient failure.
+  cluster.SetBrokerDown(1);
+  o.delivery_timeout = milliseconds(500);
+  Producer unlucky(o);
+  std::mutex mu;
+  std::optional<DeliveryResult> result;
+  unlucky.Produce("limits", "k", "small", [&](const DeliveryResult& r) {
+    std::lock_guard lock(mu);
+    result = r;
+  });
+  ASSERT_TRUE(testing::WaitFor([&] {
+    std::lock_guard lock(mu);
+    return result.has_value();
+  }));
+  std::lock_guard lock(mu);
+  EXPECT_FALSE(result->ok);
+  EXPECT_FALSE(result->permanent) << result->error;
 }
 
 TEST(ProducerConsumer, Headers_RoundTrip) {

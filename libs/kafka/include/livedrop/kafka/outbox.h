@@ -21,8 +21,9 @@ namespace livedrop::kafka {
 
 class Producer;
 
-// The SQL that creates the `outbox` table in the service's own schema. Apply it on its own
-// track: pg::Migrate(pool, "outbox", kafka::OutboxMigrations()).
+// The SQL that creates the `outbox` table, and `outbox_parked` for rows Kafka refused for
+// good, in the service's own schema. Apply it on its own track:
+// pg::Migrate(pool, "outbox", kafka::OutboxMigrations()).
 const std::vector<pg::Migration>& OutboxMigrations();
 
 // Writes `envelope` to the outbox inside the caller's business transaction, keyed by
@@ -47,24 +48,54 @@ struct OutboxRelayOptions {
   // Stop() keeps relaying for at most this long while rows remain.
   std::chrono::milliseconds drain_timeout{5000};
   std::chrono::milliseconds max_error_backoff{5000};
+  // A row Kafka refuses for good (DeliveryResult::permanent, Error "message_rejected") this
+  // many times in a row is parked, so that the rows after it flow.
+  int park_after = 3;
+  // The leader measures the outbox (depth, age, parked rows) at most this often.
+  std::chrono::milliseconds metrics_interval{1000};
 };
 
 // Moves committed outbox rows to Kafka, oldest first, at least once.
 //
-// Each batch runs in one transaction that first takes a transaction-scoped advisory lock for
-// the schema's outbox, so with several instances exactly one relays at a time (the others
-// idle, and one takes over within a poll interval if the leader dies). The batch's rows are
-// produced, and only those acknowledged by Kafka (up to the first failure, to keep per-key
-// order) are deleted before commit. If Kafka is down the rows stay and are retried with
-// backoff; a row whose acknowledgement was lost may be published twice, so consumers dedupe
-// by envelope id.
+// Leadership: the relay keeps one connection (it LISTENs on it) and, on that connection, tries
+// the session-level advisory lock pg_try_advisory_lock(hashtext('livedrop.outbox'),
+// hashtext(<schema>)). With several instances exactly one holds it and relays; the others try
+// again every poll interval or NOTIFY. The leader keeps the lock until Stop() (after draining)
+// or until its connection drops: its session then ends, the server releases the lock and
+// another instance (or this one, on a fresh connection) takes over.
+//
+// A batch: the oldest rows are read in one autocommit statement; they are produced and the
+// acknowledgements awaited (up to produce_timeout) with NO transaction open; then the rows
+// acknowledged by Kafka, up to the first failure (to keep per-key order), are deleted in one
+// short transaction. If Kafka is down the rows stay and are retried with backoff; a row whose
+// acknowledgement was lost may be published twice, so consumers dedupe by envelope id.
+//
+// Parking: a row that fails with a permanent error (too large for Kafka, malformed)
+// park_after times in a row is moved, in one statement, to `outbox_parked` with the error
+// text, the attempts and parked_at, so the events after it (its key's too) flow. Transient
+// errors (brokers down, timeouts, unknown topic, authorization) never park. An operator
+// replays a parked row, once the cause is fixed (e.g. message.max.bytes raised), by moving it
+// back; it goes to the end of the outbox, after the events that overtook it:
+//
+//   WITH r AS (DELETE FROM outbox_parked WHERE id = '<event id>'
+//              RETURNING id, topic, key, event_type, payload)
+//   INSERT INTO outbox (id, topic, key, event_type, payload) SELECT * FROM r;
+//
+// Metrics, labelled {schema}: livedrop_outbox_depth (rows waiting),
+// livedrop_outbox_oldest_age_seconds (age of the oldest waiting row, 0 when empty) and
+// livedrop_outbox_parked (rows in outbox_parked), measured by the leader between batches at
+// most every metrics_interval; an instance that is not the leader exports 0 for these three
+// (so take max over instances). livedrop_outbox_parked_total counts the rows this instance
+// parked; livedrop_outbox_relay_lag_seconds is the time from a row's write to its produce.
 //
 // Order: rows are relayed in insertion (sequence) order. Two events for one key keep their
 // order when the second's transaction started after the first committed or waited on the
-// same row lock before inserting, which is how a service updates one aggregate.
+// same row lock before inserting, which is how a service updates one aggregate (a parked row
+// is the exception: the events after it go first).
 //
-// The relay holds one pool connection for as long as it runs (it LISTENs on it): size the
-// pool one larger.
+// The relay holds one pool connection for as long as it runs: size the pool one larger. It
+// closes that connection when it leaves it after an error, so the lock never goes back to
+// the pool.
 class OutboxRelay {
  public:
   OutboxRelay(pg::Pool& pool, Producer& producer, OutboxRelayOptions options = {});
@@ -78,7 +109,8 @@ class OutboxRelay {
 
   uint64_t relayed() const;   // rows published and deleted
   uint64_t failures() const;  // batches or database rounds that failed
-  bool leader() const;        // held the relay lock on the latest attempt
+  uint64_t parked() const;    // rows this relay moved to outbox_parked
+  bool leader() const;        // holds the relay lock
 
  private:
   struct Impl;

@@ -31,6 +31,9 @@ struct ProducerOptions {
 struct DeliveryResult {
   bool ok = false;
   std::string error;  // librdkafka's reason when !ok
+  // When !ok: Kafka will never take this message as it is (too large, malformed), so sending
+  // it again cannot help. Otherwise the failure is the cluster's (down, slow, misconfigured).
+  bool permanent = false;
   std::string topic;
   int32_t partition = -1;
   int64_t offset = -1;
@@ -50,9 +53,10 @@ class Producer {
   Producer& operator=(const Producer&) = delete;
 
   // Queues a message. `on_delivery` (optional) is called exactly once with the outcome.
-  // Throws Error(kUnavailable, "producer_queue_full") when the local queue is full, or
-  // Error(kUnavailable, "produce_failed") for other immediate failures (on_delivery is then
-  // not called).
+  // Throws Error(kUnavailable, "producer_queue_full") when the local queue is full,
+  // Error(kInvalidArgument, "message_rejected") when the message can never be sent as it is
+  // (larger than message.max.bytes, say), or Error(kUnavailable, "produce_failed") for other
+  // immediate failures (on_delivery is then not called).
   void Produce(std::string_view topic, std::string_view key, std::string_view value,
                DeliveryCallback on_delivery = {}, const Headers& headers = {});
 
