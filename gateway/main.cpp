@@ -20,6 +20,7 @@
 #include "livedrop/grpc/client.h"
 #include "livedrop/http/server.h"
 #include "livedrop/http/websocket.h"
+#include "livedrop/kafka/security.h"
 #include "livedrop/log/access_log.h"
 #include "livedrop/log/formatter.h"
 #include "livedrop/metrics/admin_server.h"
@@ -49,12 +50,14 @@ int main(int argc, char** argv) {
   config::Spec spec("livedrop-gateway", "The public HTTP API of Live Drops.");
   gateway::GatewayOptions::Declare(spec);
   config::AddTlsOptions(spec);
+  kafka::AddSecurityOptions(spec);
   config::AddLoggingOptions(spec);
   const config::Config cfg = config::ParseOrExit(spec, argc, argv);
   config::InitLogging(cfg, "livedrop-gateway");
   const auto o = gateway::GatewayOptions::From(cfg);
 
   try {
+    kafka::SetProcessSecurity(kafka::SecurityFrom(cfg));  // the drop view and notification feeds
     // Mutual TLS to every service: the gateway's certificate is the one identity that may act
     // for an end user (the verified user travels in call metadata, RouteCall::origin).
     rpc::SetProcessTls(rpc::LoadTlsIdentity(cfg.GetString("grpc-tls-ca"),

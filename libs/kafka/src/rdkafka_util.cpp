@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "livedrop/core/error.h"
+#include "livedrop/kafka/security.h"
 
 namespace livedrop::kafka::internal {
 namespace {
@@ -33,6 +34,8 @@ void SetOrThrow(rd_kafka_conf_t* conf, const std::string& key, const std::string
 ConfPtr MakeConf(const std::map<std::string, std::string>& settings) {
   ConfPtr conf(rd_kafka_conf_new());
   rd_kafka_conf_set_log_cb(conf.get(), &LogToSpdlog);
+  // How the process reaches the brokers (security.h), then the client's own settings.
+  for (const auto& [key, value] : ProcessSecuritySettings()) SetOrThrow(conf.get(), key, value);
   for (const auto& [key, value] : settings) SetOrThrow(conf.get(), key, value);
   return conf;
 }

@@ -13,6 +13,7 @@
 #include "livedrop/grpc/server_runner.h"
 #include "livedrop/kafka/outbox.h"
 #include "livedrop/kafka/producer.h"
+#include "livedrop/kafka/security.h"
 #include "livedrop/metrics/admin_server.h"
 #include "livedrop/pg/pool.h"
 
@@ -68,11 +69,13 @@ int ServiceMain(const ServiceSpec& spec, int argc, char** argv, const AddOptions
                 "(session.timeout.ms) before its partitions go to the others: the stall after "
                 "an instance is killed. Within the broker's group.min/max.session.timeout.ms",
                 kafka::ConsumerOptions{}.session_timeout);
+  kafka::AddSecurityOptions(options);
   if (add_options) add_options(options);
   const config::Config cfg = config::ParseOrExit(options, argc, argv);
   config::InitLogging(cfg, spec.name);
 
   try {
+    kafka::SetProcessSecurity(kafka::SecurityFrom(cfg));  // every producer and consumer
     // One more connection than asked: the outbox relay keeps one for LISTEN.
     pg::PoolOptions pool_options{cfg.GetString("pg-url"), spec.schema,
                                  static_cast<int>(cfg.GetInt("pg-pool-size")) + 1};
