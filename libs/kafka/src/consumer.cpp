@@ -6,9 +6,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
+#include "consumer_lag.h"
 #include "livedrop/metrics/registry.h"
 #include "rdkafka_util.h"
 #include "stop_wait.h"
@@ -73,6 +76,31 @@ struct Consumer::Impl {
   // 1 once this member has joined its group (its first assignment, even an empty one) or, a
   // broadcast reader, has assigned itself: from then on it receives what is produced.
   metrics::Gauge* joined = nullptr;
+  // livedrop_kafka_consumer_lag_messages by topic, set from librdkafka's statistics (served on
+  // the polling thread).
+  std::map<std::string, metrics::Gauge*> offset_lag;
+
+  // Exported from the start (at 0), so dashboards see it before the first statistics.
+  void RegisterOffsetLag() {
+    for (const auto& topic : options.topics) {
+      offset_lag[topic] = &metrics::Registry::Default().GetGauge(
+          "livedrop_kafka_consumer_lag_messages",
+          "Messages in the partitions assigned to a consumer group's member that it has not "
+          "handled yet (from librdkafka's statistics), by group and topic",
+          {{"group", options.group_id}, {"topic", topic}});
+      offset_lag[topic]->Set(0);
+    }
+  }
+
+  static int OnStats(rd_kafka_t*, char* json, size_t size, void* opaque) {
+    auto* self = static_cast<Impl*>(opaque);
+    const auto lag = internal::LagByTopic(std::string_view(json, size));
+    for (auto& [topic, gauge] : self->offset_lag) {
+      const auto it = lag.find(topic);
+      gauge->Set(it == lag.end() ? 0.0 : static_cast<double>(it->second));
+    }
+    return 0;  // librdkafka frees the JSON
+  }
 
   // From the producer's timestamp (CreateTime: when the relay handed the message over) to its
   // receipt here: the broker hop, including the producer's linger and this fetch wait.
@@ -305,6 +333,12 @@ Consumer::Consumer(ConsumerOptions options) : impl_(std::make_unique<Impl>()) {
       // Requests are small and latency-bound; do not let Nagle hold one behind an unacked one.
       {"socket.nagle.disable", "true"},
   });
+  if (!o.broadcast && o.lag_interval.count() > 0) {  // a broadcast reader stores no offsets
+    impl_->RegisterOffsetLag();
+    internal::SetOrThrow(conf.get(), "statistics.interval.ms",
+                         std::to_string(o.lag_interval.count()));
+    rd_kafka_conf_set_stats_cb(conf.get(), &Impl::OnStats);
+  }
   for (const auto& [key, value] : o.settings) internal::SetOrThrow(conf.get(), key, value);
   rd_kafka_conf_set_opaque(conf.get(), impl_.get());
   rd_kafka_conf_set_rebalance_cb(conf.get(), &Impl::OnRebalance);

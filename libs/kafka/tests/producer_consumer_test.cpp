@@ -1,18 +1,22 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "livedrop/core/error.h"
 #include "livedrop/kafka/consumer.h"
 #include "livedrop/kafka/mock_cluster.h"
 #include "livedrop/kafka/producer.h"
+#include "livedrop/metrics/registry.h"
 #include "test_util.h"
 
 namespace livedrop::kafka {
@@ -114,6 +118,33 @@ TEST(ProducerConsumer, RoundTrip_KeysPayloadsAndPerKeyOrderPreserved) {
   }
   EXPECT_EQ(got, sent);
   EXPECT_EQ(consumer.handled(), 30u);
+}
+
+// The offset lag a member reports: the messages not handled yet, down to 0 once it caught up.
+TEST(ProducerConsumer, OffsetLag_CountsWhatIsNotHandledYetAndReturnsToZero) {
+  MockCluster cluster;
+  cluster.CreateTopic("lagging", 1);
+  Producer producer(ProducerFor(cluster));
+  for (int i = 0; i < 40; ++i) producer.ProduceSync("lagging", "k", "v", milliseconds(10000));
+  auto options = ConsumerFor(cluster, "lag-group", {"lagging"});
+  options.lag_interval = milliseconds(100);
+  Consumer consumer(options);
+  auto& lag = metrics::Registry::Default().GetGauge("livedrop_kafka_consumer_lag_messages", "",
+                                                    {{"group", "lag-group"}, {"topic", "lagging"}});
+  std::atomic<int> handled{0};
+  consumer.Start([&](const Message&) {
+    std::this_thread::sleep_for(milliseconds(40));  // slower than the statistics
+    ++handled;
+  });
+  double most = 0;
+  ASSERT_TRUE(WaitFor([&] {
+    most = std::max(most, lag.Value());
+    return handled.load() >= 40;
+  }));
+  EXPECT_GT(most, 5) << "the lag was never reported while 40 messages waited";
+  EXPECT_LE(most, 40);
+  EXPECT_TRUE(WaitFor([&] { return lag.Value() == 0; }, milliseconds(5000))) << lag.Value();
+  consumer.Stop();
 }
 
 TEST(ProducerConsumer, Produce_Async_CallsDeliveryCallbackWithOffset) {

@@ -53,6 +53,9 @@ struct ConsumerOptions {
   // (assigned_partitions() > 0) once each topic's end offsets are read: anything produced after
   // that is delivered. Partitions added to a topic later are not read until a restart.
   bool broadcast = false;
+  // How often the offset lag (livedrop_kafka_consumer_lag_messages{group,topic}: messages in
+  // the assigned partitions not handled yet) is measured, from librdkafka's statistics.
+  std::chrono::milliseconds lag_interval{15000};
   // Extra librdkafka consumer settings, applied last (they override the fields above).
   std::map<std::string, std::string> settings;
   // Extra librdkafka settings for the dead-letter producer (e.g. security.*).
