@@ -33,6 +33,12 @@ constexpr std::array kScenarios = {
              "B buyers at the scheduled start; drop_started delay, read and order latency against "
              "the targets, then the drop-storm audit",
              &livedrop::loadgen::RunRehearsal},
+    Scenario{"chaos",
+             "a storm of orders retried by key until final while a random service or gateway "
+             "instance of up --replicas=2 is killed -9 every few seconds (up restarts it); then "
+             "the drop-storm audit of every drop, processor captures from its ledger, replays "
+             "identical",
+             &livedrop::loadgen::RunChaos},
 };
 
 void Usage(std::ostream& out) {

@@ -19,5 +19,6 @@ int RunDropStorm(int argc, char** argv);
 int RunFanOut(int argc, char** argv);
 int RunSoak(int argc, char** argv);
 int RunRehearsal(int argc, char** argv);
+int RunChaos(int argc, char** argv);
 
 }  // namespace livedrop::loadgen
