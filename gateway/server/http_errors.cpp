@@ -60,7 +60,9 @@ int HttpStatusFor(const Error& error) {
   return RowFor(error.kind()).status;
 }
 
-http::Response ProblemFor(const Error& error, const std::string& request_id) {
+namespace {
+
+http::Response ProblemOf(const Error& error, const std::string& request_id) {
   if (const auto row = RowForReason(rpc::ReasonOf(error))) {
     return http::Problem(row->status, error.code(), row->title, error.what(), request_id,
                          error.metadata());
@@ -72,6 +74,19 @@ http::Response ProblemFor(const Error& error, const std::string& request_id) {
   }
   return http::Problem(row.status, error.code(), row.title, error.what(), request_id,
                        error.metadata());
+}
+
+}  // namespace
+
+http::Response ProblemFor(const Error& error, const std::string& request_id) {
+  auto response = ProblemOf(error, request_id);
+  // The answer of an Idempotency-Key's first request, replayed (a declined order's 402, ...),
+  // says so as a replayed 201 does.
+  if (const auto it = error.metadata().find("replayed");
+      it != error.metadata().end() && it->second == "true") {
+    response.headers.Set("Idempotent-Replayed", "true");
+  }
+  return response;
 }
 
 }  // namespace livedrop::gateway

@@ -434,6 +434,22 @@ TEST(OrderRoutes, PlaceOrder_Replayed_SetsIdempotentReplayedHeader) {
   EXPECT_FALSE(response->headers.Get("X-Request-Id").value_or("").empty());
 }
 
+// A replayed refusal (the first request's declined payment) carries the header too.
+TEST(OrderRoutes, PlaceOrder_ReplayedProblem_SetsIdempotentReplayedHeader) {
+  RouteHarness h;
+  h.orders.place_order.Fail(Error(ErrorKind::kFailedPrecondition, "payment_declined",
+                                  "the payment was not accepted",
+                                  {{"order_id", "o-1"}, {"replayed", "true"}}));
+  const auto replayed = h.SendAs(kBuyer, "buyer", PlaceOrderRequest("key-123"));
+  ASSERT_TRUE(replayed);
+  EXPECT_EQ(replayed->headers.Get("Idempotent-Replayed").value_or(""), "true");
+  h.orders.place_order.Fail(Error(ErrorKind::kFailedPrecondition, "payment_declined",
+                                  "the payment was not accepted", {{"order_id", "o-1"}}));
+  const auto first = h.SendAs(kBuyer, "buyer", PlaceOrderRequest("key-123"));
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(first->headers.Get("Idempotent-Replayed").has_value());
+}
+
 TEST(OrderRoutes, PlaceOrder_AsCreator_Is403BuyersOnlyWithoutCallingOrders) {
   RouteHarness h;
   const auto response = h.SendAs(kCreator, "creator", PlaceOrderRequest("key-123"));

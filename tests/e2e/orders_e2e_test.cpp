@@ -242,6 +242,8 @@ TEST_F(OrdersE2E, IdempotencyKey_SameKeySameBody_ReplaysTheFirstOrder) {
   const auto declined_again = PlaceOrder(http(), buyer, "declined", drop, 1, "tok_chargeDeclined");
   ExpectProblem(declined_again, 402, "payment_declined");
   EXPECT_EQ(Str(Json(declined_again), "order_id"), Str(Json(declined), "order_id"));
+  EXPECT_EQ(declined_again.Header("idempotent-replayed"), "true");
+  EXPECT_EQ(declined.Header("idempotent-replayed"), "");
 }
 
 TEST_F(OrdersE2E, IdempotencyKey_SameKeyOtherBody_Is422) {
