@@ -35,6 +35,7 @@
 #include "run_setup.h"
 #include "scenario_flags.h"
 #include "scenarios.h"
+#include "soak_logic.h"
 #include "storm_checks.h"
 
 namespace livedrop::loadgen {
@@ -138,11 +139,7 @@ Options ParseOptions(int argc, char** argv) {
   o.units = cfg.GetInt("units");
   o.per_buyer_limit = cfg.GetInt("per-buyer-limit");
   o.concurrency = static_cast<int>(cfg.GetInt("concurrency"));
-  const auto share = [&](const std::string& key) {
-    const auto v = ParseShare(cfg.GetString(key));
-    if (!v) problems.push_back("--" + key + ": must be a number from 0 to 1");
-    return v.value_or(0);
-  };
+  const auto share = [&](const std::string& key) { return ReadShare(cfg, key, problems); };
   o.decline_share = share("decline-share");
   o.replay_share = share("replay-share");
   o.seed = static_cast<unsigned>(cfg.GetInt("seed"));
@@ -470,28 +467,6 @@ ReplayStats RunReplays(const Options& o, const std::vector<FinalAnswer>& sample)
   return total;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The audit: the drop storm's checks per drop, folded into one line per check.
-
-struct FoldedCheck {
-  long long drops = 0, failed = 0;
-  std::string first_detail;
-  std::vector<std::string> failures;
-};
-
-void Fold(std::map<std::string, FoldedCheck>& folded, std::vector<std::string>& order,
-          const std::string& drop_id, const Check& c) {
-  auto [it, fresh] = folded.try_emplace(c.name);
-  if (fresh) order.push_back(c.name);
-  auto& f = it->second;
-  ++f.drops;
-  if (f.first_detail.empty()) f.first_detail = c.detail;
-  if (!c.ok) {
-    ++f.failed;
-    if (f.failures.size() < 3) f.failures.push_back(drop_id + ": " + c.detail);
-  }
-}
-
 }  // namespace
 
 int RunChaos(int argc, char** argv) {
@@ -617,8 +592,8 @@ int RunChaos(int argc, char** argv) {
 
     std::vector<std::string> buyer_ids;
     for (const auto& b : buyers) buyer_ids.push_back(b.user_id);
-    std::map<std::string, FoldedCheck> folded;
-    std::vector<std::string> folded_order;
+    // The drop storm's checks per drop, folded into one line per check (MergeDropChecks).
+    std::vector<std::pair<std::string, std::vector<Check>>> per_drop;
     json::array drops_json;
     long long db_orders = 0, db_confirmed = 0, db_failed = 0, db_pending = 0, db_payments = 0,
               db_captures = 0, db_refunded = 0;
@@ -683,9 +658,9 @@ int RunChaos(int argc, char** argv) {
       db_refunded += refunded;
       json::array dj;
       for (const auto& c : drop_checks) {
-        Fold(folded, folded_order, d->id, c);
         dj.push_back(json::object{{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
       }
+      per_drop.emplace_back(d->id, drop_checks);
       drops_json.push_back(json::object{{"drop_id", d->id},
                                         {"keys", d->keys.load()},
                                         {"orders", ledger.orders},
@@ -701,18 +676,7 @@ int RunChaos(int argc, char** argv) {
                                         {"refunded", refunded},
                                         {"checks", dj}});
     }
-    for (const auto& name : folded_order) {
-      const auto& f = folded[name];
-      std::string detail;
-      if (f.failed == 0) {
-        detail = "all " + std::to_string(f.drops) + " drops" +
-                 (f.drops == 1 ? ": " + f.first_detail : "");
-      } else {
-        detail = std::to_string(f.failed) + " of " + std::to_string(f.drops) + " drops: ";
-        for (std::size_t i = 0; i < f.failures.size(); ++i) detail += (i ? "; " : "") + f.failures[i];
-      }
-      checks.push_back({name, f.failed == 0, detail});
-    }
+    for (auto& c : MergeDropChecks(per_drop)) checks.push_back(std::move(c));
     try {
       pqxx::connection conn(o.pg_url);
       pqxx::nontransaction tx(conn);

@@ -116,11 +116,7 @@ Options ParseOptions(int argc, char** argv) {
   o.per_buyer_limit = cfg.GetInt("per-buyer-limit");
   o.quantity = cfg.GetInt("quantity");
   o.concurrency = static_cast<int>(cfg.GetInt("concurrency"));
-  const auto share = [&](const std::string& key) {
-    const auto v = ParseShare(cfg.GetString(key));
-    if (!v) problems.push_back("--" + key + ": must be a number from 0 to 1");
-    return v.value_or(0);
-  };
+  const auto share = [&](const std::string& key) { return ReadShare(cfg, key, problems); };
   o.decline_share = share("decline-share");
   o.retry_share = share("retry-share");
   if (auto plan = ParseAttemptPlan(cfg.GetString("attempts"))) {

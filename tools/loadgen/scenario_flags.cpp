@@ -27,4 +27,11 @@ AccountFlags ReadAccountFlags(const config::Config& cfg, std::vector<std::string
   return f;
 }
 
+double ReadShare(const config::Config& cfg, const std::string& key,
+                 std::vector<std::string>& problems) {
+  const auto v = ParseShare(cfg.GetString(key));
+  if (!v) problems.push_back("--" + key + ": must be a number from 0 to 1");
+  return v.value_or(0);
+}
+
 }  // namespace livedrop::loadgen

@@ -181,11 +181,7 @@ Options ParseOptions(int argc, char** argv) {
   if (o.fault_command.empty() && !p.faults.empty()) {
     problems.push_back("--fault-command: empty, but --faults asks for faults");
   }
-  const auto share = [&](const std::string& key) {
-    const auto v = ParseShare(cfg.GetString(key));
-    if (!v) problems.push_back("--" + key + ": must be a number from 0 to 1");
-    return v.value_or(0);
-  };
+  const auto share = [&](const std::string& key) { return ReadShare(cfg, key, problems); };
   const auto positive = [&](const std::string& key) {
     const std::string text = cfg.GetString(key);
     char* end = nullptr;
