@@ -214,6 +214,15 @@ void RateLimits::AdmitInFlight(const CallPtr& call, std::vector<LimitCheck> chec
         });
 }
 
+void RateLimits::CheckWebSocket(
+    const std::string& user, TimePoint token_expires_at, std::string request_id,
+    std::function<void(std::optional<http::Response>, std::function<void()>)> done) {
+  const auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(
+      token_expires_at - Now() + std::chrono::seconds(5));
+  Check({{&options_.policies.ws_user, user}}, "ws-open", user, options_.policies.ws_open, lifetime,
+        std::move(request_id), std::move(done));
+}
+
 void RateLimits::Check(
     std::vector<LimitCheck> checks, std::string name, std::string key, int cap,
     std::chrono::milliseconds ttl, std::string request_id,

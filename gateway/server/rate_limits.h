@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "livedrop/core/time.h"
 #include "livedrop/http/address_list.h"
 #include "livedrop/http/message.h"
 #include "livedrop/ratelimit/limiter.h"
@@ -95,6 +96,13 @@ class RateLimits {
   void Check(
       std::vector<LimitCheck> checks, std::string name, std::string key, int cap,
       std::chrono::milliseconds ttl, std::string request_id,
+      std::function<void(std::optional<http::Response> refusal, std::function<void()> release)>
+          done);
+  // One of `user`'s WebSocket places (ws-user per window, ws-open at once), whatever the kind
+  // (/v1/ws, GraphQL's): as Check, the place held until `release` or a little past the token's
+  // expiry (the socket cannot outlive it; a gateway that dies gives it back then).
+  void CheckWebSocket(
+      const std::string& user, TimePoint token_expires_at, std::string request_id,
       std::function<void(std::optional<http::Response> refusal, std::function<void()> release)>
           done);
 

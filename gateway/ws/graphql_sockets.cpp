@@ -356,14 +356,11 @@ void GraphQLSockets::Initialise(const std::shared_ptr<Connection>& c, const json
     c->caller = claims;
   }
   if (limits_ == nullptr) return Acknowledge(c);
-  // A signed-in socket takes one of the user's WebSocket places, as GET /v1/ws does: the same
-  // policies and keys, so both kinds count together. The place lasts until the socket closes,
-  // or at most until the token expires (the user's subscriptions end then).
-  const auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(
-      claims.expires_at - Now() + std::chrono::seconds(5));
-  limits_->Check(
-      {{&limits_->policies().ws_user, claims.subject}}, "ws-open", claims.subject,
-      limits_->policies().ws_open, lifetime, c->origin.request_id,
+  // A signed-in socket takes one of the user's WebSocket places, as GET /v1/ws does, so both
+  // kinds count together. The place lasts until the socket closes, or at most until the token
+  // expires (the user's subscriptions end then).
+  limits_->CheckWebSocket(
+      claims.subject, claims.expires_at, c->origin.request_id,
       [this, c, user = claims.subject](std::optional<http::Response> refusal,
                                        std::function<void()> release) {
         if (refusal) {

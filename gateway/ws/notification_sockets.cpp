@@ -107,20 +107,17 @@ void NotificationSockets::OnUpgrade(std::shared_ptr<http::UpgradeRequest> upgrad
   c->origin = rpc::CallOrigin{request_id, log::FormatTraceParent(log::NewTraceParent()),
                               claims.subject, claims.role};
   if (limits_ == nullptr) return Open(upgrade, c, claims.expires_at, credentials.subprotocol);
-  const auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(
-      claims.expires_at - Now() + std::chrono::seconds(5));
-  limits_->Check({{&limits_->policies().ws_user, c->user_id}}, "ws-open", c->user_id,
-                 limits_->policies().ws_open, lifetime, request_id,
-                 [this, upgrade, c, expires_at = claims.expires_at,
-                  subprotocol = credentials.subprotocol](std::optional<http::Response> refusal,
-                                                         std::function<void()> release) {
-                   if (refusal) {
-                     spdlog::info("GET {} of {} refused: {}", kPath, c->user_id, refusal->status);
-                     return upgrade->Refuse(std::move(*refusal));
-                   }
-                   c->release = std::move(release);
-                   Open(upgrade, c, expires_at, subprotocol);
-                 });
+  limits_->CheckWebSocket(
+      c->user_id, claims.expires_at, request_id,
+      [this, upgrade, c, expires_at = claims.expires_at, subprotocol = credentials.subprotocol](
+          std::optional<http::Response> refusal, std::function<void()> release) {
+        if (refusal) {
+          spdlog::info("GET {} of {} refused: {}", kPath, c->user_id, refusal->status);
+          return upgrade->Refuse(std::move(*refusal));
+        }
+        c->release = std::move(release);
+        Open(upgrade, c, expires_at, subprotocol);
+      });
 }
 
 // Completes the handshake and starts the connection: its follows, then replay or live.
