@@ -42,6 +42,7 @@ inline constexpr char kOrderPlaced[] = "order_placed";
 inline constexpr char kOrderConfirmed[] = "order_confirmed";
 inline constexpr char kOrderFailed[] = "order_failed";
 inline constexpr char kOrderCancelled[] = "order_cancelled";
+inline constexpr char kOrderRefunded[] = "order_refunded";
 // livedrop.payment
 inline constexpr char kPaymentSucceeded[] = "payment_succeeded";
 inline constexpr char kPaymentFailed[] = "payment_failed";
