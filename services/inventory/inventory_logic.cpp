@@ -38,6 +38,10 @@ int DefaultLowStockThreshold(int total, int percent) {
 
 void CheckReserve(const StockRow& stock, int already_held_by_buyer, int quantity) {
   if (quantity < 1) throw ValidationError("quantity", "quantity must be positive");
+  if (stock.frozen) {
+    throw rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_DROP_NOT_LIVE,
+                           "the drop was cancelled");
+  }
   // Subtracted, not added: a quantity near INT_MAX must not overflow past the limit.
   if (quantity > stock.per_buyer_limit - already_held_by_buyer) {
     throw rpc::ReasonError(
@@ -74,7 +78,9 @@ void CheckSameReservation(const ReservationRow& existing, const std::string& dro
 std::vector<StockEvent> EventsFor(const StockRow& before, const StockRow& after) {
   std::vector<StockEvent> events;
   if (before.available > 0 && after.available == 0) events.push_back(StockEvent::kSoldOut);
-  if (before.available == 0 && after.available > 0) events.push_back(StockEvent::kRestocked);
+  if (before.available == 0 && after.available > 0 && !after.frozen) {
+    events.push_back(StockEvent::kRestocked);
+  }
   if (!before.low_stock_sent && after.available > 0 &&
       after.available < after.low_stock_threshold) {
     events.push_back(StockEvent::kLowStock);

@@ -22,6 +22,8 @@ struct StockRow {
   int low_stock_threshold = 0;
   bool low_stock_sent = false;
   std::int64_t version = 1;  // bumped by every change (orders cached views)
+  // The drop was cancelled: no new reservations; held ones may still be confirmed or released.
+  bool frozen = false;
 };
 
 enum class ReservationState { kHeld, kConfirmed, kReleased, kExpired };
@@ -66,8 +68,8 @@ enum class StockEvent { kSoldOut, kLowStock, kRestocked };
 // 10% of the drop, at least 1: low_stock fires when available first falls below it.
 int DefaultLowStockThreshold(int total, int percent = 10);
 
-// Throws sold_out / limit_exceeded / validation_failed (livedrop::Error) when the reservation
-// may not happen.
+// Throws drop_not_live (the stock is frozen: the drop was cancelled) / sold_out /
+// limit_exceeded / validation_failed (livedrop::Error) when the reservation may not happen.
 void CheckReserve(const StockRow& stock, int already_held_by_buyer, int quantity);
 
 // A Reserve retried with the order id of an existing reservation must ask for the same thing;
@@ -77,7 +79,8 @@ void CheckSameReservation(const ReservationRow& existing, const std::string& dro
 
 // Applied to the net change of a whole batch, so a unit taken and returned within one
 // transaction says nothing, and a batch that goes from above the low-stock line straight to 0
-// says only sold_out.
+// says only sold_out. A frozen drop is never restocked: units a release returns to a cancelled
+// drop are not for sale.
 std::vector<StockEvent> EventsFor(const StockRow& before, const StockRow& after);
 
 Error ReservationNotFound();
@@ -117,9 +120,10 @@ struct BatchDecision {
 };
 
 // Decides a batch of one drop's stock changes, each request on its own in arrival order with
-// what the earlier ones of the batch did: sold_out, limit_exceeded (the buyer's held and
-// bought units plus what the batch gave them), reservation_mismatch, idempotent replays,
-// reservation_not_held, reservation_confirmed, not_found, and expiry of holds due at `now`.
+// what the earlier ones of the batch did: drop_not_live (frozen stock), sold_out,
+// limit_exceeded (the buyer's held and bought units plus what the batch gave them),
+// reservation_mismatch, idempotent replays (answered even when frozen), reservation_not_held,
+// reservation_confirmed, not_found, and expiry of holds due at `now`.
 // `stock` is the drop's row (absent: every request is not_found), `existing` the batch's
 // reservations as stored (OrderIdsOf), `held_or_bought` the units per buyer (BuyersToCount;
 // absent buyers hold none). New holds expire at now + hold.

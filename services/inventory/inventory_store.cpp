@@ -8,7 +8,7 @@ namespace {
 // The column lists are macros so that every statement below is one compile-time constant.
 #define LIVEDROP_STOCK_COLUMNS                                                              \
   "drop_id::text, total, available, reserved, sold, per_buyer_limit, low_stock_threshold, " \
-  "low_stock_sent, version"
+  "low_stock_sent, version, frozen"
 #define LIVEDROP_RESERVATION_COLUMNS                                 \
   "order_id::text, drop_id::text, buyer_id::text, quantity, state, " \
   "(extract(epoch FROM expires_at) * 1000000)::bigint"
@@ -25,6 +25,10 @@ constexpr char kAdjustStock[] =
     "UPDATE stock SET available = available + $2, reserved = reserved + $3, "
     "sold = sold + $4, low_stock_sent = low_stock_sent OR $5, "
     "version = version + 1 WHERE drop_id = $1 RETURNING " LIVEDROP_STOCK_COLUMNS;
+// Only a row not yet frozen changes (and bumps its version): freezing twice changes nothing.
+constexpr char kFreezeStock[] =
+    "UPDATE stock SET frozen = true, version = version + 1 WHERE drop_id = $1 AND NOT frozen "
+    "RETURNING " LIVEDROP_STOCK_COLUMNS;
 constexpr char kFindReservation[] =
     "SELECT " LIVEDROP_RESERVATION_COLUMNS " FROM reservations WHERE order_id = $1";
 constexpr char kLockReservations[] =
@@ -63,9 +67,9 @@ constexpr char kTotals[] =
 #undef LIVEDROP_RESERVATION_COLUMNS
 
 StockRow ReadStock(const pqxx::row& r) {
-  return StockRow{r[0].as<std::string>(), r[1].as<int>(),  r[2].as<int>(),
-                  r[3].as<int>(),         r[4].as<int>(),  r[5].as<int>(),
-                  r[6].as<int>(),         r[7].as<bool>(), r[8].as<std::int64_t>()};
+  return StockRow{r[0].as<std::string>(),  r[1].as<int>(), r[2].as<int>(), r[3].as<int>(),
+                  r[4].as<int>(),          r[5].as<int>(), r[6].as<int>(), r[7].as<bool>(),
+                  r[8].as<std::int64_t>(), r[9].as<bool>()};
 }
 
 ReservationState ParseState(const std::string& s) {
@@ -131,6 +135,11 @@ StockRow InventoryStore::Adjust(pqxx::transaction_base& tx, const std::string& d
                                 int d_available, int d_reserved, int d_sold, bool low_stock_sent) {
   return ReadStock(
       tx.exec_params1(kAdjustStock, drop_id, d_available, d_reserved, d_sold, low_stock_sent));
+}
+
+std::optional<StockRow> InventoryStore::FreezeStock(pqxx::transaction_base& tx,
+                                                    const std::string& drop_id) {
+  return OneStock(tx.exec_params(kFreezeStock, drop_id));
 }
 
 std::vector<StockRow> InventoryStore::FindStocks(pqxx::transaction_base& tx,

@@ -32,6 +32,10 @@ class InventoryStore {
   // low_stock was sent.
   static StockRow Adjust(pqxx::transaction_base& tx, const std::string& drop_id, int d_available,
                          int d_reserved, int d_sold, bool low_stock_sent);
+  // Freezes the drop's stock (its drop was cancelled) and bumps the version; returns the row as
+  // it left it, or nullopt when nothing changed: no stock row, or one frozen already.
+  static std::optional<StockRow> FreezeStock(pqxx::transaction_base& tx,
+                                             const std::string& drop_id);
 
   static std::optional<ReservationRow> FindReservation(pqxx::transaction_base& tx,
                                                        const std::string& order_id);

@@ -53,6 +53,15 @@ BatchDecision Decide(const StockRow& stock, const std::vector<StockRequest>& req
 
 std::string Code(const StockOutcome& o) { return o.error ? o.error->code() : "ok"; }
 
+std::string ErrorCodeOfReserve(const StockRow& stock) {
+  try {
+    CheckReserve(stock, 0, 1);
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return "ok";
+}
+
 std::vector<std::string> Codes(const BatchDecision& d) {
   std::vector<std::string> out;
   for (const auto& o : d.outcomes) out.push_back(Code(o));
@@ -167,6 +176,48 @@ TEST(DecideBatchTest, Reserve_SameOrderForSomethingElse_IsReservationMismatch) {
   EXPECT_EQ(d.outcomes[2].error->metadata().at("field"), "drop_id");
   EXPECT_EQ(d.outcomes[4].error->metadata().at("field"), "quantity");
   EXPECT_EQ(d.d_reserved, 1);
+}
+
+StockRow Frozen(StockRow stock) {
+  stock.frozen = true;
+  return stock;
+}
+
+TEST(DecideBatchTest, Reserve_OfAFrozenDrop_IsDropNotLiveAndMovesNothing) {
+  const auto d = Decide(Frozen(Stock(10, 10, 5)), {Reserve("o1", "b1", 1)});
+  ASSERT_EQ(Code(d.outcomes[0]), "drop_not_live");
+  EXPECT_EQ(d.outcomes[0].error->kind(), ErrorKind::kFailedPrecondition);
+  EXPECT_STREQ(d.outcomes[0].error->what(), "the drop was cancelled");
+  EXPECT_FALSE(d.outcomes[0].reservation);
+  EXPECT_TRUE(d.inserts.empty());
+  EXPECT_FALSE(d.StockChanged());
+  EXPECT_EQ(ErrorCodeOfReserve(Frozen(Stock(10, 0, 5, 10))), "drop_not_live");  // not sold_out
+}
+
+// A replay must still answer the reservation the order holds, and the held units of a
+// cancelled drop still leave the way they always do (confirmed or released).
+TEST(DecideBatchTest, FrozenDrop_ReplaysAnswerAndHeldReservationsConfirmOrRelease) {
+  const auto d = Decide(Frozen(Stock(10, 6, 5, 4)),
+                        {Reserve("o1", "b1", 2), Confirm("o1"), Release("o2"),
+                         Reserve("o1", "b1", 2), Reserve("o3", "b3", 1)},
+                        {Held("o1", "b1", 2), Held("o2", "b2", 2)});
+  EXPECT_EQ(Codes(d), (std::vector<std::string>{"ok", "ok", "ok", "ok", "drop_not_live"}));
+  EXPECT_EQ(d.outcomes[0].reservation->state, ReservationState::kHeld);
+  EXPECT_FALSE(d.outcomes[0].changed);
+  EXPECT_EQ(d.outcomes[3].reservation->state, ReservationState::kConfirmed);
+  EXPECT_TRUE(d.inserts.empty());
+  EXPECT_EQ(d.d_available, 2);
+  EXPECT_EQ(d.d_reserved, -4);
+  EXPECT_EQ(d.d_sold, 2);
+}
+
+TEST(DecideBatchTest, ReleaseOfAFrozenSoldOutDrop_SaysNoRestocked) {
+  auto sold_out = Frozen(Stock(10, 0, 10, 10));
+  sold_out.low_stock_sent = true;
+  const auto d = Decide(sold_out, {Release("o1")}, {Held("o1", "b1", 4)});
+  EXPECT_EQ(Code(d.outcomes[0]), "ok");
+  EXPECT_EQ(d.d_available, 4);
+  EXPECT_TRUE(d.events.empty());
 }
 
 TEST(DecideBatchTest, Confirm_Held_MovesReservedToSoldOnceAndRepliesAlike) {
