@@ -10,12 +10,20 @@ namespace livedrop::inventory {
 
 void DropEventsHandler::operator()(const kafka::Message& message) {
   const auto envelope = kafka::ParseEnvelope(message.payload);
-  if (envelope.payload_type() != drops::v1::DropScheduled::descriptor()->full_name()) return;
-  const auto event = kafka::UnpackPayload<drops::v1::DropScheduled>(envelope);
-  const auto& drop = event.drop();
-  app_.CreateStock(drop.id(), drop.quantity(), drop.per_buyer_limit());
-  spdlog::info("stock of drop {} created: {} units, {} per buyer", drop.id(), drop.quantity(),
-               drop.per_buyer_limit());
+  const auto& type = envelope.payload_type();
+  if (type == drops::v1::DropScheduled::descriptor()->full_name()) {
+    const auto event = kafka::UnpackPayload<drops::v1::DropScheduled>(envelope);
+    const auto& drop = event.drop();
+    app_.CreateStock(drop.id(), drop.quantity(), drop.per_buyer_limit());
+    spdlog::info("stock of drop {} created: {} units, {} per buyer", drop.id(), drop.quantity(),
+                 drop.per_buyer_limit());
+  } else if (type == drops::v1::DropCancelled::descriptor()->full_name()) {
+    const auto event = kafka::UnpackPayload<drops::v1::DropCancelled>(envelope);
+    if (const auto stock = app_.FreezeStock(event.drop().id())) {
+      spdlog::info("stock of drop {} frozen: the drop was cancelled ({} held, {} sold)",
+                   stock->drop_id, stock->reserved, stock->sold);
+    }
+  }
 }
 
 }  // namespace livedrop::inventory

@@ -84,6 +84,29 @@ StockRow InventoryApp::CreateStock(const std::string& drop_id, int total, int pe
   });
 }
 
+std::optional<StockRow> InventoryApp::FreezeStock(const std::string& drop_id) {
+  bool changed = false;
+  const auto stock = pool_.Transact([&](pqxx::work& tx) {
+    // The UPDATE takes the stock row lock, so a batch of the drop either committed before it
+    // or decides after it with the row frozen.
+    auto frozen = InventoryStore::FreezeStock(tx, drop_id);
+    changed = frozen.has_value();
+    return changed ? frozen : InventoryStore::FindStock(tx, drop_id);
+  });
+  if (!stock) {
+    spdlog::warn("drop {} cancelled without stock here: nothing to freeze", drop_id);
+    return std::nullopt;
+  }
+  if (changed) {
+    cache_.Put(*stock);
+    // A sold-out drop remembered as such would be refused as sold_out from memory; forgotten,
+    // the next Reserve reaches the row and is told the drop was cancelled.
+    RememberSoldOut(drop_id, false);
+    if (on_stock_changed_) on_stock_changed_(*stock);
+  }
+  return stock;
+}
+
 StockRow InventoryApp::GetStock(const std::string& drop_id) {
   if (auto cached = cache_.Get(drop_id)) return *cached;
   const auto stock = pool_.AutoCommit(

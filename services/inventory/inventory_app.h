@@ -55,6 +55,10 @@ class InventoryApp {
   }
 
   StockRow CreateStock(const std::string& drop_id, int total, int per_buyer_limit);
+  // Freezes the stock of a cancelled drop: Reserve refuses it from then on (drop_not_live), held
+  // reservations may still be confirmed or released. Idempotent. Returns the row as it is now,
+  // or nullopt (logged, nothing done) when the drop has no stock.
+  std::optional<StockRow> FreezeStock(const std::string& drop_id);
   // From the cache when it has the drop, else from PostgreSQL (and then cached).
   StockRow GetStock(const std::string& drop_id);
   // The stocks found among drop_ids, in the order asked (duplicates once).

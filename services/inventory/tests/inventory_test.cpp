@@ -1,6 +1,7 @@
 // Inventory against a real PostgreSQL: no oversell under contention (coalesced and not),
 // each request of a shared batch getting its own answer, idempotency by order, per-buyer
-// limits, events once per transition, expiry, the invariant metrics and the stock cache.
+// limits, events once per transition, expiry, the invariant metrics, the stock cache and the
+// freeze of a cancelled drop's stock.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,10 +10,15 @@
 #include <sstream>
 #include <thread>
 
+#include "drop_events_handler.h"
 #include "inventory_app.h"
 #include "inventory_metrics.h"
 #include "inventory_migrations.h"
+#include "inventory_store.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/drops/v1/drops.pb.h"
+#include "livedrop/kafka/envelope.h"
+#include "livedrop/kafka/topics.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/pg/pool.h"
 #include "livedrop/redis/pool.h"
@@ -49,6 +55,9 @@ class InventoryTest : public ::testing::Test {
     pqxx::connection conn(url_);
     pqxx::work tx(conn);
     return tx.exec1(sql)[0].as<int>();
+  }
+  StockTotals Totals() {
+    return pool_->Transact([](pqxx::work& tx) { return InventoryStore::Totals(tx); });
   }
   void TwoThousandAttemptsForAHundredUnits(bool coalesce);
 
@@ -537,6 +546,131 @@ TEST_F(InventoryTest, GetStocks_ReturnsTheFoundOnesInTheOrderAsked) {
   EXPECT_EQ(stocks[0].total, 20);
   EXPECT_EQ(stocks[1].drop_id, a);
   EXPECT_TRUE(inventory.GetStocks({}).empty());
+}
+
+TEST_F(InventoryTest, FreezeStock_RefusesNewReservations_HeldOnesStillConfirmOrRelease) {
+  InventoryApp inventory(*pool_, InventoryOptions{});
+  const std::string drop = NewUuid();
+  const auto created = inventory.CreateStock(drop, 5, 5);
+  EXPECT_FALSE(created.frozen);
+  const auto kept = inventory.Reserve(drop, NewUuid(), NewUuid(), 2);
+  const auto dropped = inventory.Reserve(drop, NewUuid(), NewUuid(), 1);
+
+  const auto frozen = inventory.FreezeStock(drop);
+  ASSERT_TRUE(frozen);
+  EXPECT_TRUE(frozen->frozen);
+  EXPECT_EQ(frozen->version, created.version + 3);  // two reservations, then the freeze
+  EXPECT_EQ(frozen->reserved, 3);
+  // Idempotent: a redelivered drop_cancelled changes nothing, not even the version.
+  const auto again = inventory.FreezeStock(drop);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->version, frozen->version);
+  EXPECT_TRUE(inventory.GetStock(drop).frozen);
+
+  try {
+    inventory.Reserve(drop, NewUuid(), NewUuid(), 1);
+    ADD_FAILURE() << "a frozen drop reserved";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "drop_not_live");
+    EXPECT_EQ(e.kind(), ErrorKind::kFailedPrecondition);
+    EXPECT_STREQ(e.what(), "the drop was cancelled");
+  }
+  // A replay of an order that holds stock still gets its reservation.
+  EXPECT_EQ(inventory.Reserve(drop, kept.order_id, kept.buyer_id, 2).order_id, kept.order_id);
+  EXPECT_EQ(inventory.Confirm(kept.order_id).state, ReservationState::kConfirmed);
+  EXPECT_EQ(inventory.Release(dropped.order_id).state, ReservationState::kReleased);
+  EXPECT_EQ(inventory.Reserve(drop, kept.order_id, kept.buyer_id, 2).state,
+            ReservationState::kConfirmed);
+
+  const auto stock = inventory.GetStock(drop);
+  ExpectInvariant(stock);
+  EXPECT_TRUE(stock.frozen);
+  EXPECT_EQ(stock.sold, 2);
+  EXPECT_EQ(stock.reserved, 0);
+  EXPECT_EQ(stock.available, 3);
+  EXPECT_EQ(
+      Count("SELECT count(*)::int FROM inventory.reservations WHERE drop_id = '" + drop + "'"), 2);
+  const auto totals = Totals();
+  EXPECT_EQ(totals.invariant_violations, 0);
+  EXPECT_EQ(totals.reservation_mismatches, 0);
+  // A drop with no stock here: nothing to freeze, nothing thrown.
+  EXPECT_FALSE(inventory.FreezeStock(NewUuid()));
+}
+
+// A sold-out drop remembered as such is told cancelled, not sold out, once frozen; its released
+// units are not for sale, so nothing says restocked.
+TEST_F(InventoryTest, FreezeStock_OfASoldOutDrop_IsDropNotLiveAndNeverRestocked) {
+  InventoryApp inventory(*pool_, InventoryOptions{300s, 10, 60s});
+  const std::string drop = NewUuid();
+  inventory.CreateStock(drop, 1, 1);
+  const auto only = inventory.Reserve(drop, NewUuid(), NewUuid(), 1);
+  ASSERT_EQ(ErrorCodeOf([&] { inventory.Reserve(drop, NewUuid(), NewUuid(), 1); }), "sold_out");
+  ASSERT_TRUE(inventory.FreezeStock(drop));
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Reserve(drop, NewUuid(), NewUuid(), 1); }),
+            "drop_not_live");
+  inventory.Release(only.order_id);
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Reserve(drop, NewUuid(), NewUuid(), 1); }),
+            "drop_not_live");
+  EXPECT_EQ(Events("sold_out"), 1);
+  EXPECT_EQ(Events("restocked"), 0);
+  ExpectInvariant(inventory.GetStock(drop));
+}
+
+TEST_F(InventoryTest, FreezeStock_WritesTheNewVersionThroughToTheCacheAndTheStockListener) {
+  testing::RedisServer server;
+  redis::Pool redis_pool(redis::RedisOptions{server.Url()});
+  InventoryApp inventory(*pool_, InventoryOptions{},
+                         StockCache(redis::VersionedCache(&redis_pool, "stock", 30s)));
+  std::vector<StockRow> changed;
+  inventory.OnStockChanged([&](const StockRow& row) { changed.push_back(row); });
+  const std::string drop = NewUuid();
+  const auto created = inventory.CreateStock(drop, 10, 5);
+  EXPECT_EQ(inventory.GetStock(drop).version, created.version);  // cached now
+  inventory.FreezeStock(drop);
+  inventory.FreezeStock(drop);
+  EXPECT_EQ(inventory.GetStock(drop).version, created.version + 1);
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_TRUE(changed[0].frozen);
+  EXPECT_EQ(changed[0].version, created.version + 1);
+}
+
+kafka::Message DropEvent(const std::string& type, const google::protobuf::Message& payload,
+                         const std::string& drop_id) {
+  kafka::Message m;
+  m.topic = "livedrop.drops";
+  m.key = drop_id;
+  m.payload = kafka::SerializeEnvelope(kafka::MakeEnvelope(type, "test", drop_id, payload));
+  return m;
+}
+
+TEST_F(InventoryTest, DropEvents_DropCancelled_FreezesTheStock_OthersAreSkipped) {
+  InventoryApp inventory(*pool_, InventoryOptions{});
+  DropEventsHandler handler(inventory);
+  const std::string id = NewUuid();
+  drops::v1::Drop drop;
+  drop.set_id(id);
+  drop.set_quantity(10);
+  drop.set_per_buyer_limit(2);
+  drops::v1::DropScheduled scheduled;
+  *scheduled.mutable_drop() = drop;
+  drops::v1::DropStarted started;
+  *started.mutable_drop() = drop;
+  drops::v1::DropCancelled cancelled;
+  *cancelled.mutable_drop() = drop;
+
+  handler(DropEvent(event_types::kDropScheduled, scheduled, id));
+  handler(DropEvent(event_types::kDropStarted, started, id));
+  const auto held = inventory.Reserve(id, NewUuid(), NewUuid(), 1);
+  EXPECT_FALSE(inventory.GetStock(id).frozen);
+  handler(DropEvent(event_types::kDropCancelled, cancelled, id));
+  handler(DropEvent(event_types::kDropCancelled, cancelled, id));  // redelivered
+  EXPECT_TRUE(inventory.GetStock(id).frozen);
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Reserve(id, NewUuid(), NewUuid(), 1); }), "drop_not_live");
+  EXPECT_EQ(inventory.Confirm(held.order_id).state, ReservationState::kConfirmed);
+  // The cancellation of a drop inventory never had stock for is logged and skipped.
+  drops::v1::DropCancelled unknown;
+  unknown.mutable_drop()->set_id(NewUuid());
+  EXPECT_NO_THROW(handler(DropEvent(event_types::kDropCancelled, unknown, unknown.drop().id())));
 }
 
 }  // namespace
