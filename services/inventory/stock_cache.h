@@ -16,7 +16,8 @@ class StockCache {
  public:
   explicit StockCache(redis::VersionedCache cache) : cache_(std::move(cache)) {}
 
-  // The view is a v1::Stock (inventory_proto.h): no low-stock bookkeeping.
+  // The view is a v1::Stock (inventory_proto.h): no low-stock bookkeeping and no `frozen`
+  // (Reserve decides on the locked row, never on this view).
   std::optional<StockRow> Get(const std::string& drop_id);
   void Put(const StockRow& stock);
 
