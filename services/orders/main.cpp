@@ -2,12 +2,15 @@
 #include "clients/drops_grpc_client.h"
 #include "clients/inventory_grpc_client.h"
 #include "clients/payment_grpc_client.h"
+#include "drop_events_handler.h"
 #include "livedrop/core/periodic.h"
 #include "livedrop/drops/v1/drops.grpc.pb.h"
 #include "livedrop/grpc/client.h"
-#include "livedrop/inventory/v1/inventory.grpc.pb.h"
-#include "livedrop/payment/v1/payment.grpc.pb.h"
 #include "livedrop/grpc/tls.h"
+#include "livedrop/inventory/v1/inventory.grpc.pb.h"
+#include "livedrop/kafka/consumer.h"
+#include "livedrop/kafka/topics.h"
+#include "livedrop/payment/v1/payment.grpc.pb.h"
 #include "livedrop/service/service_main.h"
 #include "orders_app.h"
 #include "orders_grpc.h"
@@ -38,19 +41,23 @@ int main(int argc, char** argv) {
         auto key_sweeper = std::make_shared<Periodic>(
             "idempotency key sweep", options.key_sweep_interval, [app] { app->ForgetOldKeys(); });
         key_sweeper->Start();
+        // A cancelled drop's orders are released or refunded (drop_cancelled).
+        auto drop_events =
+            std::make_shared<kafka::Consumer>(rt.Consumer("livedrop-orders", {topics::kDrops}));
+        drop_events->Start(orders::DropEventsHandler(*app));
         auto grpc = std::make_shared<orders::OrdersGrpc>(*app);
         // Who may call which method (certificate names): the gateway acts for end users;
         // other services act as themselves.
-        rt.Serve(grpc.get(), rpc::AccessPolicy()
-                                 .Allow<orders::v1::OrdersService>(
-                                     {"PlaceOrder", "GetOrder", "ListOrders", "CancelOrder"},
-                                     {rpc::kGatewayIdentity}));
+        rt.Serve(grpc.get(), rpc::AccessPolicy().Allow<orders::v1::OrdersService>(
+                                 {"PlaceOrder", "GetOrder", "ListOrders", "CancelOrder"},
+                                 {rpc::kGatewayIdentity}));
         rt.Keep(drops);
         rt.Keep(inventory);
         rt.Keep(payment);
         rt.Keep(app);
         rt.Keep(recovery);
         rt.Keep(key_sweeper);
+        rt.Keep(drop_events);
         rt.Keep(grpc);
       });
 }

@@ -119,6 +119,8 @@ OrderRow OrderSaga::Reserve(const OrderRow& order) {
       return fail(common::v1::REASON_SOLD_OUT);
     case ReserveRefusal::kLimitExceeded:
       return fail(common::v1::REASON_LIMIT_EXCEEDED);
+    case ReserveRefusal::kDropNotLive:
+      return fail(common::v1::REASON_DROP_NOT_LIVE);
     case ReserveRefusal::kNoStock:
       if (Now() < catalog_.Get(order.drop_id).ends_at) {
         throw Error(ErrorKind::kUnavailable, "stock_not_ready",
@@ -166,11 +168,36 @@ OrderRow OrderSaga::Refund(const OrderRow& order) {
 }
 
 OrderRow OrderSaga::Release(const OrderRow& order) {
-  // Gone: the reservation never landed (a cancellation before Reserve) — nothing to return;
+  const bool drop_cancelled = order.failure_code == kDropCancelled;
+  const auto gone = inventory_.Release(order.id);
+  if (!gone) {
+    catalog_.ForgetSoldOut(order.drop_id);
+  } else if (*gone == HoldGone::kConfirmed && !drop_cancelled) {
+    // Only a cancelled drop's orders are withdrawn after their reservation was confirmed; the
+    // drop's stock is frozen, so their units stay sold and are never sold again.
+    throw Error(ErrorKind::kInternal, "reservation_confirmed",
+                "order " + order.id + " is releasing a confirmed reservation");
+  }
+  // kNoReservation: it never landed (a cancellation before Reserve) — nothing to return;
   // should it land later, the expiry sweeper returns it.
-  if (!inventory_.Release(order.id)) catalog_.ForgetSoldOut(order.drop_id);
-  const bool cancelled = order.failure_code == "cancelled";
+  const bool cancelled = drop_cancelled || order.failure_code == kCancelledByBuyer;
   return Move(order, Stage::kDone, cancelled ? OrderStatus::kCancelled : OrderStatus::kFailed);
+}
+
+DropWithdrawal OrderSaga::WithdrawCancelledDrop(const std::string& drop_id) {
+  DropWithdrawal out;
+  for (const auto& order : orders_.WithdrawForCancelledDrop(drop_id)) {
+    ++out.withdrawn;
+    try {
+      Drive(order);
+      ++out.finished;
+    } catch (const std::exception& e) {  // it is leased and stored: recovery carries it on
+      spdlog::warn("order {} of cancelled drop {}: {}; recovery carries it on", order.id, drop_id,
+                   e.what());
+    }
+  }
+  out.being_charged = orders_.CountBeingCharged(drop_id);
+  return out;
 }
 
 std::optional<OrderRow> OrderSaga::RequestCancel(const std::string& order_id) {

@@ -26,6 +26,13 @@ struct SagaOptions {
   std::optional<Stage> crash_after;  // fault injection: exit right after persisting it
 };
 
+// What withdrawing a cancelled drop's orders came to (OrderSaga::WithdrawCancelledDrop).
+struct DropWithdrawal {
+  int withdrawn = 0;      // orders moved to releasing or refunding now
+  int finished = 0;       // of those, driven to their end now (the rest: by recovery)
+  int being_charged = 0;  // orders of the drop still in charging or charged: ask again later
+};
+
 // Drives an order through reserve → charge → confirm (or release / refund) until it is done.
 // Each step is an idempotent call keyed by the order id followed by a conditional stage
 // change (`UPDATE … WHERE stage = <from>`), so the request that placed the order, the
@@ -45,6 +52,13 @@ class OrderSaga {
   // Moves an unpaid order (placed or reserved) to releasing with reason "cancelled" and
   // returns it; nothing if it is past that (or already cancelling).
   std::optional<OrderRow> RequestCancel(const std::string& order_id);
+
+  // For a cancelled drop: withdraws every order of it that can be withdrawn now — unpaid
+  // ones are released, confirmed ones refunded then released, each ending cancelled with
+  // reason drop_cancelled — and drives each to its end. Repeating it is safe and withdraws
+  // only what was not withdrawn before; orders still being charged are counted, not touched
+  // (their driver either fails them or confirms them, and the next call refunds those).
+  DropWithdrawal WithdrawCancelledDrop(const std::string& drop_id);
 
   // One pass of the recovery loop: takes over up to `limit` unfinished orders whose driver's
   // lease lapsed (the process crashed, or a step failed and the request gave up) and drives

@@ -59,6 +59,17 @@ class PgOrdersRepository final : public OrdersRepository {
         [&](pqxx::work& tx) { return OrdersStore::ClaimLapsed(tx, limit, lease_); });
   }
 
+  std::vector<OrderRow> WithdrawForCancelledDrop(const std::string& drop_id) override {
+    return pool_.AutoCommit([&](pqxx::nontransaction& tx) {
+      return OrdersStore::WithdrawForCancelledDrop(tx, drop_id, lease_);
+    });
+  }
+
+  int CountBeingCharged(const std::string& drop_id) override {
+    return pool_.AutoCommit(
+        [&](pqxx::nontransaction& tx) { return OrdersStore::CountBeingCharged(tx, drop_id); });
+  }
+
  private:
   pg::Pool& pool_;
   OrderWriter& writer_;
@@ -88,6 +99,26 @@ OrdersApp::OrdersApp(pg::Pool& pool, DropsPort& drops, InventoryPort& inventory,
 OrdersApp::~OrdersApp() = default;
 
 int OrdersApp::RecoverLapsedOrders() { return saga_->RecoverLapsed(options_.recovery_batch); }
+
+void OrdersApp::OnDropCancelled(const std::string& drop_id, TimePoint cancelled_at) {
+  if (!IsUuid(drop_id)) {
+    throw Error(ErrorKind::kInvalidArgument, "malformed_event", "drop_cancelled without a drop id");
+  }
+  const auto done = saga_->WithdrawCancelledDrop(drop_id);
+  if (done.withdrawn > 0) {
+    spdlog::info("drop {} cancelled: {} orders withdrawn, {} ended now", drop_id, done.withdrawn,
+                 done.finished);
+  }
+  // An order placed just before the cancellation may be written up to the catalog's memory
+  // of the drop (--drop-terms-ttl) after it, and one being charged may still be confirmed:
+  // asked again until neither can happen.
+  const auto settled_at = cancelled_at + 2 * options_.drop_terms_ttl;
+  if (done.being_charged > 0 || Now() < settled_at) {
+    throw Error(ErrorKind::kUnavailable, "drop_cancellation_settling",
+                "drop " + drop_id + " cancelled: " + std::to_string(done.being_charged) +
+                    " orders still being charged; looked at again");
+  }
+}
 
 int OrdersApp::ForgetOldKeys() {
   const std::chrono::seconds keep = std::chrono::hours(options_.idempotency_key_hours);
@@ -150,7 +181,7 @@ OrderRow OrdersApp::DriveOrLeavePending(const OrderRow& placed) {
   }
   try {
     return Get(placed.id, placed.buyer_id);  // as it stands (another driver may have ended it)
-  } catch (const std::exception&) {  // the database too: the order as written is the answer
+  } catch (const std::exception&) {          // the database too: the order as written is the answer
   }
   OrderRow pending = placed;
   pending.status = OrderStatus::kPending;
@@ -188,7 +219,8 @@ OrderRow OrdersApp::Cancel(const std::string& id, const std::string& buyer_id) {
   Get(id, buyer_id);  // only the buyer's own order exists for them
   if (auto releasing = saga_->RequestCancel(id)) return saga_->Drive(*releasing);
   const OrderRow now = Get(id, buyer_id);
-  if (now.failure_code == "cancelled") {  // cancelled already, or being cancelled: idempotent
+  // Cancelled already, or being cancelled (by the buyer or with its drop): idempotent.
+  if (now.failure_code == kCancelledByBuyer || now.failure_code == kDropCancelled) {
     return now.stage == Stage::kDone ? now : saga_->Drive(now);
   }
   throw Error(ErrorKind::kFailedPrecondition, "order_not_cancellable",

@@ -53,6 +53,12 @@ class OrdersApp {
   OrderPage List(const std::string& buyer_id, int limit, const std::string& cursor);
   OrderRow Cancel(const std::string& id, const std::string& buyer_id);
 
+  // The drop was cancelled at `cancelled_at`: its orders are released or refunded, each once
+  // (OrderSaga::WithdrawCancelledDrop). Throws unavailable (retryable) while it may not be
+  // over — orders of the drop are still being charged, or one may still be placed from a
+  // catalog that has not seen the cancellation — so the event is handled again.
+  void OnDropCancelled(const std::string& drop_id, TimePoint cancelled_at);
+
   // One pass of the recovery loop (OrderSaga::RecoverLapsed); returns how many finished.
   int RecoverLapsedOrders();
   // Deletes idempotency keys older than --idempotency-key-hours; returns how many.

@@ -46,6 +46,12 @@ events::v1::Envelope OrderOutcomeEvent(const OrderRow& order, const std::string&
       return Envelope(event_types::kOrderFailed, order, e, trace_parent);
     }
     case OrderStatus::kCancelled: {
+      if (order.refunded) {
+        v1::OrderRefunded e;
+        ToProto(order, *e.mutable_order());
+        e.set_reason(order.failure_code);
+        return Envelope(event_types::kOrderRefunded, order, e, trace_parent);
+      }
       v1::OrderCancelled e;
       ToProto(order, *e.mutable_order());
       return Envelope(event_types::kOrderCancelled, order, e, trace_parent);

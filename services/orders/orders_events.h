@@ -15,7 +15,8 @@ namespace livedrop::orders {
 
 void EmitOrderPlaced(pqxx::transaction_base& tx, const OrderRow& order);
 // order_confirmed, order_failed (its reason the order's failure code) or order_cancelled, by
-// the order's status; Error(kInternal) for an order still pending.
+// the order's status — order_refunded (its reason the failure code) for a cancelled order
+// whose charge was refunded; Error(kInternal) for an order still pending.
 void EmitOrderOutcome(pqxx::transaction_base& tx, const OrderRow& order);
 
 // The same events as envelopes, for writes coalesced across requests (kafka::EnqueueEvents,

@@ -121,6 +121,12 @@ std::optional<Error> OutcomeError(const OrderRow& order) {
     case OrderStatus::kPending:
       return std::nullopt;
     case OrderStatus::kCancelled:
+      if (order.failure_code == kDropCancelled) {
+        return rpc::ReasonError(ErrorKind::kFailedPrecondition, common::v1::REASON_DROP_NOT_LIVE,
+                                order.refunded ? "the drop was cancelled; the charge was refunded"
+                                               : "the drop was cancelled; nothing was charged",
+                                meta);
+      }
       return Error(ErrorKind::kFailedPrecondition, "order_cancelled", "the order was cancelled",
                    meta);
     case OrderStatus::kFailed:

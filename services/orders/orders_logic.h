@@ -27,9 +27,15 @@ struct OrderRow {
   OrderStatus status = OrderStatus::kPending;
   Stage stage = Stage::kPlaced;
   std::string failure_code;  // empty unless failed or cancelled
+  bool refunded = false;     // the charge was given back (the move out of stage refunding)
   std::int64_t seq = 0;
   TimePoint created_at;
 };
+
+// The failure codes of orders ended by a cancellation (status cancelled): by their buyer, and
+// because their drop was cancelled (unpaid ones released, paid ones refunded).
+inline constexpr char kCancelledByBuyer[] = "cancelled";
+inline constexpr char kDropCancelled[] = "drop_cancelled";
 
 // What a buyer asks for; validated by ValidatePlaceOrder.
 struct PlaceOrderInput {

@@ -30,6 +30,7 @@ void ToProto(const OrderRow& o, v1::Order& out) {
   out.set_currency(o.currency);
   out.set_status(ToProto(o.status));
   out.set_failure_code(o.failure_code);
+  out.set_refunded(o.refunded);
   rpc::SetTimestamp(o.created_at, out.mutable_created_at());
 }
 

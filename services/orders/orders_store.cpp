@@ -12,7 +12,8 @@ namespace {
 
 constexpr char kColumns[] = R"sql(
   id::text, buyer_id::text, drop_id::text, quantity, amount, currency, payment_token, status,
-  stage, coalesce(failure_code, ''), seq, (extract(epoch FROM created_at) * 1000000)::bigint
+  stage, coalesce(failure_code, ''), seq, (extract(epoch FROM created_at) * 1000000)::bigint,
+  refunded
 )sql";
 
 OrderRow Read(const pqxx::row& r) {
@@ -29,6 +30,7 @@ OrderRow Read(const pqxx::row& r) {
   o.failure_code = r[9].as<std::string>();
   o.seq = r[10].as<std::int64_t>();
   o.created_at = TimePoint(std::chrono::microseconds(r[11].as<long long>()));
+  o.refunded = r[12].as<bool>();
   return o;
 }
 
@@ -63,6 +65,10 @@ std::string TokenKeptWhileCharging(const std::string& to_stage) {
          " IN ('placed', 'reserved', 'charging') THEN payment_token ELSE '' END";
 }
 
+// Set by the move out of stage refunding (the refund was made): `stage` in an UPDATE's SET is
+// the row's stage before it.
+constexpr char kRefundedOnceOutOfRefunding[] = "refunded = refunded OR stage = 'refunding', ";
+
 std::string InsertManySql() {
   return std::string(R"sql(
   INSERT INTO orders (id, buyer_id, drop_id, quantity, amount, currency, payment_token, status,
@@ -80,7 +86,7 @@ std::string AdvanceManySql() {
   UPDATE orders SET stage = m.to_stage, status = m.to_status,
          failure_code = coalesce(nullif(m.failure, ''), failure_code),
          lease_until = now() + $6::interval, updated_at = now(), )sql") +
-         TokenKeptWhileCharging("m.to_stage") + R"sql(
+         kRefundedOnceOutOfRefunding + TokenKeptWhileCharging("m.to_stage") + R"sql(
     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
          AS m(order_id, from_stage, to_stage, to_status, failure)
    WHERE id = m.order_id AND stage = m.from_stage
@@ -260,11 +266,11 @@ std::optional<OrderRow> OrdersStore::Advance(pqxx::transaction_base& tx, const s
                                              const std::string& failure_code,
                                              std::chrono::milliseconds lease) {
   const auto r = tx.exec_params(
-      "UPDATE orders SET stage = $3, status = $4, "
-      "failure_code = coalesce(nullif($5, ''), failure_code), "
-      "lease_until = now() + $6::interval, updated_at = now(), " +
-          TokenKeptWhileCharging("$3::text") + " WHERE id = $1 AND stage = $2 RETURNING " +
-          kColumns,
+      std::string("UPDATE orders SET stage = $3, status = $4, "
+                  "failure_code = coalesce(nullif($5, ''), failure_code), "
+                  "lease_until = now() + $6::interval, updated_at = now(), ") +
+          kRefundedOnceOutOfRefunding + TokenKeptWhileCharging("$3::text") +
+          " WHERE id = $1 AND stage = $2 RETURNING " + kColumns,
       id, StageName(from), StageName(to), StatusName(status), failure_code, Interval(lease));
   if (r.empty()) return std::nullopt;
   return Read(r[0]);
@@ -280,6 +286,33 @@ std::optional<OrderRow> OrdersStore::CancelUnpaid(pqxx::transaction_base& tx, co
       id, Interval(lease));
   if (r.empty()) return std::nullopt;
   return Read(r[0]);
+}
+
+std::vector<OrderRow> OrdersStore::WithdrawForCancelledDrop(pqxx::transaction_base& tx,
+                                                            const std::string& drop_id,
+                                                            std::chrono::milliseconds lease) {
+  const auto r = tx.exec_params(
+      std::string("UPDATE orders SET "
+                  "stage = CASE WHEN stage = 'done' THEN 'refunding' ELSE 'releasing' END, "
+                  "status = 'pending', failure_code = 'drop_cancelled', "
+                  "lease_until = now() + $2::interval, updated_at = now(), payment_token = '' "
+                  "WHERE drop_id = $1 AND (stage IN ('placed', 'reserved') "
+                  "                        OR (stage = 'done' AND status = 'confirmed')) "
+                  "RETURNING ") +
+          kColumns,
+      drop_id, Interval(lease));
+  std::vector<OrderRow> out;
+  for (const auto& row : r) out.push_back(Read(row));
+  return out;
+}
+
+int OrdersStore::CountBeingCharged(pqxx::transaction_base& tx, const std::string& drop_id) {
+  return tx
+      .exec_params1(
+          "SELECT count(*) FROM orders "
+          "WHERE drop_id = $1 AND stage IN ('charging', 'charged')",
+          drop_id)[0]
+      .as<int>();
 }
 
 std::vector<OrderRow> OrdersStore::ClaimLapsed(pqxx::transaction_base& tx, int limit,

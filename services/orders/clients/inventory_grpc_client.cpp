@@ -19,6 +19,8 @@ std::optional<ReserveRefusal> AsRefusal(Reason reason) {
       return ReserveRefusal::kLimitExceeded;
     case common::v1::REASON_NOT_FOUND:
       return ReserveRefusal::kNoStock;
+    case common::v1::REASON_DROP_NOT_LIVE:
+      return ReserveRefusal::kDropNotLive;
     case common::v1::REASON_VALIDATION_FAILED:
       return ReserveRefusal::kInvalid;
     default:
@@ -100,8 +102,14 @@ std::optional<HoldGone> InventoryGrpcClient::Release(const std::string& order_id
   const auto status = stub_->stub->Release(ctx.get(), req, &resp);
   if (status.ok()) return std::nullopt;  // released now, or lapsed / released before
   const Error error = rpc::FromStatus(status);
-  if (rpc::ReasonOf(error) == common::v1::REASON_NOT_FOUND) return HoldGone::kNoReservation;
-  throw error;  // reservation_confirmed among others: not for the saga to paper over
+  switch (rpc::ReasonOf(error)) {
+    case common::v1::REASON_NOT_FOUND:
+      return HoldGone::kNoReservation;
+    case common::v1::REASON_RESERVATION_CONFIRMED:
+      return HoldGone::kConfirmed;
+    default:
+      throw error;
+  }
 }
 
 }  // namespace livedrop::orders

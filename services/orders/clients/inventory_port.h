@@ -10,6 +10,7 @@ enum class ReserveRefusal {
   kSoldOut,        // not enough stock left
   kLimitExceeded,  // the buyer's reservations would pass the drop's per-buyer limit
   kNoStock,        // inventory has no stock for the drop (yet, or ever)
+  kDropNotLive,    // the drop's stock is frozen: the drop was cancelled
   kInvalid,        // inventory rejected the request itself
 };
 
@@ -32,6 +33,7 @@ struct ReserveResult {
 enum class HoldGone {
   kNotHeld,        // (Confirm) it lapsed (the expiry sweeper returned the stock) or was released
   kNoReservation,  // inventory never recorded one for the order
+  kConfirmed,      // (Release) it was confirmed: its units are sold and stay so
 };
 
 // What orders asks of livedrop-inventory. Every call is idempotent by order id. Failures that
@@ -44,7 +46,7 @@ class InventoryPort {
   // Nothing when the reservation is confirmed (now or before).
   virtual std::optional<HoldGone> Confirm(const std::string& order_id) = 0;
   // Nothing when the stock is back (released now, or released or lapsed before); kNoReservation
-  // when inventory never recorded one. A confirmed reservation cannot be released (thrown).
+  // when inventory never recorded one; kConfirmed when it was confirmed (not released).
   virtual std::optional<HoldGone> Release(const std::string& order_id) = 0;
 };
 
@@ -57,6 +59,8 @@ inline const char* ReserveRefusalName(ReserveRefusal refusal) {
       return "limit_exceeded";
     case ReserveRefusal::kNoStock:
       return "no_stock";
+    case ReserveRefusal::kDropNotLive:
+      return "drop_not_live";
     case ReserveRefusal::kInvalid:
       return "invalid";
   }

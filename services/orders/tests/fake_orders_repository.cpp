@@ -48,11 +48,13 @@ std::optional<OrderRow> FakeOrdersRepository::Advance(const OrderRow& order, Sta
   }
   s.row.status = status;
   if (!failure_code.empty()) s.row.failure_code = failure_code;
+  if (s.row.stage == Stage::kRefunding) s.row.refunded = true;
   Store(s, to);
   if (to == Stage::kDone) {
     const char* type = status == OrderStatus::kConfirmed   ? "order_confirmed"
-                       : status == OrderStatus::kCancelled ? "order_cancelled"
-                                                           : "order_failed";
+                       : status != OrderStatus::kCancelled ? "order_failed"
+                       : s.row.refunded                    ? "order_refunded"
+                                                           : "order_cancelled";
     events_.push_back(Event{type, s.row.id, s.row.failure_code});
   }
   return s.row;
@@ -70,6 +72,30 @@ std::optional<OrderRow> FakeOrdersRepository::CancelUnpaid(const std::string& id
   s.row.failure_code = "cancelled";
   Store(s, Stage::kReleasing);
   return s.row;
+}
+
+std::vector<OrderRow> FakeOrdersRepository::WithdrawForCancelledDrop(const std::string& drop_id) {
+  std::vector<OrderRow> withdrawn;
+  for (auto& [id, s] : orders_) {
+    if (s.row.drop_id != drop_id) continue;
+    const bool unpaid = s.row.stage == Stage::kPlaced || s.row.stage == Stage::kReserved;
+    const bool confirmed = s.row.stage == Stage::kDone && s.row.status == OrderStatus::kConfirmed;
+    if (!unpaid && !confirmed) continue;
+    s.row.status = OrderStatus::kPending;
+    s.row.failure_code = kDropCancelled;
+    Store(s, unpaid ? Stage::kReleasing : Stage::kRefunding);
+    withdrawn.push_back(s.row);
+  }
+  return withdrawn;
+}
+
+int FakeOrdersRepository::CountBeingCharged(const std::string& drop_id) {
+  int n = 0;
+  for (const auto& [id, s] : orders_) {
+    n += s.row.drop_id == drop_id &&
+         (s.row.stage == Stage::kCharging || s.row.stage == Stage::kCharged);
+  }
+  return n;
 }
 
 std::vector<OrderRow> FakeOrdersRepository::ClaimLapsed(int limit) {

@@ -16,7 +16,7 @@ namespace livedrop::orders {
 class FakeOrdersRepository final : public OrdersRepository {
  public:
   struct Event {
-    std::string type;  // order_confirmed | order_failed | order_cancelled
+    std::string type;  // order_confirmed | order_failed | order_cancelled | order_refunded
     std::string order_id;
     std::string reason;  // the failure code at the time
   };
@@ -41,6 +41,8 @@ class FakeOrdersRepository final : public OrdersRepository {
   std::optional<OrderRow> Find(const std::string& id) override;
   std::optional<OrderRow> CancelUnpaid(const std::string& id) override;
   std::vector<OrderRow> ClaimLapsed(int limit) override;
+  std::vector<OrderRow> WithdrawForCancelledDrop(const std::string& drop_id) override;
+  int CountBeingCharged(const std::string& drop_id) override;
 
  private:
   struct Stored {

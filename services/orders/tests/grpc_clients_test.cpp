@@ -104,16 +104,18 @@ TEST_F(GrpcClientsTest, InventoryReserve_RefusalReasons_BecomeReserveRefusals_Ot
       {Error(ErrorKind::kFailedPrecondition, "limit_exceeded", "max 2"),
        ReserveRefusal::kLimitExceeded},
       {NotFoundError("stock"), ReserveRefusal::kNoStock},
+      {Error(ErrorKind::kFailedPrecondition, "drop_not_live", "the drop was cancelled"),
+       ReserveRefusal::kDropNotLive},
       {ValidationError("quantity", "quantity must be positive"), ReserveRefusal::kInvalid},
   };
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < static_cast<int>(std::size(refusals)); ++i) {
     inventory_service_.errors.emplace("o" + std::to_string(i), refusals[i].first);
   }
   inventory_service_.errors.emplace(
       "busy", Error(ErrorKind::kResourceExhausted, "overloaded", "too many waiting"));
   InventoryGrpcClient client(rpc::MakeChannel<inventory::v1::InventoryService>(Address()), 2s);
 
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < static_cast<int>(std::size(refusals)); ++i) {
     const auto result = client.Reserve(ReserveRequest{"o" + std::to_string(i), "d", "b", 1});
     ASSERT_TRUE(result.refusal.has_value()) << i;
     EXPECT_EQ(*result.refusal, refusals[i].second) << i;
@@ -131,7 +133,8 @@ TEST_F(GrpcClientsTest, InventoryReserve_ReservationState_IsPassedOn) {
   EXPECT_EQ(client.Reserve(ReserveRequest{"o", "d", "b", 1}).state, ReservationState::kExpired);
 }
 
-TEST_F(GrpcClientsTest, InventoryConfirmAndRelease_GoneHolds_AreValues_ConfirmedReleaseIsThrown) {
+TEST_F(GrpcClientsTest,
+       InventoryConfirmAndRelease_GoneHoldsAndAConfirmedRelease_AreValues_OthersThrown) {
   inventory_service_.errors.emplace(
       "lapsed", Error(ErrorKind::kFailedPrecondition, "reservation_not_held", "expired"));
   inventory_service_.errors.emplace("unknown", NotFoundError("reservation"));
@@ -144,7 +147,10 @@ TEST_F(GrpcClientsTest, InventoryConfirmAndRelease_GoneHolds_AreValues_Confirmed
   EXPECT_EQ(client.Confirm("unknown"), HoldGone::kNoReservation);
   EXPECT_FALSE(client.Release("fine").has_value());
   EXPECT_EQ(client.Release("unknown"), HoldGone::kNoReservation);
-  EXPECT_EQ(ErrorCodeOf([&] { client.Release("sold"); }), "reservation_confirmed");
+  EXPECT_EQ(client.Release("sold"), HoldGone::kConfirmed);
+  inventory_service_.errors.emplace(
+      "broken", Error(ErrorKind::kFailedPrecondition, "reservation_mismatch", "other"));
+  EXPECT_EQ(ErrorCodeOf([&] { client.Release("broken"); }), "reservation_mismatch");
 }
 
 TEST_F(GrpcClientsTest, PaymentCharge_FailureCodes_BecomeDeclineReasons) {

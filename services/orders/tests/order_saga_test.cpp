@@ -417,6 +417,121 @@ TEST_F(OrderSagaTest, Cancel_OnceThePaymentStarted_IsNotPossible) {
   EXPECT_TRUE(payment_.calls().empty());
 }
 
+// --- a cancelled drop ------------------------------------------------------------------------
+
+TEST_F(OrderSagaTest, DropCancelled_ConfirmedOrder_IsRefundedOnceAndEndsCancelledRefunded) {
+  inventory_.release.Answer(HoldGone::kConfirmed);  // its units were sold
+  const auto order = Order(Stage::kDone, OrderStatus::kConfirmed);
+
+  const auto done = saga_.WithdrawCancelledDrop(drop_.id);
+  const auto again = saga_.WithdrawCancelledDrop(drop_.id);  // the event redelivered
+
+  EXPECT_EQ(done.withdrawn, 1);
+  EXPECT_EQ(done.finished, 1);
+  EXPECT_EQ(again.withdrawn, 0);
+  const auto stored = Stored(order);
+  EXPECT_EQ(stored.status, OrderStatus::kCancelled);
+  EXPECT_EQ(stored.failure_code, "drop_cancelled");
+  EXPECT_TRUE(stored.refunded);
+  EXPECT_EQ(orders_.Stages(order.id),
+            (Stages{Stage::kDone, Stage::kRefunding, Stage::kReleasing, Stage::kDone}));
+  EXPECT_EQ(payment_.calls(), (Calls{"Refund " + order.id}));
+  EXPECT_EQ(inventory_.calls(), Inventory({"Release"}, order));
+  EXPECT_EQ(Events(), (std::vector<std::string>{"order_refunded:drop_cancelled"}));
+  EXPECT_EQ(OutcomeCode(stored), "drop_not_live");
+}
+
+TEST_F(OrderSagaTest, DropCancelled_UnpaidOrders_AreReleasedWithNothingCharged) {
+  const auto placed = Order(Stage::kPlaced);
+  const auto reserved = Order(Stage::kReserved);
+
+  const auto done = saga_.WithdrawCancelledDrop(drop_.id);
+
+  EXPECT_EQ(done.withdrawn, 2);
+  for (const auto& order : {placed, reserved}) {
+    const auto stored = Stored(order);
+    EXPECT_EQ(stored.status, OrderStatus::kCancelled);
+    EXPECT_EQ(stored.failure_code, "drop_cancelled");
+    EXPECT_FALSE(stored.refunded);
+  }
+  EXPECT_TRUE(payment_.calls().empty());
+  EXPECT_EQ(inventory_.Count("Release"), 2);
+  EXPECT_EQ(Events(), (std::vector<std::string>{"order_cancelled:drop_cancelled",
+                                                "order_cancelled:drop_cancelled"}));
+}
+
+TEST_F(OrderSagaTest, DropCancelled_OrdersBeingChargedAreCounted_NotTouched_ThenRefundedOnceDone) {
+  const auto charging = Order(Stage::kCharging);
+
+  const auto first = saga_.WithdrawCancelledDrop(drop_.id);
+
+  EXPECT_EQ(first.withdrawn, 0);
+  EXPECT_EQ(first.being_charged, 1);
+  EXPECT_EQ(Stored(charging).stage, Stage::kCharging);
+  EXPECT_TRUE(payment_.calls().empty());
+
+  // Its driver confirms it; the cancellation, asked again, refunds it.
+  inventory_.release.Answer(HoldGone::kConfirmed);
+  EXPECT_EQ(saga_.Drive(Stored(charging)).status, OrderStatus::kConfirmed);
+  const auto second = saga_.WithdrawCancelledDrop(drop_.id);
+
+  EXPECT_EQ(second.withdrawn, 1);
+  EXPECT_EQ(second.being_charged, 0);
+  EXPECT_TRUE(Stored(charging).refunded);
+  EXPECT_EQ(payment_.Count("Refund"), 1);
+  EXPECT_EQ(payment_.charges(), 1);
+}
+
+TEST_F(OrderSagaTest, DropCancelled_EndedAndOtherDropsOrders_AreLeftAlone) {
+  const auto failed = Order(Stage::kDone, OrderStatus::kFailed);
+  OrderRow other_drop = Order(Stage::kDone, OrderStatus::kConfirmed);
+  other_drop.drop_id = NewUuid();
+  other_drop = orders_.Insert(other_drop);
+
+  EXPECT_EQ(saga_.WithdrawCancelledDrop(drop_.id).withdrawn, 0);
+
+  EXPECT_EQ(Stored(failed).status, OrderStatus::kFailed);
+  EXPECT_EQ(Stored(other_drop).status, OrderStatus::kConfirmed);
+  EXPECT_TRUE(payment_.calls().empty());
+}
+
+TEST_F(OrderSagaTest, DropCancelled_RefundFails_OrderStaysRefundingForRecovery_RefundedOnce) {
+  inventory_.release.Answer(HoldGone::kConfirmed);
+  payment_.refund.Fail(Unavailable());
+  const auto order = Order(Stage::kDone, OrderStatus::kConfirmed);
+
+  const auto done = saga_.WithdrawCancelledDrop(drop_.id);
+
+  EXPECT_EQ(done.withdrawn, 1);
+  EXPECT_EQ(done.finished, 0);
+  EXPECT_EQ(Stored(order).stage, Stage::kRefunding);
+  orders_.Lapse(order.id);
+  EXPECT_EQ(saga_.RecoverLapsed(10), 1);
+  EXPECT_EQ(Stored(order).status, OrderStatus::kCancelled);
+  EXPECT_TRUE(Stored(order).refunded);
+  EXPECT_EQ(Events(), (std::vector<std::string>{"order_refunded:drop_cancelled"}));
+}
+
+TEST_F(OrderSagaTest, Release_ConfirmedReservationOfAnOrderNotOfACancelledDrop_IsAnError) {
+  inventory_.release.Answer(HoldGone::kConfirmed);
+  const auto order = Order(Stage::kReserved);
+  const auto releasing = saga_.RequestCancel(order.id);
+  ASSERT_TRUE(releasing.has_value());
+
+  EXPECT_EQ(ErrorCodeOf([&] { saga_.Drive(*releasing); }), "reservation_confirmed");
+  EXPECT_EQ(Stored(order).stage, Stage::kReleasing);
+}
+
+TEST_F(OrderSagaTest, Reserve_FrozenStockOfACancelledDrop_FailsTheOrderDropNotLive) {
+  inventory_.reserve.Answer(FakeInventory::Refused(ReserveRefusal::kDropNotLive));
+
+  const auto done = saga_.Drive(Order());
+
+  EXPECT_EQ(done.status, OrderStatus::kFailed);
+  EXPECT_EQ(done.failure_code, "drop_not_live");
+  EXPECT_TRUE(payment_.calls().empty());
+}
+
 // --- idempotent replays and concurrent drivers ---------------------------------------------
 
 TEST_F(OrderSagaTest, Drive_FinishedOrder_CallsNothing) {

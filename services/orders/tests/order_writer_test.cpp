@@ -5,12 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <pqxx/pqxx>
 #include <thread>
 
 #include "livedrop/core/ids.h"
+#include "livedrop/pg/pool.h"
 #include "livedrop/testing/service_database.h"
 #include "orders_migrations.h"
+#include "orders_store.h"
 
 namespace livedrop::orders {
 namespace {
@@ -182,6 +185,65 @@ TEST_F(OrderWriterTest, RunBatch_OrdersReachingDone_WriteTheirOutcomeEventsInThe
   EXPECT_EQ(db_->OutboxCount("order_confirmed", ok.id), 1);
   EXPECT_EQ(db_->OutboxCount("order_failed", declined.id), 1);
   EXPECT_EQ(db_->OutboxCount("order_placed"), 2);
+}
+
+// The SQL of a cancelled drop's withdrawal on the real table: unpaid and confirmed orders of
+// the drop are withdrawn once each, nothing else; the refund's move sets `refunded`, and the
+// refunded order's outcome is order_refunded.
+TEST_F(OrderWriterTest, WithdrawForCancelledDrop_EachOrderOnce_ThenRefundedOnesSayOrderRefunded) {
+  auto placed = NewOrder(NewUuid()), confirmed = NewOrder(NewUuid()),
+       charging = NewOrder(NewUuid()), failed = NewOrder(NewUuid()), other = NewOrder(NewUuid());
+  other.drop_id = NewUuid();
+  std::vector<OrderWrite> place{Place(placed, "k1", "h"), Place(confirmed, "k2", "h"),
+                                Place(charging, "k3", "h"), Place(failed, "k4", "h"),
+                                Place(other, "k5", "h")};
+  writer_->RunBatch(place);
+  std::vector<OrderWrite> moves{
+      Move(confirmed, Stage::kPlaced, Stage::kDone, OrderStatus::kConfirmed),
+      Move(charging, Stage::kPlaced, Stage::kCharging),
+      OrderWrite{MoveWrite{failed, Stage::kDone, OrderStatus::kFailed, "sold_out"}, ""},
+      Move(other, Stage::kPlaced, Stage::kDone, OrderStatus::kConfirmed)};
+  writer_->RunBatch(moves);
+  auto withdraw = [&] {
+    return db_->pool().AutoCommit([&](pqxx::nontransaction& tx) {
+      return OrdersStore::WithdrawForCancelledDrop(tx, kDrop, 15s);
+    });
+  };
+
+  const auto first = withdraw();
+  const auto second = withdraw();
+
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_TRUE(second.empty());
+  std::map<std::string, OrderRow> by_id;
+  for (const auto& o : first) by_id[o.id] = o;
+  ASSERT_TRUE(by_id.count(placed.id) && by_id.count(confirmed.id));
+  EXPECT_EQ(by_id[placed.id].stage, Stage::kReleasing);
+  EXPECT_EQ(by_id[confirmed.id].stage, Stage::kRefunding);
+  EXPECT_EQ(by_id[confirmed.id].status, OrderStatus::kPending);
+  for (const auto& o : first) EXPECT_EQ(o.failure_code, "drop_cancelled");
+  EXPECT_EQ(db_->pool().AutoCommit([&](pqxx::nontransaction& tx) {
+    return OrdersStore::CountBeingCharged(tx, kDrop);
+  }),
+            1);
+
+  auto refunding = by_id[confirmed.id];
+  const auto released =
+      writer_->Advance(MoveWrite{refunding, Stage::kReleasing, OrderStatus::kPending, ""});
+  ASSERT_TRUE(released);
+  EXPECT_TRUE(released->refunded);
+  const auto done =
+      writer_->Advance(MoveWrite{*released, Stage::kDone, OrderStatus::kCancelled, ""});
+  ASSERT_TRUE(done);
+  EXPECT_TRUE(done->refunded);
+  const auto unpaid =
+      writer_->Advance(MoveWrite{by_id[placed.id], Stage::kDone, OrderStatus::kCancelled, ""});
+  ASSERT_TRUE(unpaid);
+  EXPECT_FALSE(unpaid->refunded);
+  EXPECT_EQ(db_->OutboxCount("order_refunded", confirmed.id), 1);
+  EXPECT_EQ(db_->OutboxCount("order_cancelled", placed.id), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders.orders WHERE status = 'confirmed'"), 1);  // other
+  EXPECT_EQ(Count("SELECT count(*) FROM orders.orders WHERE stage = 'charging'"), 1);
 }
 
 void OrderWriterTest::ConcurrentBuyers(int lanes) {
