@@ -128,7 +128,8 @@ boost::json::object Order(const orders::v1::Order& o) {
                           {"quantity", o.quantity()},
                           {"amount", o.amount()},
                           {"currency", o.currency()},
-                          {"created_at", Rfc3339(o.created_at())}};
+                          {"created_at", Rfc3339(o.created_at())},
+                          {"refunded", o.refunded()}};
   if (!o.failure_code().empty()) out["failure_code"] = o.failure_code();
   return out;
 }

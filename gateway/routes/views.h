@@ -43,7 +43,7 @@ std::string DropStatusName(drops::v1::DropStatus status);
 // sell-out only through an event, after inventory committed it), else the drop's own.
 drops::v1::DropStatus ShownStatus(const drops::v1::Drop& drop);
 
-// {id, status, drop_id, quantity, amount, currency, created_at[, failure_code]}
+// {id, status, drop_id, quantity, amount, currency, created_at, refunded[, failure_code]}
 boost::json::object Order(const orders::v1::Order& order);
 std::string OrderStatusName(orders::v1::OrderStatus status);
 

@@ -404,6 +404,7 @@ TEST(OrderRoutes, PlaceOrder_KeyBodyAndCallerReachOrders_Answers201WithTheOrder)
   EXPECT_EQ(body.at("currency").as_string(), "EUR");
   EXPECT_EQ(body.at("created_at").as_string(), "2026-12-01T18:00:01.500Z");
   EXPECT_FALSE(body.contains("failure_code"));
+  EXPECT_FALSE(body.at("refunded").as_bool());
   EXPECT_FALSE(body.contains("buyer_id"));
 }
 
@@ -569,6 +570,23 @@ TEST(OrderRoutes, GetOrder_SlowerThanTheUpstreamTimeout_Is504) {
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 504);
   EXPECT_EQ(ProblemCodeOf(*response), "deadline_exceeded");
+}
+
+TEST(OrderRoutes, GetOrder_RefundedOrderOfACancelledDrop_SaysRefunded) {
+  RouteHarness h;
+  auto order = SampleOrder(orders::v1::ORDER_STATUS_CANCELLED);
+  order.set_failure_code("drop_cancelled");
+  order.set_refunded(true);
+  orders::v1::GetOrderResponse answer;
+  *answer.mutable_order() = order;
+  h.orders.get_order.Answer(answer);
+  const auto response = h.SendAs(kBuyer, "buyer", MakeRequest("GET", "/v1/orders/order-1"));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  const auto body = BodyOf(*response);
+  EXPECT_EQ(body.at("status").as_string(), "cancelled");
+  EXPECT_EQ(body.at("failure_code").as_string(), "drop_cancelled");
+  EXPECT_TRUE(body.at("refunded").as_bool());
 }
 
 TEST(OrderRoutes, GetOrder_FailedOrder_ShowsStatusAndFailureCode_AsksForCallersOrder) {
