@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <pqxx/pqxx>
+#include <set>
 #include <thread>
 
 #include "api.h"
@@ -15,6 +16,7 @@
 #include "livedrop/testing/eventually.h"
 #include "livedrop/testing/process.h"
 #include "platform.h"
+#include "ws_client.h"
 
 namespace livedrop::e2e {
 namespace {
@@ -485,6 +487,100 @@ TEST_F(OrdersE2E, Cancel_UnpaidOrder_ReturnsItsStock) {
   ExpectProblem(
       http().PostJson("/v1/orders/" + Str(paid, "id") + "/cancel", "", buyer.access_token), 409,
       "order_not_cancellable");
+}
+
+// --- a live drop cancelled ------------------------------------------------------------------
+
+TEST_F(OrdersE2E, CancellingALiveDrop_RefundsEveryPaidOrderOnce_FreezesItsStock_TellsTheBuyers) {
+  Start();
+  const auto drop = LiveDrop(10, 2);
+  const auto alice = RegisterAccount(http());
+  const auto bob = RegisterAccount(http());
+  WsClient::Options ws_options;
+  ws_options.target = "/v1/ws";
+  ws_options.headers = {{"Authorization", "Bearer " + alice.access_token}};
+  WsClient alice_ws(platform_->HttpPort(), ws_options);
+  ASSERT_TRUE(alice_ws.ReadType("ready", 10s).has_value());
+  std::vector<std::string> alices;
+  for (const char* key : {"a1", "a2"}) {
+    const auto r = AwaitOutcome(alice, key, drop);
+    ASSERT_EQ(r.status, 201) << r.body;
+    alices.push_back(Str(Json(r), "id"));
+  }
+  const auto bobs = AwaitOutcome(bob, "b1", drop);
+  ASSERT_EQ(bobs.status, 201) << bobs.body;
+
+  const auto cancel = http().PostJson("/v1/drops/" + drop + "/cancel", "", creator_.access_token);
+  ASSERT_EQ(cancel.status, 200) << cancel.body;
+
+  // Each paid order ends cancelled (drop_cancelled) and refunded, and says so to its buyer.
+  auto order_of = [&](const Account& buyer, const std::string& id) {
+    return Json(http().Get("/v1/orders/" + id, buyer.access_token));
+  };
+  std::vector<std::pair<const Account*, std::string>> paid{
+      {&alice, alices[0]}, {&alice, alices[1]}, {&bob, Str(Json(bobs), "id")}};
+  for (const auto& [buyer, id] : paid) {
+    testing::Eventually([&] { return Str(order_of(*buyer, id), "status") == "cancelled"; }, 30s,
+                        100ms);
+    const auto order = order_of(*buyer, id);
+    EXPECT_EQ(Str(order, "status"), "cancelled") << id;
+    EXPECT_EQ(Str(order, "failure_code"), "drop_cancelled") << id;
+    EXPECT_TRUE(order.at("refunded").as_bool()) << id;
+  }
+  std::set<std::string> told;
+  for (int i = 0; i < 2; ++i) {
+    const auto frame = alice_ws.ReadType("order_refunded", 15s);
+    ASSERT_TRUE(frame.has_value()) << "refund notification " << i;
+    told.insert(Str(json::parse(*frame).as_object().at("data").as_object(), "order_id"));
+  }
+  EXPECT_EQ(told, (std::set<std::string>{alices[0], alices[1]}));
+  // Once each: three captures, three refunds, nothing charged twice or refunded twice, and the
+  // same in the inbox (two for alice) after the cancellation's settling time has passed.
+  testing::Idle(2500ms, "the cancellation is looked at again for twice the terms' memory");
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'refunded'"), 3);
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments"), 3);
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.test_processor_charges "
+                "WHERE outcome = 'captured' AND refunded"),
+            3);
+  EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders WHERE status <> 'cancelled'"), 0);
+  const auto inbox = Json(http().Get("/v1/me/notifications", alice.access_token));
+  int refunds_in_inbox = 0;
+  for (const auto& item : inbox.at("items").as_array()) {
+    refunds_in_inbox += Str(item.as_object(), "type") == "order_refunded";
+  }
+  EXPECT_EQ(refunds_in_inbox, 2);
+  EXPECT_FALSE(alice_ws.ReadType("order_refunded", 500ms).has_value()) << "told once";
+  // The stock is frozen: nothing more is reserved, whatever a cached view of the drop says.
+  EXPECT_EQ(Sql("SELECT count(*) FROM inventory.stock WHERE drop_id = '" + drop + "' AND frozen"),
+            1);
+  ExpectProblem(PlaceOrder(http(), bob, "after", drop, 1), 409, "drop_not_live");
+  ExpectStockAccounted(drop);
+}
+
+TEST_F(OrdersE2E, CancellingALiveDrop_ReleasesAnUnpaidOrder_NothingCharged) {
+  REQUIRE_FAULT_INJECTION();
+  Platform::Options options;
+  options.orders_env = {{"LIVEDROP_FAULT_CRASH_AFTER", "reserved"}};
+  Start(options);
+  const auto drop = LiveDrop(5, 2);
+  const auto buyer = RegisterAccount(http());
+  EXPECT_GE(PlaceOrder(http(), buyer, "unpaid", drop, 2).status, 500);
+  // Held where the crash left it (reserved, unpaid), as if recovery had not come round yet.
+  Sql("UPDATE orders.orders SET lease_until = now() + interval '1 hour' RETURNING 1");
+  platform_->RestartOrders({});
+
+  ASSERT_EQ(http().PostJson("/v1/drops/" + drop + "/cancel", "", creator_.access_token).status,
+            200);
+
+  testing::Eventually(
+      [&] { return Sql("SELECT count(*) FROM orders.orders WHERE status = 'cancelled'") == 1; },
+      30s, 100ms);
+  EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders WHERE status = 'cancelled' AND "
+                "failure_code = 'drop_cancelled' AND NOT refunded"),
+            1);
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments"), 0);
+  EXPECT_EQ(Sql("SELECT reserved FROM inventory.stock WHERE drop_id = '" + drop + "'"), 0);
+  ExpectStockAccounted(drop);
 }
 
 }  // namespace
