@@ -18,6 +18,7 @@ class SoldOut;
 namespace livedrop::orders::v1 {
 class OrderConfirmed;
 class OrderFailed;
+class OrderRefunded;
 }  // namespace livedrop::orders::v1
 
 namespace livedrop::notifications {
@@ -49,6 +50,8 @@ class EventSink {
                                         const orders::v1::OrderConfirmed& event) = 0;
   virtual EventOutcome OnOrderFailed(const events::v1::Envelope& source,
                                      const orders::v1::OrderFailed& event) = 0;
+  virtual EventOutcome OnOrderRefunded(const events::v1::Envelope& source,
+                                       const orders::v1::OrderRefunded& event) = 0;
   // followed / unfollowed: the local follow projection the inbox merge reads.
   virtual EventOutcome OnFollowChanged(const events::v1::Envelope& source,
                                        const FollowChange& change) = 0;

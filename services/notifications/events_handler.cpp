@@ -49,7 +49,7 @@ EventOutcome Unfollowed(EventSink& sink, const Envelope& envelope) {
 EventOutcome NotifiesNobody(EventSink&, const Envelope&) { return {}; }
 
 // Every event type of the topics consumed (Topics()), and what it becomes.
-constexpr std::array<std::pair<std::string_view, Route>, 13> kRoutes{{
+constexpr std::array<std::pair<std::string_view, Route>, 14> kRoutes{{
     {event_types::kDropScheduled, &Unpacked<drops::v1::DropScheduled, &EventSink::OnDropScheduled>},
     {event_types::kDropStarted, &Unpacked<drops::v1::DropStarted, &EventSink::OnDropStarted>},
     {event_types::kDropEnded, &Unpacked<drops::v1::DropEnded, &EventSink::OnDropEnded>},
@@ -62,6 +62,8 @@ constexpr std::array<std::pair<std::string_view, Route>, 13> kRoutes{{
      &Unpacked<orders::v1::OrderConfirmed, &EventSink::OnOrderConfirmed>},
     {event_types::kOrderFailed, &Unpacked<orders::v1::OrderFailed, &EventSink::OnOrderFailed>},
     {event_types::kOrderCancelled, &NotifiesNobody},
+    {event_types::kOrderRefunded,
+     &Unpacked<orders::v1::OrderRefunded, &EventSink::OnOrderRefunded>},
     {event_types::kFollowed, &Followed},
     {event_types::kUnfollowed, &Unfollowed},
 }};
@@ -89,7 +91,8 @@ struct Metrics {
     // Every type from the start, so a dashboard sees 0 rather than nothing.
     for (const char* type :
          {event_types::kDropStarted, event_types::kDropEnded, event_types::kSoldOut,
-          event_types::kLowStock, event_types::kOrderConfirmed, event_types::kOrderFailed}) {
+          event_types::kLowStock, event_types::kOrderConfirmed, event_types::kOrderFailed,
+          event_types::kOrderRefunded}) {
       Stored(type, 0);
     }
   }

@@ -28,8 +28,9 @@ struct ConsumerLane {
 //    that arrives before its drop is known is parked, not retried (a retry would stall this
 //    consumer, and with it the livedrop.drops event that resolves it), and becomes its
 //    broadcast when the drop is learnt. restocked is ignored.
-//  - livedrop.orders: order_confirmed and order_failed become personal notifications of the
-//    buyer; order_placed and order_cancelled are ignored.
+//  - livedrop.orders: order_confirmed, order_failed and order_refunded (a paid order refunded
+//    because its drop was cancelled) become personal notifications of the buyer; order_placed
+//    and order_cancelled are ignored.
 //  - livedrop.followers: followed and unfollowed maintain the local follow projection that
 //    the inbox merge reads.
 // Routed by ONE table from the event_types constants of topics.h to the EventSink use case,

@@ -206,6 +206,11 @@ EventOutcome NotificationsApp::OnOrderFailed(const Envelope& source,
   return Personal(source, OrderFailedNotification(source, event));
 }
 
+EventOutcome NotificationsApp::OnOrderRefunded(const Envelope& source,
+                                               const orders::v1::OrderRefunded& event) {
+  return Personal(source, OrderRefundedNotification(source, event));
+}
+
 EventOutcome NotificationsApp::OnFollowChanged(const Envelope& source, const FollowChange& change) {
   RequireWellFormed(source, change);
   return InTransaction([&](pqxx::transaction_base& tx, EventOutcome&) {

@@ -70,6 +70,8 @@ class NotificationsApp final : public EventSink {
                                 const orders::v1::OrderConfirmed& event) override;
   EventOutcome OnOrderFailed(const events::v1::Envelope& source,
                              const orders::v1::OrderFailed& event) override;
+  EventOutcome OnOrderRefunded(const events::v1::Envelope& source,
+                               const orders::v1::OrderRefunded& event) override;
   EventOutcome OnFollowChanged(const events::v1::Envelope& source,
                                const FollowChange& change) override;
 

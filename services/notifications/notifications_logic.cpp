@@ -121,6 +121,13 @@ NotificationRow OrderFailedNotification(const events::v1::Envelope& source,
   return OrderNotification(source, event.order(), reason);
 }
 
+NotificationRow OrderRefundedNotification(const events::v1::Envelope& source,
+                                          const orders::v1::OrderRefunded& event) {
+  std::string reason = event.reason().empty() ? event.order().failure_code() : event.reason();
+  if (reason.empty()) reason = "refunded";
+  return OrderNotification(source, event.order(), reason);
+}
+
 std::string DropStartedData(const drops::v1::Drop& drop, TimePoint scheduled_start,
                             const std::string& title) {
   auto data = DropFields(drop, title);

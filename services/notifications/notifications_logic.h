@@ -26,6 +26,7 @@ namespace livedrop::orders::v1 {
 class Order;
 class OrderConfirmed;
 class OrderFailed;
+class OrderRefunded;
 }  // namespace livedrop::orders::v1
 
 // What a notification is made of, with no I/O: the notification each source event becomes
@@ -55,7 +56,7 @@ std::string DropStartedData(const drops::v1::Drop& drop, TimePoint scheduled_sta
 std::string DropEndedData(const drops::v1::Drop& drop, const std::string& title);
 std::string SoldOutData(const inventory::v1::SoldOut& event, const std::string& creator_id);
 std::string LowStockData(const inventory::v1::LowStock& event, const std::string& creator_id);
-// `reason` is left out when empty (order_confirmed).
+// `reason` is left out when empty (order_confirmed); order_failed and order_refunded carry it.
 std::string OrderData(const orders::v1::Order& order, const std::string& reason);
 
 // What handling one source event did, for metrics and tests.
@@ -102,11 +103,14 @@ NotificationRow LowStockNotification(const events::v1::Envelope& source,
 NotificationRow StockNotification(const events::v1::Envelope& source,
                                   const std::string& creator_id);
 // Personal notifications of the buyer (MalformedEvent unless the buyer id is a UUID). A
-// failure's reason is the event's, else the order's failure code, else "failed".
+// failure's reason is the event's, else the order's failure code, else "failed"; a refund's
+// likewise, else "refunded" (its `amount` is what was refunded).
 NotificationRow OrderConfirmedNotification(const events::v1::Envelope& source,
                                            const orders::v1::OrderConfirmed& event);
 NotificationRow OrderFailedNotification(const events::v1::Envelope& source,
                                         const orders::v1::OrderFailed& event);
+NotificationRow OrderRefundedNotification(const events::v1::Envelope& source,
+                                          const orders::v1::OrderRefunded& event);
 
 inline constexpr int kDefaultSinceLimit = 500;
 inline constexpr int kMaxSinceLimit = 1000;

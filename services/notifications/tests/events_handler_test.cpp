@@ -199,6 +199,33 @@ TEST_F(EventsHandlerTest, OrderConfirmedAndFailed_ArePersonalNotificationsOfTheB
   EXPECT_EQ(Json(out[1].notification.data_json()).at("reason").as_string(), "payment_declined");
 }
 
+TEST_F(EventsHandlerTest, OrderRefunded_IsOnePersonalNotificationOfTheBuyer_StoredOnce) {
+  const std::string buyer = NewUuid();
+  const auto refunded = OrderRefunded(buyer, "drop_cancelled");
+  const auto order = kafka::UnpackPayload<orders::v1::OrderRefunded>(refunded).order();
+  const auto outcome = Handle(refunded);  // handled, then redelivered
+  EXPECT_TRUE(outcome.stored.empty());
+  EXPECT_EQ(outcome.duplicates, 1);
+  HandleOnce(refunded);  // and replayed once more
+  EXPECT_EQ(Count("SELECT count(*) FROM broadcasts"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM personal_notifications WHERE user_id = '" + buyer + "'"),
+            1);
+  const auto out = Outbox();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].key, buyer);
+  EXPECT_EQ(out[0].notification.audience_case(), v1::Notification::kUserId);
+  EXPECT_EQ(out[0].notification.user_id(), buyer);
+  EXPECT_EQ(out[0].notification.id(), refunded.id());
+  EXPECT_EQ(out[0].notification.type(), "order_refunded");
+  const auto data = Json(out[0].notification.data_json());
+  EXPECT_EQ(data.at("order_id").as_string(), order.id());
+  EXPECT_EQ(data.at("drop_id").as_string(), order.drop_id());
+  EXPECT_EQ(data.at("amount").as_int64(), 2500);
+  EXPECT_EQ(data.at("currency").as_string(), "EUR");
+  EXPECT_EQ(data.at("quantity").as_int64(), 1);
+  EXPECT_EQ(data.at("reason").as_string(), "drop_cancelled");
+}
+
 TEST_F(EventsHandlerTest, RestockedAndOtherEvents_NotifyNobody) {
   HandleOnce(DropScheduled(drop_, creator_));
   HandleOnce(Restocked(drop_));

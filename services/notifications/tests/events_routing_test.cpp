@@ -49,6 +49,9 @@ class RecordingSink final : public EventSink {
   EventOutcome OnOrderFailed(const Envelope&, const orders::v1::OrderFailed&) override {
     return Record("OnOrderFailed", "");
   }
+  EventOutcome OnOrderRefunded(const Envelope&, const orders::v1::OrderRefunded& e) override {
+    return Record("OnOrderRefunded", e.order().drop_id());
+  }
   EventOutcome OnFollowChanged(const Envelope&, const FollowChange& change) override {
     follow = change;
     return Record("OnFollowChanged", "");
@@ -90,7 +93,21 @@ TEST_F(EventsRoutingTest, StockAndOrderEvents_ReachTheirOwnUseCases) {
   handler_.Handle(LowStock(drop_, 1, 10));
   handler_.Handle(OrderConfirmed(NewUuid()));
   handler_.Handle(OrderFailed(NewUuid(), "sold_out"));
-  EXPECT_EQ(sink_.calls, (Calls{"OnSoldOut", "OnLowStock", "OnOrderConfirmed", "OnOrderFailed"}));
+  handler_.Handle(OrderRefunded(NewUuid(), "drop_cancelled"));
+  EXPECT_EQ(sink_.calls, (Calls{"OnSoldOut", "OnLowStock", "OnOrderConfirmed", "OnOrderFailed",
+                                "OnOrderRefunded"}));
+}
+
+TEST_F(EventsRoutingTest, OrderRefunded_ReachesItsUseCaseWithItsOwnMessage) {
+  const auto refunded = OrderRefunded(NewUuid(), "drop_cancelled");
+  handler_.Handle(refunded);
+  ASSERT_EQ(sink_.calls, Calls{"OnOrderRefunded"});
+  EXPECT_EQ(sink_.drop_id,
+            kafka::UnpackPayload<orders::v1::OrderRefunded>(refunded).order().drop_id());
+  auto wrong = OrderFailed(NewUuid(), "sold_out");  // an OrderFailed payload under order_refunded
+  wrong.set_type(event_types::kOrderRefunded);
+  EXPECT_EQ(ErrorCodeOf([&] { handler_.Handle(wrong); }), "payload_type_mismatch");
+  EXPECT_EQ(sink_.calls.size(), 1u);
 }
 
 TEST_F(EventsRoutingTest, FollowedAndUnfollowed_AreFollowChangesOfThePair) {
@@ -157,13 +174,27 @@ TEST(EventsHandlerTable, EveryTypeOfTheConsumedTopics_IsKnown) {
        {event_types::kDropScheduled, event_types::kDropStarted, event_types::kDropEnded,
         event_types::kDropCancelled, event_types::kSoldOut, event_types::kLowStock,
         event_types::kRestocked, event_types::kOrderPlaced, event_types::kOrderConfirmed,
-        event_types::kOrderFailed, event_types::kOrderCancelled, event_types::kFollowed,
-        event_types::kUnfollowed}) {
+        event_types::kOrderFailed, event_types::kOrderCancelled, event_types::kOrderRefunded,
+        event_types::kFollowed, event_types::kUnfollowed}) {
     EXPECT_TRUE(EventsHandler::Knows(type)) << type;
   }
   EXPECT_EQ(EventsHandler::Topics(),
             (std::vector<std::string>{topics::kDrops, topics::kInventory, topics::kOrders,
                                       topics::kFollowers}));
+}
+
+TEST(EventsHandlerTable, StoredCounter_ListsEveryNotificationTypeFromTheStart) {
+  RecordingSink sink;
+  EventsHandler handler(sink);
+  const auto text = metrics::Registry::Default().Render();
+  for (const char* type :
+       {event_types::kDropStarted, event_types::kDropEnded, event_types::kSoldOut,
+        event_types::kLowStock, event_types::kOrderConfirmed, event_types::kOrderFailed,
+        event_types::kOrderRefunded}) {
+    EXPECT_NE(text.find(std::string("livedrop_notifications_stored_total{type=\"") + type + "\"}"),
+              std::string::npos)
+        << type;
+  }
 }
 
 TEST(EventsHandlerTable, Lanes_ReadEveryTopicOnce_DropsWithInventory_InGroupsOfTheirOwn) {

@@ -110,6 +110,36 @@ TEST(NotificationBuilders, OrderFailed_ReasonFromTheEventElseTheOrderElseFailed)
   EXPECT_EQ(OrderFailedNotification(source, event).audience_id, buyer);
 }
 
+TEST(NotificationBuilders, OrderRefunded_IsPersonalToTheBuyerWithTheRefundAndItsReason) {
+  const auto buyer = NewUuid();
+  const auto when = Now() - 3s;
+  auto source = At(OrderRefunded(buyer, "drop_cancelled"), when);
+  auto event = kafka::UnpackPayload<orders::v1::OrderRefunded>(source);
+  const auto row = OrderRefundedNotification(source, event);
+  EXPECT_EQ(row.id, source.id());
+  EXPECT_EQ(row.type, "order_refunded");
+  EXPECT_EQ(row.time, when);
+  EXPECT_EQ(row.audience, Audience::kUser);
+  EXPECT_EQ(row.audience_id, buyer);
+  const auto data = Json(row.data_json);
+  EXPECT_EQ(data.at("order_id").as_string(), event.order().id());
+  EXPECT_EQ(data.at("drop_id").as_string(), event.order().drop_id());
+  EXPECT_EQ(data.at("amount"), 2500);
+  EXPECT_EQ(data.at("currency"), "EUR");
+  EXPECT_EQ(data.at("quantity"), 1);
+  EXPECT_EQ(data.at("status"), "cancelled");
+  EXPECT_EQ(data.at("reason"), "drop_cancelled");
+  // The reason: the event's, else the order's failure code, else "refunded".
+  event.clear_reason();
+  event.mutable_order()->set_failure_code("payment_reversed");
+  EXPECT_EQ(Json(OrderRefundedNotification(source, event).data_json).at("reason"),
+            "payment_reversed");
+  event.mutable_order()->clear_failure_code();
+  EXPECT_EQ(Json(OrderRefundedNotification(source, event).data_json).at("reason"), "refunded");
+  event.mutable_order()->set_buyer_id("someone");
+  EXPECT_EQ(ErrorCodeOf([&] { OrderRefundedNotification(source, event); }), "malformed_event");
+}
+
 TEST(NotificationBuilders, OrderOfABuyerThatIsNotAUuid_IsMalformed) {
   const auto source = OrderConfirmed("someone");
   EXPECT_EQ(ErrorCodeOf([&] {

@@ -98,6 +98,16 @@ inline Envelope OrderFailed(const std::string& buyer_id, const std::string& reas
   return kafka::MakeEnvelope("order_failed", "livedrop-orders", e.order().id(), e);
 }
 
+// A paid order refunded because its drop was cancelled, as livedrop-orders emits it.
+inline Envelope OrderRefunded(const std::string& buyer_id, const std::string& reason) {
+  orders::v1::OrderRefunded e;
+  *e.mutable_order() = Order(buyer_id, orders::v1::ORDER_STATUS_CANCELLED);
+  e.mutable_order()->set_failure_code("drop_cancelled");
+  e.mutable_order()->set_refunded(true);
+  e.set_reason(reason);
+  return kafka::MakeEnvelope("order_refunded", "livedrop-orders", e.order().id(), e);
+}
+
 inline Envelope Followed(const std::string& follower_id, const std::string& creator_id) {
   followers::v1::Followed e;
   e.set_follower_id(follower_id);
