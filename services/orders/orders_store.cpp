@@ -34,6 +34,13 @@ OrderRow Read(const pqxx::row& r) {
   return o;
 }
 
+std::vector<OrderRow> ReadAll(const pqxx::result& result) {
+  std::vector<OrderRow> out;
+  out.reserve(result.size());
+  for (const auto& row : result) out.push_back(Read(row));
+  return out;
+}
+
 std::string Interval(std::chrono::milliseconds d) {
   return std::to_string(d.count()) + " milliseconds";
 }
@@ -256,9 +263,7 @@ std::vector<OrderRow> OrdersStore::ListByBuyer(pqxx::transaction_base& tx,
                                     " FROM orders WHERE buyer_id = $1 AND seq < $2 "
                                     "ORDER BY seq DESC LIMIT $3",
                                 buyer_id, before_seq.value_or(INT64_MAX), limit);
-  std::vector<OrderRow> out;
-  for (const auto& row : r) out.push_back(Read(row));
-  return out;
+  return ReadAll(r);
 }
 
 std::optional<OrderRow> OrdersStore::Advance(pqxx::transaction_base& tx, const std::string& id,
@@ -301,9 +306,7 @@ std::vector<OrderRow> OrdersStore::WithdrawForCancelledDrop(pqxx::transaction_ba
                   "RETURNING ") +
           kColumns,
       drop_id, Interval(lease));
-  std::vector<OrderRow> out;
-  for (const auto& row : r) out.push_back(Read(row));
-  return out;
+  return ReadAll(r);
 }
 
 int OrdersStore::CountBeingCharged(pqxx::transaction_base& tx, const std::string& drop_id) {
@@ -323,9 +326,7 @@ std::vector<OrderRow> OrdersStore::ClaimLapsed(pqxx::transaction_base& tx, int l
                   "  ORDER BY lease_until LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING ") +
           kColumns,
       limit, Interval(lease));
-  std::vector<OrderRow> out;
-  for (const auto& row : r) out.push_back(Read(row));
-  return out;
+  return ReadAll(r);
 }
 
 int OrdersStore::DeleteKeysOlderThan(pqxx::transaction_base& tx, std::chrono::seconds age,

@@ -92,6 +92,25 @@ class OrdersE2E : public ::testing::Test {
     return r;
   }
 
+  // Starts a platform whose orders service exits right after reserving, and leaves one
+  // buyer's order of 2 units on a new live drop (5 units) there: unpaid, its lease an hour away
+  // (as if recovery had not come round yet), with orders restarted normally. Needs
+  // LIVEDROP_FAULT_INJECTION (REQUIRE_FAULT_INJECTION first).
+  struct UnpaidOrder {
+    Account buyer;
+    std::string drop;
+  };
+  UnpaidOrder StartWithAnUnpaidOrder() {
+    Platform::Options options;
+    options.orders_env = {{"LIVEDROP_FAULT_CRASH_AFTER", "reserved"}};
+    Start(options);
+    UnpaidOrder unpaid{RegisterAccount(http()), LiveDrop(5, 2)};
+    EXPECT_GE(PlaceOrder(http(), unpaid.buyer, "unpaid", unpaid.drop, 2).status, 500);
+    Sql("UPDATE orders.orders SET lease_until = now() + interval '1 hour' RETURNING 1");
+    platform_->RestartOrders({});
+    return unpaid;
+  }
+
   std::unique_ptr<Platform> platform_;
   Account creator_;
 };
@@ -459,15 +478,9 @@ TEST_F(OrdersE2E, BadInput_ClearErrorsAndNothingStored) {
 
 TEST_F(OrdersE2E, Cancel_UnpaidOrder_ReturnsItsStock) {
   REQUIRE_FAULT_INJECTION();
-  Platform::Options options;
-  options.orders_env = {{"LIVEDROP_FAULT_CRASH_AFTER", "reserved"}};
-  Start(options);
-  const auto drop = LiveDrop(5, 2);
-  const auto buyer = RegisterAccount(http());
-  EXPECT_GE(PlaceOrder(http(), buyer, "unpaid", drop, 2).status, 500);
-  // Hold the order where the crash left it (unpaid), as if recovery had not come round yet.
-  Sql("UPDATE orders.orders SET lease_until = now() + interval '1 hour' RETURNING 1");
-  platform_->RestartOrders({});
+  const auto unpaid = StartWithAnUnpaidOrder();
+  const auto& buyer = unpaid.buyer;
+  const auto& drop = unpaid.drop;
   const auto id = Json(http().Get("/v1/me/orders", buyer.access_token))
                       .at("items")
                       .as_array()[0]
@@ -559,15 +572,8 @@ TEST_F(OrdersE2E, CancellingALiveDrop_RefundsEveryPaidOrderOnce_FreezesItsStock_
 
 TEST_F(OrdersE2E, CancellingALiveDrop_ReleasesAnUnpaidOrder_NothingCharged) {
   REQUIRE_FAULT_INJECTION();
-  Platform::Options options;
-  options.orders_env = {{"LIVEDROP_FAULT_CRASH_AFTER", "reserved"}};
-  Start(options);
-  const auto drop = LiveDrop(5, 2);
-  const auto buyer = RegisterAccount(http());
-  EXPECT_GE(PlaceOrder(http(), buyer, "unpaid", drop, 2).status, 500);
-  // Held where the crash left it (reserved, unpaid), as if recovery had not come round yet.
-  Sql("UPDATE orders.orders SET lease_until = now() + interval '1 hour' RETURNING 1");
-  platform_->RestartOrders({});
+  const auto unpaid = StartWithAnUnpaidOrder();
+  const auto& drop = unpaid.drop;
 
   ASSERT_EQ(http().PostJson("/v1/drops/" + drop + "/cancel", "", creator_.access_token).status,
             200);
