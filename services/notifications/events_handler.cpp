@@ -31,7 +31,7 @@ EventOutcome Unpacked(EventSink& sink, const Envelope& envelope) {
 EventOutcome Followed(EventSink& sink, const Envelope& envelope) {
   const auto e = kafka::UnpackPayload<followers::v1::Followed>(envelope);
   return sink.OnFollowChanged(
-      envelope, FollowChange{e.follower_id(), e.creator_id(), true, EventTime(envelope)});
+      envelope, FollowChange{e.follower_id(), e.creator_id(), true, kafka::EventTime(envelope)});
 }
 
 EventOutcome Unfollowed(EventSink& sink, const Envelope& envelope) {
@@ -39,11 +39,11 @@ EventOutcome Unfollowed(EventSink& sink, const Envelope& envelope) {
   followers::v1::Unfollowed e;
   if (kafka::UnpackPayload(envelope, e)) {
     return sink.OnFollowChanged(
-        envelope, FollowChange{e.follower_id(), e.creator_id(), false, EventTime(envelope)});
+        envelope, FollowChange{e.follower_id(), e.creator_id(), false, kafka::EventTime(envelope)});
   }
   const auto followed = kafka::UnpackPayload<followers::v1::Followed>(envelope);
   return sink.OnFollowChanged(envelope, FollowChange{followed.follower_id(), followed.creator_id(),
-                                                     false, EventTime(envelope)});
+                                                     false, kafka::EventTime(envelope)});
 }
 
 EventOutcome NotifiesNobody(EventSink&, const Envelope&) { return {}; }

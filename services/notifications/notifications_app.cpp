@@ -165,7 +165,7 @@ EventOutcome NotificationsApp::StockChanged(
     }
     // Not retried: a retry would stall this consumer, and with it the drop event that
     // resolves it. The drop's next event delivers it (LearnDrop).
-    if (NotificationsStore::Park(tx, source.id(), drop_id, source.type(), EventTime(source),
+    if (NotificationsStore::Park(tx, source.id(), drop_id, source.type(), kafka::EventTime(source),
                                  Base64UrlEncode(kafka::SerializeEnvelope(source)))) {
       outcome.parked++;
       spdlog::info("{} {} of unknown drop {} parked until the drop is known", source.type(),

@@ -36,7 +36,7 @@ NotificationRow Row(const events::v1::Envelope& source, Audience audience,
   NotificationRow row;
   row.id = source.id();
   row.type = source.type();
-  row.time = EventTime(source);
+  row.time = kafka::EventTime(source);
   row.data_json = std::move(data_json);
   row.audience = audience;
   row.audience_id = audience_id;
@@ -54,10 +54,6 @@ NotificationRow OrderNotification(const events::v1::Envelope& source,
 Error MalformedEvent(const events::v1::Envelope& source, const std::string& what) {
   return Error(ErrorKind::kInvalidArgument, "malformed_event",
                "event " + source.id() + " (" + source.type() + "): " + what);
-}
-
-TimePoint EventTime(const events::v1::Envelope& source) {
-  return source.has_time() ? rpc::FromTimestamp(source.time()) : Now();
 }
 
 void RequireWellFormed(const events::v1::Envelope& source, const drops::v1::Drop& drop) {

@@ -77,8 +77,6 @@ struct FollowChange {
 
 // The non-retryable error of an event that can never be handled (dead-lettered).
 Error MalformedEvent(const events::v1::Envelope& source, const std::string& what);
-// The source event's time (now if it carries none).
-TimePoint EventTime(const events::v1::Envelope& source);
 // Throws MalformedEvent unless the drop's ids are UUIDs (product id when given).
 void RequireWellFormed(const events::v1::Envelope& source, const drops::v1::Drop& drop);
 // Throws MalformedEvent unless both ids are UUIDs.

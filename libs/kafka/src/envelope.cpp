@@ -37,6 +37,12 @@ bool UnpackPayload(const events::v1::Envelope& envelope, google::protobuf::Messa
   return out.ParseFromString(envelope.payload());
 }
 
+TimePoint EventTime(const events::v1::Envelope& envelope) {
+  if (!envelope.has_time()) return Now();
+  return TimePoint(std::chrono::seconds(envelope.time().seconds()) +
+                   std::chrono::microseconds(envelope.time().nanos() / 1000));
+}
+
 std::string SerializeEnvelope(const events::v1::Envelope& envelope) {
   return envelope.SerializeAsString();
 }

@@ -27,6 +27,20 @@ TEST(Envelope, MakeEnvelope_FillsIdTimeAndPayloadType) {
   EXPECT_NE(MakeEnvelope("t", "s", "x", Text("")).id(), e.id());
 }
 
+TEST(Envelope, EventTime_IsTheEnvelopesTime_OrNowWithoutOne) {
+  const auto before = Now();
+  auto e = MakeEnvelope("drop_started", "livedrop-drops", "drop-1", Text("hello"));
+  const auto made = EventTime(e);
+  EXPECT_GE(made, before);
+  EXPECT_LE(made, Now());
+  e.mutable_time()->set_seconds(1'700'000'000);
+  e.mutable_time()->set_nanos(123'456'789);
+  EXPECT_EQ(EventTime(e).time_since_epoch().count(), 1'700'000'000'123'456LL);
+  e.clear_time();
+  const auto at = Now();
+  EXPECT_GE(EventTime(e), at);
+}
+
 TEST(Envelope, SerializeParseUnpack_RoundTrip) {
   auto e = ParseEnvelope(SerializeEnvelope(MakeEnvelope("t", "s", "x", Text("hello"))));
   EXPECT_EQ(UnpackPayload<google::protobuf::StringValue>(e).value(), "hello");

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "livedrop/core/error.h"
+#include "livedrop/core/time.h"
 #include "livedrop/events/v1/envelope.pb.h"
 
 namespace google::protobuf {
@@ -33,6 +34,9 @@ T UnpackPayload(const events::v1::Envelope& envelope) {
   }
   return out;
 }
+
+// When the event happened (its `time`); now for an envelope that carries none.
+TimePoint EventTime(const events::v1::Envelope& envelope);
 
 std::string SerializeEnvelope(const events::v1::Envelope& envelope);
 
