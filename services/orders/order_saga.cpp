@@ -184,19 +184,23 @@ OrderRow OrderSaga::Release(const OrderRow& order) {
   return Move(order, Stage::kDone, cancelled ? OrderStatus::kCancelled : OrderStatus::kFailed);
 }
 
-DropWithdrawal OrderSaga::WithdrawCancelledDrop(const std::string& drop_id) {
+DropWithdrawal OrderSaga::WithdrawCancelledDrop(const std::string& drop_id, int batch) {
   DropWithdrawal out;
-  for (const auto& order : orders_.WithdrawForCancelledDrop(drop_id)) {
-    ++out.withdrawn;
-    try {
-      Drive(order);
-      ++out.finished;
-    } catch (const std::exception& e) {  // it is leased and stored: recovery carries it on
-      spdlog::warn("order {} of cancelled drop {}: {}; recovery carries it on", order.id, drop_id,
-                   e.what());
+  for (;;) {
+    const auto withdrawn = orders_.WithdrawForCancelledDrop(drop_id, batch);
+    for (const auto& order : withdrawn) {
+      ++out.withdrawn;
+      try {
+        Drive(order);
+        ++out.finished;
+      } catch (const std::exception& e) {  // it is leased and stored: recovery carries it on
+        spdlog::warn("order {} of cancelled drop {}: {}; recovery carries it on", order.id, drop_id,
+                     e.what());
+      }
     }
+    if (static_cast<int>(withdrawn.size()) < batch) break;
   }
-  out.being_charged = orders_.CountBeingCharged(drop_id);
+  out.left = orders_.CountLeftToWithdraw(drop_id);
   return out;
 }
 

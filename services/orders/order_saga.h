@@ -28,9 +28,9 @@ struct SagaOptions {
 
 // What withdrawing a cancelled drop's orders came to (OrderSaga::WithdrawCancelledDrop).
 struct DropWithdrawal {
-  int withdrawn = 0;      // orders moved to releasing or refunding now
-  int finished = 0;       // of those, driven to their end now (the rest: by recovery)
-  int being_charged = 0;  // orders of the drop still in charging or charged: ask again later
+  int withdrawn = 0;  // orders moved to releasing or refunding now
+  int finished = 0;   // of those, driven to their end now (the rest: by recovery)
+  int left = 0;  // orders of the drop that may still end paid (OrdersStore::CountLeftToWithdraw)
 };
 
 // Drives an order through reserve → charge → confirm (or release / refund) until it is done.
@@ -58,7 +58,8 @@ class OrderSaga {
   // reason drop_cancelled — and drives each to its end. Repeating it is safe and withdraws
   // only what was not withdrawn before; orders still being charged are counted, not touched
   // (their driver either fails them or confirms them, and the next call refunds those).
-  DropWithdrawal WithdrawCancelledDrop(const std::string& drop_id);
+  // Withdraws and drives `batch` orders at a time, so each batch's leases outlast its driving.
+  DropWithdrawal WithdrawCancelledDrop(const std::string& drop_id, int batch);
 
   // One pass of the recovery loop: takes over up to `limit` unfinished orders whose driver's
   // lease lapsed (the process crashed, or a step failed and the request gave up) and drives

@@ -59,15 +59,15 @@ class PgOrdersRepository final : public OrdersRepository {
         [&](pqxx::work& tx) { return OrdersStore::ClaimLapsed(tx, limit, lease_); });
   }
 
-  std::vector<OrderRow> WithdrawForCancelledDrop(const std::string& drop_id) override {
+  std::vector<OrderRow> WithdrawForCancelledDrop(const std::string& drop_id, int limit) override {
     return pool_.AutoCommit([&](pqxx::nontransaction& tx) {
-      return OrdersStore::WithdrawForCancelledDrop(tx, drop_id, lease_);
+      return OrdersStore::WithdrawForCancelledDrop(tx, drop_id, limit, lease_);
     });
   }
 
-  int CountBeingCharged(const std::string& drop_id) override {
+  int CountLeftToWithdraw(const std::string& drop_id) override {
     return pool_.AutoCommit(
-        [&](pqxx::nontransaction& tx) { return OrdersStore::CountBeingCharged(tx, drop_id); });
+        [&](pqxx::nontransaction& tx) { return OrdersStore::CountLeftToWithdraw(tx, drop_id); });
   }
 
  private:
@@ -104,19 +104,22 @@ void OrdersApp::OnDropCancelled(const std::string& drop_id, TimePoint cancelled_
   if (!IsUuid(drop_id)) {
     throw Error(ErrorKind::kInvalidArgument, "malformed_event", "drop_cancelled without a drop id");
   }
-  const auto done = saga_->WithdrawCancelledDrop(drop_id);
+  const auto done = saga_->WithdrawCancelledDrop(drop_id, options_.recovery_batch);
   if (done.withdrawn > 0) {
     spdlog::info("drop {} cancelled: {} orders withdrawn, {} ended now", drop_id, done.withdrawn,
                  done.finished);
   }
   // An order placed just before the cancellation may be written up to the catalog's memory
   // of the drop (--drop-terms-ttl) after it, and one being charged may still be confirmed:
-  // asked again until neither can happen.
-  const auto settled_at = cancelled_at + 2 * options_.drop_terms_ttl;
-  if (done.being_charged > 0 || Now() < settled_at) {
+  // asked again (the consumer's retry) until neither can happen.
+  if (done.left > 0) {
     throw Error(ErrorKind::kUnavailable, "drop_cancellation_settling",
-                "drop " + drop_id + " cancelled: " + std::to_string(done.being_charged) +
-                    " orders still being charged; looked at again");
+                "drop " + drop_id + " cancelled: " + std::to_string(done.left) +
+                    " orders still being paid; looked at again");
+  }
+  if (Now() < cancelled_at + 2 * options_.drop_terms_ttl) {
+    throw Error(ErrorKind::kUnavailable, "drop_cancellation_settling",
+                "drop " + drop_id + " cancelled moments ago; looked at again for late orders");
   }
 }
 
@@ -181,7 +184,8 @@ OrderRow OrdersApp::DriveOrLeavePending(const OrderRow& placed) {
   }
   try {
     return Get(placed.id, placed.buyer_id);  // as it stands (another driver may have ended it)
-  } catch (const std::exception&) {          // the database too: the order as written is the answer
+  } catch (const std::exception&) {
+    // The database too: the order as written is the answer.
   }
   OrderRow pending = placed;
   pending.status = OrderStatus::kPending;

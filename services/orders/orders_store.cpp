@@ -34,6 +34,10 @@ OrderRow Read(const pqxx::row& r) {
   return o;
 }
 
+// The orders a cancelled drop's withdrawal takes: unpaid ones, and confirmed ones.
+constexpr char kWithdrawable[] =
+    "(stage IN ('placed', 'reserved') OR (stage = 'done' AND status = 'confirmed'))";
+
 std::vector<OrderRow> ReadAll(const pqxx::result& result) {
   std::vector<OrderRow> out;
   out.reserve(result.size());
@@ -294,27 +298,26 @@ std::optional<OrderRow> OrdersStore::CancelUnpaid(pqxx::transaction_base& tx, co
 }
 
 std::vector<OrderRow> OrdersStore::WithdrawForCancelledDrop(pqxx::transaction_base& tx,
-                                                            const std::string& drop_id,
+                                                            const std::string& drop_id, int limit,
                                                             std::chrono::milliseconds lease) {
+  // The condition twice: the outer one is checked again on a row another driver moved while
+  // this statement waited for its lock.
   const auto r = tx.exec_params(
       std::string("UPDATE orders SET "
                   "stage = CASE WHEN stage = 'done' THEN 'refunding' ELSE 'releasing' END, "
                   "status = 'pending', failure_code = 'drop_cancelled', "
                   "lease_until = now() + $2::interval, updated_at = now(), payment_token = '' "
-                  "WHERE drop_id = $1 AND (stage IN ('placed', 'reserved') "
-                  "                        OR (stage = 'done' AND status = 'confirmed')) "
-                  "RETURNING ") +
-          kColumns,
-      drop_id, Interval(lease));
+                  "WHERE id IN (SELECT id FROM orders WHERE drop_id = $1 AND ") +
+          kWithdrawable + " LIMIT $3) AND " + kWithdrawable + " RETURNING " + kColumns,
+      drop_id, Interval(lease), limit);
   return ReadAll(r);
 }
 
-int OrdersStore::CountBeingCharged(pqxx::transaction_base& tx, const std::string& drop_id) {
+int OrdersStore::CountLeftToWithdraw(pqxx::transaction_base& tx, const std::string& drop_id) {
   return tx
-      .exec_params1(
-          "SELECT count(*) FROM orders "
-          "WHERE drop_id = $1 AND stage IN ('charging', 'charged')",
-          drop_id)[0]
+      .exec_params1(std::string("SELECT count(*) FROM orders WHERE drop_id = $1 AND (") +
+                        kWithdrawable + " OR stage IN ('charging', 'charged'))",
+                    drop_id)[0]
       .as<int>();
 }
 

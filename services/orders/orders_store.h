@@ -76,15 +76,16 @@ class OrdersStore {
   static std::optional<OrderRow> CancelUnpaid(pqxx::transaction_base& tx, const std::string& id,
                                               std::chrono::milliseconds lease);
 
-  // The orders of a cancelled drop that can be withdrawn now, each once: unpaid ones (placed,
-  // reserved) move to releasing, confirmed ones to refunding, both with reason
+  // Up to `limit` orders of a cancelled drop that can be withdrawn now, each once: unpaid ones
+  // (placed, reserved) move to releasing, confirmed ones to refunding, both with reason
   // "drop_cancelled" and leased to the caller. Orders being charged are left to their driver
-  // (CountBeingCharged); orders already ended otherwise, or withdrawn, are not touched.
+  // (CountLeftToWithdraw); orders already ended otherwise, or withdrawn, are not touched.
   static std::vector<OrderRow> WithdrawForCancelledDrop(pqxx::transaction_base& tx,
-                                                        const std::string& drop_id,
+                                                        const std::string& drop_id, int limit,
                                                         std::chrono::milliseconds lease);
-  // The drop's orders in stage charging or charged: their driver may still confirm them.
-  static int CountBeingCharged(pqxx::transaction_base& tx, const std::string& drop_id);
+  // The drop's orders not withdrawn yet that may still end paid: being charged (their driver
+  // may confirm them), or withdrawable (one placed or confirmed after the last withdrawal).
+  static int CountLeftToWithdraw(pqxx::transaction_base& tx, const std::string& drop_id);
 
   // Takes over up to `limit` unfinished orders whose lease has lapsed, leasing them anew.
   static std::vector<OrderRow> ClaimLapsed(pqxx::transaction_base& tx, int limit,
@@ -112,9 +113,9 @@ class OrdersRepository {
   virtual std::optional<OrderRow> CancelUnpaid(const std::string& id) = 0;
   // As OrdersStore::ClaimLapsed.
   virtual std::vector<OrderRow> ClaimLapsed(int limit) = 0;
-  // As OrdersStore::WithdrawForCancelledDrop and CountBeingCharged.
-  virtual std::vector<OrderRow> WithdrawForCancelledDrop(const std::string& drop_id) = 0;
-  virtual int CountBeingCharged(const std::string& drop_id) = 0;
+  // As OrdersStore::WithdrawForCancelledDrop and CountLeftToWithdraw.
+  virtual std::vector<OrderRow> WithdrawForCancelledDrop(const std::string& drop_id, int limit) = 0;
+  virtual int CountLeftToWithdraw(const std::string& drop_id) = 0;
 };
 
 }  // namespace livedrop::orders

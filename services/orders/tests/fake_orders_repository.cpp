@@ -74,26 +74,35 @@ std::optional<OrderRow> FakeOrdersRepository::CancelUnpaid(const std::string& id
   return s.row;
 }
 
-std::vector<OrderRow> FakeOrdersRepository::WithdrawForCancelledDrop(const std::string& drop_id) {
+namespace {
+
+bool Withdrawable(const OrderRow& row) {
+  return row.stage == Stage::kPlaced || row.stage == Stage::kReserved ||
+         (row.stage == Stage::kDone && row.status == OrderStatus::kConfirmed);
+}
+
+}  // namespace
+
+std::vector<OrderRow> FakeOrdersRepository::WithdrawForCancelledDrop(const std::string& drop_id,
+                                                                     int limit) {
   std::vector<OrderRow> withdrawn;
   for (auto& [id, s] : orders_) {
-    if (s.row.drop_id != drop_id) continue;
-    const bool unpaid = s.row.stage == Stage::kPlaced || s.row.stage == Stage::kReserved;
-    const bool confirmed = s.row.stage == Stage::kDone && s.row.status == OrderStatus::kConfirmed;
-    if (!unpaid && !confirmed) continue;
+    if (static_cast<int>(withdrawn.size()) >= limit) break;
+    if (s.row.drop_id != drop_id || !Withdrawable(s.row)) continue;
+    const bool paid = s.row.stage == Stage::kDone;
     s.row.status = OrderStatus::kPending;
     s.row.failure_code = kDropCancelled;
-    Store(s, unpaid ? Stage::kReleasing : Stage::kRefunding);
+    Store(s, paid ? Stage::kRefunding : Stage::kReleasing);
     withdrawn.push_back(s.row);
   }
   return withdrawn;
 }
 
-int FakeOrdersRepository::CountBeingCharged(const std::string& drop_id) {
+int FakeOrdersRepository::CountLeftToWithdraw(const std::string& drop_id) {
   int n = 0;
   for (const auto& [id, s] : orders_) {
     n += s.row.drop_id == drop_id &&
-         (s.row.stage == Stage::kCharging || s.row.stage == Stage::kCharged);
+         (Withdrawable(s.row) || s.row.stage == Stage::kCharging || s.row.stage == Stage::kCharged);
   }
   return n;
 }

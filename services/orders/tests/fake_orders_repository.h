@@ -41,8 +41,8 @@ class FakeOrdersRepository final : public OrdersRepository {
   std::optional<OrderRow> Find(const std::string& id) override;
   std::optional<OrderRow> CancelUnpaid(const std::string& id) override;
   std::vector<OrderRow> ClaimLapsed(int limit) override;
-  std::vector<OrderRow> WithdrawForCancelledDrop(const std::string& drop_id) override;
-  int CountBeingCharged(const std::string& drop_id) override;
+  std::vector<OrderRow> WithdrawForCancelledDrop(const std::string& drop_id, int limit) override;
+  int CountLeftToWithdraw(const std::string& drop_id) override;
 
  private:
   struct Stored {

@@ -423,8 +423,8 @@ TEST_F(OrderSagaTest, DropCancelled_ConfirmedOrder_IsRefundedOnceAndEndsCancelle
   inventory_.release.Answer(HoldGone::kConfirmed);  // its units were sold
   const auto order = Order(Stage::kDone, OrderStatus::kConfirmed);
 
-  const auto done = saga_.WithdrawCancelledDrop(drop_.id);
-  const auto again = saga_.WithdrawCancelledDrop(drop_.id);  // the event redelivered
+  const auto done = saga_.WithdrawCancelledDrop(drop_.id, 50);
+  const auto again = saga_.WithdrawCancelledDrop(drop_.id, 50);  // the event redelivered
 
   EXPECT_EQ(done.withdrawn, 1);
   EXPECT_EQ(done.finished, 1);
@@ -445,7 +445,7 @@ TEST_F(OrderSagaTest, DropCancelled_UnpaidOrders_AreReleasedWithNothingCharged) 
   const auto placed = Order(Stage::kPlaced);
   const auto reserved = Order(Stage::kReserved);
 
-  const auto done = saga_.WithdrawCancelledDrop(drop_.id);
+  const auto done = saga_.WithdrawCancelledDrop(drop_.id, 50);
 
   EXPECT_EQ(done.withdrawn, 2);
   for (const auto& order : {placed, reserved}) {
@@ -463,23 +463,52 @@ TEST_F(OrderSagaTest, DropCancelled_UnpaidOrders_AreReleasedWithNothingCharged) 
 TEST_F(OrderSagaTest, DropCancelled_OrdersBeingChargedAreCounted_NotTouched_ThenRefundedOnceDone) {
   const auto charging = Order(Stage::kCharging);
 
-  const auto first = saga_.WithdrawCancelledDrop(drop_.id);
+  const auto first = saga_.WithdrawCancelledDrop(drop_.id, 50);
 
   EXPECT_EQ(first.withdrawn, 0);
-  EXPECT_EQ(first.being_charged, 1);
+  EXPECT_EQ(first.left, 1);
   EXPECT_EQ(Stored(charging).stage, Stage::kCharging);
   EXPECT_TRUE(payment_.calls().empty());
 
   // Its driver confirms it; the cancellation, asked again, refunds it.
   inventory_.release.Answer(HoldGone::kConfirmed);
   EXPECT_EQ(saga_.Drive(Stored(charging)).status, OrderStatus::kConfirmed);
-  const auto second = saga_.WithdrawCancelledDrop(drop_.id);
+  const auto second = saga_.WithdrawCancelledDrop(drop_.id, 50);
 
   EXPECT_EQ(second.withdrawn, 1);
-  EXPECT_EQ(second.being_charged, 0);
+  EXPECT_EQ(second.left, 0);
   EXPECT_TRUE(Stored(charging).refunded);
   EXPECT_EQ(payment_.Count("Refund"), 1);
   EXPECT_EQ(payment_.charges(), 1);
+}
+
+TEST_F(OrderSagaTest, DropCancelled_MoreOrdersThanABatch_AreAllWithdrawnBatchByBatch) {
+  const auto a = Order(Stage::kPlaced), b = Order(Stage::kReserved), c = Order(Stage::kPlaced);
+
+  const auto done = saga_.WithdrawCancelledDrop(drop_.id, 1);
+
+  EXPECT_EQ(done.withdrawn, 3);
+  EXPECT_EQ(done.left, 0);
+  for (const auto& order : {a, b, c}) EXPECT_EQ(Stored(order).status, OrderStatus::kCancelled);
+}
+
+TEST_F(OrderSagaTest, DropCancelled_AnOrderConfirmedWhileTheWithdrawalRuns_IsLeft_ThenRefunded) {
+  Order(Stage::kPlaced);
+  // Another order of the drop is confirmed by its driver while the first is being released.
+  OrderRow late;
+  orders_.BeforeNextAdvance(
+      [&](OrderRow&) { late = Order(Stage::kDone, OrderStatus::kConfirmed); });
+
+  const auto first = saga_.WithdrawCancelledDrop(drop_.id, 50);
+
+  EXPECT_EQ(first.withdrawn, 1);
+  EXPECT_EQ(first.left, 1) << "the late confirmed order may not be forgotten";
+  inventory_.release.Answer(HoldGone::kConfirmed);
+  const auto second = saga_.WithdrawCancelledDrop(drop_.id, 50);
+  EXPECT_EQ(second.withdrawn, 1);
+  EXPECT_EQ(second.left, 0);
+  EXPECT_TRUE(Stored(late).refunded);
+  EXPECT_EQ(Stored(late).status, OrderStatus::kCancelled);
 }
 
 TEST_F(OrderSagaTest, DropCancelled_EndedAndOtherDropsOrders_AreLeftAlone) {
@@ -488,7 +517,7 @@ TEST_F(OrderSagaTest, DropCancelled_EndedAndOtherDropsOrders_AreLeftAlone) {
   other_drop.drop_id = NewUuid();
   other_drop = orders_.Insert(other_drop);
 
-  EXPECT_EQ(saga_.WithdrawCancelledDrop(drop_.id).withdrawn, 0);
+  EXPECT_EQ(saga_.WithdrawCancelledDrop(drop_.id, 50).withdrawn, 0);
 
   EXPECT_EQ(Stored(failed).status, OrderStatus::kFailed);
   EXPECT_EQ(Stored(other_drop).status, OrderStatus::kConfirmed);
@@ -500,7 +529,7 @@ TEST_F(OrderSagaTest, DropCancelled_RefundFails_OrderStaysRefundingForRecovery_R
   payment_.refund.Fail(Unavailable());
   const auto order = Order(Stage::kDone, OrderStatus::kConfirmed);
 
-  const auto done = saga_.WithdrawCancelledDrop(drop_.id);
+  const auto done = saga_.WithdrawCancelledDrop(drop_.id, 50);
 
   EXPECT_EQ(done.withdrawn, 1);
   EXPECT_EQ(done.finished, 0);

@@ -206,7 +206,7 @@ TEST_F(OrderWriterTest, WithdrawForCancelledDrop_EachOrderOnce_ThenRefundedOnesS
   writer_->RunBatch(moves);
   auto withdraw = [&] {
     return db_->pool().AutoCommit([&](pqxx::nontransaction& tx) {
-      return OrdersStore::WithdrawForCancelledDrop(tx, kDrop, 15s);
+      return OrdersStore::WithdrawForCancelledDrop(tx, kDrop, 50, 15s);
     });
   };
 
@@ -223,7 +223,7 @@ TEST_F(OrderWriterTest, WithdrawForCancelledDrop_EachOrderOnce_ThenRefundedOnesS
   EXPECT_EQ(by_id[confirmed.id].status, OrderStatus::kPending);
   for (const auto& o : first) EXPECT_EQ(o.failure_code, "drop_cancelled");
   EXPECT_EQ(db_->pool().AutoCommit([&](pqxx::nontransaction& tx) {
-    return OrdersStore::CountBeingCharged(tx, kDrop);
+    return OrdersStore::CountLeftToWithdraw(tx, kDrop);
   }),
             1);
 
