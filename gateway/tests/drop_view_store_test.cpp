@@ -13,6 +13,7 @@
 #include "livedrop/kafka/consumer.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/topics.h"
+#include "livedrop/testing/event_messages.h"
 
 namespace livedrop::gateway {
 namespace {
@@ -169,12 +170,8 @@ kafka::Message StockChangedMessage(const std::string& drop_id, int available, in
   e.set_available(available);
   e.set_total(100);
   e.set_version(version);
-  kafka::Message m;
-  m.topic = topics::kStock;
-  m.key = drop_id;
-  m.payload = kafka::SerializeEnvelope(
-      kafka::MakeEnvelope(event_types::kStockChanged, "livedrop-inventory", drop_id, e));
-  return m;
+  return livedrop::testing::EventMessage(topics::kStock, event_types::kStockChanged,
+                                         "livedrop-inventory", drop_id, e);
 }
 
 TEST(DropViewFeed, StockChangedAndDropEnded_ReachTheHeldView) {
@@ -185,11 +182,9 @@ TEST(DropViewFeed, StockChangedAndDropEnded_ReachTheHeldView) {
 
   drops::v1::DropEnded ended;
   *ended.mutable_drop() = Drop("d1", drops::v1::DROP_STATUS_ENDED);
-  kafka::Message m;
-  m.topic = topics::kDrops;
-  m.payload = kafka::SerializeEnvelope(
-      kafka::MakeEnvelope(event_types::kDropEnded, "livedrop-drops", "d1", ended));
-  DropViewFeed::Apply(store, m);
+  DropViewFeed::Apply(store,
+                      livedrop::testing::EventMessage(topics::kDrops, event_types::kDropEnded,
+                                                      "livedrop-drops", "d1", ended));
   EXPECT_EQ(Body(store.Find("d1")).at("status").as_string(), "ended");
 }
 

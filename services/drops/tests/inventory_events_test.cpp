@@ -11,6 +11,8 @@
 #include "livedrop/core/ids.h"
 #include "livedrop/inventory/v1/inventory.pb.h"
 #include "livedrop/kafka/envelope.h"
+#include "livedrop/kafka/topics.h"
+#include "livedrop/testing/event_messages.h"
 #include "livedrop/testing/service_database.h"
 
 namespace livedrop::drops {
@@ -20,11 +22,7 @@ using namespace std::chrono_literals;
 
 kafka::Message EventMessage(const std::string& type, const google::protobuf::Message& payload,
                             const std::string& drop_id) {
-  kafka::Message m;
-  m.topic = "livedrop.inventory";
-  m.key = drop_id;
-  m.payload = kafka::SerializeEnvelope(kafka::MakeEnvelope(type, "test", drop_id, payload));
-  return m;
+  return livedrop::testing::EventMessage(topics::kInventory, type, "test", drop_id, payload);
 }
 
 TEST(InventoryEvents, SoldOutAndRestocked_MoveALiveDropOnce) {

@@ -23,6 +23,7 @@
 #include "livedrop/pg/pool.h"
 #include "livedrop/redis/pool.h"
 #include "livedrop/testing/errors.h"
+#include "livedrop/testing/event_messages.h"
 #include "livedrop/testing/eventually.h"
 #include "livedrop/testing/servers.h"
 #include "livedrop/testing/service_database.h"
@@ -636,11 +637,7 @@ TEST_F(InventoryTest, FreezeStock_WritesTheNewVersionThroughToTheCacheAndTheStoc
 
 kafka::Message DropEvent(const std::string& type, const google::protobuf::Message& payload,
                          const std::string& drop_id) {
-  kafka::Message m;
-  m.topic = "livedrop.drops";
-  m.key = drop_id;
-  m.payload = kafka::SerializeEnvelope(kafka::MakeEnvelope(type, "test", drop_id, payload));
-  return m;
+  return livedrop::testing::EventMessage(topics::kDrops, type, "test", drop_id, payload);
 }
 
 TEST_F(InventoryTest, DropEvents_DropCancelled_FreezesTheStock_OthersAreSkipped) {
