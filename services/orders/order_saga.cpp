@@ -4,11 +4,11 @@
 
 #include <cstdlib>
 #include <map>
-#include <thread>
 
 #include "clients/inventory_port.h"
 #include "clients/payment_port.h"
 #include "drop_catalog.h"
+#include "livedrop/core/executor.h"
 #include "livedrop/grpc/reason.h"
 #include "livedrop/metrics/registry.h"
 #include "orders_store.h"
@@ -36,38 +36,60 @@ metrics::Counter& Finished(OrderStatus status) {
 }  // namespace
 
 OrderSaga::OrderSaga(OrdersRepository& orders, DropCatalog& catalog, InventoryPort& inventory,
-                     PaymentPort& payment, SagaOptions options)
+                     PaymentPort& payment, Executor& executor, SagaOptions options)
     : orders_(orders),
       catalog_(catalog),
       inventory_(inventory),
       payment_(payment),
+      executor_(executor),
       options_(options) {
   Finished(OrderStatus::kConfirmed);  // registers every state's counter
 }
 
-OrderRow OrderSaga::Drive(OrderRow order) {
-  while (order.stage != Stage::kDone) order = Step(order);
-  return order;
+void OrderSaga::Drive(OrderRow order, Then<OrderRow> done) {
+  if (order.stage == Stage::kDone) return done(Reply<OrderRow>::Of(std::move(order)));
+  Step(order, [this, done = std::move(done)](Reply<OrderRow> next) {
+    if (!next.ok()) return done(std::move(next));
+    Drive(std::move(next).Get(), done);
+  });
 }
 
-OrderRow OrderSaga::Step(const OrderRow& order) {
+OrderRow OrderSaga::DriveToEnd(OrderRow order) {
+  return Await<OrderRow>([&](Then<OrderRow> done) { Drive(std::move(order), std::move(done)); });
+}
+
+template <class T>
+Then<T> OrderSaga::Decide(const OrderRow& order, Then<OrderRow> next,
+                          OrderRow (OrderSaga::*decide)(const OrderRow&, const T&)) {
+  return executor_.Continue<T>([this, order, next = std::move(next), decide](Reply<T> reply) {
+    next(Reply<OrderRow>::From([&] { return (this->*decide)(order, std::move(reply).Get()); }));
+  });
+}
+
+void OrderSaga::Step(const OrderRow& order, Then<OrderRow> next) {
   switch (order.stage) {
     case Stage::kPlaced:
-      return Reserve(order);
+      return Reserve(order, 1, std::move(next));
     case Stage::kReserved:
-      return Move(order, Stage::kCharging);
+      return next(Reply<OrderRow>::From([&] { return Move(order, Stage::kCharging); }));
     case Stage::kCharging:
-      return Charge(order);
+      // The charge is idempotent: when it fails, the next try learns the outcome.
+      return payment_.Charge(ChargeRequest{order.id, order.buyer_id, order.amount, order.currency,
+                                           order.payment_token},
+                             Decide<Payment>(order, std::move(next), &OrderSaga::Charged));
     case Stage::kCharged:
-      return Confirm(order);
+      return inventory_.Confirm(
+          order.id, Decide<std::optional<HoldGone>>(order, std::move(next), &OrderSaga::Confirmed));
     case Stage::kRefunding:
-      return Refund(order);
+      return payment_.Refund(order.id,
+                             Decide<Payment>(order, std::move(next), &OrderSaga::Refunded));
     case Stage::kReleasing:
-      return Release(order);
+      return inventory_.Release(
+          order.id, Decide<std::optional<HoldGone>>(order, std::move(next), &OrderSaga::Released));
     case Stage::kDone:
-      return order;
+      break;
   }
-  return order;
+  next(Reply<OrderRow>::Of(order));
 }
 
 OrderRow OrderSaga::Move(const OrderRow& order, Stage to, OrderStatus status,
@@ -91,17 +113,28 @@ OrderRow OrderSaga::Reload(const std::string& id) {
   return *row;
 }
 
-OrderRow OrderSaga::Reserve(const OrderRow& order) {
+void OrderSaga::Reserve(const OrderRow& order, int attempt, Then<OrderRow> next) {
   const ReserveRequest request{order.id, order.drop_id, order.buyer_id, order.quantity};
-  ReserveResult result = inventory_.Reserve(request);
-  // Stock is created from drop_scheduled through Kafka; a drop that starts right after it
-  // was scheduled may be a moment ahead of its stock.
-  for (int attempt = 1;
-       attempt < options_.stock_wait_attempts && result.refusal == ReserveRefusal::kNoStock;
-       ++attempt) {
-    std::this_thread::sleep_for(options_.stock_wait_interval);
-    result = inventory_.Reserve(request);
-  }
+  inventory_.Reserve(request, executor_.Continue<ReserveResult>([this, order, attempt,
+                                                                 next](Reply<ReserveResult> reply) {
+    ReserveResult result;
+    try {
+      result = std::move(reply).Get();
+    } catch (...) {
+      return next(Reply<OrderRow>::Failed(std::current_exception()));
+    }
+    // Stock is created from drop_scheduled through Kafka; a drop that starts right after it
+    // was scheduled may be a moment ahead of its stock: asked again a moment later.
+    if (result.refusal == ReserveRefusal::kNoStock && attempt < options_.stock_wait_attempts) {
+      executor_.PostAfter(options_.stock_wait_interval,
+                          [this, order, attempt, next] { Reserve(order, attempt + 1, next); });
+      return;
+    }
+    next(Reply<OrderRow>::From([&] { return Reserved(order, result); }));
+  }));
+}
+
+OrderRow OrderSaga::Reserved(const OrderRow& order, const ReserveResult& result) {
   if (!result.refusal) {
     // A retry after the hold lapsed finds its reservation gone: the order cannot go on.
     if (result.state != ReservationState::kHeld && result.state != ReservationState::kConfirmed) {
@@ -136,10 +169,7 @@ OrderRow OrderSaga::Reserve(const OrderRow& order) {
                                                           : common::v1::REASON_VALIDATION_FAILED);
 }
 
-OrderRow OrderSaga::Charge(const OrderRow& order) {
-  // The charge is idempotent: when it throws, the next try learns the outcome.
-  const Payment payment = payment_.Charge(
-      ChargeRequest{order.id, order.buyer_id, order.amount, order.currency, order.payment_token});
+OrderRow OrderSaga::Charged(const OrderRow& order, const Payment& payment) {
   switch (payment.state) {
     case PaymentState::kSucceeded:
       return Move(order, Stage::kCharged);
@@ -154,22 +184,20 @@ OrderRow OrderSaga::Charge(const OrderRow& order) {
               "the payment of order " + order.id + " is not settled yet");
 }
 
-OrderRow OrderSaga::Confirm(const OrderRow& order) {
-  if (!inventory_.Confirm(order.id)) return Move(order, Stage::kDone, OrderStatus::kConfirmed);
+OrderRow OrderSaga::Confirmed(const OrderRow& order, const std::optional<HoldGone>& gone) {
+  if (!gone) return Move(order, Stage::kDone, OrderStatus::kConfirmed);
   // The hold lapsed (the expiry sweeper returned the stock) while the payment ran.
   spdlog::warn("order {}: reservation lapsed before confirm; refunding", order.id);
   return Move(order, Stage::kRefunding, OrderStatus::kPending,
               rpc::EnumCode(common::v1::REASON_RESERVATION_EXPIRED));
 }
 
-OrderRow OrderSaga::Refund(const OrderRow& order) {
-  payment_.Refund(order.id);
+OrderRow OrderSaga::Refunded(const OrderRow& order, const Payment&) {
   return Move(order, Stage::kReleasing);
 }
 
-OrderRow OrderSaga::Release(const OrderRow& order) {
+OrderRow OrderSaga::Released(const OrderRow& order, const std::optional<HoldGone>& gone) {
   const bool drop_cancelled = order.failure_code == kDropCancelled;
-  const auto gone = inventory_.Release(order.id);
   if (!gone) {
     catalog_.ForgetSoldOut(order.drop_id);
   } else if (*gone == HoldGone::kConfirmed && !drop_cancelled) {
@@ -191,7 +219,7 @@ DropWithdrawal OrderSaga::WithdrawCancelledDrop(const std::string& drop_id, int 
     for (const auto& order : withdrawn) {
       ++out.withdrawn;
       try {
-        Drive(order);
+        DriveToEnd(order);
         ++out.finished;
       } catch (const std::exception& e) {  // it is leased and stored: recovery carries it on
         spdlog::warn("order {} of cancelled drop {}: {}; recovery carries it on", order.id, drop_id,
@@ -212,7 +240,7 @@ int OrderSaga::RecoverLapsed(int limit) {
   int finished = 0;
   for (const auto& order : orders_.ClaimLapsed(limit)) {
     try {
-      const auto done = Drive(order);
+      const auto done = DriveToEnd(order);
       spdlog::info("recovered order {} from stage {}: {}", order.id, StageName(order.stage),
                    StatusName(done.status));
       ++finished;

@@ -4,8 +4,13 @@
 #include <optional>
 #include <string>
 
+#include "livedrop/core/reply.h"
 #include "orders_logic.h"
 #include "orders_options.h"
+
+namespace livedrop {
+class Executor;
+}
 
 namespace livedrop::orders {
 
@@ -13,6 +18,9 @@ class DropCatalog;
 class InventoryPort;
 class OrdersRepository;
 class PaymentPort;
+struct Payment;
+struct ReserveResult;
+enum class HoldGone;
 
 // The saga's settings, taken from OrdersOptions so they cannot disagree with the flags.
 struct SagaOptions {
@@ -38,16 +46,23 @@ struct DropWithdrawal {
 // change (`UPDATE … WHERE stage = <from>`), so the request that placed the order, the
 // recovery loop and a cancellation can all drive the same order without doing anything twice:
 // whoever loses a stage change re-reads the order and carries on from where it is.
+// No thread waits while inventory or payment answers: a step starts its call and returns,
+// and the reply continues the order on the executor (the stage change, a PostgreSQL round
+// trip, runs there), so orders in flight are not bounded by threads.
 // Part of the app layer; it does no I/O of its own: other services through their ports, the
 // orders table through OrdersRepository.
 class OrderSaga {
  public:
   OrderSaga(OrdersRepository& orders, DropCatalog& catalog, InventoryPort& inventory,
-            PaymentPort& payment, SagaOptions options);
+            PaymentPort& payment, Executor& executor, SagaOptions options);
 
-  // Returns the order once done. Throws (unavailable, deadline_exceeded...) when a step cannot
-  // be made now; the order stays where it is and the recovery loop resumes it.
-  OrderRow Drive(OrderRow order);
+  // Drives the order to its end, starting on the calling thread; `done` gets the order once
+  // done, or the error of a step that cannot be made now (unavailable, deadline_exceeded...):
+  // the order stays where it is and the recovery loop resumes it.
+  void Drive(OrderRow order, Then<OrderRow> done);
+  // The same, waiting for the end (or throwing that error). For threads that may wait —
+  // recovery, a cancellation, tests — never for one of the executor's.
+  OrderRow DriveToEnd(OrderRow order);
 
   // Moves an unpaid order (placed or reserved) to releasing with reason "cancelled" and
   // returns it; nothing if it is past that (or already cancelling).
@@ -68,22 +83,31 @@ class OrderSaga {
   int RecoverLapsed(int limit);
 
  private:
-  // One step from order.stage; returns the order after it (re-read if someone else moved it).
-  OrderRow Step(const OrderRow& order);
+  // Starts the step from order.stage; `next` gets the order after it (re-read if someone
+  // else moved it).
+  void Step(const OrderRow& order, Then<OrderRow> next);
+  void Reserve(const OrderRow& order, int attempt, Then<OrderRow> next);
+  // A Then for a port's reply that continues on the executor with `decide`.
+  template <class T>
+  Then<T> Decide(const OrderRow& order, Then<OrderRow> next,
+                 OrderRow (OrderSaga::*decide)(const OrderRow&, const T&));
+
+  // What each reply decides: the stage the order moves to.
+  OrderRow Reserved(const OrderRow& order, const ReserveResult& result);
+  OrderRow Charged(const OrderRow& order, const Payment& payment);
+  OrderRow Confirmed(const OrderRow& order, const std::optional<HoldGone>& gone);
+  OrderRow Refunded(const OrderRow& order, const Payment& payment);
+  OrderRow Released(const OrderRow& order, const std::optional<HoldGone>& gone);
+
   OrderRow Move(const OrderRow& order, Stage to, OrderStatus status = OrderStatus::kPending,
                 const std::string& failure_code = "");
   OrderRow Reload(const std::string& id);
-
-  OrderRow Reserve(const OrderRow& order);
-  OrderRow Charge(const OrderRow& order);
-  OrderRow Confirm(const OrderRow& order);
-  OrderRow Refund(const OrderRow& order);
-  OrderRow Release(const OrderRow& order);
 
   OrdersRepository& orders_;
   DropCatalog& catalog_;
   InventoryPort& inventory_;
   PaymentPort& payment_;
+  Executor& executor_;
   SagaOptions options_;
 };
 

@@ -5,8 +5,10 @@
 #include <pqxx/pqxx>
 
 #include "drop_catalog.h"
+#include "livedrop/core/executor.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/core/paging.h"
+#include "livedrop/grpc/call.h"
 #include "livedrop/grpc/reason.h"
 #include "livedrop/pg/pool.h"
 #include "order_saga.h"
@@ -82,6 +84,8 @@ OrdersApp::OrdersApp(pg::Pool& pool, DropsPort& drops, InventoryPort& inventory,
                      PaymentPort& payment, const OrdersOptions& options)
     : pool_(pool),
       options_(options),
+      executor_(std::make_unique<Executor>(ExecutorOptions{"orders saga", options.saga_threads},
+                                           rpc::CarryCall)),
       catalog_(std::make_unique<DropCatalog>(drops, options.drop_terms_ttl, options.sold_out_memory,
                                              options.remembered_drops)),
       writer_(std::make_unique<OrderWriter>(pool, options.order_lease, options.write_batching,
@@ -93,10 +97,12 @@ OrdersApp::OrdersApp(pg::Pool& pool, DropsPort& drops, InventoryPort& inventory,
                 [&](pqxx::nontransaction& tx) { return OrdersStore::FindKeys(tx, refs); });
           })),
       repository_(std::make_unique<PgOrdersRepository>(pool, *writer_, options.order_lease)),
-      saga_(std::make_unique<OrderSaga>(*repository_, *catalog_, inventory, payment,
+      saga_(std::make_unique<OrderSaga>(*repository_, *catalog_, inventory, payment, *executor_,
                                         SagaOptions(options))) {}
 
-OrdersApp::~OrdersApp() = default;
+OrdersApp::~OrdersApp() {
+  executor_.reset();  // first: it waits for the orders still in flight, which use the rest
+}
 
 int OrdersApp::RecoverLapsedOrders() { return saga_->RecoverLapsed(options_.recovery_batch); }
 
@@ -130,13 +136,42 @@ int OrdersApp::ForgetOldKeys() {
   });
 }
 
-PlaceResult OrdersApp::Place(const PlaceOrderInput& input) {
+void OrdersApp::Place(const PlaceOrderInput& input, Then<PlaceResult> then) {
+  if (in_flight_.fetch_add(1) >= options_.max_orders_in_flight) {
+    in_flight_.fetch_sub(1);
+    return then(Reply<PlaceResult>::Failed(std::make_exception_ptr(
+        Error(ErrorKind::kResourceExhausted, "overloaded",
+              "too many orders are being placed; retry with the same Idempotency-Key"))));
+  }
+  Then<PlaceResult> answer = [this, then = std::move(then)](Reply<PlaceResult> reply) {
+    in_flight_.fetch_sub(1);
+    then(std::move(reply));
+  };
+  executor_->Post([this, input, answer] {
+    std::variant<PlaceResult, OrderRow> begun = PlaceResult{};
+    try {
+      begun = Begin(input);
+    } catch (...) {
+      return answer(Reply<PlaceResult>::Failed(std::current_exception()));
+    }
+    if (auto* answered = std::get_if<PlaceResult>(&begun)) {
+      return answer(Reply<PlaceResult>::Of(std::move(*answered)));
+    }
+    const OrderRow placed = std::get<OrderRow>(std::move(begun));
+    saga_->Drive(placed, [this, placed, answer](Reply<OrderRow> driven) {
+      answer(Reply<PlaceResult>::From(
+          [&] { return Answer(Settle(placed, std::move(driven)), false); }));
+    });
+  });
+}
+
+std::variant<PlaceResult, OrderRow> OrdersApp::Begin(const PlaceOrderInput& input) {
   ValidatePlaceOrder(input);
   const std::string hash = RequestHash(input);
 
   // A refusal that changes nothing (sold out, not on sale, over the limit by itself) is
   // answered before anything is written; only a key that already made an order replays.
-  auto refuse_unless_replay = [&](const Error& refusal) -> PlaceResult {
+  auto refuse_unless_replay = [&](const Error& refusal) -> std::variant<PlaceResult, OrderRow> {
     const auto key =
         key_reads_->Submit("keys", OrdersStore::KeyRef{input.buyer_id, input.idempotency_key});
     if (!key) throw refusal;
@@ -172,12 +207,12 @@ PlaceResult OrdersApp::Place(const PlaceOrderInput& input) {
     if (existing->request_hash != hash) throw KeyReused();
     return Replay(existing->order_id, input.buyer_id);
   }
-  return Answer(DriveOrLeavePending(std::get<OrderRow>(placed)), false);
+  return std::get<OrderRow>(placed);
 }
 
-OrderRow OrdersApp::DriveOrLeavePending(const OrderRow& placed) {
+OrderRow OrdersApp::Settle(const OrderRow& placed, Reply<OrderRow> driven) {
   try {
-    return saga_->Drive(placed);
+    return std::move(driven).Get();
   } catch (const std::exception& e) {
     // The order stays pending under its lease; when it lapses, recovery drives it on.
     spdlog::warn("order {}: {}; answered pending, recovery carries it on", placed.id, e.what());
@@ -221,11 +256,11 @@ OrderPage OrdersApp::List(const std::string& buyer_id, int limit, const std::str
 
 OrderRow OrdersApp::Cancel(const std::string& id, const std::string& buyer_id) {
   Get(id, buyer_id);  // only the buyer's own order exists for them
-  if (auto releasing = saga_->RequestCancel(id)) return saga_->Drive(*releasing);
+  if (auto releasing = saga_->RequestCancel(id)) return saga_->DriveToEnd(*releasing);
   const OrderRow now = Get(id, buyer_id);
   // Cancelled already, or being cancelled (by the buyer or with its drop): idempotent.
   if (now.failure_code == kCancelledByBuyer || now.failure_code == kDropCancelled) {
-    return now.stage == Stage::kDone ? now : saga_->Drive(now);
+    return now.stage == Stage::kDone ? now : saga_->DriveToEnd(now);
   }
   throw Error(ErrorKind::kFailedPrecondition, "order_not_cancellable",
               std::string("an order that is ") +

@@ -1,14 +1,20 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "livedrop/core/coalescer.h"
+#include "livedrop/core/reply.h"
 #include "orders_logic.h"
 #include "orders_options.h"
 #include "orders_store.h"
 
+namespace livedrop {
+class Executor;
+}
 namespace livedrop::pg {
 class Pool;
 }
@@ -45,9 +51,11 @@ class OrdersApp {
   // A confirmed order, or a pending one: once the order is written, a step that fails on the
   // way (a service overloaded, unavailable or slow) answers the order as it stands, with its
   // id, since recovery carries it on and may charge it; an error then would hide an order the
-  // buyer pays for. Any other outcome is thrown (sold_out, payment_declined with the order
-  // id, idempotency_key_reused, ...): those end the order for good, nothing charged.
-  PlaceResult Place(const PlaceOrderInput& input);
+  // buyer pays for. Any other outcome is a failed reply (sold_out, payment_declined with the
+  // order id, idempotency_key_reused, ...): those end the order for good, nothing charged.
+  // Returns at once: the answer comes to `then` from the app's executor, and no thread waits
+  // while inventory or payment answers. More than --max-orders-in-flight at once: overloaded.
+  void Place(const PlaceOrderInput& input, Then<PlaceResult> then);
   // Only the buyer's own orders exist for them: anything else is not_found.
   OrderRow Get(const std::string& id, const std::string& buyer_id);
   OrderPage List(const std::string& buyer_id, int limit, const std::string& cursor);
@@ -65,12 +73,17 @@ class OrdersApp {
   int ForgetOldKeys();
 
  private:
+  // Everything before the saga: the answer when no order is written (a refusal, a replay),
+  // else the order just written.
+  std::variant<PlaceResult, OrderRow> Begin(const PlaceOrderInput& input);
   PlaceResult Replay(const std::string& order_id, const std::string& buyer_id);
-  // Drives a just-written order to its end, or answers it as it stands if a step fails.
-  OrderRow DriveOrLeavePending(const OrderRow& placed);
+  // A just-written order's answer: where the saga drove it, or as it stands if a step failed.
+  OrderRow Settle(const OrderRow& placed, Reply<OrderRow> driven);
 
   pg::Pool& pool_;
   const OrdersOptions options_;
+  std::atomic<int> in_flight_{0};  // Place calls not answered yet
+  std::unique_ptr<Executor> executor_;
   std::unique_ptr<DropCatalog> catalog_;
   std::unique_ptr<OrderWriter> writer_;
   // The key reads of refusals (does this key already have an order?), coalesced: a storm of

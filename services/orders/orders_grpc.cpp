@@ -8,15 +8,23 @@
 
 namespace livedrop::orders {
 
-::grpc::Status OrdersGrpc::PlaceOrder(::grpc::ServerContext* ctx, const v1::PlaceOrderRequest* req,
-                                      v1::PlaceOrderResponse* resp) {
-  return rpc::Serve(ctx, "PlaceOrder", [&] {
+::grpc::ServerUnaryReactor* OrdersGrpc::PlaceOrder(::grpc::CallbackServerContext* ctx,
+                                                   const v1::PlaceOrderRequest* req,
+                                                   v1::PlaceOrderResponse* resp) {
+  return rpc::ServeAsync(ctx, "PlaceOrder", [&](rpc::Finish finish) {
     rpc::RequireActingUser(req->buyer_id());
-    const auto result =
-        app_.Place(PlaceOrderInput{req->buyer_id(), req->idempotency_key(), req->drop_id(),
-                                   req->payment_token(), req->quantity()});
-    ToProto(result.order, *resp->mutable_order());
-    resp->set_replayed(result.replayed);
+    app_.Place(PlaceOrderInput{req->buyer_id(), req->idempotency_key(), req->drop_id(),
+                               req->payment_token(), req->quantity()},
+               [resp, finish](Reply<PlaceResult> reply) {
+                 try {
+                   const PlaceResult result = std::move(reply).Get();
+                   ToProto(result.order, *resp->mutable_order());
+                   resp->set_replayed(result.replayed);
+                 } catch (...) {
+                   return finish(std::current_exception());
+                 }
+                 finish(nullptr);
+               });
   });
 }
 

@@ -8,12 +8,16 @@ class OrdersApp;
 
 // gRPC handlers of livedrop.orders.v1.OrdersService (called by the gateway, which passes the
 // authenticated buyer's id): proto ↔ domain around a call on the app, nothing else.
-class OrdersGrpc final : public v1::OrdersService::Service {
+// PlaceOrder is a callback method: it holds no thread while the order is driven (the app
+// answers from its executor); the others run on the sync handler pool.
+class OrdersGrpc final
+    : public v1::OrdersService::WithCallbackMethod_PlaceOrder<v1::OrdersService::Service> {
  public:
   explicit OrdersGrpc(OrdersApp& app) : app_(app) {}
 
-  ::grpc::Status PlaceOrder(::grpc::ServerContext* ctx, const v1::PlaceOrderRequest* req,
-                            v1::PlaceOrderResponse* resp) override;
+  ::grpc::ServerUnaryReactor* PlaceOrder(::grpc::CallbackServerContext* ctx,
+                                         const v1::PlaceOrderRequest* req,
+                                         v1::PlaceOrderResponse* resp) override;
   ::grpc::Status GetOrder(::grpc::ServerContext* ctx, const v1::GetOrderRequest* req,
                           v1::GetOrderResponse* resp) override;
   ::grpc::Status ListOrders(::grpc::ServerContext* ctx, const v1::ListOrdersRequest* req,

@@ -36,7 +36,13 @@ void OrdersOptions::Declare(config::Spec& spec) {
            static_cast<long long>(d.write_batching.max_batch), 1, 10000)
       .Int("write-lanes",
            "Order write batches that may commit at once (orders spread over them by id)",
-           d.write_lanes, 1, 64);
+           d.write_lanes, 1, 64)
+      .Int("saga-threads",
+           "Threads driving orders between calls (no thread waits for inventory or payment)",
+           d.saga_threads, 1, 256)
+      .Int("max-orders-in-flight",
+           "PlaceOrder calls being answered at once; beyond it: overloaded (RESOURCE_EXHAUSTED)",
+           d.max_orders_in_flight, 1, 1000000);
 #ifdef LIVEDROP_FAULT_INJECTION
   // Only in builds with the CMake option LIVEDROP_FAULT_INJECTION (dev and test builds): a
   // release binary has no way to crash itself on request.
@@ -60,6 +66,8 @@ OrdersOptions OrdersOptions::From(const config::Config& cfg) {
   o.idempotency_key_hours = static_cast<int>(cfg.GetInt("idempotency-key-hours"));
   o.write_batching.max_batch = static_cast<std::size_t>(cfg.GetInt("write-batch-max"));
   o.write_lanes = static_cast<int>(cfg.GetInt("write-lanes"));
+  o.saga_threads = static_cast<int>(cfg.GetInt("saga-threads"));
+  o.max_orders_in_flight = static_cast<int>(cfg.GetInt("max-orders-in-flight"));
 #ifdef LIVEDROP_FAULT_INJECTION
   o.crash_after = CrashPoint(cfg.GetString("fault-crash-after"));
 #endif

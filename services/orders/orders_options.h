@@ -49,6 +49,12 @@ struct OrdersOptions {
   // new order's by its buyer, so a buyer's retries meet in one batch).
   int write_lanes = 4;
 
+  // Threads that drive orders between their calls to inventory and payment (stage changes,
+  // key reads: PostgreSQL). No thread waits for those calls, so orders in flight are bounded
+  // by max_orders_in_flight, not by threads; beyond it, PlaceOrder answers overloaded.
+  int saga_threads = 16;
+  int max_orders_in_flight = 1024;
+
   int idempotency_key_hours = 24;
   std::chrono::milliseconds key_sweep_interval = std::chrono::minutes(1);
   int key_sweep_batch = 1000;

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <memory>
+
 #include "livedrop/core/error.h"
 #include "livedrop/grpc/reason.h"
 #include "livedrop/grpc/status.h"
@@ -20,7 +23,7 @@ std::string& ServiceNameStorage() {
   return name;
 }
 
-std::string Metadata(const ::grpc::ServerContext& context, const char* key) {
+std::string Metadata(const ::grpc::ServerContextBase& context, const char* key) {
   const auto& md = context.client_metadata();
   const auto it = md.find(key);
   if (it == md.end()) return {};
@@ -29,18 +32,30 @@ std::string Metadata(const ::grpc::ServerContext& context, const char* key) {
 
 const char* CodeName(::grpc::StatusCode code) {
   switch (code) {
-    case ::grpc::StatusCode::OK: return "OK";
-    case ::grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case ::grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    case ::grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case ::grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case ::grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case ::grpc::StatusCode::ABORTED: return "ABORTED";
-    case ::grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case ::grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case ::grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case ::grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    default: return "INTERNAL";
+    case ::grpc::StatusCode::OK:
+      return "OK";
+    case ::grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case ::grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    case ::grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case ::grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case ::grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case ::grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case ::grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case ::grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case ::grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case ::grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    default:
+      return "INTERNAL";
   }
 }
 
@@ -107,32 +122,85 @@ void RequireActingUser(std::string_view user_id) {
 void SetServiceName(std::string name) { ServiceNameStorage() = std::move(name); }
 const std::string& ServiceName() { return ServiceNameStorage(); }
 
-::grpc::Status Serve(::grpc::ServerContext* context, std::string_view method,
-                     const std::function<void()>& body) {
+namespace {
+
+// The call as its metadata tells it, and the trace id its logs carry.
+struct ReadCall {
   InboundCall call;
-  call.request_id = Metadata(*context, kRequestIdHeader);
-  call.trace_parent = Metadata(*context, kTraceParentHeader);
-  if (call.request_id.empty()) call.request_id = log::NewRequestId();
-  if (const auto auth = context->auth_context()) call.caller = PeerName(*auth);
-  call.user_id = Metadata(*context, kUserIdHeader);
-  call.user_role = Metadata(*context, kUserRoleHeader);
   std::string trace_id;
+};
+
+ReadCall Read(const ::grpc::ServerContextBase& context) {
+  ReadCall out;
+  InboundCall& call = out.call;
+  call.request_id = Metadata(context, kRequestIdHeader);
+  call.trace_parent = Metadata(context, kTraceParentHeader);
+  if (call.request_id.empty()) call.request_id = log::NewRequestId();
+  if (const auto auth = context.auth_context()) call.caller = PeerName(*auth);
+  call.user_id = Metadata(context, kUserIdHeader);
+  call.user_role = Metadata(context, kUserRoleHeader);
   if (const auto tp = log::ParseTraceParent(call.trace_parent)) {
-    trace_id = tp->trace_id;
+    out.trace_id = tp->trace_id;
   } else {
     const auto fresh = log::NewTraceParent();
     call.trace_parent = log::FormatTraceParent(fresh);
-    trace_id = fresh.trace_id;
+    out.trace_id = fresh.trace_id;
   }
-  if (context->deadline() != std::chrono::system_clock::time_point::max()) {
-    call.deadline = context->deadline();
+  if (context.deadline() != std::chrono::system_clock::time_point::max()) {
+    call.deadline = context.deadline();
   }
-  CallScope scope(call);
-  log::ScopedContext log_scope(log::Context{call.request_id, trace_id});
+  return out;
+}
+
+}  // namespace
+
+::grpc::Status Serve(::grpc::ServerContext* context, std::string_view method,
+                     const std::function<void()>& body) {
+  const ReadCall read = Read(*context);
+  CallScope scope(read.call);
+  log::ScopedContext log_scope(log::Context{read.call.request_id, read.trace_id});
   const auto started = std::chrono::steady_clock::now();
   const ::grpc::Status status = RunBoundary(method, body);
   Record(method, status, started);
   return status;
+}
+
+::grpc::ServerUnaryReactor* ServeAsync(::grpc::CallbackServerContext* context,
+                                       std::string_view method,
+                                       const std::function<void(Finish)>& body) {
+  auto* reactor = context->DefaultReactor();
+  const ReadCall read = Read(*context);
+  CallScope scope(read.call);
+  log::ScopedContext log_scope(log::Context{read.call.request_id, read.trace_id});
+  auto finished = std::make_shared<std::atomic<bool>>(false);
+  const Finish finish = [reactor, finished, name = std::string(method),
+                         started = std::chrono::steady_clock::now()](std::exception_ptr error) {
+    if (finished->exchange(true)) {
+      spdlog::error("{} finished twice; the second outcome is ignored", name);
+      return;
+    }
+    const ::grpc::Status status = RunBoundary(name, [&] {
+      if (error) std::rethrow_exception(error);
+    });
+    Record(name, status, started);
+    reactor->Finish(status);
+  };
+  try {
+    body(finish);
+  } catch (...) {
+    finish(std::current_exception());
+  }
+  return reactor;
+}
+
+std::function<void()> CarryCall(std::function<void()> task) {
+  const InboundCall* current = CurrentInboundCall();
+  if (current == nullptr) return task;
+  return [call = *current, context = log::CurrentContext(), task = std::move(task)] {
+    CallScope scope(call);
+    log::ScopedContext log_scope(context);
+    task();
+  };
 }
 
 }  // namespace livedrop::rpc

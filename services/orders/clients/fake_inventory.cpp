@@ -2,20 +2,20 @@
 
 namespace livedrop::orders {
 
-ReserveResult FakeInventory::Reserve(const ReserveRequest& request) {
+void FakeInventory::Reserve(const ReserveRequest& request, Then<ReserveResult> then) {
   calls_.push_back("Reserve " + request.order_id);
   reserved_.push_back(request);
-  return reserve.Next();
+  then(Reply<ReserveResult>::From([&] { return reserve.Next(); }));
 }
 
-std::optional<HoldGone> FakeInventory::Confirm(const std::string& order_id) {
+void FakeInventory::Confirm(const std::string& order_id, Then<std::optional<HoldGone>> then) {
   calls_.push_back("Confirm " + order_id);
-  return confirm.Next();
+  then(Reply<std::optional<HoldGone>>::From([&] { return confirm.Next(); }));
 }
 
-std::optional<HoldGone> FakeInventory::Release(const std::string& order_id) {
+void FakeInventory::Release(const std::string& order_id, Then<std::optional<HoldGone>> then) {
   calls_.push_back("Release " + order_id);
-  return release.Next();
+  then(Reply<std::optional<HoldGone>>::From([&] { return release.Next(); }));
 }
 
 }  // namespace livedrop::orders

@@ -9,16 +9,17 @@
 namespace livedrop::orders {
 
 // livedrop-inventory for tests: each method answers from its script (by default: held,
-// confirmed, released) and every call is recorded as "<Method> <order id>". Not thread-safe.
+// confirmed, released) at once, on the calling thread, and every call is recorded as
+// "<Method> <order id>". Not thread-safe: drive one order at a time, or from one thread.
 class FakeInventory final : public InventoryPort {
  public:
   FakeScript<ReserveResult> reserve{ReserveResult{}};
   FakeScript<std::optional<HoldGone>> confirm{std::nullopt};
   FakeScript<std::optional<HoldGone>> release{std::nullopt};
 
-  ReserveResult Reserve(const ReserveRequest& request) override;
-  std::optional<HoldGone> Confirm(const std::string& order_id) override;
-  std::optional<HoldGone> Release(const std::string& order_id) override;
+  void Reserve(const ReserveRequest& request, Then<ReserveResult> then) override;
+  void Confirm(const std::string& order_id, Then<std::optional<HoldGone>> then) override;
+  void Release(const std::string& order_id, Then<std::optional<HoldGone>> then) override;
 
   const std::vector<std::string>& calls() const { return calls_; }
   const std::vector<ReserveRequest>& reserved() const { return reserved_; }

@@ -2,9 +2,24 @@
 
 namespace livedrop::orders {
 
-Payment FakePayment::Charge(const ChargeRequest& request) {
+void FakePayment::Charge(const ChargeRequest& request, Then<Payment> then) {
   calls_.push_back("Charge " + request.order_id);
   charged_.push_back(request);
+  if (hold_charges) {
+    held_.emplace_back(request, std::move(then));
+    return;
+  }
+  then(Reply<Payment>::From([&] { return DoCharge(request); }));
+}
+
+int FakePayment::AnswerHeldCharges() {
+  auto held = std::move(held_);
+  held_.clear();
+  for (auto& [request, then] : held) then(Reply<Payment>::From([&] { return DoCharge(request); }));
+  return static_cast<int>(held.size());
+}
+
+Payment FakePayment::DoCharge(const ChargeRequest& request) {
   if (const auto it = payments_.find(request.order_id);
       it != payments_.end() && it->second.state != PaymentState::kPending) {
     return it->second;
@@ -18,19 +33,14 @@ Payment FakePayment::Charge(const ChargeRequest& request) {
   return p;
 }
 
-Payment FakePayment::Refund(const std::string& order_id) {
+void FakePayment::Refund(const std::string& order_id, Then<Payment> then) {
   calls_.push_back("Refund " + order_id);
-  Payment p = payments_.count(order_id) ? payments_[order_id] : Payment{order_id, {}, {}};
-  p.state = refund.Next();
-  payments_[order_id] = p;
-  return p;
-}
-
-std::optional<Payment> FakePayment::GetPayment(const std::string& order_id) {
-  calls_.push_back("GetPayment " + order_id);
-  const auto it = payments_.find(order_id);
-  if (it == payments_.end()) return std::nullopt;
-  return it->second;
+  then(Reply<Payment>::From([&] {
+    Payment p = payments_.count(order_id) ? payments_[order_id] : Payment{order_id, {}, {}};
+    p.state = refund.Next();
+    payments_[order_id] = p;
+    return p;
+  }));
 }
 
 }  // namespace livedrop::orders

@@ -66,50 +66,71 @@ InventoryGrpcClient::InventoryGrpcClient(std::shared_ptr<::grpc::Channel> channe
 
 InventoryGrpcClient::~InventoryGrpcClient() = default;
 
-ReserveResult InventoryGrpcClient::Reserve(const ReserveRequest& request) {
+void InventoryGrpcClient::Reserve(const ReserveRequest& request, Then<ReserveResult> then) {
   inventory::v1::ReserveRequest req;
   req.set_drop_id(request.drop_id);
   req.set_order_id(request.order_id);
   req.set_buyer_id(request.buyer_id);
   req.set_quantity(request.quantity);
-  inventory::v1::ReserveResponse resp;
-  auto ctx = rpc::NewClientContext(timeout_);
-  const auto status = stub_->stub->Reserve(ctx.get(), req, &resp);
-  if (status.ok()) return ReserveResult{std::nullopt, FromProto(resp.reservation().state()), ""};
-  const Error error = rpc::FromStatus(status);
-  if (const auto refusal = AsRefusal(rpc::ReasonOf(error)))
-    return ReserveResult{refusal, {}, error.what()};
-  throw error;
+  rpc::CallAsync<inventory::v1::ReserveRequest, inventory::v1::ReserveResponse>(
+      timeout_, std::move(req),
+      [this](auto* ctx, auto* req, auto* resp, auto done) {
+        stub_->stub->async()->Reserve(ctx, req, resp, std::move(done));
+      },
+      [then = std::move(then)](const ::grpc::Status& status, inventory::v1::ReserveResponse& resp) {
+        then(Reply<ReserveResult>::From([&] {
+          if (status.ok()) {
+            return ReserveResult{std::nullopt, FromProto(resp.reservation().state()), ""};
+          }
+          const Error error = rpc::FromStatus(status);
+          if (const auto refusal = AsRefusal(rpc::ReasonOf(error))) {
+            return ReserveResult{refusal, {}, error.what()};
+          }
+          throw error;
+        }));
+      });
 }
 
-std::optional<HoldGone> InventoryGrpcClient::Confirm(const std::string& order_id) {
+void InventoryGrpcClient::Confirm(const std::string& order_id, Then<std::optional<HoldGone>> then) {
   inventory::v1::ConfirmRequest req;
   req.set_order_id(order_id);
-  inventory::v1::ConfirmResponse resp;
-  auto ctx = rpc::NewClientContext(timeout_);
-  const auto status = stub_->stub->Confirm(ctx.get(), req, &resp);
-  if (status.ok()) return std::nullopt;
-  const Error error = rpc::FromStatus(status);
-  if (const auto gone = ConfirmHoldGone(rpc::ReasonOf(error))) return gone;
-  throw error;
+  rpc::CallAsync<inventory::v1::ConfirmRequest, inventory::v1::ConfirmResponse>(
+      timeout_, std::move(req),
+      [this](auto* ctx, auto* req, auto* resp, auto done) {
+        stub_->stub->async()->Confirm(ctx, req, resp, std::move(done));
+      },
+      [then = std::move(then)](const ::grpc::Status& status, inventory::v1::ConfirmResponse&) {
+        then(Reply<std::optional<HoldGone>>::From([&]() -> std::optional<HoldGone> {
+          if (status.ok()) return std::nullopt;
+          const Error error = rpc::FromStatus(status);
+          if (const auto gone = ConfirmHoldGone(rpc::ReasonOf(error))) return gone;
+          throw error;
+        }));
+      });
 }
 
-std::optional<HoldGone> InventoryGrpcClient::Release(const std::string& order_id) {
+void InventoryGrpcClient::Release(const std::string& order_id, Then<std::optional<HoldGone>> then) {
   inventory::v1::ReleaseRequest req;
   req.set_order_id(order_id);
-  inventory::v1::ReleaseResponse resp;
-  auto ctx = rpc::NewClientContext(timeout_);
-  const auto status = stub_->stub->Release(ctx.get(), req, &resp);
-  if (status.ok()) return std::nullopt;  // released now, or lapsed / released before
-  const Error error = rpc::FromStatus(status);
-  switch (rpc::ReasonOf(error)) {
-    case common::v1::REASON_NOT_FOUND:
-      return HoldGone::kNoReservation;
-    case common::v1::REASON_RESERVATION_CONFIRMED:
-      return HoldGone::kConfirmed;
-    default:
-      throw error;
-  }
+  rpc::CallAsync<inventory::v1::ReleaseRequest, inventory::v1::ReleaseResponse>(
+      timeout_, std::move(req),
+      [this](auto* ctx, auto* req, auto* resp, auto done) {
+        stub_->stub->async()->Release(ctx, req, resp, std::move(done));
+      },
+      [then = std::move(then)](const ::grpc::Status& status, inventory::v1::ReleaseResponse&) {
+        then(Reply<std::optional<HoldGone>>::From([&]() -> std::optional<HoldGone> {
+          if (status.ok()) return std::nullopt;  // released now, or lapsed / released before
+          const Error error = rpc::FromStatus(status);
+          switch (rpc::ReasonOf(error)) {
+            case common::v1::REASON_NOT_FOUND:
+              return HoldGone::kNoReservation;
+            case common::v1::REASON_RESERVATION_CONFIRMED:
+              return HoldGone::kConfirmed;
+            default:
+              throw error;
+          }
+        }));
+      });
 }
 
 }  // namespace livedrop::orders

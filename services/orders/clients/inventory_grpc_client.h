@@ -18,9 +18,9 @@ class InventoryGrpcClient final : public InventoryPort {
   InventoryGrpcClient(std::shared_ptr<::grpc::Channel> channel, std::chrono::milliseconds timeout);
   ~InventoryGrpcClient() override;
 
-  ReserveResult Reserve(const ReserveRequest& request) override;
-  std::optional<HoldGone> Confirm(const std::string& order_id) override;
-  std::optional<HoldGone> Release(const std::string& order_id) override;
+  void Reserve(const ReserveRequest& request, Then<ReserveResult> then) override;
+  void Confirm(const std::string& order_id, Then<std::optional<HoldGone>> then) override;
+  void Release(const std::string& order_id, Then<std::optional<HoldGone>> then) override;
 
  private:
   struct Stub;

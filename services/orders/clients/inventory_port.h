@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include "livedrop/core/reply.h"
+
 namespace livedrop::orders {
 
 // Why inventory would not hold stock for an order: each ends the order, none is retried.
@@ -36,18 +38,19 @@ enum class HoldGone {
   kConfirmed,      // (Release) it was confirmed: its units are sold and stay so
 };
 
-// What orders asks of livedrop-inventory. Every call is idempotent by order id. Failures that
-// may pass (unavailable, deadline_exceeded, overloaded) and anything unexpected are thrown as
-// livedrop::Error; the answers the saga decides on are values.
+// What orders asks of livedrop-inventory. Every call is idempotent by order id and
+// asynchronous: it returns at once and delivers its reply to `then` (livedrop/core/reply.h).
+// Failures that may pass (unavailable, deadline_exceeded, overloaded) and anything unexpected
+// are a failed reply carrying livedrop::Error; the answers the saga decides on are values.
 class InventoryPort {
  public:
   virtual ~InventoryPort() = default;
-  virtual ReserveResult Reserve(const ReserveRequest& request) = 0;
+  virtual void Reserve(const ReserveRequest& request, Then<ReserveResult> then) = 0;
   // Nothing when the reservation is confirmed (now or before).
-  virtual std::optional<HoldGone> Confirm(const std::string& order_id) = 0;
+  virtual void Confirm(const std::string& order_id, Then<std::optional<HoldGone>> then) = 0;
   // Nothing when the stock is back (released now, or released or lapsed before); kNoReservation
   // when inventory never recorded one; kConfirmed when it was confirmed (not released).
-  virtual std::optional<HoldGone> Release(const std::string& order_id) = 0;
+  virtual void Release(const std::string& order_id, Then<std::optional<HoldGone>> then) = 0;
 };
 
 // For logs.

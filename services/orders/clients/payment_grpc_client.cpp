@@ -44,6 +44,11 @@ Payment FromProto(const payment::v1::Payment& p) {
   return out;
 }
 
+Reply<Payment> PaymentReply(const ::grpc::Status& status, const payment::v1::Payment& payment) {
+  if (!status.ok()) return Reply<Payment>::Failed(std::make_exception_ptr(rpc::FromStatus(status)));
+  return Reply<Payment>::Of(FromProto(payment));
+}
+
 }  // namespace
 
 struct PaymentGrpcClient::Stub {
@@ -57,39 +62,34 @@ PaymentGrpcClient::PaymentGrpcClient(std::shared_ptr<::grpc::Channel> channel,
 
 PaymentGrpcClient::~PaymentGrpcClient() = default;
 
-Payment PaymentGrpcClient::Charge(const ChargeRequest& request) {
+void PaymentGrpcClient::Charge(const ChargeRequest& request, Then<Payment> then) {
   payment::v1::ChargeRequest req;
   req.set_order_id(request.order_id);
   req.set_buyer_id(request.buyer_id);
   req.set_amount(request.amount);
   req.set_currency(request.currency);
   req.set_payment_token(request.payment_token);
-  payment::v1::ChargeResponse resp;
-  auto ctx = rpc::NewClientContext(timeout_);
-  const auto status = stub_->stub->Charge(ctx.get(), req, &resp);
-  if (!status.ok()) throw rpc::FromStatus(status);
-  return FromProto(resp.payment());
+  rpc::CallAsync<payment::v1::ChargeRequest, payment::v1::ChargeResponse>(
+      timeout_, std::move(req),
+      [this](auto* ctx, auto* req, auto* resp, auto done) {
+        stub_->stub->async()->Charge(ctx, req, resp, std::move(done));
+      },
+      [then = std::move(then)](const ::grpc::Status& status, payment::v1::ChargeResponse& resp) {
+        then(PaymentReply(status, resp.payment()));
+      });
 }
 
-Payment PaymentGrpcClient::Refund(const std::string& order_id) {
+void PaymentGrpcClient::Refund(const std::string& order_id, Then<Payment> then) {
   payment::v1::RefundRequest req;
   req.set_order_id(order_id);
-  payment::v1::RefundResponse resp;
-  auto ctx = rpc::NewClientContext(timeout_);
-  const auto status = stub_->stub->Refund(ctx.get(), req, &resp);
-  if (!status.ok()) throw rpc::FromStatus(status);
-  return FromProto(resp.payment());
-}
-
-std::optional<Payment> PaymentGrpcClient::GetPayment(const std::string& order_id) {
-  payment::v1::GetPaymentRequest req;
-  req.set_order_id(order_id);
-  payment::v1::GetPaymentResponse resp;
-  auto ctx = rpc::NewClientContext(timeout_);
-  const auto status = stub_->stub->GetPayment(ctx.get(), req, &resp);
-  if (status.error_code() == ::grpc::StatusCode::NOT_FOUND) return std::nullopt;
-  if (!status.ok()) throw rpc::FromStatus(status);
-  return FromProto(resp.payment());
+  rpc::CallAsync<payment::v1::RefundRequest, payment::v1::RefundResponse>(
+      timeout_, std::move(req),
+      [this](auto* ctx, auto* req, auto* resp, auto done) {
+        stub_->stub->async()->Refund(ctx, req, resp, std::move(done));
+      },
+      [then = std::move(then)](const ::grpc::Status& status, payment::v1::RefundResponse& resp) {
+        then(PaymentReply(status, resp.payment()));
+      });
 }
 
 }  // namespace livedrop::orders

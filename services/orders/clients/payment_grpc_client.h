@@ -18,9 +18,8 @@ class PaymentGrpcClient final : public PaymentPort {
   PaymentGrpcClient(std::shared_ptr<::grpc::Channel> channel, std::chrono::milliseconds timeout);
   ~PaymentGrpcClient() override;
 
-  Payment Charge(const ChargeRequest& request) override;
-  Payment Refund(const std::string& order_id) override;
-  std::optional<Payment> GetPayment(const std::string& order_id) override;
+  void Charge(const ChargeRequest& request, Then<Payment> then) override;
+  void Refund(const std::string& order_id, Then<Payment> then) override;
 
  private:
   struct Stub;

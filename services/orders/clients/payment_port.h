@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "livedrop/core/reply.h"
+
 namespace livedrop::orders {
 
 enum class PaymentState { kPending, kSucceeded, kFailed, kRefunded };
@@ -31,16 +33,16 @@ struct Payment {
 };
 
 // What orders asks of livedrop-payment. Every call is idempotent by order id: a repeated
-// Charge returns the same payment without charging again. Failures with no answer
-// (unavailable, deadline_exceeded) and refusals (a mismatch, a payment that cannot be
-// refunded) are thrown as livedrop::Error; a declined card is an answer, not an error.
+// Charge returns the same payment without charging again. Calls are asynchronous: each
+// returns at once and delivers its reply to `then` (see livedrop/core/reply.h), so no thread
+// waits while the processor does. Failures with no answer (unavailable, deadline_exceeded)
+// and refusals (a mismatch, a payment that cannot be refunded) are a failed reply carrying
+// livedrop::Error; a declined card is an answer, not an error.
 class PaymentPort {
  public:
   virtual ~PaymentPort() = default;
-  virtual Payment Charge(const ChargeRequest& request) = 0;
-  virtual Payment Refund(const std::string& order_id) = 0;
-  // Nothing when the order has no payment.
-  virtual std::optional<Payment> GetPayment(const std::string& order_id) = 0;
+  virtual void Charge(const ChargeRequest& request, Then<Payment> then) = 0;
+  virtual void Refund(const std::string& order_id, Then<Payment> then) = 0;
 };
 
 // The failure code an order keeps for a decline (what the buyer's 402 names as `reason`).

@@ -8,6 +8,7 @@
 #include "clients/drops_grpc_client.h"
 #include "clients/inventory_grpc_client.h"
 #include "clients/payment_grpc_client.h"
+#include "livedrop/core/reply.h"
 #include "livedrop/drops/v1/drops.grpc.pb.h"
 #include "livedrop/grpc/client.h"
 #include "livedrop/grpc/status.h"
@@ -21,6 +22,25 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::ErrorCodeOf;
+
+// The clients' asynchronous answers, waited for.
+ReserveResult Reserve(InventoryPort& client, const ReserveRequest& request) {
+  return Await<ReserveResult>([&](Then<ReserveResult> then) { client.Reserve(request, then); });
+}
+std::optional<HoldGone> Confirm(InventoryPort& client, const std::string& order_id) {
+  return Await<std::optional<HoldGone>>(
+      [&](Then<std::optional<HoldGone>> then) { client.Confirm(order_id, then); });
+}
+std::optional<HoldGone> Release(InventoryPort& client, const std::string& order_id) {
+  return Await<std::optional<HoldGone>>(
+      [&](Then<std::optional<HoldGone>> then) { client.Release(order_id, then); });
+}
+Payment Charge(PaymentPort& client, const ChargeRequest& request) {
+  return Await<Payment>([&](Then<Payment> then) { client.Charge(request, then); });
+}
+Payment Refund(PaymentPort& client, const std::string& order_id) {
+  return Await<Payment>([&](Then<Payment> then) { client.Refund(order_id, then); });
+}
 
 // Answers every call with the error scripted for its order id, or OK.
 class ScriptedInventory final : public inventory::v1::InventoryService::Service {
@@ -65,9 +85,10 @@ class ScriptedPayment final : public payment::v1::PaymentService::Service {
     }
     return ::grpc::Status::OK;
   }
-  ::grpc::Status GetPayment(::grpc::ServerContext*, const payment::v1::GetPaymentRequest* req,
-                            payment::v1::GetPaymentResponse* resp) override {
+  ::grpc::Status Refund(::grpc::ServerContext*, const payment::v1::RefundRequest* req,
+                        payment::v1::RefundResponse* resp) override {
     if (req->order_id() == "unknown") return rpc::ToStatus(NotFoundError("payment"), "payment");
+    resp->mutable_payment()->set_order_id(req->order_id());
     resp->mutable_payment()->set_state(payment::v1::PAYMENT_STATE_REFUNDED);
     return ::grpc::Status::OK;
   }
@@ -116,13 +137,13 @@ TEST_F(GrpcClientsTest, InventoryReserve_RefusalReasons_BecomeReserveRefusals_Ot
   InventoryGrpcClient client(rpc::MakeChannel<inventory::v1::InventoryService>(Address()), 2s);
 
   for (int i = 0; i < static_cast<int>(std::size(refusals)); ++i) {
-    const auto result = client.Reserve(ReserveRequest{"o" + std::to_string(i), "d", "b", 1});
+    const auto result = Reserve(client, ReserveRequest{"o" + std::to_string(i), "d", "b", 1});
     ASSERT_TRUE(result.refusal.has_value()) << i;
     EXPECT_EQ(*result.refusal, refusals[i].second) << i;
   }
-  EXPECT_FALSE(client.Reserve(ReserveRequest{"fine", "d", "b", 1}).refusal.has_value());
+  EXPECT_FALSE(Reserve(client, ReserveRequest{"fine", "d", "b", 1}).refusal.has_value());
   EXPECT_EQ(ErrorCodeOf([&] {
-              client.Reserve(ReserveRequest{"busy", "d", "b", 1});
+              Reserve(client, ReserveRequest{"busy", "d", "b", 1});
             }),
             "overloaded");
 }
@@ -130,7 +151,7 @@ TEST_F(GrpcClientsTest, InventoryReserve_RefusalReasons_BecomeReserveRefusals_Ot
 TEST_F(GrpcClientsTest, InventoryReserve_ReservationState_IsPassedOn) {
   inventory_service_.state = inventory::v1::RESERVATION_STATE_EXPIRED;
   InventoryGrpcClient client(rpc::MakeChannel<inventory::v1::InventoryService>(Address()), 2s);
-  EXPECT_EQ(client.Reserve(ReserveRequest{"o", "d", "b", 1}).state, ReservationState::kExpired);
+  EXPECT_EQ(Reserve(client, ReserveRequest{"o", "d", "b", 1}).state, ReservationState::kExpired);
 }
 
 TEST_F(GrpcClientsTest,
@@ -142,21 +163,21 @@ TEST_F(GrpcClientsTest,
       "sold", Error(ErrorKind::kFailedPrecondition, "reservation_confirmed", "confirmed"));
   InventoryGrpcClient client(rpc::MakeChannel<inventory::v1::InventoryService>(Address()), 2s);
 
-  EXPECT_FALSE(client.Confirm("fine").has_value());
-  EXPECT_EQ(client.Confirm("lapsed"), HoldGone::kNotHeld);
-  EXPECT_EQ(client.Confirm("unknown"), HoldGone::kNoReservation);
-  EXPECT_FALSE(client.Release("fine").has_value());
-  EXPECT_EQ(client.Release("unknown"), HoldGone::kNoReservation);
-  EXPECT_EQ(client.Release("sold"), HoldGone::kConfirmed);
+  EXPECT_FALSE(Confirm(client, "fine").has_value());
+  EXPECT_EQ(Confirm(client, "lapsed"), HoldGone::kNotHeld);
+  EXPECT_EQ(Confirm(client, "unknown"), HoldGone::kNoReservation);
+  EXPECT_FALSE(Release(client, "fine").has_value());
+  EXPECT_EQ(Release(client, "unknown"), HoldGone::kNoReservation);
+  EXPECT_EQ(Release(client, "sold"), HoldGone::kConfirmed);
   inventory_service_.errors.emplace(
       "broken", Error(ErrorKind::kFailedPrecondition, "reservation_mismatch", "other"));
-  EXPECT_EQ(ErrorCodeOf([&] { client.Release("broken"); }), "reservation_mismatch");
+  EXPECT_EQ(ErrorCodeOf([&] { Release(client, "broken"); }), "reservation_mismatch");
 }
 
 TEST_F(GrpcClientsTest, PaymentCharge_FailureCodes_BecomeDeclineReasons) {
   PaymentGrpcClient client(rpc::MakeChannel<payment::v1::PaymentService>(Address()), 2s);
   auto charge = [&](const std::string& token) {
-    return client.Charge(ChargeRequest{"o", "b", 100, "EUR", token});
+    return Charge(client, ChargeRequest{"o", "b", 100, "EUR", token});
   };
   EXPECT_EQ(charge("tok_visa").state, PaymentState::kSucceeded);
   EXPECT_FALSE(charge("tok_visa").decline.has_value());
@@ -177,10 +198,10 @@ TEST_F(GrpcClientsTest, PaymentCharge_FailureCodes_BecomeDeclineReasons) {
   }
 }
 
-TEST_F(GrpcClientsTest, PaymentGetPayment_NoPayment_IsNothing) {
+TEST_F(GrpcClientsTest, PaymentRefund_IsPassedOn_AndAFailureIsItsError) {
   PaymentGrpcClient client(rpc::MakeChannel<payment::v1::PaymentService>(Address()), 2s);
-  EXPECT_FALSE(client.GetPayment("unknown").has_value());
-  EXPECT_EQ(client.GetPayment("o")->state, PaymentState::kRefunded);
+  EXPECT_EQ(Refund(client, "o").state, PaymentState::kRefunded);
+  EXPECT_EQ(ErrorCodeOf([&] { Refund(client, "unknown"); }), "not_found");
 }
 
 TEST_F(GrpcClientsTest, DropsGetDrop_MapsTheTermsAndUnknownIsNotFound) {

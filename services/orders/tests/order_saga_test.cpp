@@ -5,11 +5,16 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <mutex>
+#include <thread>
+
 #include "clients/fake_drops.h"
 #include "clients/fake_inventory.h"
 #include "clients/fake_payment.h"
 #include "drop_catalog.h"
 #include "fake_orders_repository.h"
+#include "livedrop/core/executor.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/testing/errors.h"
@@ -76,14 +81,16 @@ class OrderSagaTest : public ::testing::Test {
   FakeInventory inventory_;
   FakePayment payment_;
   DropCatalog catalog_{drops_, 1h, 1h};
-  OrderSaga saga_{orders_, catalog_, inventory_, payment_, FastOptions()};
+  // One thread: every continuation runs on it, one at a time, as the fakes need.
+  Executor executor_{{"saga test", 1}};
+  OrderSaga saga_{orders_, catalog_, inventory_, payment_, executor_, FastOptions()};
 };
 
 // --- the way through ---------------------------------------------------------------------
 
 TEST_F(OrderSagaTest, Drive_EveryStepAnswers_ReservesChargesConfirmsAndEndsConfirmed) {
   const auto order = Order();
-  const auto done = saga_.Drive(order);
+  const auto done = saga_.DriveToEnd(order);
 
   EXPECT_EQ(done.status, OrderStatus::kConfirmed);
   EXPECT_EQ(done.stage, Stage::kDone);
@@ -102,6 +109,41 @@ TEST_F(OrderSagaTest, Drive_EveryStepAnswers_ReservesChargesConfirmsAndEndsConfi
   EXPECT_EQ(Events(), (std::vector<std::string>{"order_confirmed:"}));
 }
 
+// No thread waits while payment answers: on an executor of one thread, eight orders are all
+// being charged at once (each step handed its thread back when it asked), and each ends
+// confirmed when its answer comes. A saga that waited would have one charge out at a time.
+TEST_F(OrderSagaTest, Drive_HoldsNoThreadWhilePaymentAnswers_EightOrdersBeingChargedOnOneThread) {
+  constexpr int kOrders = 8;
+  payment_.hold_charges = true;
+  std::mutex mu;
+  std::vector<OrderRow> finished;
+  std::promise<void> all_finished;
+  for (int i = 0; i < kOrders; ++i) {
+    executor_.Post([&, order = Order()] {
+      saga_.Drive(order, [&](Reply<OrderRow> reply) {
+        std::lock_guard lock(mu);
+        finished.push_back(std::move(reply).Get());
+        if (static_cast<int>(finished.size()) == kOrders) all_finished.set_value();
+      });
+    });
+  }
+  // Read on the executor's thread, between its tasks (the fakes are not thread-safe).
+  const auto on_pool = [&](std::function<int()> read) {
+    return Await<int>(
+        [&](Then<int> then) { executor_.Post([read, then] { then(Reply<int>::From(read)); }); });
+  };
+  int held = 0;
+  for (int probe = 0; probe < 1000 && held < kOrders; ++probe) {
+    held = on_pool([&] { return payment_.held_charges(); });
+    if (held < kOrders) std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(held, kOrders);
+  EXPECT_EQ(on_pool([&] { return payment_.AnswerHeldCharges(); }), held);
+  ASSERT_EQ(all_finished.get_future().wait_for(30s), std::future_status::ready);
+  for (const auto& order : finished) EXPECT_EQ(order.status, OrderStatus::kConfirmed);
+  EXPECT_EQ(on_pool([&] { return payment_.charges(); }), kOrders);
+}
+
 // Each order that ends is counted once by its final state (the dashboard's orders by outcome).
 TEST_F(OrderSagaTest, FinishedOrders_AreCountedOnceByTheirFinalState) {
   auto count = [](const char* status) {
@@ -110,10 +152,10 @@ TEST_F(OrderSagaTest, FinishedOrders_AreCountedOnceByTheirFinalState) {
         .Value();
   };
   const double confirmed = count("confirmed"), failed = count("failed");
-  const auto done = saga_.Drive(Order());
-  saga_.Drive(done);  // already done: not counted again
+  const auto done = saga_.DriveToEnd(Order());
+  saga_.DriveToEnd(done);  // already done: not counted again
   inventory_.reserve.Answer(FakeInventory::Refused(ReserveRefusal::kSoldOut));
-  saga_.Drive(Order());
+  saga_.DriveToEnd(Order());
   EXPECT_EQ(count("confirmed"), confirmed + 1);
   EXPECT_EQ(count("failed"), failed + 1);
 }
@@ -123,7 +165,7 @@ TEST_F(OrderSagaTest, FinishedOrders_AreCountedOnceByTheirFinalState) {
 TEST_F(OrderSagaTest, Reserve_SoldOut_EndsFailedWithoutCharging_AndRemembersTheDropSoldOut) {
   inventory_.reserve.Answer(FakeInventory::Refused(ReserveRefusal::kSoldOut));
   const auto order = Order();
-  const auto done = saga_.Drive(order);
+  const auto done = saga_.DriveToEnd(order);
 
   EXPECT_EQ(done.status, OrderStatus::kFailed);
   EXPECT_EQ(done.failure_code, "sold_out");
@@ -138,7 +180,7 @@ TEST_F(OrderSagaTest, Reserve_SoldOut_EndsFailedWithoutCharging_AndRemembersTheD
 TEST_F(OrderSagaTest, Reserve_OverTheBuyersLimit_EndsFailedLimitExceeded) {
   inventory_.reserve.Answer(FakeInventory::Refused(ReserveRefusal::kLimitExceeded));
   const auto order = Order();
-  const auto done = saga_.Drive(order);
+  const auto done = saga_.DriveToEnd(order);
 
   EXPECT_EQ(done.status, OrderStatus::kFailed);
   EXPECT_EQ(done.failure_code, "limit_exceeded");
@@ -153,7 +195,7 @@ TEST_F(OrderSagaTest, Reserve_NoStockAfterTheDropEnded_EndsFailedDropNotLive) {
   drops_.Put(drop_);
   inventory_.reserve.AnswerFromNowOn(FakeInventory::Refused(ReserveRefusal::kNoStock));
   const auto order = Order();
-  const auto done = saga_.Drive(order);
+  const auto done = saga_.DriveToEnd(order);
 
   EXPECT_EQ(done.status, OrderStatus::kFailed);
   EXPECT_EQ(done.failure_code, "drop_not_live");
@@ -167,7 +209,7 @@ TEST_F(OrderSagaTest, Reserve_NoStockWhileOnSale_WaitsThenLeavesTheOrderPlacedAs
   const auto order = Order();
 
   try {
-    saga_.Drive(order);
+    saga_.DriveToEnd(order);
     FAIL() << "a drop on sale without stock yet is not a refusal";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), "stock_not_ready");
@@ -181,7 +223,7 @@ TEST_F(OrderSagaTest, Reserve_NoStockWhileOnSale_WaitsThenLeavesTheOrderPlacedAs
 TEST_F(OrderSagaTest, Reserve_StockArrivesWhileWaiting_GoesOnToConfirmed) {
   inventory_.reserve.Answer(FakeInventory::Refused(ReserveRefusal::kNoStock));
   inventory_.reserve.Answer(FakeInventory::Refused(ReserveRefusal::kNoStock));
-  const auto done = saga_.Drive(Order());
+  const auto done = saga_.DriveToEnd(Order());
 
   EXPECT_EQ(done.status, OrderStatus::kConfirmed);
   EXPECT_EQ(inventory_.Count("Reserve"), 3);
@@ -192,7 +234,7 @@ TEST_F(OrderSagaTest, Reserve_Unavailable_ThrowsAndLeavesTheOrderPlaced) {
   inventory_.reserve.Fail(Unavailable());
   const auto order = Order();
 
-  EXPECT_EQ(ErrorCodeOf([&] { saga_.Drive(order); }), "unavailable");
+  EXPECT_EQ(ErrorCodeOf([&] { saga_.DriveToEnd(order); }), "unavailable");
   EXPECT_EQ(inventory_.Count("Reserve"), 1);  // a transient failure is not waited out here
   EXPECT_EQ(Stored(order).stage, Stage::kPlaced);
   EXPECT_TRUE(payment_.calls().empty());
@@ -201,7 +243,7 @@ TEST_F(OrderSagaTest, Reserve_Unavailable_ThrowsAndLeavesTheOrderPlaced) {
 
 TEST_F(OrderSagaTest, Reserve_RetryFindsTheHoldLapsed_EndsFailedReservationExpired) {
   inventory_.reserve.Answer(FakeInventory::Holding(ReservationState::kExpired));
-  const auto done = saga_.Drive(Order());
+  const auto done = saga_.DriveToEnd(Order());
 
   EXPECT_EQ(done.status, OrderStatus::kFailed);
   EXPECT_EQ(done.failure_code, "reservation_expired");
@@ -215,7 +257,7 @@ TEST_F(OrderSagaTest, Charge_Declined_ReleasesTheStockAndEndsFailedWithTheReason
   payment_.decline = DeclineReason::kInsufficientFunds;
   catalog_.RememberSoldOut(drop_.id);  // the released unit is for sale again
   const auto order = Order();
-  const auto done = saga_.Drive(order);
+  const auto done = saga_.DriveToEnd(order);
 
   EXPECT_EQ(done.status, OrderStatus::kFailed);
   EXPECT_EQ(done.failure_code, "insufficient_funds");
@@ -234,7 +276,7 @@ TEST_F(OrderSagaTest, Charge_NoAnswer_LeavesTheOrderChargingForRecovery) {
   payment_.charge.Fail(Error(ErrorKind::kDeadlineExceeded, "deadline_exceeded", "too slow"));
   const auto order = Order();
 
-  EXPECT_EQ(ErrorCodeOf([&] { saga_.Drive(order); }), "deadline_exceeded");
+  EXPECT_EQ(ErrorCodeOf([&] { saga_.DriveToEnd(order); }), "deadline_exceeded");
   EXPECT_EQ(Stored(order).stage, Stage::kCharging);              // persisted before the call
   EXPECT_EQ(inventory_.calls(), Inventory({"Reserve"}, order));  // nothing released
   EXPECT_EQ(payment_.calls(), Calls{"Charge " + order.id});      // nothing refunded
@@ -245,7 +287,7 @@ TEST_F(OrderSagaTest, Charge_StillPending_LeavesTheOrderCharging) {
   payment_.charge.Answer(PaymentState::kPending);
   const auto order = Order();
 
-  EXPECT_EQ(ErrorCodeOf([&] { saga_.Drive(order); }), "payment_pending");
+  EXPECT_EQ(ErrorCodeOf([&] { saga_.DriveToEnd(order); }), "payment_pending");
   EXPECT_EQ(Stored(order).stage, Stage::kCharging);
   EXPECT_EQ(inventory_.Count("Release"), 0);
 }
@@ -255,7 +297,7 @@ TEST_F(OrderSagaTest, Charge_StillPending_LeavesTheOrderCharging) {
 TEST_F(OrderSagaTest, Confirm_HoldLapsedDuringThePayment_RefundsReleasesAndEndsExpired) {
   inventory_.confirm.Answer(HoldGone::kNotHeld);
   const auto order = Order();
-  const auto done = saga_.Drive(order);
+  const auto done = saga_.DriveToEnd(order);
 
   EXPECT_EQ(done.status, OrderStatus::kFailed);
   EXPECT_EQ(done.failure_code, "reservation_expired");
@@ -270,7 +312,7 @@ TEST_F(OrderSagaTest, Confirm_HoldLapsedDuringThePayment_RefundsReleasesAndEndsE
 
 TEST_F(OrderSagaTest, Confirm_UnknownReservation_IsTreatedAsLapsedAndRefunded) {
   inventory_.confirm.Answer(HoldGone::kNoReservation);
-  const auto done = saga_.Drive(Order());
+  const auto done = saga_.DriveToEnd(Order());
 
   EXPECT_EQ(done.failure_code, "reservation_expired");
   EXPECT_EQ(payment_.Count("Refund"), 1);
@@ -280,7 +322,7 @@ TEST_F(OrderSagaTest, Confirm_FailsTransiently_IsRetriedByRecoveryWithoutChargin
   inventory_.confirm.Fail(Unavailable());
   const auto order = Order();
 
-  EXPECT_EQ(ErrorCodeOf([&] { saga_.Drive(order); }), "unavailable");
+  EXPECT_EQ(ErrorCodeOf([&] { saga_.DriveToEnd(order); }), "unavailable");
   EXPECT_EQ(Stored(order).stage, Stage::kCharged);
 
   orders_.Lapse(order.id);
@@ -296,7 +338,7 @@ TEST_F(OrderSagaTest, Refund_FailsTransiently_LeavesTheOrderRefundingUntilRecove
   payment_.refund.Fail(Unavailable());
   const auto order = Order();
 
-  EXPECT_EQ(ErrorCodeOf([&] { saga_.Drive(order); }), "unavailable");
+  EXPECT_EQ(ErrorCodeOf([&] { saga_.DriveToEnd(order); }), "unavailable");
   EXPECT_EQ(Stored(order).stage, Stage::kRefunding);
   EXPECT_EQ(inventory_.Count("Release"), 0);  // the stock goes back only once refunded
 
@@ -335,7 +377,8 @@ TEST_F(OrderSagaTest, Recovery_FromCharging_AsksForTheChargeAgainButCapturesOnce
   const auto order = Order(Stage::kCharging);
   // The crashed driver's charge went through before it could store kCharged.
   payment_.Charge(
-      ChargeRequest{order.id, order.buyer_id, order.amount, order.currency, order.payment_token});
+      ChargeRequest{order.id, order.buyer_id, order.amount, order.currency, order.payment_token},
+      [](Reply<Payment>) {});
   orders_.Lapse(order.id);
 
   EXPECT_EQ(saga_.RecoverLapsed(50), 1);
@@ -384,7 +427,7 @@ TEST_F(OrderSagaTest, Cancel_PlacedOrder_EndsCancelledEvenThoughNothingWasReserv
   const auto releasing = saga_.RequestCancel(order.id);
   ASSERT_TRUE(releasing.has_value());
   EXPECT_EQ(releasing->stage, Stage::kReleasing);
-  const auto done = saga_.Drive(*releasing);
+  const auto done = saga_.DriveToEnd(*releasing);
 
   EXPECT_EQ(done.status, OrderStatus::kCancelled);
   EXPECT_EQ(done.failure_code, "cancelled");
@@ -399,7 +442,7 @@ TEST_F(OrderSagaTest, Cancel_ReservedOrder_ReleasesItsStock) {
 
   const auto releasing = saga_.RequestCancel(order.id);
   ASSERT_TRUE(releasing.has_value());
-  const auto done = saga_.Drive(*releasing);
+  const auto done = saga_.DriveToEnd(*releasing);
 
   EXPECT_EQ(done.status, OrderStatus::kCancelled);
   EXPECT_EQ(orders_.Stages(order.id), (Stages{Stage::kReserved, Stage::kReleasing, Stage::kDone}));
@@ -472,7 +515,7 @@ TEST_F(OrderSagaTest, DropCancelled_OrdersBeingChargedAreCounted_NotTouched_Then
 
   // Its driver confirms it; the cancellation, asked again, refunds it.
   inventory_.release.Answer(HoldGone::kConfirmed);
-  EXPECT_EQ(saga_.Drive(Stored(charging)).status, OrderStatus::kConfirmed);
+  EXPECT_EQ(saga_.DriveToEnd(Stored(charging)).status, OrderStatus::kConfirmed);
   const auto second = saga_.WithdrawCancelledDrop(drop_.id, 50);
 
   EXPECT_EQ(second.withdrawn, 1);
@@ -547,14 +590,14 @@ TEST_F(OrderSagaTest, Release_ConfirmedReservationOfAnOrderNotOfACancelledDrop_I
   const auto releasing = saga_.RequestCancel(order.id);
   ASSERT_TRUE(releasing.has_value());
 
-  EXPECT_EQ(ErrorCodeOf([&] { saga_.Drive(*releasing); }), "reservation_confirmed");
+  EXPECT_EQ(ErrorCodeOf([&] { saga_.DriveToEnd(*releasing); }), "reservation_confirmed");
   EXPECT_EQ(Stored(order).stage, Stage::kReleasing);
 }
 
 TEST_F(OrderSagaTest, Reserve_FrozenStockOfACancelledDrop_FailsTheOrderDropNotLive) {
   inventory_.reserve.Answer(FakeInventory::Refused(ReserveRefusal::kDropNotLive));
 
-  const auto done = saga_.Drive(Order());
+  const auto done = saga_.DriveToEnd(Order());
 
   EXPECT_EQ(done.status, OrderStatus::kFailed);
   EXPECT_EQ(done.failure_code, "drop_not_live");
@@ -566,7 +609,7 @@ TEST_F(OrderSagaTest, Reserve_FrozenStockOfACancelledDrop_FailsTheOrderDropNotLi
 TEST_F(OrderSagaTest, Drive_FinishedOrder_CallsNothing) {
   const auto order = Order(Stage::kDone, OrderStatus::kConfirmed);
 
-  const auto done = saga_.Drive(order);
+  const auto done = saga_.DriveToEnd(order);
 
   EXPECT_EQ(done.status, OrderStatus::kConfirmed);
   EXPECT_TRUE(inventory_.calls().empty());
@@ -576,8 +619,8 @@ TEST_F(OrderSagaTest, Drive_FinishedOrder_CallsNothing) {
 
 TEST_F(OrderSagaTest, Drive_StaleCopyOfAFinishedOrder_EndsWithTheStoredOutcomeAndChargesOnce) {
   const auto order = Order();
-  saga_.Drive(order);
-  const auto again = saga_.Drive(order);  // a second driver that read the order at placed
+  saga_.DriveToEnd(order);
+  const auto again = saga_.DriveToEnd(order);  // a second driver that read the order at placed
 
   EXPECT_EQ(again.status, OrderStatus::kConfirmed);
   EXPECT_EQ(payment_.charges(), 1);
@@ -590,7 +633,7 @@ TEST_F(OrderSagaTest, Drive_SomeoneElseMovedTheOrderFirst_CarriesOnFromTheirStag
   const auto order = Order();
   orders_.BeforeNextAdvance([](OrderRow& row) { row.stage = Stage::kCharged; });
 
-  const auto done = saga_.Drive(order);
+  const auto done = saga_.DriveToEnd(order);
 
   EXPECT_EQ(done.status, OrderStatus::kConfirmed);
   EXPECT_EQ(orders_.lost_advances(), 1);

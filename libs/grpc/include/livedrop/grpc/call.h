@@ -1,12 +1,13 @@
 #pragma once
 
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <grpcpp/server_context.h>
 
 namespace livedrop::rpc {
 
@@ -23,6 +24,31 @@ namespace livedrop::rpc {
 // INTERNAL (details only in the log), and records the call in the rpc metrics.
 ::grpc::Status Serve(::grpc::ServerContext* context, std::string_view method,
                      const std::function<void()>& body);
+
+// The same boundary for a handler that answers later, without holding a thread while it waits
+// (a callback method of the generated CallbackService):
+//
+//   grpc::ServerUnaryReactor* PlaceOrder(grpc::CallbackServerContext* ctx,
+//                                        const PlaceOrderRequest* req,
+//                                        PlaceOrderResponse* resp) override {
+//     return rpc::ServeAsync(ctx, "PlaceOrder", [=](rpc::Finish finish) {
+//       app_.Place(..., [=](Reply<PlaceResult> r) { finish(...); });
+//     });
+//   }
+//
+// `body` runs on the calling thread in the call's scope (as Serve's does) and must not block;
+// it either throws (the call ends with that error) or hands `finish` on, to be called once,
+// from any thread, when the response is written: with nullptr for OK, else the exception the
+// call fails with (mapped as Serve maps a thrown one). The call is recorded when it finishes.
+using Finish = std::function<void(std::exception_ptr)>;
+::grpc::ServerUnaryReactor* ServeAsync(::grpc::CallbackServerContext* context,
+                                       std::string_view method,
+                                       const std::function<void(Finish)>& body);
+
+// For an executor (livedrop/core/executor.h): runs a task posted while serving a call in that
+// call's scope (request id and log context, deadline, acting user), on whichever thread runs
+// it — so the outgoing calls and logs of an asynchronous continuation are the call's.
+std::function<void()> CarryCall(std::function<void()> task);
 
 // Metadata keys that travel with every call.
 inline constexpr char kRequestIdHeader[] = "x-request-id";

@@ -1,12 +1,15 @@
 #pragma once
 
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/status.h>
+
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <grpcpp/channel.h>
-#include <grpcpp/client_context.h>
+#include <utility>
 
 #include "livedrop/grpc/channel_policy.h"
 #include "livedrop/grpc/tls.h"
@@ -22,8 +25,7 @@ namespace livedrop::rpc {
 // With TLS (policy.tls, else the process's SetProcessTls) the channel presents its certificate
 // and accepts only a server whose certificate names the service (ServerNameOf(service)),
 // whatever address it dials.
-std::shared_ptr<::grpc::Channel> MakeChannel(const std::string& addresses,
-                                             std::string_view service,
+std::shared_ptr<::grpc::Channel> MakeChannel(const std::string& addresses, std::string_view service,
                                              const ChannelPolicy& policy = {});
 
 // The same for a generated service type: MakeChannel<auth::v1::AuthService>("auth:7001").
@@ -47,5 +49,26 @@ struct CallOrigin {
 std::unique_ptr<::grpc::ClientContext> NewClientContext(std::chrono::milliseconds timeout);
 std::unique_ptr<::grpc::ClientContext> NewClientContext(std::chrono::milliseconds timeout,
                                                         const CallOrigin& origin);
+
+// An asynchronous unary call with a NewClientContext(timeout) made now (so it carries the
+// call being served on this thread): `start` begins it on the generated stub —
+//   [&](auto* ctx, auto* req, auto* resp, auto done) {
+//     stub->async()->Charge(ctx, req, resp, std::move(done)); }
+// — and `done` gets the status and the response on a gRPC thread, where it must not block.
+// The context, request and response live until `done` has returned.
+template <class Request, class Response>
+void CallAsync(std::chrono::milliseconds timeout, Request request,
+               const std::function<void(::grpc::ClientContext*, const Request*, Response*,
+                                        std::function<void(::grpc::Status)>)>& start,
+               std::function<void(const ::grpc::Status&, Response&)> done) {
+  struct Call {
+    std::unique_ptr<::grpc::ClientContext> context;
+    Request request;
+    Response response;
+  };
+  auto call = std::make_shared<Call>(Call{NewClientContext(timeout), std::move(request), {}});
+  start(call->context.get(), &call->request, &call->response,
+        [call, done = std::move(done)](::grpc::Status status) { done(status, call->response); });
+}
 
 }  // namespace livedrop::rpc
