@@ -89,10 +89,23 @@ constexpr const char* kSessionSql =
     "SELECT coalesce(current_schema(), 'public'), 'livedrop_outbox_' || "
     "coalesce(current_schema(), 'public')";
 
-// created_at as microseconds since the epoch, for the relay-lag histogram.
+// created_at as microseconds since the epoch, for the relay-lag histogram. The first read
+// after taking the lock, after a wake-up, and after a batch that carried nothing over.
 constexpr const char* kSelectBatchSql =
     "SELECT seq, id::text, topic, key, event_type, payload, "
     "(extract(epoch FROM created_at) * 1000000)::bigint FROM outbox ORDER BY seq LIMIT $1";
+
+// Deletes the rows Kafka acknowledged and reads the next batch (kSelectBatchSql's columns) in
+// one autocommit statement: a busy relay costs PostgreSQL one commit, and one round trip, per
+// batch. The main query sees the snapshot from before the DELETE, hence the explicit
+// exclusion of the deleted seqs. Both halves do nothing unless the statement runs on the
+// session that took the lock ($3): libpqxx may reconnect on its own before the statement,
+// and a session without the lock must not delete.
+constexpr const char* kDeleteAndReadNextSql =
+    "WITH gone AS (DELETE FROM outbox WHERE seq = ANY($1::bigint[]) AND pg_backend_pid() = $3) "
+    "SELECT seq, id::text, topic, key, event_type, payload, "
+    "(extract(epoch FROM created_at) * 1000000)::bigint FROM outbox "
+    "WHERE seq <> ALL($1::bigint[]) AND pg_backend_pid() = $3 ORDER BY seq LIMIT $2";
 
 constexpr const char* kDeleteSql = "DELETE FROM outbox WHERE seq = ANY($1::bigint[])";
 
@@ -149,7 +162,43 @@ struct Session {
   bool leads = false;   // holds the session-level advisory lock
   int backend_pid = 0;  // of the session that took it
   std::chrono::steady_clock::time_point next_measure{};
+  // The next batch, read by the statement that deleted the last one, on this session while it
+  // led: published without reading again. Empty: the next batch is read afresh. Cleared
+  // whenever the lead is taken or given up; it dies with the session (and so with a new
+  // connection).
+  std::vector<Row> next;
 };
+
+// The rows of kSelectBatchSql or kDeleteAndReadNextSql, in seq order.
+std::vector<Row> ToRows(const pqxx::result& result) {
+  std::vector<Row> rows;
+  rows.reserve(result.size());
+  for (const auto& r : result) {
+    rows.push_back(Row{r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                       r[3].as<std::string>(), r[4].as<std::string>(),
+                       pqxx::binarystring(r[5]).str(), r[6].as<int64_t>()});
+  }
+  return rows;
+}
+
+// The seqs of rows [0, n), as a bigint[] literal.
+std::string SeqArray(const std::vector<Row>& rows, size_t n) {
+  std::string seqs = "{";
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0) seqs += ',';
+    seqs += std::to_string(rows[i].seq);
+  }
+  seqs += '}';
+  return seqs;
+}
+
+// libpqxx reconnects behind our back when it finds the connection broken: the new session
+// does not hold the lock, so it must neither delete nor hand on what the old one read.
+void CheckSameSession(const Session& s) {
+  if (s.conn.backendpid() != s.backend_pid) {
+    throw pqxx::broken_connection("outbox relay: the session that held the lock is gone");
+  }
+}
 
 }  // namespace
 
@@ -234,16 +283,17 @@ struct OutboxRelay::Impl {
     if (depth_gauge != nullptr) return;
     auto& registry = metrics::Registry::Default();
     const metrics::Labels labels{{"schema", schema}};
-    depth_gauge = &registry.GetGauge("livedrop_outbox_depth",
-                                     "Outbox rows waiting for Kafka (the leader's view; 0 elsewhere)",
-                                     labels);
-    age_gauge = &registry.GetGauge(
-        "livedrop_outbox_oldest_age_seconds",
-        "Age of the oldest outbox row waiting for Kafka, 0 when none (the leader's view; 0 elsewhere)",
+    depth_gauge = &registry.GetGauge(
+        "livedrop_outbox_depth", "Outbox rows waiting for Kafka (the leader's view; 0 elsewhere)",
         labels);
+    age_gauge = &registry.GetGauge("livedrop_outbox_oldest_age_seconds",
+                                   "Age of the oldest outbox row waiting for Kafka, 0 when none "
+                                   "(the leader's view; 0 elsewhere)",
+                                   labels);
     parked_gauge = &registry.GetGauge(
         "livedrop_outbox_parked",
-        "Rows in outbox_parked, refused by Kafka for good (the leader's view; 0 elsewhere)", labels);
+        "Rows in outbox_parked, refused by Kafka for good (the leader's view; 0 elsewhere)",
+        labels);
     parked_counter = &registry.GetCounter(
         "livedrop_outbox_parked_total", "Outbox rows this instance moved to outbox_parked", labels);
   }
@@ -259,6 +309,7 @@ struct OutboxRelay::Impl {
   void TryLead(Session& s) {
     pqxx::nontransaction q(s.conn, "outbox_relay_lock");
     s.leads = q.exec1(kTryLockSql)[0].as<bool>();
+    s.next.clear();  // the first read as leader must see the previous holder's deletions
     if (!s.leads) return;
     s.backend_pid = s.conn.backendpid();
     s.next_measure = std::chrono::steady_clock::now();
@@ -269,6 +320,7 @@ struct OutboxRelay::Impl {
   void Resign(Session& s) {
     if (!s.leads) return;
     s.leads = false;
+    s.next.clear();
     leader.store(false);
     ZeroGauges();
     pqxx::nontransaction q(s.conn, "outbox_relay_unlock");
@@ -286,23 +338,12 @@ struct OutboxRelay::Impl {
     parked_gauge->Set(static_cast<double>(r[2].as<int64_t>()));
   }
 
-  // Read the oldest rows (one statement), publish them with no transaction open, then delete
-  // what Kafka acknowledged and park a row refused for good, in one short transaction.
+  // Publish a batch with no transaction open (the one carried over from the last batch, else
+  // the oldest rows, read now), then delete what Kafka acknowledged and read the next batch in
+  // one statement; a row refused for good is parked in a transaction of its own.
   BatchOutcome RelayBatch(Session& s) {
     BatchOutcome outcome;
-    pqxx::result result;
-    {
-      // After taking the lock, so it sees the deletions of the previous holder.
-      pqxx::nontransaction q(s.conn, "outbox_relay_read");
-      result = q.exec_params(kSelectBatchSql, options.batch_size);
-    }
-    std::vector<Row> rows;
-    rows.reserve(result.size());
-    for (const auto& r : result) {
-      rows.push_back(Row{r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                         r[3].as<std::string>(), r[4].as<std::string>(),
-                         pqxx::binarystring(r[5]).str(), r[6].as<int64_t>()});
-    }
+    std::vector<Row> rows = TakeBatch(s);
     outcome.rows = static_cast<int>(rows.size());
     if (rows.empty()) return outcome;
 
@@ -323,41 +364,62 @@ struct OutboxRelay::Impl {
         refused_times = 0;
       }
     }
-    if (delivered == 0 && park == nullptr) return outcome;
+    if (delivered == 0 && park == nullptr) return outcome;  // read afresh after the back-off
 
-    pqxx::work tx(s.conn, "outbox_relay");
-    if (s.conn.backendpid() != s.backend_pid) {
-      // libpqxx reconnected behind our back: that session does not hold the lock.
-      throw pqxx::broken_connection("outbox relay: the session that held the lock is gone");
+    if (park == nullptr) {
+      s.next = DeleteAndReadNext(s, rows, delivered);
+    } else {
+      DeleteAndPark(s, rows, delivered, *park, published.error, outcome);
     }
-    if (delivered > 0) {
-      std::string seqs = "{";
-      for (size_t i = 0; i < delivered; ++i) {
-        if (i > 0) seqs += ',';
-        seqs += std::to_string(rows[i].seq);
-      }
-      seqs += '}';
-      tx.exec_params(kDeleteSql, seqs);
-    }
-    size_t parked_rows = 0;
-    if (park != nullptr) {
-      parked_rows = tx.exec_params(kParkSql, park->seq, refused_times, published.error)
-                        .affected_rows();
-    }
-    tx.commit();
     relayed.fetch_add(delivered);
     outcome.delivered = static_cast<int>(delivered);
-    if (park != nullptr) {
-      spdlog::error("outbox relay: event {} ({}) to {} parked in outbox_parked after {} attempts: {}",
-                    park->id, park->event_type, park->topic, refused_times, published.error);
-      refused_seq = -1;
-      refused_times = 0;
-      outcome.parked = static_cast<int>(parked_rows);
-      parked.fetch_add(parked_rows);
-      parked_counter->Inc(static_cast<double>(parked_rows));
-      s.next_measure = std::chrono::steady_clock::now();  // show it now
-    }
     return outcome;
+  }
+
+  // The carried-over batch, else the oldest rows in one autocommit statement (after taking the
+  // lock or a wake-up, so it sees the deletions of the previous holder and new rows).
+  std::vector<Row> TakeBatch(Session& s) {
+    std::vector<Row> rows = std::move(s.next);
+    s.next.clear();
+    if (rows.empty()) {
+      pqxx::nontransaction q(s.conn, "outbox_relay_read");
+      rows = ToRows(q.exec_params(kSelectBatchSql, options.batch_size));
+    }
+    CheckSameSession(s);  // read by this session, and it still is the one that took the lock
+    return rows;
+  }
+
+  // Deletes rows [0, delivered) and returns the batch after them: one statement, one commit.
+  std::vector<Row> DeleteAndReadNext(Session& s, const std::vector<Row>& rows, size_t delivered) {
+    CheckSameSession(s);
+    pqxx::result next;
+    {
+      pqxx::nontransaction q(s.conn, "outbox_relay_delete_read");
+      next = q.exec_params(kDeleteAndReadNextSql, SeqArray(rows, delivered), options.batch_size,
+                           s.backend_pid);
+    }
+    CheckSameSession(s);  // a reconnect during the statement: it deleted and read nothing
+    return ToRows(next);
+  }
+
+  // Deletes rows [0, delivered) and parks `park` in one transaction; the next batch is read
+  // afresh (parking is rare).
+  void DeleteAndPark(Session& s, const std::vector<Row>& rows, size_t delivered, const Row& park,
+                     const std::string& error, BatchOutcome& outcome) {
+    pqxx::work tx(s.conn, "outbox_relay_park");
+    CheckSameSession(s);  // after BEGIN, which is where libpqxx would have reconnected
+    if (delivered > 0) tx.exec_params(kDeleteSql, SeqArray(rows, delivered));
+    const size_t parked_rows =
+        tx.exec_params(kParkSql, park.seq, refused_times, error).affected_rows();
+    tx.commit();
+    spdlog::error("outbox relay: event {} ({}) to {} parked in outbox_parked after {} attempts: {}",
+                  park.id, park.event_type, park.topic, refused_times, error);
+    refused_seq = -1;
+    refused_times = 0;
+    outcome.parked = static_cast<int>(parked_rows);
+    parked.fetch_add(parked_rows);
+    parked_counter->Inc(static_cast<double>(parked_rows));
+    s.next_measure = std::chrono::steady_clock::now();  // show it now
   }
 
   // From each row's transaction start (created_at is now()) to its hand-over to the producer:
@@ -477,9 +539,9 @@ struct OutboxRelay::Impl {
               continue;
             }
             backoff = options.poll_interval;
-            if (outcome.parked > 0 || (s.leads && outcome.rows == options.batch_size)) {
-              continue;  // more waiting
-            }
+            // More waiting: a batch carried over, or rows after a parked one. A batch that
+            // carried nothing over found the outbox empty; a later commit NOTIFYs.
+            if (outcome.parked > 0 || !s.next.empty()) continue;
             auto wait_us =
                 std::chrono::duration_cast<std::chrono::microseconds>(options.poll_interval)
                     .count();

@@ -266,6 +266,81 @@ TEST_F(OutboxTest, TwoRelays_DeliverEachRowOnce_InPerKeyOrder) {
   EXPECT_EQ(OutboxRows(), 0);
 }
 
+// Commits in this test's database, as pg_stat_database counts them. A session's counts are
+// flushed there by the time it leaves pg_stat_activity, so the count is read once no session
+// is left; the looks are made from the admin database, so they count elsewhere.
+class DatabaseCommits {
+ public:
+  explicit DatabaseCommits(std::string database)
+      : database_(std::move(database)),
+        admin_(livedrop::testing::PostgresServer::Shared().AdminUrl()) {}
+
+  bool NoSessionLeft() {
+    pqxx::nontransaction q(admin_);
+    return q.exec_params1("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", database_)[0]
+               .as<int64_t>() == 0;
+  }
+  int64_t Count() {
+    pqxx::nontransaction q(admin_);
+    return q
+        .exec_params1("SELECT xact_commit FROM pg_stat_database WHERE datname = $1", database_)[0]
+        .as<int64_t>();
+  }
+
+ private:
+  std::string database_;
+  pqxx::connection admin_;
+};
+
+TEST_F(OutboxTest, BusyRelay_OneCommitPerBatch_DeletesAndReadsTheNextTogether) {
+  constexpr int kBatch = 5;
+  constexpr int kBatches = 60;
+  std::vector<events::v1::Envelope> events;
+  std::map<std::string, std::vector<std::string>> sent;  // key -> ids in order
+  for (int i = 0; i < kBatch * kBatches; ++i) {
+    const std::string key = "drop-11-" + std::to_string(i % 7);
+    events.push_back(Event(key, std::to_string(i)));
+    sent[key].push_back(events.back().id());
+  }
+  pool_->Transact([&](pqxx::work& tx) { EnqueueEvents(tx, kTopic, events); });
+  const auto database = pool_->AutoCommit([](pqxx::nontransaction& tx) {
+    return tx.exec1("SELECT current_database()")[0].as<std::string>();
+  });
+  pool_.reset();  // its sessions end: what they committed is counted before the relay starts
+  DatabaseCommits commits(database);
+  ASSERT_TRUE(WaitFor([&] { return commits.NoSessionLeft(); }));
+  const int64_t before = commits.Count();
+
+  TopicReader reader(cluster_, "busy-reader");
+  {
+    pg::Pool relay_pool(pg::PoolOptions{url_, "outboxtest", 2});
+    OutboxRelayOptions options = FastRelay();
+    options.batch_size = kBatch;
+    options.metrics_interval = std::chrono::hours(1);  // one measurement, not one per second
+    OutboxRelay relay(relay_pool, *producer_, options);
+    relay.Start();
+    ASSERT_TRUE(WaitFor([&] {
+      return relay.relayed() >= static_cast<uint64_t>(kBatch * kBatches);
+    })) << relay.relayed();
+    relay.Stop();
+    EXPECT_EQ(relay.relayed(), static_cast<uint64_t>(kBatch * kBatches));
+  }
+  ASSERT_TRUE(WaitFor([&] { return commits.NoSessionLeft(); }));
+  const int64_t made = commits.Count() - before;
+  std::cout << "commits for " << kBatches << " batches, start-up and shut-down included: " << made
+            << "\n";
+  // One per batch, plus a dozen or so to connect, lead, listen, measure, read first, look
+  // while idle, drain and resign (and autovacuum's): 72-77 measured. Reading and deleting
+  // apart costs two per batch, never fewer than 120 (136 measured).
+  EXPECT_LT(made, kBatches * 7 / 4);
+  EXPECT_GE(made, kBatches);
+
+  ASSERT_TRUE(WaitFor([&] { return reader.Size() >= events.size(); })) << reader.Size();
+  std::map<std::string, std::vector<std::string>> got;
+  for (const auto& e : reader.Events()) got[e.subject()].push_back(e.id());
+  EXPECT_EQ(got, sent);  // every row once, per-key order kept across carried-over batches
+}
+
 TEST_F(OutboxTest, KafkaDown_RowsStayAndAreRelayedWhenItReturns) {
   pool_->Transact([&](pqxx::work& tx) { EnqueueEvent(tx, kTopic, Event("drop-3", "x")); });
   ProducerOptions po;
@@ -289,7 +364,6 @@ TEST_F(OutboxTest, KafkaDown_RowsStayAndAreRelayedWhenItReturns) {
   EXPECT_EQ(relay.relayed(), 1u);
   relay.Stop();
 }
-
 
 // What an operator would scrape: the value of `name{schema="outboxtest"}` in /metrics, NaN
 // when the series is not there.
@@ -338,8 +412,9 @@ TEST_F(OutboxTest, PermanentlyRefusedRow_ParkedAfterParkAfterAttempts_LaterRowsF
   EXPECT_EQ(got["drop-6"], std::vector<std::string>{other.id()});
 
   const auto parked = pool_->AutoCommit([](pqxx::nontransaction& tx) {
-    return tx.exec("SELECT id::text, attempts, error, parked_at IS NOT NULL, length(payload) "
-                   "FROM outbox_parked");
+    return tx.exec(
+        "SELECT id::text, attempts, error, parked_at IS NOT NULL, length(payload) "
+        "FROM outbox_parked");
   });
   ASSERT_EQ(parked.size(), 1u);
   EXPECT_EQ(parked[0][0].as<std::string>(), oversized.id());
@@ -434,10 +509,12 @@ TEST_F(OutboxTest, DepthAndAgeMetrics_ReflectWaitingRows) {
   options.metrics_interval = milliseconds(100);
   OutboxRelay relay(*pool_, producer, options);
   relay.Start();
-  ASSERT_TRUE(WaitFor([&] {
-    return MetricValue("livedrop_outbox_depth") == 3 &&
-           MetricValue("livedrop_outbox_oldest_age_seconds") >= 90;
-  }, milliseconds(10000)))
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return MetricValue("livedrop_outbox_depth") == 3 &&
+               MetricValue("livedrop_outbox_oldest_age_seconds") >= 90;
+      },
+      milliseconds(10000)))
       << "depth " << MetricValue("livedrop_outbox_depth") << ", age "
       << MetricValue("livedrop_outbox_oldest_age_seconds");
   EXPECT_LT(MetricValue("livedrop_outbox_oldest_age_seconds"), 150);
@@ -447,8 +524,8 @@ TEST_F(OutboxTest, DepthAndAgeMetrics_ReflectWaitingRows) {
   ASSERT_TRUE(WaitFor([&] {
     return MetricValue("livedrop_outbox_depth") == 0 &&
            MetricValue("livedrop_outbox_oldest_age_seconds") == 0;
-  }))
-      << "depth " << MetricValue("livedrop_outbox_depth") << ", age "
+  })) << "depth "
+      << MetricValue("livedrop_outbox_depth") << ", age "
       << MetricValue("livedrop_outbox_oldest_age_seconds");
   EXPECT_EQ(OutboxRows(), 0);
   relay.Stop();

@@ -69,9 +69,13 @@ struct OutboxRelayOptions {
 //
 // A batch: the oldest rows are read in one autocommit statement; they are produced and the
 // acknowledgements awaited (up to produce_timeout) with NO transaction open; then the rows
-// acknowledged by Kafka, up to the first failure (to keep per-key order), are deleted in one
-// short transaction. If Kafka is down the rows stay and are retried with backoff; a row whose
-// acknowledgement was lost may be published twice, so consumers dedupe by envelope id.
+// acknowledged by Kafka, up to the first failure (to keep per-key order), are deleted by one
+// autocommit statement that also reads the next batch, which is published without reading
+// again: a busy relay costs PostgreSQL one commit per batch. Only the lock holder's session
+// deletes, and a carried-over batch is dropped when the lead is taken or given up or the
+// connection changes, so the first batch after taking the lock is always read afresh. If
+// Kafka is down the rows stay and are retried with backoff; a row whose acknowledgement was
+// lost may be published twice, so consumers dedupe by envelope id.
 //
 // Parking: a row that fails with a permanent error (too large for Kafka, malformed)
 // park_after times in a row is moved, in one statement, to `outbox_parked` with the error
