@@ -1,6 +1,7 @@
 // livedrop-payment: charges and refunds of orders, each order captured at most once.
 #include <memory>
 
+#include "livedrop/core/executor.h"
 #include "livedrop/grpc/tls.h"
 #include "livedrop/service/service_main.h"
 #include "payment_app.h"
@@ -19,16 +20,20 @@ int main(int argc, char** argv) {
         const auto options = payment::PaymentOptions::From(rt.config);
         // --payment-provider allows only "test" so far.
         // The test processor keeps its ledger in this database (a real one keeps its own).
-        auto provider = std::make_shared<payment::TestProvider>(rt.pool, options.test_provider);
+        // Its executor is kept first, so it goes last: the app (released before the provider)
+        // waits for every answer it is owed, and the provider for its own calls.
+        auto processor =
+            std::make_shared<Executor>(ExecutorOptions{"test processor", options.provider_threads});
+        auto provider =
+            std::make_shared<payment::TestProvider>(rt.pool, *processor, options.test_provider);
         auto payments = std::make_shared<payment::PgPaymentsRepository>(rt.pool);
-        auto app = std::make_shared<payment::PaymentApp>(*payments, *provider);
+        auto app = std::make_shared<payment::PaymentApp>(*payments, *provider, options.threads);
         auto grpc = std::make_shared<payment::PaymentGrpc>(*app);
         // Who may call which method (certificate names): the gateway acts for end users;
         // other services act as themselves.
-        rt.Serve(grpc.get(), rpc::AccessPolicy()
-                                 .Allow<payment::v1::PaymentService>(
-                                     {"Charge", "Refund", "GetPayment"},
-                                     {"livedrop-orders"}));
+        rt.Serve(grpc.get(), rpc::AccessPolicy().Allow<payment::v1::PaymentService>(
+                                 {"Charge", "Refund", "GetPayment"}, {"livedrop-orders"}));
+        rt.Keep(processor);
         rt.Keep(provider);
         rt.Keep(payments);
         rt.Keep(app);

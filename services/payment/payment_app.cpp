@@ -3,7 +3,9 @@
 #include <pqxx/pqxx>
 
 #include "livedrop/core/error.h"
+#include "livedrop/core/executor.h"
 #include "livedrop/core/ids.h"
+#include "livedrop/grpc/call.h"
 #include "livedrop/grpc/reason.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/pg/pool.h"
@@ -79,12 +81,17 @@ PaymentChange PgPaymentsRepository::MarkRefunded(const std::string& order_id) {
       EmitPaymentRefunded);
 }
 
-PaymentApp::PaymentApp(PaymentsRepository& payments, PaymentProvider& provider)
+PaymentApp::PaymentApp(PaymentsRepository& payments, PaymentProvider& provider, int threads)
     : payments_(payments),
       provider_(provider),
       succeeded_(Transitions("succeeded")),
       failed_(Transitions("failed")),
-      refunded_(Transitions("refunded")) {}
+      refunded_(Transitions("refunded")),
+      executor_(std::make_unique<Executor>(ExecutorOptions{"payment", threads}, rpc::CarryCall)) {}
+
+PaymentApp::~PaymentApp() {
+  executor_.reset();  // first: the calls in flight use the rest
+}
 
 PaymentRow PaymentApp::Finish(const std::string& order_id, const ProviderResult& result) {
   if (OutcomeState(result) == PaymentState::kSucceeded) {
@@ -97,28 +104,42 @@ PaymentRow PaymentApp::Finish(const std::string& order_id, const ProviderResult&
   return std::move(change.payment);
 }
 
-PaymentRow PaymentApp::Charge(const ChargeInput& input) {
+PaymentRow PaymentApp::RecordCharge(const ChargeInput& input) {
   ValidateCharge(input);
   const PaymentRow payment =
       payments_.RecordPending(PaymentRow{NewUuid(), input.order_id, input.buyer_id, input.amount,
                                          input.currency, PaymentState::kPending});
   CheckSameCharge(payment, input);
-  if (IsFinal(payment.state)) return payment;
-  // Pending: just recorded, in flight elsewhere, or left by a crash. Asking the provider again
-  // is safe: the key is the payment's id, stored with the pending row before the first ask, and
-  // the provider answers a key once.
-  const ProviderResult result =
-      provider_.Charge(payment.id, payment.amount, payment.currency, input.payment_token);
-  return Finish(payment.order_id, result);
+  return payment;
 }
 
-PaymentRow PaymentApp::Refund(const std::string& order_id) {
+void PaymentApp::Charge(const ChargeInput& input, Then<PaymentRow> then) {
+  executor_->Post([this, input, then = std::move(then)] {
+    auto recorded = Reply<PaymentRow>::From([&] { return RecordCharge(input); });
+    if (!recorded.ok()) return then(std::move(recorded));
+    const PaymentRow payment = std::move(recorded).Get();
+    if (IsFinal(payment.state)) return then(Reply<PaymentRow>::Of(payment));
+    // Pending: just recorded, in flight elsewhere, or left by a crash. Asking the provider
+    // again is safe: the key is the payment's id, stored with the pending row before the first
+    // ask, and the provider answers a key once. Its answer is recorded on this executor.
+    provider_.Charge(
+        payment.id, payment.amount, payment.currency, input.payment_token,
+        executor_->Continue<ProviderResult>(
+            [this, order_id = payment.order_id, then](Reply<ProviderResult> r) {
+              then(Reply<PaymentRow>::From([&] { return Finish(order_id, std::move(r).Get()); }));
+            }));
+  });
+}
+
+PaymentRow PaymentApp::FindRefundable(const std::string& order_id) {
   RequireUuid("order_id", order_id);
-  const auto payment = payments_.Find(order_id);
+  auto payment = payments_.Find(order_id);
   if (!payment) throw NoPayment();
   CheckRefundable(*payment);
-  if (payment->state == PaymentState::kRefunded) return *payment;
-  const ProviderResult result = provider_.Refund(payment->id);
+  return std::move(*payment);
+}
+
+PaymentRow PaymentApp::RecordRefund(const std::string& order_id, const ProviderResult& result) {
   if (!result.succeeded) {
     throw Error(ErrorKind::kFailedPrecondition, "refund_failed",
                 "the payment provider refused the refund: " + rpc::EnumCode(result.failure),
@@ -127,6 +148,20 @@ PaymentRow PaymentApp::Refund(const std::string& order_id) {
   auto change = payments_.MarkRefunded(order_id);
   if (change.changed) refunded_.Inc();
   return std::move(change.payment);
+}
+
+void PaymentApp::Refund(const std::string& order_id, Then<PaymentRow> then) {
+  executor_->Post([this, order_id, then = std::move(then)] {
+    auto found = Reply<PaymentRow>::From([&] { return FindRefundable(order_id); });
+    if (!found.ok()) return then(std::move(found));
+    const PaymentRow payment = std::move(found).Get();
+    if (payment.state == PaymentState::kRefunded) return then(Reply<PaymentRow>::Of(payment));
+    provider_.Refund(
+        payment.id,
+        executor_->Continue<ProviderResult>([this, order_id, then](Reply<ProviderResult> r) {
+          then(Reply<PaymentRow>::From([&] { return RecordRefund(order_id, std::move(r).Get()); }));
+        }));
+  });
 }
 
 PaymentRow PaymentApp::GetPayment(const std::string& order_id) {

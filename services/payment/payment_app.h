@@ -1,12 +1,17 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "livedrop/core/reply.h"
 #include "payment_logic.h"
 #include "payment_provider.h"
 #include "payment_store.h"
 
+namespace livedrop {
+class Executor;
+}
 namespace livedrop::pg {
 class Pool;
 }
@@ -44,27 +49,42 @@ class PgPaymentsRepository final : public PaymentsRepository {
 // crash between the two — asks the provider again; the provider is idempotent by order id, so
 // the card is captured at most once and every caller gets the same answer. Payment calls no
 // other service: the processor is its one dependency, behind PaymentProvider.
+//
+// Charge and Refund hold no thread while the processor thinks: they return at once, their
+// database steps run on the app's executor (`threads` of them, busy only while PostgreSQL is),
+// and the provider's answer is carried on there (in the served call's context) to `then`.
 class PaymentApp {
  public:
-  PaymentApp(PaymentsRepository& payments, PaymentProvider& provider);
+  PaymentApp(PaymentsRepository& payments, PaymentProvider& provider, int threads = 8);
+  // Waits for the charges and refunds in flight (their provider answers included) to end.
+  ~PaymentApp();
+  PaymentApp(const PaymentApp&) = delete;
+  PaymentApp& operator=(const PaymentApp&) = delete;
 
-  // Throws validation_failed and payment_mismatch; a declined card is a failed payment, not an
-  // error. A provider that cannot be reached (its Error) leaves the payment pending.
-  PaymentRow Charge(const ChargeInput& input);
-  // Throws not_found, payment_not_refundable, refund_failed (the provider refused).
-  PaymentRow Refund(const std::string& order_id);
+  // Fails validation_failed and payment_mismatch; a declined card is a failed payment, not an
+  // error. A provider that cannot be reached (its failed reply) leaves the payment pending, and
+  // the charge fails with the provider's error.
+  void Charge(const ChargeInput& input, Then<PaymentRow> then);
+  // Fails not_found, payment_not_refundable, refund_failed (the provider refused).
+  void Refund(const std::string& order_id, Then<PaymentRow> then);
   // Throws not_found.
   PaymentRow GetPayment(const std::string& order_id);
 
  private:
+  // The order's payment, recorded pending if it had none (after the checks that need no
+  // provider).
+  PaymentRow RecordCharge(const ChargeInput& input);
   // Records the provider's answer on a pending payment (or the answer another call recorded).
   PaymentRow Finish(const std::string& order_id, const ProviderResult& result);
+  PaymentRow FindRefundable(const std::string& order_id);
+  PaymentRow RecordRefund(const std::string& order_id, const ProviderResult& result);
 
   PaymentsRepository& payments_;
   PaymentProvider& provider_;
   metrics::Counter& succeeded_;
   metrics::Counter& failed_;
   metrics::Counter& refunded_;
+  std::unique_ptr<Executor> executor_;  // last: destroyed first, while the rest is alive
 };
 
 }  // namespace livedrop::payment

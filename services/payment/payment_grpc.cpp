@@ -1,24 +1,43 @@
 #include "payment_grpc.h"
 
+#include "livedrop/core/reply.h"
 #include "livedrop/grpc/call.h"
 #include "payment_app.h"
 #include "payment_proto.h"
 
 namespace livedrop::payment {
+namespace {
 
-::grpc::Status PaymentGrpc::Charge(::grpc::ServerContext* ctx, const v1::ChargeRequest* req,
-                                   v1::ChargeResponse* resp) {
-  return rpc::Serve(ctx, "Charge", [&] {
-    ToProto(app_.Charge(ChargeInput{req->order_id(), req->buyer_id(), req->amount(),
-                                    req->currency(), req->payment_token()}),
-            *resp->mutable_payment());
+// Where the app's answer goes: the payment into the response, the call finished either way.
+Then<PaymentRow> Answer(v1::Payment* payment, rpc::Finish finish) {
+  return [payment, finish = std::move(finish)](Reply<PaymentRow> reply) {
+    try {
+      ToProto(std::move(reply).Get(), *payment);
+    } catch (...) {
+      return finish(std::current_exception());
+    }
+    finish(nullptr);
+  };
+}
+
+}  // namespace
+
+::grpc::ServerUnaryReactor* PaymentGrpc::Charge(::grpc::CallbackServerContext* ctx,
+                                                const v1::ChargeRequest* req,
+                                                v1::ChargeResponse* resp) {
+  return rpc::ServeAsync(ctx, "Charge", [&](rpc::Finish finish) {
+    app_.Charge(ChargeInput{req->order_id(), req->buyer_id(), req->amount(), req->currency(),
+                            req->payment_token()},
+                Answer(resp->mutable_payment(), std::move(finish)));
   });
 }
 
-::grpc::Status PaymentGrpc::Refund(::grpc::ServerContext* ctx, const v1::RefundRequest* req,
-                                   v1::RefundResponse* resp) {
-  return rpc::Serve(ctx, "Refund",
-                    [&] { ToProto(app_.Refund(req->order_id()), *resp->mutable_payment()); });
+::grpc::ServerUnaryReactor* PaymentGrpc::Refund(::grpc::CallbackServerContext* ctx,
+                                                const v1::RefundRequest* req,
+                                                v1::RefundResponse* resp) {
+  return rpc::ServeAsync(ctx, "Refund", [&](rpc::Finish finish) {
+    app_.Refund(req->order_id(), Answer(resp->mutable_payment(), std::move(finish)));
+  });
 }
 
 ::grpc::Status PaymentGrpc::GetPayment(::grpc::ServerContext* ctx, const v1::GetPaymentRequest* req,

@@ -12,7 +12,12 @@ void PaymentOptions::Declare(config::Spec& spec) {
                 "How long a charge waits for the processor before it fails provider_timeout",
                 d.test_provider.timeout)
       .Duration("provider-latency", "Simulated processor round trip (test provider)",
-                d.test_provider.latency);
+                d.test_provider.latency)
+      .Int("payment-threads",
+           "Threads for the database steps of charges and refunds (none waits for the processor)",
+           d.threads, 1, 256)
+      .Int("provider-threads", "Threads of the test processor (its ledger's statements)",
+           d.provider_threads, 1, 256);
 }
 
 PaymentOptions PaymentOptions::From(const config::Config& cfg) {
@@ -20,6 +25,8 @@ PaymentOptions PaymentOptions::From(const config::Config& cfg) {
   o.provider = cfg.GetString("payment-provider");
   o.test_provider.timeout = cfg.GetDuration("provider-timeout");
   o.test_provider.latency = cfg.GetDuration("provider-latency");
+  o.threads = static_cast<int>(cfg.GetInt("payment-threads"));
+  o.provider_threads = static_cast<int>(cfg.GetInt("provider-threads"));
   return o;
 }
 

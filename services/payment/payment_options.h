@@ -20,6 +20,11 @@ struct PaymentOptions {
   std::string provider = "test";
   // --provider-timeout, --provider-latency
   TestProviderOptions test_provider;
+  // --payment-threads: threads for the database steps of charges and refunds. No thread waits
+  // for the processor, so charges in flight are not bounded by threads.
+  int threads = 8;
+  // --provider-threads: threads of the test processor (its ledger's statements).
+  int provider_threads = 4;
 
   static void Declare(config::Spec& spec);
   static PaymentOptions From(const config::Config& cfg);

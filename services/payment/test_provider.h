@@ -1,12 +1,17 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 
 #include "payment_provider.h"
 
+namespace livedrop {
+class Executor;
+}
 namespace livedrop::metrics {
 class Counter;
 }
@@ -17,14 +22,16 @@ class Pool;
 namespace livedrop::payment {
 
 struct TestProviderOptions {
-  // How long tok_timeout keeps the caller waiting before the charge fails provider_timeout.
+  // How long tok_timeout keeps the caller waiting before the charge fails provider_timeout
+  // (no thread waits: the answer is delivered by a timer).
   std::chrono::milliseconds timeout{2000};
   // Added to every call, to give benchmarks a processor's round trip.
   std::chrono::milliseconds latency{0};
 };
 
-// What the test processor answers a token (tok_timeout after waiting `timeout`); see below.
-ProviderResult TestTokenAnswer(const std::string& token, std::chrono::milliseconds timeout);
+// What the test processor answers a token; see below. Returns at once (TestProvider is the one
+// that keeps a tok_timeout caller waiting).
+ProviderResult TestTokenAnswer(const std::string& token);
 
 // A processor in test mode, answering by the familiar test tokens:
 //   tok_visa                             succeeds (a capture)
@@ -38,26 +45,51 @@ ProviderResult TestTokenAnswer(const std::string& token, std::chrono::millisecon
 // instance or after a restart — waits for that transaction and returns its answer. Real
 // captures and refunds are counted in livedrop_payment_provider_captures_total / _refunds_total,
 // so a load test can check captures against the succeeded payments in the database.
+//
+// Holds no thread while it "thinks", like a remote processor: a call waits its latency as a
+// timer on `executor`, then runs its ledger transaction on an executor thread and answers from
+// there; tok_timeout's answer is decided (and stored) at once and delivered `timeout` later by
+// another timer. So calls in flight are bounded by nothing but the caller, not by threads.
 class TestProvider final : public PaymentProvider {
  public:
-  TestProvider(pg::Pool& ledger, TestProviderOptions options = {});
+  // `executor` must outlive the provider; destruction waits for the provider's calls still
+  // queued or running there (a tok_timeout answer that is only waiting to be delivered uses
+  // nothing of the provider and is left to the executor).
+  TestProvider(pg::Pool& ledger, Executor& executor, TestProviderOptions options = {});
+  ~TestProvider() override;
+  TestProvider(const TestProvider&) = delete;
+  TestProvider& operator=(const TestProvider&) = delete;
 
-  ProviderResult Charge(const std::string& idempotency_key, std::int64_t amount,
-                        const std::string& currency, const std::string& token) override;
+  void Charge(const std::string& idempotency_key, std::int64_t amount, const std::string& currency,
+              const std::string& token, Then<ProviderResult> then) override;
   // Refunds a captured charge once (again: success, nothing refunded); charge_not_captured for
   // a key it declined or never saw.
-  ProviderResult Refund(const std::string& idempotency_key) override;
+  void Refund(const std::string& idempotency_key, Then<ProviderResult> then) override;
 
   // Captures and refunds made by this instance (the metrics count every instance's).
   std::int64_t captures() const;
   std::int64_t refunds() const;
 
  private:
+  struct Decision {
+    ProviderResult answer;
+    bool decided_now = false;  // this call decided it (else: the key's earlier answer)
+  };
+  // Runs `call` on the executor once the latency has passed, counted in flight until it ends.
+  void AfterLatency(std::function<void()> call);
+  // The ledger's transactions: blocking, so only ever run on the executor.
+  Decision DecideCharge(const std::string& idempotency_key, std::int64_t amount,
+                        const std::string& currency, const std::string& token);
+  ProviderResult DecideRefund(const std::string& idempotency_key);
+
   pg::Pool& ledger_;
+  Executor& executor_;
   const TestProviderOptions options_;
   metrics::Counter& captures_total_;
   metrics::Counter& refunds_total_;
   mutable std::mutex mutex_;
+  std::condition_variable settled_;  // the destructor: no call of this provider in flight
+  int in_flight_ = 0;
   std::int64_t captures_ = 0;
   std::int64_t refunds_ = 0;
 };

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <chrono>
 #include <map>
 #include <mutex>
 #include <string>
@@ -12,30 +11,16 @@ namespace livedrop::payment {
 
 // The test processor's answers and its idempotency by key, kept in memory: for the unit tests
 // of PaymentApp, which run without PostgreSQL (TestProvider keeps the same ledger in a table).
+// It answers at once, on the caller's thread: tok_timeout's wait is TestProvider's (and
+// test_provider_test's).
 class MemoryProcessor final : public PaymentProvider {
  public:
-  explicit MemoryProcessor(std::chrono::milliseconds timeout) : timeout_(timeout) {}
-
-  ProviderResult Charge(const std::string& key, std::int64_t, const std::string&,
-                        const std::string& token) override {
-    std::lock_guard lock(mutex_);
-    if (const auto it = charges_.find(key); it != charges_.end()) return it->second.result;
-    const ProviderResult result = TestTokenAnswer(token, timeout_);
-    charges_[key] = Entry{result, false};
-    if (result.succeeded) ++captures_;
-    return result;
+  void Charge(const std::string& key, std::int64_t, const std::string&, const std::string& token,
+              Then<ProviderResult> then) override {
+    then(Reply<ProviderResult>::Of(Decide(key, token)));
   }
-  ProviderResult Refund(const std::string& key) override {
-    std::lock_guard lock(mutex_);
-    const auto it = charges_.find(key);
-    if (it == charges_.end() || !it->second.result.succeeded) {
-      return ProviderResult::Failure(v1::PAYMENT_FAILURE_CHARGE_NOT_CAPTURED);
-    }
-    if (!it->second.refunded) {
-      it->second.refunded = true;
-      ++refunds_;
-    }
-    return ProviderResult::Success();
+  void Refund(const std::string& key, Then<ProviderResult> then) override {
+    then(Reply<ProviderResult>::Of(DecideRefund(key)));
   }
   int captures() const {
     std::lock_guard lock(mutex_);
@@ -47,11 +32,30 @@ class MemoryProcessor final : public PaymentProvider {
   }
 
  private:
+  ProviderResult Decide(const std::string& key, const std::string& token) {
+    std::lock_guard lock(mutex_);
+    if (const auto it = charges_.find(key); it != charges_.end()) return it->second.result;
+    const ProviderResult result = TestTokenAnswer(token);
+    charges_[key] = Entry{result, false};
+    if (result.succeeded) ++captures_;
+    return result;
+  }
+  ProviderResult DecideRefund(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    const auto it = charges_.find(key);
+    if (it == charges_.end() || !it->second.result.succeeded) {
+      return ProviderResult::Failure(v1::PAYMENT_FAILURE_CHARGE_NOT_CAPTURED);
+    }
+    if (!it->second.refunded) {
+      it->second.refunded = true;
+      ++refunds_;
+    }
+    return ProviderResult::Success();
+  }
   struct Entry {
     ProviderResult result;
     bool refunded = false;
   };
-  const std::chrono::milliseconds timeout_;
   mutable std::mutex mutex_;
   std::map<std::string, Entry> charges_;
   int captures_ = 0;

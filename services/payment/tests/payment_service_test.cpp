@@ -3,6 +3,13 @@
 // errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "livedrop/core/executor.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/grpc/client.h"
 #include "livedrop/grpc/status.h"
@@ -18,13 +25,50 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Passes calls on, counting the charges its processor has in hand (asked, not answered yet) and
+// the most it had at once.
+class CountingProvider final : public PaymentProvider {
+ public:
+  explicit CountingProvider(PaymentProvider& next) : next_(next) {}
+  void Charge(const std::string& key, std::int64_t amount, const std::string& currency,
+              const std::string& token, Then<ProviderResult> then) override {
+    {
+      std::lock_guard lock(mutex_);
+      most_outstanding_ = std::max(most_outstanding_, ++outstanding_);
+    }
+    next_.Charge(key, amount, currency, token,
+                 [this, then = std::move(then)](Reply<ProviderResult> reply) {
+                   {
+                     std::lock_guard lock(mutex_);
+                     --outstanding_;
+                   }
+                   then(std::move(reply));
+                 });
+  }
+  void Refund(const std::string& key, Then<ProviderResult> then) override {
+    next_.Refund(key, std::move(then));
+  }
+  int most_outstanding() const {
+    std::lock_guard lock(mutex_);
+    return most_outstanding_;
+  }
+
+ private:
+  PaymentProvider& next_;
+  mutable std::mutex mutex_;
+  int outstanding_ = 0;
+  int most_outstanding_ = 0;
+};
+
 class PaymentServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = std::make_unique<testing::ServiceDatabase>("payment", Migrations(), 8);
     pool_ = &db_->pool();
     repository_ = std::make_unique<PgPaymentsRepository>(*pool_);
-    provider_ = std::make_unique<TestProvider>(*pool_, TestProviderOptions{100ms, 0ms});
+    processor_ = std::make_unique<Executor>(ExecutorOptions{"test processor", 4});
+    provider_ =
+        std::make_unique<TestProvider>(*pool_, *processor_, TestProviderOptions{100ms, 0ms});
     payments_ = std::make_unique<PaymentApp>(*repository_, *provider_);
     service_ = std::make_unique<PaymentGrpc>(*payments_);
     server_ = std::make_unique<testing::InProcessServer>(
@@ -52,6 +96,7 @@ class PaymentServiceTest : public ::testing::Test {
 
   std::unique_ptr<testing::ServiceDatabase> db_;
   pg::Pool* pool_ = nullptr;
+  std::unique_ptr<Executor> processor_;
   std::unique_ptr<TestProvider> provider_;
   std::unique_ptr<PgPaymentsRepository> repository_;
   std::unique_ptr<PaymentApp> payments_;
@@ -142,6 +187,35 @@ TEST_F(PaymentServiceTest, RefundAndGetPayment_MapOutcomesToCodes) {
   status = stub_->GetPayment(rpc::NewClientContext(5s).get(), get, &got);
   EXPECT_EQ(status.error_code(), ::grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(Reason(status), "not_found");
+}
+
+// Issue 12, through gRPC: with ONE thread in the server's handler pool, in the app and in the
+// processor, and a 500 ms processor round trip, eight concurrent Charge calls are all at the
+// processor at once. Any of the three holding its thread while the processor thinks would let
+// only one through at a time.
+TEST_F(PaymentServiceTest, Charge_OneThreadEach_EightCallsAtTheProcessorAtOnce) {
+  Executor one_thread(ExecutorOptions{"test processor", 1});
+  TestProvider slow(*pool_, one_thread, TestProviderOptions{2s, 500ms});
+  CountingProvider counted(slow);
+  PaymentApp app(*repository_, counted, /*threads=*/1);
+  PaymentGrpc service(app);
+  testing::InProcessServer server(&service, testing::InProcessServerOptions{"livedrop-payment", 1});
+  auto stub = v1::PaymentService::NewStub(rpc::MakeChannel<v1::PaymentService>(server.Address()));
+  constexpr int kCharges = 8;
+  std::atomic<int> succeeded = 0;
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCharges; ++i) {
+    callers.emplace_back([&] {
+      v1::ChargeResponse resp;
+      const auto status =
+          stub->Charge(rpc::NewClientContext(20s).get(), Request("tok_visa"), &resp);
+      if (status.ok() && resp.payment().state() == v1::PAYMENT_STATE_SUCCEEDED) ++succeeded;
+    });
+  }
+  for (auto& caller : callers) caller.join();
+  EXPECT_EQ(succeeded.load(), kCharges);
+  EXPECT_EQ(counted.most_outstanding(), kCharges);
+  EXPECT_EQ(slow.captures(), kCharges);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "livedrop/core/executor.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/testing/errors.h"
 #include "livedrop/testing/service_database.h"
@@ -24,19 +25,35 @@ using testing::ErrorCodeOf;
 class UnreachableProvider final : public PaymentProvider {
  public:
   UnreachableProvider(PaymentProvider& next, int failures) : next_(next), failures_(failures) {}
-  ProviderResult Charge(const std::string& order_id, std::int64_t amount,
-                        const std::string& currency, const std::string& token) override {
+  void Charge(const std::string& order_id, std::int64_t amount, const std::string& currency,
+              const std::string& token, Then<ProviderResult> then) override {
     if (failures_-- > 0) {
-      throw Error(ErrorKind::kUnavailable, "provider_unavailable", "processor unreachable");
+      return then(Reply<ProviderResult>::Failed(std::make_exception_ptr(
+          Error(ErrorKind::kUnavailable, "provider_unavailable", "processor unreachable"))));
     }
-    return next_.Charge(order_id, amount, currency, token);
+    next_.Charge(order_id, amount, currency, token, std::move(then));
   }
-  ProviderResult Refund(const std::string& order_id) override { return next_.Refund(order_id); }
+  void Refund(const std::string& order_id, Then<ProviderResult> then) override {
+    next_.Refund(order_id, std::move(then));
+  }
 
  private:
   PaymentProvider& next_;
   std::atomic<int> failures_;
 };
+
+// The asynchronous calls, waited for.
+PaymentRow Charge(PaymentApp& app, const ChargeInput& in) {
+  return Await<PaymentRow>([&](Then<PaymentRow> then) { app.Charge(in, std::move(then)); });
+}
+PaymentRow Refund(PaymentApp& app, const std::string& order_id) {
+  return Await<PaymentRow>([&](Then<PaymentRow> then) { app.Refund(order_id, std::move(then)); });
+}
+ProviderResult Ask(PaymentProvider& provider, const std::string& key, const ChargeInput& in) {
+  return Await<ProviderResult>([&](Then<ProviderResult> then) {
+    provider.Charge(key, in.amount, in.currency, in.payment_token, std::move(then));
+  });
+}
 
 class PaymentTest : public ::testing::Test {
  protected:
@@ -45,7 +62,9 @@ class PaymentTest : public ::testing::Test {
     url_ = db_->url();
     pool_ = &db_->pool();
     repository_ = std::make_unique<PgPaymentsRepository>(*pool_);
-    provider_ = std::make_unique<TestProvider>(*pool_, TestProviderOptions{100ms, 0ms});
+    processor_ = std::make_unique<Executor>(ExecutorOptions{"test processor", 4});
+    provider_ =
+        std::make_unique<TestProvider>(*pool_, *processor_, TestProviderOptions{100ms, 0ms});
   }
   ChargeInput Input(const std::string& token = "tok_visa") {
     return ChargeInput{NewUuid(), NewUuid(), 2500, "EUR", token};
@@ -85,13 +104,14 @@ class PaymentTest : public ::testing::Test {
   std::string url_;
   pg::Pool* pool_ = nullptr;
   std::unique_ptr<PgPaymentsRepository> repository_;
+  std::unique_ptr<Executor> processor_;  // before the providers: goes after them
   std::unique_ptr<TestProvider> provider_;
 };
 
 TEST_F(PaymentTest, Charge_Visa_Succeeds) {
   PaymentApp payments(*repository_, *provider_);
   const auto in = Input("tok_visa");
-  const auto p = payments.Charge(in);
+  const auto p = Charge(payments, in);
   EXPECT_EQ(p.state, PaymentState::kSucceeded);
   EXPECT_EQ(p.failure_code, "");
   EXPECT_EQ(p.order_id, in.order_id);
@@ -112,7 +132,7 @@ TEST_F(PaymentTest, Charge_EachFailingToken_FailsWithItsCodeAndNoCapture) {
            {"tok_timeout", "provider_timeout"},
            {"tok_nonsense", "invalid_payment_token"}}) {
     const auto in = Input(token);
-    const auto p = payments.Charge(in);
+    const auto p = Charge(payments, in);
     EXPECT_EQ(p.state, PaymentState::kFailed) << token;
     EXPECT_EQ(p.failure_code, code) << token;
     EXPECT_EQ(Rows(in.order_id, "failed"), 1) << token;
@@ -125,7 +145,7 @@ TEST_F(PaymentTest, Charge_EachFailingToken_FailsWithItsCodeAndNoCapture) {
 TEST_F(PaymentTest, Charge_TimeoutToken_FailsAfterTheProviderTimeout) {
   PaymentApp payments(*repository_, *provider_);
   const auto started = std::chrono::steady_clock::now();
-  const auto p = payments.Charge(Input("tok_timeout"));
+  const auto p = Charge(payments, Input("tok_timeout"));
   EXPECT_GE(std::chrono::steady_clock::now() - started, 100ms);
   EXPECT_EQ(p.state, PaymentState::kFailed);
   EXPECT_EQ(p.failure_code, "provider_timeout");
@@ -134,8 +154,8 @@ TEST_F(PaymentTest, Charge_TimeoutToken_FailsAfterTheProviderTimeout) {
 TEST_F(PaymentTest, Charge_SameOrderTwice_CapturesOnce) {
   PaymentApp payments(*repository_, *provider_);
   const auto in = Input();
-  const auto first = payments.Charge(in);
-  const auto second = payments.Charge(in);
+  const auto first = Charge(payments, in);
+  const auto second = Charge(payments, in);
   EXPECT_EQ(first.id, second.id);
   EXPECT_EQ(second.state, PaymentState::kSucceeded);
   EXPECT_EQ(provider_->captures(), 1);
@@ -144,7 +164,8 @@ TEST_F(PaymentTest, Charge_SameOrderTwice_CapturesOnce) {
 }
 
 TEST_F(PaymentTest, Charge_SameOrderFromEightThreads_CapturesOnceAndEmitsOnce) {
-  TestProvider slow(*pool_, TestProviderOptions{2s, 30ms});  // keeps the charges overlapping
+  TestProvider slow(*pool_, *processor_,
+                    TestProviderOptions{2s, 30ms});  // keeps the charges overlapping
   PaymentApp payments(*repository_, slow);
   const auto in = Input();
   std::mutex mutex;
@@ -153,7 +174,7 @@ TEST_F(PaymentTest, Charge_SameOrderFromEightThreads_CapturesOnceAndEmitsOnce) {
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
-      const auto p = payments.Charge(in);
+      const auto p = Charge(payments, in);
       if (p.state == PaymentState::kSucceeded) succeeded++;
       std::lock_guard lock(mutex);
       ids.insert(p.id);
@@ -170,9 +191,9 @@ TEST_F(PaymentTest, Charge_SameOrderFromEightThreads_CapturesOnceAndEmitsOnce) {
 TEST_F(PaymentTest, Charge_AfterDecline_ReturnsTheFailedPaymentWithoutCharging) {
   PaymentApp payments(*repository_, *provider_);
   auto in = Input("tok_chargeDeclined");
-  payments.Charge(in);
+  Charge(payments, in);
   in.payment_token = "tok_visa";
-  const auto retry = payments.Charge(in);
+  const auto retry = Charge(payments, in);
   EXPECT_EQ(retry.state, PaymentState::kFailed);
   EXPECT_EQ(retry.failure_code, "card_declined");
   EXPECT_EQ(provider_->captures(), 0);
@@ -182,16 +203,16 @@ TEST_F(PaymentTest, Charge_AfterDecline_ReturnsTheFailedPaymentWithoutCharging) 
 TEST_F(PaymentTest, Charge_SameOrderOtherBuyerAmountOrCurrency_IsAMismatch) {
   PaymentApp payments(*repository_, *provider_);
   const auto in = Input();
-  payments.Charge(in);
+  Charge(payments, in);
   auto other_amount = in;
   other_amount.amount = 1;
   auto other_buyer = in;
   other_buyer.buyer_id = NewUuid();
   auto other_currency = in;
   other_currency.currency = "USD";
-  EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(other_amount); }), "payment_mismatch");
-  EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(other_buyer); }), "payment_mismatch");
-  EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(other_currency); }), "payment_mismatch");
+  EXPECT_EQ(ErrorCodeOf([&] { Charge(payments, other_amount); }), "payment_mismatch");
+  EXPECT_EQ(ErrorCodeOf([&] { Charge(payments, other_buyer); }), "payment_mismatch");
+  EXPECT_EQ(ErrorCodeOf([&] { Charge(payments, other_currency); }), "payment_mismatch");
   EXPECT_EQ(payments.GetPayment(in.order_id).amount, 2500);
   EXPECT_EQ(provider_->captures(), 1);
 }
@@ -202,7 +223,7 @@ TEST_F(PaymentTest, Charge_PendingMismatch_NeverReachesTheProvider) {
   InsertPending(in);
   auto other = in;
   other.amount = 1;
-  EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(other); }), "payment_mismatch");
+  EXPECT_EQ(ErrorCodeOf([&] { Charge(payments, other); }), "payment_mismatch");
   EXPECT_EQ(provider_->captures(), 0);
   EXPECT_EQ(payments.GetPayment(in.order_id).state, PaymentState::kPending);
 }
@@ -211,7 +232,7 @@ TEST_F(PaymentTest, Charge_BadInput_IsValidationFailedAndStoresNothing) {
   PaymentApp payments(*repository_, *provider_);
   auto in = Input();
   in.currency = "eur";
-  EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(in); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([&] { Charge(payments, in); }), "validation_failed");
   EXPECT_EQ(Count("SELECT count(*) FROM payment.payments WHERE order_id = $1", in.order_id), 0);
 }
 
@@ -219,7 +240,7 @@ TEST_F(PaymentTest, Charge_PendingLeftByACrash_IsCompletedByTheNextCharge) {
   PaymentApp payments(*repository_, *provider_);
   const auto in = Input();
   InsertPending(in);
-  const auto p = payments.Charge(in);
+  const auto p = Charge(payments, in);
   EXPECT_EQ(p.state, PaymentState::kSucceeded);
   EXPECT_EQ(provider_->captures(), 1);
   EXPECT_EQ(Rows(in.order_id, "succeeded"), 1);
@@ -232,8 +253,8 @@ TEST_F(PaymentTest, Charge_CrashAfterTheCapture_CompletesWithoutASecondCapture) 
   // The first attempt recorded pending and the processor captured, then the process died
   // before recording the outcome.
   const auto key = InsertPending(in);
-  ASSERT_TRUE(provider_->Charge(key, in.amount, in.currency, "tok_visa").succeeded);
-  const auto p = payments.Charge(in);
+  ASSERT_TRUE(Ask(*provider_, key, in).succeeded);
+  const auto p = Charge(payments, in);
   EXPECT_EQ(p.state, PaymentState::kSucceeded);
   EXPECT_EQ(provider_->captures(), 1);
   EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
@@ -243,10 +264,10 @@ TEST_F(PaymentTest, Charge_ProviderUnreachable_StaysPendingAndTheRetryCompletesI
   UnreachableProvider flaky(*provider_, 1);
   PaymentApp payments(*repository_, flaky);
   const auto in = Input();
-  EXPECT_EQ(ErrorCodeOf([&] { payments.Charge(in); }), "provider_unavailable");
+  EXPECT_EQ(ErrorCodeOf([&] { Charge(payments, in); }), "provider_unavailable");
   EXPECT_EQ(payments.GetPayment(in.order_id).state, PaymentState::kPending);
   EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 0);
-  EXPECT_EQ(payments.Charge(in).state, PaymentState::kSucceeded);
+  EXPECT_EQ(Charge(payments, in).state, PaymentState::kSucceeded);
   EXPECT_EQ(provider_->captures(), 1);
   EXPECT_EQ(Events(in.order_id, "payment_succeeded"), 1);
 }
@@ -254,9 +275,9 @@ TEST_F(PaymentTest, Charge_ProviderUnreachable_StaysPendingAndTheRetryCompletesI
 TEST_F(PaymentTest, Refund_SucceededPayment_IsRefundedOnceAndIdempotent) {
   PaymentApp payments(*repository_, *provider_);
   const auto in = Input();
-  payments.Charge(in);
-  const auto first = payments.Refund(in.order_id);
-  const auto second = payments.Refund(in.order_id);
+  Charge(payments, in);
+  const auto first = Refund(payments, in.order_id);
+  const auto second = Refund(payments, in.order_id);
   EXPECT_EQ(first.state, PaymentState::kRefunded);
   EXPECT_EQ(second.state, PaymentState::kRefunded);
   EXPECT_EQ(first.id, second.id);
@@ -264,34 +285,34 @@ TEST_F(PaymentTest, Refund_SucceededPayment_IsRefundedOnceAndIdempotent) {
   EXPECT_EQ(Rows(in.order_id, "refunded"), 1);
   EXPECT_EQ(Events(in.order_id, "payment_refunded"), 1);
   // A charge retried after the refund returns the refunded payment; it never charges again.
-  EXPECT_EQ(payments.Charge(in).state, PaymentState::kRefunded);
+  EXPECT_EQ(Charge(payments, in).state, PaymentState::kRefunded);
   EXPECT_EQ(provider_->captures(), 1);
 }
 
 TEST_F(PaymentTest, Refund_FailedOrPending_IsNotRefundable) {
   PaymentApp payments(*repository_, *provider_);
   const auto declined = Input("tok_chargeDeclined");
-  payments.Charge(declined);
-  EXPECT_EQ(ErrorCodeOf([&] { payments.Refund(declined.order_id); }), "payment_not_refundable");
+  Charge(payments, declined);
+  EXPECT_EQ(ErrorCodeOf([&] { Refund(payments, declined.order_id); }), "payment_not_refundable");
   const auto pending = Input();
   InsertPending(pending);
-  EXPECT_EQ(ErrorCodeOf([&] { payments.Refund(pending.order_id); }), "payment_not_refundable");
+  EXPECT_EQ(ErrorCodeOf([&] { Refund(payments, pending.order_id); }), "payment_not_refundable");
   EXPECT_EQ(provider_->refunds(), 0);
   EXPECT_EQ(Events(declined.order_id, "payment_refunded"), 0);
 }
 
 TEST_F(PaymentTest, RefundAndGet_UnknownOrder_IsNotFound) {
   PaymentApp payments(*repository_, *provider_);
-  EXPECT_EQ(ErrorCodeOf([&] { payments.Refund(NewUuid()); }), "not_found");
+  EXPECT_EQ(ErrorCodeOf([&] { Refund(payments, NewUuid()); }), "not_found");
   EXPECT_EQ(ErrorCodeOf([&] { payments.GetPayment(NewUuid()); }), "not_found");
   EXPECT_EQ(ErrorCodeOf([&] { payments.GetPayment("not-a-uuid"); }), "not_found");
-  EXPECT_EQ(ErrorCodeOf([&] { payments.Refund("not-a-uuid"); }), "validation_failed");
+  EXPECT_EQ(ErrorCodeOf([&] { Refund(payments, "not-a-uuid"); }), "validation_failed");
 }
 
 TEST_F(PaymentTest, GetPayment_ReturnsTheStoredPayment) {
   PaymentApp payments(*repository_, *provider_);
   const auto in = Input("tok_chargeDeclinedInsufficientFunds");
-  const auto charged = payments.Charge(in);
+  const auto charged = Charge(payments, in);
   const auto got = payments.GetPayment(in.order_id);
   EXPECT_EQ(got.id, charged.id);
   EXPECT_EQ(got.state, PaymentState::kFailed);
@@ -321,12 +342,12 @@ TEST_F(PaymentTest, Charge_CrashAfterTheCaptureThenARestart_CapturesOnce) {
   const auto in = Input();
   const auto key = InsertPending(in);
   {
-    TestProvider before_the_crash(*pool_);
-    ASSERT_TRUE(before_the_crash.Charge(key, in.amount, in.currency, "tok_visa").succeeded);
+    TestProvider before_the_crash(*pool_, *processor_);
+    ASSERT_TRUE(Ask(before_the_crash, key, in).succeeded);
   }  // the process died before recording the outcome
-  TestProvider after_the_restart(*pool_);
+  TestProvider after_the_restart(*pool_, *processor_);
   PaymentApp payments(*repository_, after_the_restart);
-  EXPECT_EQ(payments.Charge(in).state, PaymentState::kSucceeded);
+  EXPECT_EQ(Charge(payments, in).state, PaymentState::kSucceeded);
   EXPECT_EQ(after_the_restart.captures(), 0) << "the restarted instance captured again";
   EXPECT_EQ(Count("SELECT count(*) FROM payment.test_processor_charges WHERE "
                   "idempotency_key = $1 AND outcome = 'captured'",
@@ -337,8 +358,8 @@ TEST_F(PaymentTest, Charge_CrashAfterTheCaptureThenARestart_CapturesOnce) {
 
 TEST_F(PaymentTest, Charge_TwoInstancesRacingOnOneOrder_CaptureOnce) {
   const auto in = Input();
-  TestProvider first_processor(*pool_, TestProviderOptions{2s, 30ms});
-  TestProvider second_processor(*pool_, TestProviderOptions{2s, 30ms});
+  TestProvider first_processor(*pool_, *processor_, TestProviderOptions{2s, 30ms});
+  TestProvider second_processor(*pool_, *processor_, TestProviderOptions{2s, 30ms});
   PgPaymentsRepository second_repository(*pool_);
   PaymentApp first(*repository_, first_processor);
   PaymentApp second(second_repository, second_processor);
@@ -346,7 +367,7 @@ TEST_F(PaymentTest, Charge_TwoInstancesRacingOnOneOrder_CaptureOnce) {
   std::atomic<int> succeeded{0};
   for (int i = 0; i < 6; ++i) {
     threads.emplace_back([&, i] {
-      if ((i % 2 == 0 ? first : second).Charge(in).state == PaymentState::kSucceeded) {
+      if (Charge(i % 2 == 0 ? first : second, in).state == PaymentState::kSucceeded) {
         ++succeeded;
       }
     });

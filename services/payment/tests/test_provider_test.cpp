@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "livedrop/core/executor.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/grpc/reason.h"
 #include "livedrop/metrics/registry.h"
@@ -31,19 +32,28 @@ std::string Outcome(const ProviderResult& r) {
   return r.succeeded ? "ok" : rpc::EnumCode(r.failure);
 }
 
+// The provider's asynchronous calls, waited for.
+ProviderResult Charge(TestProvider& provider, const std::string& key, const std::string& token) {
+  return Await<ProviderResult>(
+      [&](Then<ProviderResult> then) { provider.Charge(key, 500, "EUR", token, std::move(then)); });
+}
+ProviderResult Refund(TestProvider& provider, const std::string& key) {
+  return Await<ProviderResult>(
+      [&](Then<ProviderResult> then) { provider.Refund(key, std::move(then)); });
+}
+
 class TestProviderTest : public ::testing::Test {
  protected:
   TestProviderTest() : db_("payment", Migrations(), 12) {}
   pg::Pool& ledger() { return db_.pool(); }
 
   testing::ServiceDatabase db_;
+  Executor executor_{ExecutorOptions{"test processor", 4}};  // after the pool: goes before it
 };
 
 TEST_F(TestProviderTest, EachTestToken_HasItsProcessorOutcome) {
-  TestProvider provider(ledger(), TestProviderOptions{20ms, 0ms});
-  auto charge = [&](const char* token) {
-    return Outcome(provider.Charge(NewUuid(), 500, "EUR", token));
-  };
+  TestProvider provider(ledger(), executor_, TestProviderOptions{20ms, 0ms});
+  auto charge = [&](const char* token) { return Outcome(Charge(provider, NewUuid(), token)); };
   EXPECT_EQ(charge("tok_visa"), "ok");
   EXPECT_EQ(charge("tok_chargeDeclined"), "card_declined");
   EXPECT_EQ(charge("tok_chargeDeclinedInsufficientFunds"), "insufficient_funds");
@@ -54,45 +64,45 @@ TEST_F(TestProviderTest, EachTestToken_HasItsProcessorOutcome) {
 }
 
 TEST_F(TestProviderTest, Timeout_WaitsTheProviderTimeout) {
-  TestProvider provider(ledger(), TestProviderOptions{150ms, 0ms});
+  TestProvider provider(ledger(), executor_, TestProviderOptions{150ms, 0ms});
   const auto started = std::chrono::steady_clock::now();
-  EXPECT_EQ(Outcome(provider.Charge(NewUuid(), 500, "EUR", "tok_timeout")), "provider_timeout");
+  EXPECT_EQ(Outcome(Charge(provider, NewUuid(), "tok_timeout")), "provider_timeout");
   const auto waited = std::chrono::steady_clock::now() - started;
   EXPECT_GE(waited, 150ms);
   EXPECT_LT(waited, 2s);
 }
 
 TEST_F(TestProviderTest, Latency_DelaysEveryAnswer) {
-  TestProvider provider(ledger(), TestProviderOptions{2s, 60ms});
+  TestProvider provider(ledger(), executor_, TestProviderOptions{2s, 60ms});
   const auto started = std::chrono::steady_clock::now();
-  EXPECT_EQ(Outcome(provider.Charge(NewUuid(), 500, "EUR", "tok_visa")), "ok");
+  EXPECT_EQ(Outcome(Charge(provider, NewUuid(), "tok_visa")), "ok");
   EXPECT_GE(std::chrono::steady_clock::now() - started, 60ms);
 }
 
 TEST_F(TestProviderTest, SameKeyTwice_ReturnsTheFirstAnswerAndCapturesOnce) {
-  TestProvider provider(ledger());
+  TestProvider provider(ledger(), executor_);
   const double metric_before = CapturesMetric();
   const std::string order = NewUuid();
-  EXPECT_EQ(Outcome(provider.Charge(order, 500, "EUR", "tok_visa")), "ok");
+  EXPECT_EQ(Outcome(Charge(provider, order, "tok_visa")), "ok");
   // A retry with another token is still the same idempotency key: the first answer stands.
-  EXPECT_EQ(Outcome(provider.Charge(order, 500, "EUR", "tok_chargeDeclined")), "ok");
+  EXPECT_EQ(Outcome(Charge(provider, order, "tok_chargeDeclined")), "ok");
   EXPECT_EQ(provider.captures(), 1);
   EXPECT_EQ(CapturesMetric() - metric_before, 1);
 
   const std::string declined = NewUuid();
-  EXPECT_EQ(Outcome(provider.Charge(declined, 500, "EUR", "tok_chargeDeclined")), "card_declined");
-  EXPECT_EQ(Outcome(provider.Charge(declined, 500, "EUR", "tok_visa")), "card_declined");
+  EXPECT_EQ(Outcome(Charge(provider, declined, "tok_chargeDeclined")), "card_declined");
+  EXPECT_EQ(Outcome(Charge(provider, declined, "tok_visa")), "card_declined");
   EXPECT_EQ(provider.captures(), 1);
 }
 
 TEST_F(TestProviderTest, SameKeyConcurrently_CapturesOnceAndAllSeeTheSameAnswer) {
-  TestProvider provider(ledger(), TestProviderOptions{2s, 20ms});
+  TestProvider provider(ledger(), executor_, TestProviderOptions{2s, 20ms});
   const std::string order = NewUuid();
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
-      if (provider.Charge(order, 500, "EUR", "tok_visa").succeeded) ok++;
+      if (Charge(provider, order, "tok_visa").succeeded) ok++;
     });
   }
   for (auto& t : threads) t.join();
@@ -100,36 +110,37 @@ TEST_F(TestProviderTest, SameKeyConcurrently_CapturesOnceAndAllSeeTheSameAnswer)
   EXPECT_EQ(provider.captures(), 1);
 }
 
-TEST_F(TestProviderTest, ConcurrentRetryOfATimeout_WaitsForTheFirstAnswer) {
-  TestProvider provider(ledger(), TestProviderOptions{100ms, 0ms});
+// The timeout is decided (and stored) before it is delivered: a retry meanwhile gets it too.
+TEST_F(TestProviderTest, ConcurrentRetryOfATimeout_GetsTheFirstAnswer) {
+  TestProvider provider(ledger(), executor_, TestProviderOptions{100ms, 0ms});
   const std::string order = NewUuid();
-  std::thread first([&] { provider.Charge(order, 500, "EUR", "tok_timeout"); });
+  std::thread first([&] { Charge(provider, order, "tok_timeout"); });
   testing::Idle(20ms, "the first charge is in flight (the provider shows no sign of it)");
-  EXPECT_EQ(Outcome(provider.Charge(order, 500, "EUR", "tok_visa")), "provider_timeout");
+  EXPECT_EQ(Outcome(Charge(provider, order, "tok_visa")), "provider_timeout");
   first.join();
   EXPECT_EQ(provider.captures(), 0);
 }
 
 TEST_F(TestProviderTest, Refund_RefundsACaptureOnce) {
-  TestProvider provider(ledger());
+  TestProvider provider(ledger(), executor_);
   const std::string order = NewUuid();
-  provider.Charge(order, 500, "EUR", "tok_visa");
-  EXPECT_EQ(Outcome(provider.Refund(order)), "ok");
-  EXPECT_EQ(Outcome(provider.Refund(order)), "ok");
+  Charge(provider, order, "tok_visa");
+  EXPECT_EQ(Outcome(Refund(provider, order)), "ok");
+  EXPECT_EQ(Outcome(Refund(provider, order)), "ok");
   EXPECT_EQ(provider.refunds(), 1);
 }
 
 TEST_F(TestProviderTest, Refund_RefusesADeclinedCharge) {
-  TestProvider provider(ledger());
+  TestProvider provider(ledger(), executor_);
   const std::string declined = NewUuid();
-  provider.Charge(declined, 500, "EUR", "tok_chargeDeclined");
-  EXPECT_EQ(Outcome(provider.Refund(declined)), "charge_not_captured");
+  Charge(provider, declined, "tok_chargeDeclined");
+  EXPECT_EQ(Outcome(Refund(provider, declined)), "charge_not_captured");
   EXPECT_EQ(provider.refunds(), 0);
 }
 
 TEST_F(TestProviderTest, Refund_OfAKeyItNeverCharged_IsChargeNotCaptured) {
-  TestProvider provider(ledger());
-  EXPECT_EQ(Outcome(provider.Refund(NewUuid())), "charge_not_captured");
+  TestProvider provider(ledger(), executor_);
+  EXPECT_EQ(Outcome(Refund(provider, NewUuid())), "charge_not_captured");
   EXPECT_EQ(provider.refunds(), 0);
 }
 
@@ -137,35 +148,78 @@ TEST_F(TestProviderTest, Refund_OfAKeyItNeverCharged_IsChargeNotCaptured) {
 TEST_F(TestProviderTest, AnotherInstanceOrARestart_AnswersTheKeyAsTheFirstDidWithoutCapturing) {
   const std::string captured = NewUuid(), declined = NewUuid();
   {
-    TestProvider first(ledger());
-    ASSERT_EQ(Outcome(first.Charge(captured, 500, "EUR", "tok_visa")), "ok");
-    ASSERT_EQ(Outcome(first.Charge(declined, 500, "EUR", "tok_chargeDeclined")), "card_declined");
+    TestProvider first(ledger(), executor_);
+    ASSERT_EQ(Outcome(Charge(first, captured, "tok_visa")), "ok");
+    ASSERT_EQ(Outcome(Charge(first, declined, "tok_chargeDeclined")), "card_declined");
   }
-  TestProvider restarted(ledger());
-  EXPECT_EQ(Outcome(restarted.Charge(captured, 500, "EUR", "tok_chargeDeclined")), "ok");
-  EXPECT_EQ(Outcome(restarted.Charge(declined, 500, "EUR", "tok_visa")), "card_declined");
+  TestProvider restarted(ledger(), executor_);
+  EXPECT_EQ(Outcome(Charge(restarted, captured, "tok_chargeDeclined")), "ok");
+  EXPECT_EQ(Outcome(Charge(restarted, declined, "tok_visa")), "card_declined");
   EXPECT_EQ(restarted.captures(), 0);
-  EXPECT_EQ(Outcome(restarted.Refund(captured)), "ok");
-  EXPECT_EQ(Outcome(restarted.Refund(declined)), "charge_not_captured");
-  TestProvider third(ledger());
-  EXPECT_EQ(Outcome(third.Refund(captured)), "ok");
+  EXPECT_EQ(Outcome(Refund(restarted, captured)), "ok");
+  EXPECT_EQ(Outcome(Refund(restarted, declined)), "charge_not_captured");
+  TestProvider third(ledger(), executor_);
+  EXPECT_EQ(Outcome(Refund(third, captured)), "ok");
   EXPECT_EQ(restarted.refunds() + third.refunds(), 1);
 }
 
 TEST_F(TestProviderTest, TwoInstancesConcurrently_CaptureOnceAndAllSeeTheSameAnswer) {
-  TestProvider a(ledger(), TestProviderOptions{2s, 20ms});
-  TestProvider b(ledger(), TestProviderOptions{2s, 20ms});
+  TestProvider a(ledger(), executor_, TestProviderOptions{2s, 20ms});
+  TestProvider b(ledger(), executor_, TestProviderOptions{2s, 20ms});
   const std::string key = NewUuid();
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
-      if ((i % 2 ? a : b).Charge(key, 500, "EUR", "tok_visa").succeeded) ok++;
+      if (Charge((i % 2 ? a : b), key, "tok_visa").succeeded) ok++;
     });
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 8);
   EXPECT_EQ(a.captures() + b.captures(), 1);
+}
+
+// Issue 12: no thread is held while the processor "thinks". On ONE thread with a 300 ms
+// latency, eight charges are all waiting their latency at once, and the thread stays free
+// meanwhile: a task posted after them runs before any has answered. A provider that slept on
+// the caller's thread would have answered each before the next was asked; one that slept on
+// its executor's thread would run the task only after the first answer.
+TEST_F(TestProviderTest, Latency_HoldsNoThreadWhileEightChargesWait) {
+  constexpr int kCharges = 8;
+  std::atomic<int> answered = 0, succeeded = 0;  // before the executor: its tasks use them
+  Executor one_thread(ExecutorOptions{"test processor", 1});
+  TestProvider provider(ledger(), one_thread, TestProviderOptions{2s, 300ms});
+  for (int i = 0; i < kCharges; ++i) {
+    provider.Charge(NewUuid(), 500, "EUR", "tok_visa", [&](Reply<ProviderResult> reply) {
+      if (reply.ok() && std::move(reply).Get().succeeded) ++succeeded;
+      ++answered;
+    });
+  }
+  const int answered_when_free = Await<int>([&](Then<int> then) {
+    one_thread.Post([&, then] { then(Reply<int>::Of(answered.load())); });
+  });
+  EXPECT_EQ(kCharges - answered_when_free, kCharges) << "charges outstanding at once";
+  ASSERT_TRUE(testing::Eventually([&] { return answered == kCharges; }, 10s));
+  EXPECT_EQ(succeeded.load(), kCharges);
+  EXPECT_EQ(provider.captures(), kCharges);
+}
+
+// tok_timeout keeps its caller waiting on a timer, not on a thread: a charge on the same one
+// thread is answered while the timeout is still running.
+TEST_F(TestProviderTest, Timeout_HoldsNoThreadWhileTheCallerWaits) {
+  std::atomic<bool> timed_out = false;  // before the executor: its tasks use them
+  std::atomic<int> answered = 0;
+  Executor one_thread(ExecutorOptions{"test processor", 1});
+  TestProvider provider(ledger(), one_thread, TestProviderOptions{3s, 0ms});
+  provider.Charge(NewUuid(), 500, "EUR", "tok_timeout", [&](Reply<ProviderResult> reply) {
+    timed_out =
+        reply.ok() && std::move(reply).Get().failure == v1::PAYMENT_FAILURE_PROVIDER_TIMEOUT;
+    ++answered;
+  });
+  EXPECT_EQ(Outcome(Charge(provider, NewUuid(), "tok_visa")), "ok");
+  EXPECT_EQ(answered.load(), 0) << "the visa charge waited for the timeout";
+  ASSERT_TRUE(testing::Eventually([&] { return answered == 1; }, 10s));
+  EXPECT_TRUE(timed_out.load());
 }
 
 }  // namespace
