@@ -2,8 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 
 #include "clients/inventory_port.h"
 #include "clients/payment_port.h"
@@ -56,6 +60,33 @@ void OrderSaga::Drive(OrderRow order, Then<OrderRow> done) {
 
 OrderRow OrderSaga::DriveToEnd(OrderRow order) {
   return Await<OrderRow>([&](Then<OrderRow> done) { Drive(std::move(order), std::move(done)); });
+}
+
+std::vector<Reply<OrderRow>> OrderSaga::DriveAllToEnd(const std::vector<OrderRow>& orders) {
+  struct Joint {
+    std::mutex mu;
+    std::condition_variable all_done;
+    std::vector<std::optional<Reply<OrderRow>>> replies;
+    std::size_t left = 0;
+  };
+  auto joint = std::make_shared<Joint>();
+  joint->replies.resize(orders.size());
+  joint->left = orders.size();
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    executor_.Post([this, joint, i, order = orders[i]] {
+      Drive(order, [joint, i](Reply<OrderRow> reply) {
+        std::lock_guard lock(joint->mu);
+        joint->replies[i] = std::move(reply);
+        if (--joint->left == 0) joint->all_done.notify_all();
+      });
+    });
+  }
+  std::unique_lock lock(joint->mu);
+  joint->all_done.wait(lock, [&] { return joint->left == 0; });
+  std::vector<Reply<OrderRow>> out;
+  out.reserve(orders.size());
+  for (auto& reply : joint->replies) out.push_back(std::move(*reply));
+  return out;
 }
 
 template <class T>
@@ -216,14 +247,15 @@ DropWithdrawal OrderSaga::WithdrawCancelledDrop(const std::string& drop_id, int 
   DropWithdrawal out;
   for (;;) {
     const auto withdrawn = orders_.WithdrawForCancelledDrop(drop_id, batch);
-    for (const auto& order : withdrawn) {
+    auto driven = DriveAllToEnd(withdrawn);
+    for (std::size_t i = 0; i < withdrawn.size(); ++i) {
       ++out.withdrawn;
       try {
-        DriveToEnd(order);
+        std::move(driven[i]).Get();
         ++out.finished;
       } catch (const std::exception& e) {  // it is leased and stored: recovery carries it on
-        spdlog::warn("order {} of cancelled drop {}: {}; recovery carries it on", order.id, drop_id,
-                     e.what());
+        spdlog::warn("order {} of cancelled drop {}: {}; recovery carries it on", withdrawn[i].id,
+                     drop_id, e.what());
       }
     }
     if (static_cast<int>(withdrawn.size()) < batch) break;
@@ -238,9 +270,12 @@ std::optional<OrderRow> OrderSaga::RequestCancel(const std::string& order_id) {
 
 int OrderSaga::RecoverLapsed(int limit) {
   int finished = 0;
-  for (const auto& order : orders_.ClaimLapsed(limit)) {
+  const auto claimed = orders_.ClaimLapsed(limit);
+  auto driven = DriveAllToEnd(claimed);
+  for (std::size_t i = 0; i < claimed.size(); ++i) {
+    const OrderRow& order = claimed[i];
     try {
-      const auto done = DriveToEnd(order);
+      const auto done = std::move(driven[i]).Get();
       spdlog::info("recovered order {} from stage {}: {}", order.id, StageName(order.stage),
                    StatusName(done.status));
       ++finished;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "livedrop/core/reply.h"
 #include "orders_logic.h"
@@ -73,16 +74,22 @@ class OrderSaga {
   // reason drop_cancelled — and drives each to its end. Repeating it is safe and withdraws
   // only what was not withdrawn before; orders still being charged are counted, not touched
   // (their driver either fails them or confirms them, and the next call refunds those).
-  // Withdraws and drives `batch` orders at a time, so each batch's leases outlast its driving.
+  // Withdraws and drives `batch` orders at a time (all of a batch at once), so each batch's
+  // leases outlast its driving.
   DropWithdrawal WithdrawCancelledDrop(const std::string& drop_id, int batch);
 
   // One pass of the recovery loop: takes over up to `limit` unfinished orders whose driver's
   // lease lapsed (the process crashed, or a step failed and the request gave up) and drives
-  // each to its end. Safe with several instances: claiming skips rows another instance has
-  // locked, and each claim renews the lease. Returns how many orders were finished.
+  // them to their end, all at once (DriveAllToEnd). Safe with several instances: claiming
+  // skips rows another instance has locked, and each claim renews the lease. Returns how many
+  // orders were finished.
   int RecoverLapsed(int limit);
 
  private:
+  // Drives every order at once — each waits on its own calls, none on another's, so a batch
+  // takes about as long as its slowest order — and returns each one's reply, in order. The
+  // drives start on the executor. For threads that may wait, as DriveToEnd.
+  std::vector<Reply<OrderRow>> DriveAllToEnd(const std::vector<OrderRow>& orders);
   // Starts the step from order.stage; `next` gets the order after it (re-read if someone
   // else moved it).
   void Step(const OrderRow& order, Then<OrderRow> next);

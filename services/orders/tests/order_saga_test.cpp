@@ -71,6 +71,20 @@ class OrderSagaTest : public ::testing::Test {
     for (const auto& e : orders_.events()) out.push_back(e.type + ":" + e.reason);
     return out;
   }
+  // Reads on the executor's one thread, between its tasks (the fakes are not thread-safe).
+  int OnPool(std::function<int()> read) {
+    return Await<int>(
+        [&](Then<int> then) { executor_.Post([read, then] { then(Reply<int>::From(read)); }); });
+  }
+  // How many charges payment holds, once it holds `n` (or when it stops waiting for them).
+  int HeldChargesOnceThereAre(int n) {
+    int held = 0;
+    for (int probe = 0; probe < 2000 && held < n; ++probe) {
+      held = OnPool([&] { return payment_.held_charges(); });
+      if (held < n) std::this_thread::sleep_for(5ms);
+    }
+    return held;
+  }
   static Error Unavailable() {
     return Error(ErrorKind::kUnavailable, "unavailable", "connection refused");
   }
@@ -127,21 +141,32 @@ TEST_F(OrderSagaTest, Drive_HoldsNoThreadWhilePaymentAnswers_EightOrdersBeingCha
       });
     });
   }
-  // Read on the executor's thread, between its tasks (the fakes are not thread-safe).
-  const auto on_pool = [&](std::function<int()> read) {
-    return Await<int>(
-        [&](Then<int> then) { executor_.Post([read, then] { then(Reply<int>::From(read)); }); });
-  };
-  int held = 0;
-  for (int probe = 0; probe < 1000 && held < kOrders; ++probe) {
-    held = on_pool([&] { return payment_.held_charges(); });
-    if (held < kOrders) std::this_thread::sleep_for(5ms);
-  }
-  EXPECT_EQ(held, kOrders);
-  EXPECT_EQ(on_pool([&] { return payment_.AnswerHeldCharges(); }), held);
+  EXPECT_EQ(HeldChargesOnceThereAre(kOrders), kOrders);
+  EXPECT_EQ(OnPool([&] { return payment_.AnswerHeldCharges(); }), kOrders);
   ASSERT_EQ(all_finished.get_future().wait_for(30s), std::future_status::ready);
   for (const auto& order : finished) EXPECT_EQ(order.status, OrderStatus::kConfirmed);
-  EXPECT_EQ(on_pool([&] { return payment_.charges(); }), kOrders);
+  EXPECT_EQ(OnPool([&] { return payment_.charges(); }), kOrders);
+}
+
+// Recovery drives the orders it claimed all at once: eight lapsed orders are all being
+// charged at the same time, so a pass takes about as long as its slowest order, not the sum.
+TEST_F(OrderSagaTest, Recovery_DrivesTheClaimedOrdersAtOnce_NotOneAfterAnother) {
+  constexpr int kOrders = 8;
+  payment_.hold_charges = true;
+  for (int i = 0; i < kOrders; ++i) orders_.Lapse(Order(Stage::kCharging).id);
+  std::future<int> recovered =
+      std::async(std::launch::async, [&] { return saga_.RecoverLapsed(50); });
+  EXPECT_EQ(HeldChargesOnceThereAre(kOrders), kOrders);
+  // From now on payment answers at once, so a pass that drove one order after another would
+  // still end (and fail only the count above).
+  EXPECT_EQ(OnPool([&] {
+              payment_.hold_charges = false;
+              return payment_.AnswerHeldCharges();
+            }),
+            kOrders);
+  ASSERT_EQ(recovered.wait_for(30s), std::future_status::ready);
+  EXPECT_EQ(recovered.get(), kOrders);
+  EXPECT_EQ(OnPool([&] { return payment_.charges(); }), kOrders);
 }
 
 // Each order that ends is counted once by its final state (the dashboard's orders by outcome).
