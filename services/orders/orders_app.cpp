@@ -84,6 +84,7 @@ OrdersApp::OrdersApp(pg::Pool& pool, DropsPort& drops, InventoryPort& inventory,
                      PaymentPort& payment, const OrdersOptions& options)
     : pool_(pool),
       options_(options),
+      in_flight_(options.max_orders_in_flight, "orders being placed"),
       executor_(std::make_unique<Executor>(ExecutorOptions{"orders saga", options.saga_threads},
                                            rpc::CarryCall)),
       catalog_(std::make_unique<DropCatalog>(drops, options.drop_terms_ttl, options.sold_out_memory,
@@ -137,16 +138,8 @@ int OrdersApp::ForgetOldKeys() {
 }
 
 void OrdersApp::Place(const PlaceOrderInput& input, Then<PlaceResult> then) {
-  if (in_flight_.fetch_add(1) >= options_.max_orders_in_flight) {
-    in_flight_.fetch_sub(1);
-    return then(Reply<PlaceResult>::Failed(std::make_exception_ptr(
-        Error(ErrorKind::kResourceExhausted, "overloaded",
-              "too many orders are being placed; retry with the same Idempotency-Key"))));
-  }
-  Then<PlaceResult> answer = [this, then = std::move(then)](Reply<PlaceResult> reply) {
-    in_flight_.fetch_sub(1);
-    then(std::move(reply));
-  };
+  Then<PlaceResult> answer = in_flight_.Admit(std::move(then));
+  if (!answer) return;  // overloaded, answered already
   executor_->Post([this, input, answer] {
     std::variant<PlaceResult, OrderRow> begun = PlaceResult{};
     try {

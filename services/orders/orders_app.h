@@ -1,12 +1,12 @@
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "livedrop/core/coalescer.h"
+#include "livedrop/core/in_flight_limit.h"
 #include "livedrop/core/reply.h"
 #include "orders_logic.h"
 #include "orders_options.h"
@@ -82,7 +82,7 @@ class OrdersApp {
 
   pg::Pool& pool_;
   const OrdersOptions options_;
-  std::atomic<int> in_flight_{0};  // Place calls not answered yet
+  InFlightLimit in_flight_;  // Place calls not answered yet (--max-orders-in-flight)
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<DropCatalog> catalog_;
   std::unique_ptr<OrderWriter> writer_;

@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
         auto provider =
             std::make_shared<payment::TestProvider>(rt.pool, *processor, options.test_provider);
         auto payments = std::make_shared<payment::PgPaymentsRepository>(rt.pool);
-        auto app = std::make_shared<payment::PaymentApp>(*payments, *provider, options.threads);
+        auto app = std::make_shared<payment::PaymentApp>(*payments, *provider, options.threads,
+                                                         options.max_in_flight);
         auto grpc = std::make_shared<payment::PaymentGrpc>(*app);
         // Who may call which method (certificate names): the gateway acts for end users;
         // other services act as themselves.

@@ -81,12 +81,14 @@ PaymentChange PgPaymentsRepository::MarkRefunded(const std::string& order_id) {
       EmitPaymentRefunded);
 }
 
-PaymentApp::PaymentApp(PaymentsRepository& payments, PaymentProvider& provider, int threads)
+PaymentApp::PaymentApp(PaymentsRepository& payments, PaymentProvider& provider, int threads,
+                       int max_in_flight)
     : payments_(payments),
       provider_(provider),
       succeeded_(Transitions("succeeded")),
       failed_(Transitions("failed")),
       refunded_(Transitions("refunded")),
+      in_flight_(max_in_flight, "charges and refunds in flight"),
       executor_(std::make_unique<Executor>(ExecutorOptions{"payment", threads}, rpc::CarryCall)) {}
 
 PaymentApp::~PaymentApp() {
@@ -113,7 +115,9 @@ PaymentRow PaymentApp::RecordCharge(const ChargeInput& input) {
   return payment;
 }
 
-void PaymentApp::Charge(const ChargeInput& input, Then<PaymentRow> then) {
+void PaymentApp::Charge(const ChargeInput& input, Then<PaymentRow> reply_to) {
+  Then<PaymentRow> then = in_flight_.Admit(std::move(reply_to));
+  if (!then) return;  // overloaded, answered already
   executor_->Post([this, input, then = std::move(then)] {
     auto recorded = Reply<PaymentRow>::From([&] { return RecordCharge(input); });
     if (!recorded.ok()) return then(std::move(recorded));
@@ -150,7 +154,9 @@ PaymentRow PaymentApp::RecordRefund(const std::string& order_id, const ProviderR
   return std::move(change.payment);
 }
 
-void PaymentApp::Refund(const std::string& order_id, Then<PaymentRow> then) {
+void PaymentApp::Refund(const std::string& order_id, Then<PaymentRow> reply_to) {
+  Then<PaymentRow> then = in_flight_.Admit(std::move(reply_to));
+  if (!then) return;  // overloaded, answered already
   executor_->Post([this, order_id, then = std::move(then)] {
     auto found = Reply<PaymentRow>::From([&] { return FindRefundable(order_id); });
     if (!found.ok()) return then(std::move(found));

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "livedrop/core/in_flight_limit.h"
 #include "livedrop/core/reply.h"
 #include "payment_logic.h"
 #include "payment_provider.h"
@@ -53,9 +54,11 @@ class PgPaymentsRepository final : public PaymentsRepository {
 // Charge and Refund hold no thread while the processor thinks: they return at once, their
 // database steps run on the app's executor (`threads` of them, busy only while PostgreSQL is),
 // and the provider's answer is carried on there (in the served call's context) to `then`.
+// More than `max_in_flight` charges and refunds at once are refused overloaded.
 class PaymentApp {
  public:
-  PaymentApp(PaymentsRepository& payments, PaymentProvider& provider, int threads = 8);
+  PaymentApp(PaymentsRepository& payments, PaymentProvider& provider, int threads = 8,
+             int max_in_flight = 1024);
   // Waits for the charges and refunds in flight (their provider answers included) to end.
   ~PaymentApp();
   PaymentApp(const PaymentApp&) = delete;
@@ -84,6 +87,7 @@ class PaymentApp {
   metrics::Counter& succeeded_;
   metrics::Counter& failed_;
   metrics::Counter& refunded_;
+  InFlightLimit in_flight_;             // charges and refunds not answered yet
   std::unique_ptr<Executor> executor_;  // last: destroyed first, while the rest is alive
 };
 

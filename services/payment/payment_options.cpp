@@ -17,7 +17,10 @@ void PaymentOptions::Declare(config::Spec& spec) {
            "Threads for the database steps of charges and refunds (none waits for the processor)",
            d.threads, 1, 256)
       .Int("provider-threads", "Threads of the test processor (its ledger's statements)",
-           d.provider_threads, 1, 256);
+           d.provider_threads, 1, 256)
+      .Int("max-charges-in-flight",
+           "Charges and refunds being answered at once; beyond it: overloaded (RESOURCE_EXHAUSTED)",
+           d.max_in_flight, 1, 1000000);
 }
 
 PaymentOptions PaymentOptions::From(const config::Config& cfg) {
@@ -27,6 +30,7 @@ PaymentOptions PaymentOptions::From(const config::Config& cfg) {
   o.test_provider.latency = cfg.GetDuration("provider-latency");
   o.threads = static_cast<int>(cfg.GetInt("payment-threads"));
   o.provider_threads = static_cast<int>(cfg.GetInt("provider-threads"));
+  o.max_in_flight = static_cast<int>(cfg.GetInt("max-charges-in-flight"));
   return o;
 }
 

@@ -25,6 +25,8 @@ struct PaymentOptions {
   int threads = 8;
   // --provider-threads: threads of the test processor (its ledger's statements).
   int provider_threads = 4;
+  // --max-charges-in-flight: charges and refunds being answered at once; beyond: overloaded.
+  int max_in_flight = 1024;
 
   static void Declare(config::Spec& spec);
   static PaymentOptions From(const config::Config& cfg);

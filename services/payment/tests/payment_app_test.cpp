@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -365,6 +367,44 @@ TEST(PaymentAppThreadsTest, Charge_OneThread_HasEveryChargeAtTheProcessorAtOnce)
   ASSERT_TRUE(testing::Eventually([&] { return answered == kCharges; }, 5s));
   EXPECT_EQ(succeeded.load(), kCharges);
   EXPECT_EQ(payments.events().size(), static_cast<std::size_t>(kCharges));
+}
+
+// Callback methods are not bounded by the handler pool: past --max-charges-in-flight a charge
+// is refused overloaded at once, nothing recorded, and a place comes back when one is answered.
+TEST(PaymentAppThreadsTest, Charge_PastTheLimitInFlight_IsOverloaded_UntilOneIsAnswered) {
+  FakePaymentsRepository payments;
+  HeldProcessor processor;
+  PaymentApp app(payments, processor, /*threads=*/1, /*max_in_flight=*/2);
+  std::atomic<int> answered = 0;
+  const auto charge = [&] {
+    auto outcome = std::make_shared<std::promise<std::string>>();
+    app.Charge(ChargeInput{NewUuid(), NewUuid(), 2500, "EUR", "tok_visa"},
+               [&, outcome](Reply<PaymentRow> reply) {
+                 ++answered;
+                 try {
+                   std::move(reply).Get();
+                   outcome->set_value("charged");
+                 } catch (const Error& e) {
+                   outcome->set_value(e.code());
+                 }
+               });
+    return outcome->get_future();
+  };
+  auto first = charge();
+  auto second = charge();
+  ASSERT_TRUE(testing::Eventually([&] { return processor.held() == 2; }, 5s));
+  auto third = charge();
+  ASSERT_EQ(third.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(third.get(), "overloaded");
+  EXPECT_EQ(answered.load(), 1);
+  processor.AnswerAll(ProviderResult::Success());
+  EXPECT_EQ(first.get(), "charged");
+  EXPECT_EQ(second.get(), "charged");
+  auto fourth = charge();  // the places are back
+  ASSERT_TRUE(testing::Eventually([&] { return processor.held() == 1; }, 5s));
+  processor.AnswerAll(ProviderResult::Success());
+  EXPECT_EQ(fourth.get(), "charged");
+  EXPECT_EQ(payments.events().size(), 3u);  // the refused one recorded nothing
 }
 
 }  // namespace
