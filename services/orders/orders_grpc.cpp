@@ -15,16 +15,10 @@ namespace livedrop::orders {
     rpc::RequireActingUser(req->buyer_id());
     app_.Place(PlaceOrderInput{req->buyer_id(), req->idempotency_key(), req->drop_id(),
                                req->payment_token(), req->quantity()},
-               [resp, finish](Reply<PlaceResult> reply) {
-                 try {
-                   const PlaceResult result = std::move(reply).Get();
-                   ToProto(result.order, *resp->mutable_order());
-                   resp->set_replayed(result.replayed);
-                 } catch (...) {
-                   return finish(std::current_exception());
-                 }
-                 finish(nullptr);
-               });
+               rpc::Respond<PlaceResult>(std::move(finish), [resp](const PlaceResult& result) {
+                 ToProto(result.order, *resp->mutable_order());
+                 resp->set_replayed(result.replayed);
+               }));
   });
 }
 

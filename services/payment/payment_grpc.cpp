@@ -8,16 +8,10 @@
 namespace livedrop::payment {
 namespace {
 
-// Where the app's answer goes: the payment into the response, the call finished either way.
+// Where the app's answer goes: the payment into the response.
 Then<PaymentRow> Answer(v1::Payment* payment, rpc::Finish finish) {
-  return [payment, finish = std::move(finish)](Reply<PaymentRow> reply) {
-    try {
-      ToProto(std::move(reply).Get(), *payment);
-    } catch (...) {
-      return finish(std::current_exception());
-    }
-    finish(nullptr);
-  };
+  return rpc::Respond<PaymentRow>(std::move(finish),
+                                  [payment](const PaymentRow& row) { ToProto(row, *payment); });
 }
 
 }  // namespace

@@ -4,10 +4,14 @@
 #include <grpcpp/support/server_callback.h>
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include "livedrop/core/reply.h"
 
 namespace livedrop::rpc {
 
@@ -44,6 +48,22 @@ using Finish = std::function<void(std::exception_ptr)>;
 ::grpc::ServerUnaryReactor* ServeAsync(::grpc::CallbackServerContext* context,
                                        std::string_view method,
                                        const std::function<void(Finish)>& body);
+
+// Where an app's asynchronous answer goes in a ServeAsync body: `write` puts the value into
+// the response, then the call finishes — with the reply's error (or one `write` throws), if any.
+//   app_.Charge(input, rpc::Respond<PaymentRow>(finish, [resp](PaymentRow p) { ... }));
+template <class T, class Write>
+Then<T> Respond(Finish finish, Write write) {
+  return [finish = std::move(finish), write = std::move(write)](Reply<T> reply) {
+    std::exception_ptr error;
+    try {
+      write(std::move(reply).Get());
+    } catch (...) {
+      error = std::current_exception();
+    }
+    finish(error);
+  };
+}
 
 // For an executor (livedrop/core/executor.h): runs a task posted while serving a call in that
 // call's scope (request id and log context, deadline, acting user), on whichever thread runs
