@@ -1,10 +1,10 @@
 // Trust between the services, against the real binaries: every gRPC port speaks only mutual
 // TLS with a certificate of the platform's CA, each method answers only the callers its
 // service declares (main.cpp), and a request naming another user than the one the gateway
-// verified is refused; each service reaches PostgreSQL as a role of its own. What the public API does with the same calls is the other suites'.
-#include <gtest/gtest.h>
-
+// verified is refused; each service reaches PostgreSQL as a role of its own. What the public API
+// does with the same calls is the other suites'.
 #include <grpcpp/generic/generic_stub.h>
+#include <gtest/gtest.h>
 
 #include <memory>
 #include <pqxx/pqxx>
@@ -104,9 +104,9 @@ TEST_F(ServiceIdentityE2E, EveryService_RefusesPlaintextAndCertificatesOfAnother
     const auto served = HealthCheck(Channel(service, "livedrop-gateway"));
     EXPECT_TRUE(served.ok()) << served.error_message();
     EXPECT_EQ(HealthCheck(Channel(service, "")).error_code(), ::grpc::StatusCode::UNAVAILABLE);
-    EXPECT_EQ(HealthCheck(Channel(service, "livedrop-gateway", testing::OtherCaCertsDir()))
-                  .error_code(),
-              ::grpc::StatusCode::UNAVAILABLE);
+    EXPECT_EQ(
+        HealthCheck(Channel(service, "livedrop-gateway", testing::OtherCaCertsDir())).error_code(),
+        ::grpc::StatusCode::UNAVAILABLE);
   }
 }
 
@@ -120,6 +120,20 @@ TEST_F(ServiceIdentityE2E, AServiceCallingAMethodItIsNotAllowed_IsPermissionDeni
     req.set_order_id(NewUuid());
     payment::v1::RefundResponse resp;
     EXPECT_EQ(payment->Refund(ctx.get(), req, &resp).error_code(),
+              ::grpc::StatusCode::PERMISSION_DENIED);
+  }
+  // Charges only from orders (Charge, like Refund, is a callback method: the same check).
+  {
+    auto payment = Stub<payment::v1::PaymentService>("payment", "livedrop-notifications");
+    auto ctx = rpc::NewClientContext(5s);
+    payment::v1::ChargeRequest req;
+    req.set_order_id(NewUuid());
+    req.set_buyer_id(NewUuid());
+    req.set_amount(100);
+    req.set_currency("EUR");
+    req.set_payment_token("tok_visa");
+    payment::v1::ChargeResponse resp;
+    EXPECT_EQ(payment->Charge(ctx.get(), req, &resp).error_code(),
               ::grpc::StatusCode::PERMISSION_DENIED);
   }
   // Reservations only from orders.
@@ -157,6 +171,18 @@ TEST_F(ServiceIdentityE2E, ARequestNamingAnotherUserThanTheVerifiedOne_IsRefused
   EXPECT_EQ(orders->ListOrders(ActingFor(mallory).get(), list, &listed).error_code(),
             ::grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(orders->ListOrders(ActingFor("").get(), list, &listed).error_code(),
+            ::grpc::StatusCode::PERMISSION_DENIED);
+  // The same for PlaceOrder, a callback method: no order for alice placed acting for mallory.
+  orders::v1::PlaceOrderRequest place;
+  place.set_buyer_id(alice);
+  place.set_idempotency_key(NewUuid());
+  place.set_drop_id(NewUuid());
+  place.set_payment_token("tok_visa");
+  place.set_quantity(1);
+  orders::v1::PlaceOrderResponse placed;
+  EXPECT_EQ(orders->PlaceOrder(ActingFor(mallory).get(), place, &placed).error_code(),
+            ::grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(orders->PlaceOrder(ActingFor("").get(), place, &placed).error_code(),
             ::grpc::StatusCode::PERMISSION_DENIED);
 
   auto notifications =
@@ -205,8 +231,9 @@ TEST_F(ServiceIdentityE2E, EachServiceConnectsAsItsOwnRole_WhichCannotReachAnoth
   pqxx::connection owner(platform_->DatabaseUrl());
   pqxx::work tx(owner);
   std::set<std::string> connected;
-  for (const auto& row : tx.exec("SELECT DISTINCT usename::text FROM pg_stat_activity "
-                                 "WHERE datname = current_database() AND usename <> current_user")) {
+  for (const auto& row :
+       tx.exec("SELECT DISTINCT usename::text FROM pg_stat_activity "
+               "WHERE datname = current_database() AND usename <> current_user")) {
     connected.insert(row[0].as<std::string>());
   }
   std::set<std::string> roles;
