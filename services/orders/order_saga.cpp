@@ -2,12 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
 #include <cstdlib>
+#include <future>
 #include <map>
 #include <memory>
-#include <mutex>
-#include <optional>
 
 #include "clients/inventory_port.h"
 #include "clients/payment_port.h"
@@ -62,31 +60,15 @@ OrderRow OrderSaga::DriveToEnd(OrderRow order) {
   return Await<OrderRow>([&](Then<OrderRow> done) { Drive(std::move(order), std::move(done)); });
 }
 
-std::vector<Reply<OrderRow>> OrderSaga::DriveAllToEnd(const std::vector<OrderRow>& orders) {
-  struct Joint {
-    std::mutex mu;
-    std::condition_variable all_done;
-    std::vector<std::optional<Reply<OrderRow>>> replies;
-    std::size_t left = 0;
-  };
-  auto joint = std::make_shared<Joint>();
-  joint->replies.resize(orders.size());
-  joint->left = orders.size();
-  for (std::size_t i = 0; i < orders.size(); ++i) {
-    executor_.Post([this, joint, i, order = orders[i]] {
-      Drive(order, [joint, i](Reply<OrderRow> reply) {
-        std::lock_guard lock(joint->mu);
-        joint->replies[i] = std::move(reply);
-        if (--joint->left == 0) joint->all_done.notify_all();
-      });
-    });
+std::vector<std::future<OrderRow>> OrderSaga::DriveAll(const std::vector<OrderRow>& orders) {
+  std::vector<std::future<OrderRow>> ends;
+  ends.reserve(orders.size());
+  for (const auto& order : orders) {
+    auto end = std::make_shared<std::promise<OrderRow>>();
+    ends.push_back(end->get_future());
+    executor_.Post([this, order, end] { Drive(order, Settle(end)); });
   }
-  std::unique_lock lock(joint->mu);
-  joint->all_done.wait(lock, [&] { return joint->left == 0; });
-  std::vector<Reply<OrderRow>> out;
-  out.reserve(orders.size());
-  for (auto& reply : joint->replies) out.push_back(std::move(*reply));
-  return out;
+  return ends;
 }
 
 template <class T>
@@ -148,12 +130,8 @@ void OrderSaga::Reserve(const OrderRow& order, int attempt, Then<OrderRow> next)
   const ReserveRequest request{order.id, order.drop_id, order.buyer_id, order.quantity};
   inventory_.Reserve(request, executor_.Continue<ReserveResult>([this, order, attempt,
                                                                  next](Reply<ReserveResult> reply) {
-    ReserveResult result;
-    try {
-      result = std::move(reply).Get();
-    } catch (...) {
-      return next(Reply<OrderRow>::Failed(std::current_exception()));
-    }
+    if (!reply.ok()) return next(Reply<OrderRow>::Failed(reply.error()));
+    const ReserveResult result = std::move(reply).Get();
     // Stock is created from drop_scheduled through Kafka; a drop that starts right after it
     // was scheduled may be a moment ahead of its stock: asked again a moment later.
     if (result.refusal == ReserveRefusal::kNoStock && attempt < options_.stock_wait_attempts) {
@@ -247,11 +225,11 @@ DropWithdrawal OrderSaga::WithdrawCancelledDrop(const std::string& drop_id, int 
   DropWithdrawal out;
   for (;;) {
     const auto withdrawn = orders_.WithdrawForCancelledDrop(drop_id, batch);
-    auto driven = DriveAllToEnd(withdrawn);
+    auto driven = DriveAll(withdrawn);
     for (std::size_t i = 0; i < withdrawn.size(); ++i) {
       ++out.withdrawn;
       try {
-        std::move(driven[i]).Get();
+        driven[i].get();
         ++out.finished;
       } catch (const std::exception& e) {  // it is leased and stored: recovery carries it on
         spdlog::warn("order {} of cancelled drop {}: {}; recovery carries it on", withdrawn[i].id,
@@ -271,11 +249,11 @@ std::optional<OrderRow> OrderSaga::RequestCancel(const std::string& order_id) {
 int OrderSaga::RecoverLapsed(int limit) {
   int finished = 0;
   const auto claimed = orders_.ClaimLapsed(limit);
-  auto driven = DriveAllToEnd(claimed);
+  auto driven = DriveAll(claimed);
   for (std::size_t i = 0; i < claimed.size(); ++i) {
     const OrderRow& order = claimed[i];
     try {
-      const auto done = std::move(driven[i]).Get();
+      const auto done = driven[i].get();
       spdlog::info("recovered order {} from stage {}: {}", order.id, StageName(order.stage),
                    StatusName(done.status));
       ++finished;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -80,16 +81,17 @@ class OrderSaga {
 
   // One pass of the recovery loop: takes over up to `limit` unfinished orders whose driver's
   // lease lapsed (the process crashed, or a step failed and the request gave up) and drives
-  // them to their end, all at once (DriveAllToEnd). Safe with several instances: claiming
+  // them to their end, all at once (DriveAll). Safe with several instances: claiming
   // skips rows another instance has locked, and each claim renews the lease. Returns how many
   // orders were finished.
   int RecoverLapsed(int limit);
 
  private:
-  // Drives every order at once — each waits on its own calls, none on another's, so a batch
-  // takes about as long as its slowest order — and returns each one's reply, in order. The
-  // drives start on the executor. For threads that may wait, as DriveToEnd.
-  std::vector<Reply<OrderRow>> DriveAllToEnd(const std::vector<OrderRow>& orders);
+  // Starts driving every order at once — each waits on its own calls, none on another's, so
+  // a batch takes about as long as its slowest order — on the executor; each future gives
+  // that order's end (or its step's error), in order. Waited for only on threads that may
+  // wait, as DriveToEnd.
+  std::vector<std::future<OrderRow>> DriveAll(const std::vector<OrderRow>& orders);
   // Starts the step from order.stage; `next` gets the order after it (re-read if someone
   // else moved it).
   void Step(const OrderRow& order, Then<OrderRow> next);

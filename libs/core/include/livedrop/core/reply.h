@@ -52,6 +52,18 @@ class Reply {
 template <class T>
 using Then = std::function<void(Reply<T>)>;
 
+// A Then that settles `promise` with the reply: its value, or its exception.
+template <class T>
+Then<T> Settle(std::shared_ptr<std::promise<T>> promise) {
+  return [promise = std::move(promise)](Reply<T> reply) {
+    if (reply.ok()) {
+      promise->set_value(std::move(reply).Get());
+    } else {
+      promise->set_exception(reply.error());
+    }
+  };
+}
+
 // Starts an asynchronous call and waits for its reply: the value, or the call's exception
 // rethrown. For threads that may wait (a background loop, a test) — never for a thread the
 // reply itself needs (a pool's thread waiting for a continuation posted to the same pool).
@@ -59,13 +71,7 @@ template <class T>
 T Await(const std::function<void(Then<T>)>& start) {
   auto promise = std::make_shared<std::promise<T>>();
   auto future = promise->get_future();
-  start([promise](Reply<T> reply) {
-    if (reply.ok()) {
-      promise->set_value(std::move(reply).Get());
-    } else {
-      promise->set_exception(reply.error());
-    }
-  });
+  start(Settle(std::move(promise)));
   return future.get();
 }
 
