@@ -7,6 +7,7 @@
 
 #include "livedrop/kafka/outbox.h"
 #include "livedrop/metrics/registry.h"
+#include "livedrop/pg/batch_writes.h"
 #include "livedrop/pg/pool.h"
 #include "orders_events.h"
 
@@ -25,19 +26,6 @@ metrics::Counter& Overloaded() {
       "livedrop_orders_write_overloaded_total",
       "Order writes refused because too many were already waiting");
   return counter;
-}
-
-bool Transient(const std::exception_ptr& failure) {
-  try {
-    std::rethrow_exception(failure);
-  } catch (const Error& e) {
-    return e.kind() == ErrorKind::kUnavailable || e.kind() == ErrorKind::kDeadlineExceeded ||
-           e.kind() == ErrorKind::kResourceExhausted;
-  } catch (const pqxx::broken_connection&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
 }
 
 // The writes of one transaction, kind by kind; `out` gets each write's row or key.
@@ -132,24 +120,9 @@ std::vector<OrderWriteOutcome> OrderWriter::RunTogether(std::vector<OrderWrite>&
 }
 
 std::vector<OrderWriteOutcome> OrderWriter::RunBatch(std::vector<OrderWrite>& batch) {
-  try {
-    return RunTogether(batch);
-  } catch (...) {
-    const auto failure = std::current_exception();
-    if (batch.size() == 1 || Transient(failure)) throw;
-  }
-  // Something in the batch is refused by the database: each write on its own, so only the
-  // write at fault fails.
-  std::vector<OrderWriteOutcome> out(batch.size());
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    std::vector<OrderWrite> one{batch[i]};
-    try {
-      out[i] = std::move(RunTogether(one).front());
-    } catch (...) {
-      out[i].failure = std::current_exception();
-    }
-  }
-  return out;
+  // A write the database refuses (a constraint of one order) fails alone.
+  return pg::RunTogetherOrEachAlone(
+      batch, [this](std::vector<OrderWrite>& writes) { return RunTogether(writes); });
 }
 
 OrderWriteOutcome OrderWriter::Submit(const std::string& spread_by, OrderWrite write) {
