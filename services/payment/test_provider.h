@@ -3,10 +3,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
+#include "livedrop/core/coalescer.h"
 #include "payment_provider.h"
 
 namespace livedrop {
@@ -27,6 +31,23 @@ struct TestProviderOptions {
   std::chrono::milliseconds timeout{2000};
   // Added to every call, to give benchmarks a processor's round trip.
   std::chrono::milliseconds latency{0};
+  // The ledger's charges of concurrent calls share a commit: at most this many in one, at
+  // most this many waiting (beyond: the charge fails overloaded, nothing decided).
+  CoalescerOptions ledger_batching{256, 4096};
+  // Ledger batches that may commit at once (keys spread over them by hash).
+  int ledger_lanes = 2;
+};
+
+// One charge as the ledger decides it, and its answer (a batch of them shares a transaction).
+struct LedgerCharge {
+  std::string idempotency_key;
+  std::int64_t amount = 0;
+  std::string currency, token;
+};
+struct LedgerDecision {
+  ProviderResult answer;
+  bool decided_now = false;    // this charge decided it (else: the key's earlier answer)
+  std::exception_ptr failure;  // this charge failed on its own
 };
 
 // What the test processor answers a token; see below. Returns at once (TestProvider is the one
@@ -42,7 +63,11 @@ ProviderResult TestTokenAnswer(const std::string& token);
 // Idempotent by key durably, like a real processor: its ledger is a table
 // (test_processor_charges) in the database it is given, and a charge is decided in the
 // transaction that inserts its key, so a second Charge with that key — concurrent, from another
-// instance or after a restart — waits for that transaction and returns its answer. Real
+// instance or after a restart — waits for that transaction and returns its answer. The charges
+// of concurrent calls share that transaction (a Coalescer with options.ledger_lanes lanes, a
+// key always in one): one statement inserts the keys not seen before with their decisions, one
+// reads the answers of the others, one commit; a key twice in a batch is decided once, and the
+// second hears the first's answer, as it would one batch later. Real
 // captures and refunds are counted in livedrop_payment_provider_captures_total / _refunds_total,
 // so a load test can check captures against the succeeded payments in the database.
 //
@@ -70,16 +95,16 @@ class TestProvider final : public PaymentProvider {
   std::int64_t captures() const;
   std::int64_t refunds() const;
 
+  // One ledger batch, as its leader runs it; public for tests that need a batch of a known
+  // make-up (captures are counted by the calls, not here).
+  std::vector<LedgerDecision> RunLedgerBatch(std::vector<LedgerCharge>& batch);
+
  private:
-  struct Decision {
-    ProviderResult answer;
-    bool decided_now = false;  // this call decided it (else: the key's earlier answer)
-  };
   // Runs `call` on the executor once the latency has passed, counted in flight until it ends.
   void AfterLatency(std::function<void()> call);
   // The ledger's transactions: blocking, so only ever run on the executor.
-  Decision DecideCharge(const std::string& idempotency_key, std::int64_t amount,
-                        const std::string& currency, const std::string& token);
+  LedgerDecision DecideCharge(LedgerCharge charge);
+  std::vector<LedgerDecision> RunLedgerTogether(std::vector<LedgerCharge>& batch);
   ProviderResult DecideRefund(const std::string& idempotency_key);
 
   pg::Pool& ledger_;
@@ -92,6 +117,8 @@ class TestProvider final : public PaymentProvider {
   int in_flight_ = 0;
   std::int64_t captures_ = 0;
   std::int64_t refunds_ = 0;
+  std::vector<std::string> lanes_;
+  std::unique_ptr<Coalescer<LedgerCharge, LedgerDecision>> coalescer_;  // last: goes first
 };
 
 }  // namespace livedrop::payment

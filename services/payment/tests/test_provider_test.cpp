@@ -179,6 +179,62 @@ TEST_F(TestProviderTest, TwoInstancesConcurrently_CaptureOnceAndAllSeeTheSameAns
   EXPECT_EQ(a.captures() + b.captures(), 1);
 }
 
+// One ledger batch of a known make-up, then a later one: a key replayed, in the batch that
+// decided it or after, is answered as its first charge was, and only that charge decided it.
+TEST_F(TestProviderTest, LedgerBatch_AReplayedKey_IsAnsweredLikeTheFirst_AndDecidedOnce) {
+  TestProvider provider(ledger(), executor_);
+  const std::string visa = NewUuid(), declined = NewUuid(), later = NewUuid();
+  std::vector<LedgerCharge> batch{{visa, 500, "EUR", "tok_visa"},
+                                  {declined, 500, "EUR", "tok_chargeDeclined"},
+                                  {visa, 500, "EUR", "tok_chargeDeclined"}};
+  const auto first = provider.RunLedgerBatch(batch);
+  ASSERT_EQ(first.size(), 3u);
+  for (const auto& d : first) EXPECT_FALSE(d.failure);
+  EXPECT_EQ(Outcome(first[0].answer), "ok");
+  EXPECT_TRUE(first[0].decided_now);
+  EXPECT_EQ(Outcome(first[1].answer), "card_declined");
+  EXPECT_TRUE(first[1].decided_now);
+  EXPECT_EQ(Outcome(first[2].answer), "ok");  // the replay in the same batch
+  EXPECT_FALSE(first[2].decided_now);
+
+  std::vector<LedgerCharge> replays{{declined, 500, "EUR", "tok_visa"},
+                                    {later, 500, "EUR", "tok_visa"},
+                                    {visa, 500, "EUR", "tok_chargeDeclined"}};
+  const auto second = provider.RunLedgerBatch(replays);
+  EXPECT_EQ(Outcome(second[0].answer), "card_declined");
+  EXPECT_FALSE(second[0].decided_now);
+  EXPECT_EQ(Outcome(second[1].answer), "ok");
+  EXPECT_TRUE(second[1].decided_now);
+  EXPECT_EQ(Outcome(second[2].answer), "ok");
+  EXPECT_FALSE(second[2].decided_now);
+  EXPECT_EQ(Outcome(Charge(provider, visa, "tok_chargeDeclined")), "ok");
+  EXPECT_EQ(provider.captures(), 0);  // batches run directly count nothing; the replay neither
+}
+
+TEST_F(TestProviderTest, ConcurrentCharges_ShareLedgerCommits_EachCapturedOnce) {
+  auto& sizes =
+      metrics::Registry::Default().GetHistogram("livedrop_payment_provider_batch_size", "", {});
+  const auto batches_before = sizes.Count();
+  const double charges_before = sizes.Sum();
+  TestProvider provider(ledger(), executor_, TestProviderOptions{2s, 10ms});
+  constexpr int kCharges = 48;
+  std::vector<std::string> keys;
+  for (int i = 0; i < kCharges; ++i) keys.push_back(NewUuid());
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2 * kCharges; ++i) {  // each key twice at once
+    threads.emplace_back([&, i] {
+      if (Charge(provider, keys[i / 2], "tok_visa").succeeded) ok++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 2 * kCharges);
+  EXPECT_EQ(provider.captures(), kCharges);
+  const double charges = sizes.Sum() - charges_before;
+  EXPECT_EQ(charges, 2 * kCharges);
+  EXPECT_LT(static_cast<double>(sizes.Count() - batches_before), charges);
+}
+
 // Issue 12: no thread is held while the processor "thinks". On ONE thread with a 300 ms
 // latency, eight charges are all waiting their latency at once, and the thread stays free
 // meanwhile: a task posted after them runs before any has answered. A provider that slept on
