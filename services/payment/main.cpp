@@ -8,6 +8,7 @@
 #include "payment_grpc.h"
 #include "payment_migrations.h"
 #include "payment_options.h"
+#include "payment_writer.h"
 #include "test_provider.h"
 
 using namespace livedrop;
@@ -26,7 +27,8 @@ int main(int argc, char** argv) {
             std::make_shared<Executor>(ExecutorOptions{"test processor", options.provider_threads});
         auto provider =
             std::make_shared<payment::TestProvider>(rt.pool, *processor, options.test_provider);
-        auto payments = std::make_shared<payment::PgPaymentsRepository>(rt.pool);
+        auto payments = std::make_shared<payment::PaymentWriter>(rt.pool, options.write_batching,
+                                                                 options.write_lanes);
         auto app = std::make_shared<payment::PaymentApp>(*payments, *provider, options.threads,
                                                          options.max_in_flight);
         auto grpc = std::make_shared<payment::PaymentGrpc>(*app);

@@ -1,15 +1,11 @@
 #include "payment_app.h"
 
-#include <pqxx/pqxx>
-
 #include "livedrop/core/error.h"
 #include "livedrop/core/executor.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/grpc/call.h"
 #include "livedrop/grpc/reason.h"
 #include "livedrop/metrics/registry.h"
-#include "livedrop/pg/pool.h"
-#include "payment_events.h"
 
 namespace livedrop::payment {
 namespace {
@@ -23,63 +19,7 @@ metrics::Counter& Transitions(const char* state) {
 
 Error NoPayment() { return NotFoundError("payment"); }
 
-// Runs `transition` (a store call returning the row it moved, or nothing when it was not in
-// the state to move from) and `emit` on the moved row in one transaction; when another call
-// made the move first, the payment as that call left it.
-template <typename Transition, typename Emit>
-PaymentChange Move(pg::Pool& pool, const std::string& order_id, Transition transition, Emit emit) {
-  return pool.Transact([&](pqxx::work& tx) {
-    if (auto moved = transition(tx)) {
-      emit(tx, *moved);
-      return PaymentChange{std::move(*moved), true};
-    }
-    return PaymentChange{*PaymentStore::Find(tx, order_id), false};
-  });
-}
-
 }  // namespace
-
-PaymentRow PgPaymentsRepository::RecordPending(const PaymentRow& fresh) {
-  return pool_.AutoCommit([&](pqxx::nontransaction& tx) {
-    if (auto inserted = PaymentStore::InsertPending(tx, fresh)) return *inserted;
-    // ON CONFLICT waited for any concurrent insert to commit, so the row is visible now.
-    auto existing = PaymentStore::Find(tx, fresh.order_id);
-    if (!existing) {
-      throw Error(ErrorKind::kInternal, "payment_vanished", "payment " + fresh.order_id);
-    }
-    return *existing;
-  });
-}
-
-std::optional<PaymentRow> PgPaymentsRepository::Find(const std::string& order_id) {
-  return pool_.AutoCommit(
-      [&](pqxx::nontransaction& tx) { return PaymentStore::Find(tx, order_id); });
-}
-
-PaymentChange PgPaymentsRepository::MarkSucceeded(const std::string& order_id) {
-  return Move(
-      pool_, order_id,
-      [&](pqxx::work& tx) {
-        return PaymentStore::Finish(tx, order_id, PaymentState::kSucceeded, "");
-      },
-      EmitPaymentSucceeded);
-}
-
-PaymentChange PgPaymentsRepository::MarkFailed(const std::string& order_id,
-                                               const std::string& failure_code) {
-  return Move(
-      pool_, order_id,
-      [&](pqxx::work& tx) {
-        return PaymentStore::Finish(tx, order_id, PaymentState::kFailed, failure_code);
-      },
-      EmitPaymentFailed);
-}
-
-PaymentChange PgPaymentsRepository::MarkRefunded(const std::string& order_id) {
-  return Move(
-      pool_, order_id, [&](pqxx::work& tx) { return PaymentStore::MarkRefunded(tx, order_id); },
-      EmitPaymentRefunded);
-}
 
 PaymentApp::PaymentApp(PaymentsRepository& payments, PaymentProvider& provider, int threads,
                        int max_in_flight)

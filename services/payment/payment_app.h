@@ -13,31 +13,11 @@
 namespace livedrop {
 class Executor;
 }
-namespace livedrop::pg {
-class Pool;
-}
 namespace livedrop::metrics {
 class Counter;
 }
 
 namespace livedrop::payment {
-
-// PaymentsRepository on PostgreSQL. Recording a payment is two lone statements (no
-// BEGIN/COMMIT round trips); each transition is one transaction with its event, so only the
-// transition that wins emits.
-class PgPaymentsRepository final : public PaymentsRepository {
- public:
-  explicit PgPaymentsRepository(pg::Pool& pool) : pool_(pool) {}
-
-  PaymentRow RecordPending(const PaymentRow& fresh) override;
-  std::optional<PaymentRow> Find(const std::string& order_id) override;
-  PaymentChange MarkSucceeded(const std::string& order_id) override;
-  PaymentChange MarkFailed(const std::string& order_id, const std::string& failure_code) override;
-  PaymentChange MarkRefunded(const std::string& order_id) override;
-
- private:
-  pg::Pool& pool_;
-};
 
 // Charge, Refund and GetPayment, idempotent by order id: the use cases of livedrop-payment,
 // the only layer that writes payments and their events (through the repository).
@@ -51,13 +31,19 @@ class PgPaymentsRepository final : public PaymentsRepository {
 // the card is captured at most once and every caller gets the same answer. Payment calls no
 // other service: the processor is its one dependency, behind PaymentProvider.
 //
+// On PostgreSQL (PaymentWriter, payment_writer.h) each step of concurrent charges shares its
+// commit with the others': the step's thread waits in the writer while its batch runs, and a
+// caller hears of its step only once the batch committed, so a payment is still recorded
+// pending before the provider is asked.
+//
 // Charge and Refund hold no thread while the processor thinks: they return at once, their
-// database steps run on the app's executor (`threads` of them, busy only while PostgreSQL is),
-// and the provider's answer is carried on there (in the served call's context) to `then`.
-// More than `max_in_flight` charges and refunds at once are refused overloaded.
+// database steps run on the app's executor (`threads` of them, busy only while PostgreSQL is —
+// and so the most steps that can wait in one write batch), and the provider's answer is
+// carried on there (in the served call's context) to `then`. More than `max_in_flight` charges
+// and refunds at once are refused overloaded.
 class PaymentApp {
  public:
-  PaymentApp(PaymentsRepository& payments, PaymentProvider& provider, int threads = 8,
+  PaymentApp(PaymentsRepository& payments, PaymentProvider& provider, int threads = 16,
              int max_in_flight = 1024);
   // Waits for the charges and refunds in flight (their provider answers included) to end.
   ~PaymentApp();

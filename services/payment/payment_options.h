@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "livedrop/core/coalescer.h"
 #include "test_provider.h"
 
 namespace livedrop::config {
@@ -21,10 +22,20 @@ struct PaymentOptions {
   // --provider-timeout, --provider-latency
   TestProviderOptions test_provider;
   // --payment-threads: threads for the database steps of charges and refunds. No thread waits
-  // for the processor, so charges in flight are not bounded by threads.
-  int threads = 8;
-  // --provider-threads: threads of the test processor (its ledger's statements).
-  int provider_threads = 4;
+  // for the processor, so charges in flight are not bounded by threads; but a step's thread
+  // waits in the write batch it joined, so threads bound how many steps can share a commit
+  // (16: four per lane at the default lanes).
+  int threads = 16;
+  // --write-batch-max: the writes of concurrent charges (pending rows, transitions) share a
+  // commit: at most this many in one, at most this many waiting (beyond: overloaded).
+  CoalescerOptions write_batching{256, 4096};
+  // --write-lanes: write batches that may commit at once (a payment's writes keep to one lane,
+  // by its order id).
+  int write_lanes = 4;
+  // --provider-threads: threads of the test processor (its ledger's statements; as above, a
+  // thread waits in the ledger batch it joined). --provider-write-lanes: ledger batches that
+  // may commit at once (test_provider.ledger_lanes).
+  int provider_threads = 8;
   // --max-charges-in-flight: charges and refunds being answered at once; beyond: overloaded.
   int max_in_flight = 1024;
 

@@ -9,7 +9,7 @@
 
 namespace livedrop::payment {
 
-// The payments table in memory, with the semantics of PgPaymentsRepository: a pending row is
+// The payments table in memory, with the semantics of PaymentWriter: a pending row is
 // recorded once per order, each transition happens only from its state and is the one that
 // writes an event. Records the events written and the rows recorded. Not thread-safe.
 class FakePaymentsRepository final : public PaymentsRepository {

@@ -18,6 +18,7 @@
 #include "payment_app.h"
 #include "payment_grpc.h"
 #include "payment_migrations.h"
+#include "payment_writer.h"
 #include "test_provider.h"
 
 namespace livedrop::payment {
@@ -65,7 +66,7 @@ class PaymentServiceTest : public ::testing::Test {
   void SetUp() override {
     db_ = std::make_unique<testing::ServiceDatabase>("payment", Migrations(), 8);
     pool_ = &db_->pool();
-    repository_ = std::make_unique<PgPaymentsRepository>(*pool_);
+    repository_ = std::make_unique<PaymentWriter>(*pool_);
     processor_ = std::make_unique<Executor>(ExecutorOptions{"test processor", 4});
     provider_ =
         std::make_unique<TestProvider>(*pool_, *processor_, TestProviderOptions{100ms, 0ms});
@@ -98,7 +99,7 @@ class PaymentServiceTest : public ::testing::Test {
   pg::Pool* pool_ = nullptr;
   std::unique_ptr<Executor> processor_;
   std::unique_ptr<TestProvider> provider_;
-  std::unique_ptr<PgPaymentsRepository> repository_;
+  std::unique_ptr<PaymentWriter> repository_;
   std::unique_ptr<PaymentApp> payments_;
   std::unique_ptr<PaymentGrpc> service_;
   std::unique_ptr<testing::InProcessServer> server_;

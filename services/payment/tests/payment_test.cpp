@@ -13,6 +13,7 @@
 #include "livedrop/testing/service_database.h"
 #include "payment_app.h"
 #include "payment_migrations.h"
+#include "payment_writer.h"
 #include "test_provider.h"
 
 namespace livedrop::payment {
@@ -61,7 +62,7 @@ class PaymentTest : public ::testing::Test {
     db_ = std::make_unique<testing::ServiceDatabase>("payment", Migrations(), 16);
     url_ = db_->url();
     pool_ = &db_->pool();
-    repository_ = std::make_unique<PgPaymentsRepository>(*pool_);
+    repository_ = std::make_unique<PaymentWriter>(*pool_);
     processor_ = std::make_unique<Executor>(ExecutorOptions{"test processor", 4});
     provider_ =
         std::make_unique<TestProvider>(*pool_, *processor_, TestProviderOptions{100ms, 0ms});
@@ -103,7 +104,7 @@ class PaymentTest : public ::testing::Test {
   std::unique_ptr<testing::ServiceDatabase> db_;
   std::string url_;
   pg::Pool* pool_ = nullptr;
-  std::unique_ptr<PgPaymentsRepository> repository_;
+  std::unique_ptr<PaymentWriter> repository_;
   std::unique_ptr<Executor> processor_;  // before the providers: goes after them
   std::unique_ptr<TestProvider> provider_;
 };
@@ -360,7 +361,7 @@ TEST_F(PaymentTest, Charge_TwoInstancesRacingOnOneOrder_CaptureOnce) {
   const auto in = Input();
   TestProvider first_processor(*pool_, *processor_, TestProviderOptions{2s, 30ms});
   TestProvider second_processor(*pool_, *processor_, TestProviderOptions{2s, 30ms});
-  PgPaymentsRepository second_repository(*pool_);
+  PaymentWriter second_repository(*pool_);
   PaymentApp first(*repository_, first_processor);
   PaymentApp second(second_repository, second_processor);
   std::vector<std::thread> threads;
