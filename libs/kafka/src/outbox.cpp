@@ -15,6 +15,7 @@
 #include "livedrop/metrics/registry.h"
 #include "livedrop/pg/arrays.h"
 #include "livedrop/pg/pool.h"
+#include "livedrop/pg/statement.h"
 #include "stop_wait.h"
 
 namespace livedrop::kafka {
@@ -52,14 +53,25 @@ CREATE TABLE outbox_parked (
 );
 )sql";
 
-constexpr const char* kInsertSql =
-    "INSERT INTO outbox (id, topic, key, event_type, payload) VALUES ($1::uuid, $2, $3, $4, $5)";
+// The insert and the wake-up of the relay in one statement (a data-modifying WITH runs once,
+// whatever the outer query reads): one round trip per write, prepared once per connection.
+// The NOTIFY is delivered only if the caller's transaction commits; repeats within one
+// transaction are folded into one. One channel per schema, so services sharing a database
+// wake only their own relay.
+#define LIVEDROP_OUTBOX_NOTIFY \
+  " SELECT pg_notify('livedrop_outbox_' || coalesce(current_schema(), 'public'), '')"
+constexpr pg::Statement kInsert{
+    "outbox_insert",
+    "WITH e AS (INSERT INTO outbox (id, topic, key, event_type, payload) "
+    "VALUES ($1::uuid, $2, $3, $4, $5))" LIVEDROP_OUTBOX_NOTIFY};
 // Payloads travel hex-encoded in a text[] (libpqxx 6 binds no bytea[]), in input order.
-constexpr const char* kInsertManySql =
-    "INSERT INTO outbox (id, topic, key, event_type, payload) "
+constexpr pg::Statement kInsertMany{
+    "outbox_insert_many",
+    "WITH e AS (INSERT INTO outbox (id, topic, key, event_type, payload) "
     "SELECT e.id, $1, e.key, e.event_type, decode(e.payload, 'hex') "
     "  FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY "
-    "       AS e(id, key, event_type, payload, n) ORDER BY e.n";
+    "       AS e(id, key, event_type, payload, n) ORDER BY e.n)" LIVEDROP_OUTBOX_NOTIFY};
+#undef LIVEDROP_OUTBOX_NOTIFY
 
 std::string HexBytes(const std::string& bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -71,9 +83,6 @@ std::string HexBytes(const std::string& bytes) {
   }
   return hex;
 }
-
-// One channel per schema, so services sharing a database wake only their own relay.
-constexpr const char* kChannelExpr = "'livedrop_outbox_' || coalesce(current_schema(), 'public')";
 
 // The two-key form keeps this lock apart from any single-key advisory locks a service uses;
 // the schema name keeps services sharing one database apart. Session-level: held on the
@@ -220,10 +229,8 @@ void EnqueueEvent(pqxx::transaction_base& tx, const std::string& topic,
                 "outbox event id is not a UUID: " + envelope.id());
   }
   std::string bytes = envelope.SerializeAsString();
-  tx.exec_params(kInsertSql, envelope.id(), topic, envelope.subject(), envelope.type(),
-                 pqxx::binarystring(bytes.data(), bytes.size()));
-  // Delivered only if this transaction commits; repeats within it are folded into one.
-  tx.exec(std::string("SELECT pg_notify(") + kChannelExpr + ", '')");
+  pg::Exec(tx, kInsert, envelope.id(), topic, envelope.subject(), envelope.type(),
+           pqxx::binarystring(bytes.data(), bytes.size()));
 }
 
 void EnqueueEvents(pqxx::transaction_base& tx, const std::string& topic,
@@ -243,9 +250,8 @@ void EnqueueEvents(pqxx::transaction_base& tx, const std::string& topic,
     types.push_back(envelope.type());
     payloads.push_back(HexBytes(envelope.SerializeAsString()));
   }
-  tx.exec_params(kInsertManySql, topic, pg::ArrayLiteral(ids), pg::ArrayLiteral(keys),
-                 pg::ArrayLiteral(types), pg::ArrayLiteral(payloads));
-  tx.exec(std::string("SELECT pg_notify(") + kChannelExpr + ", '')");
+  pg::Exec(tx, kInsertMany, topic, pg::ArrayLiteral(ids), pg::ArrayLiteral(keys),
+           pg::ArrayLiteral(types), pg::ArrayLiteral(payloads));
 }
 
 struct OutboxRelay::Impl {
