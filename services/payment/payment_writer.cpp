@@ -46,7 +46,8 @@ Error Vanished(const std::string& order_id) {
 // the payments the orders had already, read in one statement. ON CONFLICT waited for any
 // concurrent insert to commit, and each statement sees what committed before it began, so
 // every order has its row by now.
-std::vector<PaymentRow> WithExisting(pqxx::work& tx, std::vector<std::optional<PaymentRow>> rows,
+std::vector<PaymentRow> WithExisting(pqxx::transaction_base& tx,
+                                     std::vector<std::optional<PaymentRow>> rows,
                                      const std::vector<std::string>& order_ids) {
   std::vector<std::size_t> missing;
   std::vector<std::string> missing_ids;
@@ -94,7 +95,7 @@ struct ByOrder {
 // The writes of one transaction: every pending row first, then every transition (one serial
 // order of concurrent calls as good as any other: an order's transition is asked only once its
 // pending row committed, in an earlier batch). `out` gets each write's payment.
-void Apply(pqxx::work& tx, const std::vector<PaymentWrite>& batch,
+void Apply(pqxx::transaction_base& tx, const std::vector<PaymentWrite>& batch,
            std::vector<PaymentWriteOutcome>& out) {
   const ByOrder<PendingWrite> pendings(
       batch, [](const PendingWrite& w) -> const std::string& { return w.fresh.order_id; });
@@ -152,11 +153,18 @@ PaymentWriter::PaymentWriter(pg::Pool& pool, CoalescerOptions options, int lanes
 PaymentWriter::~PaymentWriter() = default;
 
 std::vector<PaymentWriteOutcome> PaymentWriter::RunTogether(std::vector<PaymentWrite>& batch) {
-  return pool_.Transact([&](pqxx::work& tx) {
+  const auto apply = [&](pqxx::transaction_base& tx) {
     std::vector<PaymentWriteOutcome> out(batch.size());
     Apply(tx, batch, out);
     return out;
+  };
+  const bool transitions = std::any_of(batch.begin(), batch.end(), [](const PaymentWrite& w) {
+    return std::holds_alternative<FinishWrite>(w.what);
   });
+  // Only pending rows: one INSERT (atomic by itself, no event to write with it) and, for orders
+  // that had a payment already, one read of what committed: no BEGIN / COMMIT round trips.
+  if (!transitions) return pool_.AutoCommit([&](pqxx::nontransaction& tx) { return apply(tx); });
+  return pool_.Transact([&](pqxx::work& tx) { return apply(tx); });
 }
 
 std::vector<PaymentWriteOutcome> PaymentWriter::RunBatch(std::vector<PaymentWrite>& batch) {

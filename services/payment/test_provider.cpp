@@ -143,8 +143,11 @@ LedgerDecision TestProvider::DecideCharge(LedgerCharge charge) {
   return decision;
 }
 
+// One INSERT of the new keys with their decisions (atomic by itself) and, for keys decided
+// before, one read of their answers (ON CONFLICT waited for a concurrent claim to commit, so
+// the read sees it): autocommitted, no BEGIN / COMMIT round trips.
 std::vector<LedgerDecision> TestProvider::RunLedgerTogether(std::vector<LedgerCharge>& batch) {
-  return ledger_.Transact([&](pqxx::work& tx) {
+  return ledger_.AutoCommit([&](pqxx::nontransaction& tx) {
     // Each key once: its first charge in the batch is the one that may decide it.
     std::unordered_map<std::string, std::size_t> first;
     std::vector<std::string> keys, amounts, currencies, outcomes;
