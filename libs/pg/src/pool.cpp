@@ -24,6 +24,41 @@ Error Unavailable(const std::string& why) {
   return Error(ErrorKind::kUnavailable, "database_unavailable", "database unavailable: " + why);
 }
 
+// The transactions Pools run on this thread, innermost last, with what to do after each
+// commits (AfterCommit).
+struct RunningTransaction {
+  const pqxx::transaction_base* tx;
+  const Pool* pool;
+  std::vector<std::function<void()>> after_commit;
+};
+thread_local std::vector<RunningTransaction*> t_running;
+
+class RunningScope {
+ public:
+  explicit RunningScope(RunningTransaction& running) { t_running.push_back(&running); }
+  ~RunningScope() { t_running.pop_back(); }
+  RunningScope(const RunningScope&) = delete;
+  RunningScope& operator=(const RunningScope&) = delete;
+};
+
+RunningTransaction* Running(const pqxx::transaction_base& tx) {
+  for (auto it = t_running.rbegin(); it != t_running.rend(); ++it) {
+    if ((*it)->tx == &tx) return *it;
+  }
+  return nullptr;
+}
+
+void RunAfterCommit(std::vector<std::function<void()>>& fns) {
+  for (auto& fn : fns) {
+    try {
+      fn();
+    } catch (const std::exception& e) {
+      spdlog::warn("after-commit action failed: {}", e.what());
+    }
+  }
+  fns.clear();
+}
+
 Error TooMuchContention() {
   return Error(ErrorKind::kAborted, "conflict", "too much contention, try again");
 }
@@ -205,20 +240,40 @@ void Pool::RunWithConnection(const std::function<void(pqxx::connection&)>& fn) {
 }
 
 void Pool::RunAutoCommit(const std::function<void(pqxx::nontransaction&)>& fn) {
-  RunWithConnection([&](pqxx::connection& conn) {
-    pqxx::nontransaction tx(conn);
-    fn(tx);
-  });
+  std::vector<std::function<void()>> after_commit;
+  try {
+    RunWithConnection([&](pqxx::connection& conn) {
+      pqxx::nontransaction tx(conn);
+      RunningTransaction running{&tx, this, {}};
+      RunningScope scope(running);
+      try {
+        fn(tx);
+      } catch (...) {
+        after_commit = std::move(running.after_commit);
+        throw;
+      }
+      after_commit = std::move(running.after_commit);
+    });
+  } catch (...) {
+    RunAfterCommit(after_commit);  // the statements before the failure committed
+    throw;
+  }
+  RunAfterCommit(after_commit);
 }
 
 void Pool::RunTransaction(const std::function<void(pqxx::work&)>& fn) {
   for (int attempt = 1;; ++attempt) {
     try {
+      std::vector<std::function<void()>> after_commit;
       impl_->Run([&](pqxx::connection& conn) {
         pqxx::work tx(conn);
+        RunningTransaction running{&tx, this, {}};
+        RunningScope scope(running);
         fn(tx);
         tx.commit();
+        after_commit = std::move(running.after_commit);
       });
+      RunAfterCommit(after_commit);
       return;
     } catch (const pqxx::in_doubt_error& e) {
       // The commit may or may not have happened: redoing fn could apply it twice.
@@ -235,6 +290,18 @@ void Pool::RunTransaction(const std::function<void(pqxx::work&)>& fn) {
       std::this_thread::sleep_for(Backoff(attempt));
     }
   }
+}
+
+bool AfterCommit(const pqxx::transaction_base& tx, std::function<void()> fn) {
+  RunningTransaction* running = Running(tx);
+  if (running == nullptr) return false;
+  running->after_commit.push_back(std::move(fn));
+  return true;
+}
+
+const Pool* PoolRunning(const pqxx::transaction_base& tx) {
+  const RunningTransaction* running = Running(tx);
+  return running == nullptr ? nullptr : running->pool;
 }
 
 bool Pool::Healthy() {

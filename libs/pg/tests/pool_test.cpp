@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <latch>
 #include <pqxx/pqxx>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "livedrop/core/error.h"
 #include "livedrop/testing/eventually.h"
@@ -89,6 +93,88 @@ TEST(Pool, Transact_RetriesSerializationFailures) {
       pool.Transact([](pqxx::work& tx) { return tx.exec1("SELECT n FROM counter")[0].as<int>(); }),
       2);
   EXPECT_EQ(attempts.load(), 3);
+}
+
+// What a callback registered with AfterCommit sees: whether another connection already
+// finds the row the transaction wrote.
+int CountFromOutside(const std::string& url) {
+  pqxx::connection other(url);
+  pqxx::nontransaction q(other);
+  return q.exec1("SELECT count(*) FROM svc.t")[0].as<int>();
+}
+
+TEST(Pool, AfterCommit_RunsOnceTheTransactionCommitted_NeverForOneRolledBack) {
+  const PoolOptions options = Options();
+  Pool pool(options);
+  pool.Transact([](pqxx::work& tx) { tx.exec("CREATE TABLE t (v int)"); });
+  std::vector<int> seen;
+  pool.Transact([&](pqxx::work& tx) {
+    EXPECT_EQ(PoolRunning(tx), &pool);
+    tx.exec("INSERT INTO t VALUES (1)");
+    EXPECT_TRUE(AfterCommit(tx, [&] { seen.push_back(CountFromOutside(options.url)); }));
+    EXPECT_TRUE(seen.empty()) << "ran before the commit";
+  });
+  EXPECT_EQ(seen, std::vector<int>{1});  // ran once, and the write was visible to others
+
+  EXPECT_THROW(pool.Transact([&](pqxx::work& tx) {
+    tx.exec("INSERT INTO t VALUES (2)");
+    AfterCommit(tx, [&] { seen.push_back(-1); });
+    throw std::runtime_error("rolled back");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(seen, std::vector<int>{1});
+}
+
+TEST(Pool, AfterCommit_NotForAnAttemptThatIsRetried) {
+  Pool pool(Options());
+  pool.Transact([](pqxx::work& tx) {
+    tx.exec("CREATE TABLE counter (n int)");
+    tx.exec("INSERT INTO counter VALUES (0)");
+  });
+  std::atomic<int> attempts{0}, ran{0};
+  std::latch both_read(2);
+  auto bump = [&] {
+    bool first = true;
+    pool.Transact([&](pqxx::work& tx) {
+      attempts++;
+      AfterCommit(tx, [&] { ran++; });
+      tx.exec("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+      const int n = tx.exec1("SELECT n FROM counter")[0].as<int>();
+      if (std::exchange(first, false)) both_read.arrive_and_wait();
+      tx.exec_params("UPDATE counter SET n = $1", n + 1);
+    });
+  };
+  std::thread a(bump), b(bump);
+  a.join();
+  b.join();
+  EXPECT_EQ(attempts.load(), 3);  // one attempt failed to serialize and was run again
+  EXPECT_EQ(ran.load(), 2);       // once per committed transaction
+}
+
+TEST(Pool, AfterCommit_AutoCommit_RunsAfterFn_EvenWhenALaterStatementFailed) {
+  const PoolOptions options = Options();
+  Pool pool(options);
+  pool.Transact([](pqxx::work& tx) { tx.exec("CREATE TABLE t (v int PRIMARY KEY)"); });
+  std::vector<int> seen;
+  EXPECT_THROW(pool.AutoCommit([&](pqxx::nontransaction& tx) {
+    tx.exec("INSERT INTO t VALUES (1)");  // committed on its own
+    AfterCommit(tx, [&] { seen.push_back(CountFromOutside(options.url)); });
+    tx.exec("INSERT INTO t VALUES (1)");
+  }),
+               pqxx::unique_violation);
+  EXPECT_EQ(seen, std::vector<int>{1});
+}
+
+TEST(Pool, AfterCommit_ATransactionNoPoolRuns_RegistersNothing) {
+  Pool pool(Options());
+  bool ran = false;
+  pool.WithConnection([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    EXPECT_EQ(PoolRunning(tx), nullptr);
+    EXPECT_FALSE(AfterCommit(tx, [&] { ran = true; }));
+    tx.commit();
+  });
+  EXPECT_FALSE(ran);
 }
 
 TEST(Pool, AcquireTimeout_ThrowsUnavailable) {
@@ -199,7 +285,8 @@ TEST(Pool, StatementPastTheTimeout_IsCancelledAsStatementTimeout_AndTheConnectio
   Pool unlimited(options);
   EXPECT_EQ(unlimited.Transact([](pqxx::work& tx) {
     return tx.exec1("SHOW statement_timeout")[0].as<std::string>();
-  }), "0");
+  }),
+            "0");
 }
 
 }  // namespace

@@ -2,14 +2,13 @@
 
 #include <chrono>
 #include <functional>
-#include <optional>
 #include <memory>
-#include <string>
-#include <type_traits>
-
+#include <optional>
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
+#include <string>
+#include <type_traits>
 
 namespace livedrop::pg {
 
@@ -89,5 +88,17 @@ class Pool {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// For code that writes inside a transaction a Pool runs (Transact, AutoCommit) on the calling
+// thread, to act once its writes are visible to others: `fn` runs after that transaction
+// committed (Transact: after COMMIT, not for an attempt rolled back or retried; AutoCommit:
+// once fn returned or threw, since each of its statements committed on its own), after the
+// connection went back to the pool. It must not throw (what it throws is logged and dropped).
+// Returns false, registering nothing, for a transaction no Pool runs on this thread (a test's
+// own pqxx::work): the caller does without.
+bool AfterCommit(const pqxx::transaction_base& tx, std::function<void()> fn);
+
+// The Pool running `tx` on this thread (Transact, AutoCommit), or nullptr.
+const Pool* PoolRunning(const pqxx::transaction_base& tx);
 
 }  // namespace livedrop::pg
