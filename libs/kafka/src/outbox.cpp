@@ -1,13 +1,21 @@
 #include "livedrop/kafka/outbox.h"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
+#include <optional>
 #include <pqxx/pqxx>
+#include <system_error>
 #include <thread>
+#include <unordered_map>
 
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
@@ -53,24 +61,30 @@ CREATE TABLE outbox_parked (
 );
 )sql";
 
-// The insert and the wake-up of the relay in one statement (a data-modifying WITH runs once,
-// whatever the outer query reads): one round trip per write, prepared once per connection.
-// The NOTIFY is delivered only if the caller's transaction commits; repeats within one
-// transaction are folded into one. One channel per schema, so services sharing a database
-// wake only their own relay.
+// Each insert comes in two forms, prepared once per connection: alone, when the relay that
+// leads is in this process (it is woken after the commit, in-process), and with the NOTIFY
+// that wakes a relay elsewhere in the same round trip (a data-modifying WITH runs once,
+// whatever the outer query reads). The NOTIFY is delivered only if the caller's transaction
+// commits; repeats within one are folded into one. One channel per schema.
+#define LIVEDROP_OUTBOX_INSERT_ONE \
+  "INSERT INTO outbox (id, topic, key, event_type, payload) VALUES ($1::uuid, $2, $3, $4, $5)"
+// Payloads travel hex-encoded in a text[] (libpqxx 6 binds no bytea[]), in input order.
+#define LIVEDROP_OUTBOX_INSERT_MANY                                                \
+  "INSERT INTO outbox (id, topic, key, event_type, payload) "                      \
+  "SELECT e.id, $1, e.key, e.event_type, decode(e.payload, 'hex') "                \
+  "  FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY " \
+  "       AS e(id, key, event_type, payload, n) ORDER BY e.n"
 #define LIVEDROP_OUTBOX_NOTIFY \
   " SELECT pg_notify('livedrop_outbox_' || coalesce(current_schema(), 'public'), '')"
-constexpr pg::Statement kInsert{
-    "outbox_insert",
-    "WITH e AS (INSERT INTO outbox (id, topic, key, event_type, payload) "
-    "VALUES ($1::uuid, $2, $3, $4, $5))" LIVEDROP_OUTBOX_NOTIFY};
-// Payloads travel hex-encoded in a text[] (libpqxx 6 binds no bytea[]), in input order.
-constexpr pg::Statement kInsertMany{
-    "outbox_insert_many",
-    "WITH e AS (INSERT INTO outbox (id, topic, key, event_type, payload) "
-    "SELECT e.id, $1, e.key, e.event_type, decode(e.payload, 'hex') "
-    "  FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY "
-    "       AS e(id, key, event_type, payload, n) ORDER BY e.n)" LIVEDROP_OUTBOX_NOTIFY};
+constexpr pg::Statement kInsert{"outbox_insert", LIVEDROP_OUTBOX_INSERT_ONE};
+constexpr pg::Statement kInsertNotify{
+    "outbox_insert_notify", "WITH e AS (" LIVEDROP_OUTBOX_INSERT_ONE ")" LIVEDROP_OUTBOX_NOTIFY};
+constexpr pg::Statement kInsertMany{"outbox_insert_many", LIVEDROP_OUTBOX_INSERT_MANY};
+constexpr pg::Statement kInsertManyNotify{"outbox_insert_many_notify",
+                                          "WITH e AS (" LIVEDROP_OUTBOX_INSERT_MANY
+                                          ")" LIVEDROP_OUTBOX_NOTIFY};
+#undef LIVEDROP_OUTBOX_INSERT_ONE
+#undef LIVEDROP_OUTBOX_INSERT_MANY
 #undef LIVEDROP_OUTBOX_NOTIFY
 
 std::string HexBytes(const std::string& bytes) {
@@ -130,6 +144,65 @@ constexpr const char* kParkSql =
 constexpr const char* kMeasureSql =
     "SELECT count(*), greatest(0, coalesce(extract(epoch FROM now() - min(created_at)), 0))"
     "::float8, (SELECT count(*) FROM outbox_parked) FROM outbox";
+
+// Wakes a relay waiting in Impl::AwaitWake from this process: an eventfd, readable until
+// drained, so a wake-up that comes before the wait is not lost.
+class Waker {
+ public:
+  Waker() : fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+    if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+  }
+  ~Waker() { ::close(fd_); }
+  Waker(const Waker&) = delete;
+  Waker& operator=(const Waker&) = delete;
+
+  void Wake() {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto written = ::write(fd_, &one, sizeof one);
+  }
+  void Drain() {
+    std::uint64_t count = 0;
+    [[maybe_unused]] const auto read = ::read(fd_, &count, sizeof count);
+  }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// The relays of this process that lead, by the pool they relay from. PostgreSQL signals every
+// listening session of a database for each NOTIFY, whatever its channel (each wake-up a
+// transaction of its own, counted in pg_stat_database as a commit), so with seven services'
+// relays on one database a NOTIFY costs seven wake-ups: a write through a pool whose relay
+// leads here wakes it after the commit instead, and sends no NOTIFY at all.
+std::mutex g_leading_mutex;
+std::unordered_map<const pg::Pool*, Waker*> g_leading;
+
+void SetLeading(const pg::Pool* pool, Waker* waker, bool leads) {
+  std::lock_guard lock(g_leading_mutex);
+  if (leads) {
+    g_leading[pool] = waker;
+  } else if (const auto it = g_leading.find(pool); it != g_leading.end() && it->second == waker) {
+    g_leading.erase(it);
+  }
+}
+
+// Arranges for the relay leading for tx's pool in this process to be woken once tx commits;
+// false when none leads here (a NOTIFY must wake the one that does, wherever it is). A relay
+// that gives up the lead between the write and the commit misses the wake-up: the next leader
+// reads the outbox when it takes over.
+bool WakeLocalRelayAfterCommit(const pqxx::transaction_base& tx) {
+  const pg::Pool* pool = pg::PoolRunning(tx);
+  if (pool == nullptr) return false;
+  {
+    std::lock_guard lock(g_leading_mutex);
+    if (!g_leading.count(pool)) return false;
+  }
+  return pg::AfterCommit(tx, [pool] {
+    std::lock_guard lock(g_leading_mutex);
+    if (const auto it = g_leading.find(pool); it != g_leading.end()) it->second->Wake();
+  });
+}
 
 class WakeReceiver : public pqxx::notification_receiver {
  public:
@@ -229,8 +302,8 @@ void EnqueueEvent(pqxx::transaction_base& tx, const std::string& topic,
                 "outbox event id is not a UUID: " + envelope.id());
   }
   std::string bytes = envelope.SerializeAsString();
-  pg::Exec(tx, kInsert, envelope.id(), topic, envelope.subject(), envelope.type(),
-           pqxx::binarystring(bytes.data(), bytes.size()));
+  pg::Exec(tx, WakeLocalRelayAfterCommit(tx) ? kInsert : kInsertNotify, envelope.id(), topic,
+           envelope.subject(), envelope.type(), pqxx::binarystring(bytes.data(), bytes.size()));
 }
 
 void EnqueueEvents(pqxx::transaction_base& tx, const std::string& topic,
@@ -250,8 +323,9 @@ void EnqueueEvents(pqxx::transaction_base& tx, const std::string& topic,
     types.push_back(envelope.type());
     payloads.push_back(HexBytes(envelope.SerializeAsString()));
   }
-  pg::Exec(tx, kInsertMany, topic, pg::ArrayLiteral(ids), pg::ArrayLiteral(keys),
-           pg::ArrayLiteral(types), pg::ArrayLiteral(payloads));
+  pg::Exec(tx, WakeLocalRelayAfterCommit(tx) ? kInsertMany : kInsertManyNotify, topic,
+           pg::ArrayLiteral(ids), pg::ArrayLiteral(keys), pg::ArrayLiteral(types),
+           pg::ArrayLiteral(payloads));
 }
 
 struct OutboxRelay::Impl {
@@ -263,6 +337,7 @@ struct OutboxRelay::Impl {
   std::atomic<uint64_t> failures{0};
   std::atomic<uint64_t> parked{0};
   std::atomic<bool> leader{false};
+  Waker waker;  // this process's writers, after their commit (while this relay leads)
 
   // Labelled {schema}, looked up once the first connection tells the schema.
   metrics::Gauge* depth_gauge = nullptr;
@@ -276,6 +351,13 @@ struct OutboxRelay::Impl {
 
   Impl(pg::Pool& p, Producer& pr, OutboxRelayOptions o)
       : pool(p), producer(pr), options(std::move(o)) {}
+  ~Impl() { SetLeading(&pool, &waker, false); }
+
+  // Whether this relay holds the lock, for leader() and for this process's writers.
+  void Lead(bool leads) {
+    leader.store(leads);
+    SetLeading(&pool, &waker, leads);
+  }
 
   struct BatchOutcome {
     int rows = 0;       // rows selected
@@ -319,7 +401,7 @@ struct OutboxRelay::Impl {
     if (!s.leads) return;
     s.backend_pid = s.conn.backendpid();
     s.next_measure = std::chrono::steady_clock::now();
-    leader.store(true);
+    Lead(true);
     spdlog::info("outbox relay: leading (backend {})", s.backend_pid);
   }
 
@@ -327,7 +409,7 @@ struct OutboxRelay::Impl {
     if (!s.leads) return;
     s.leads = false;
     s.next.clear();
-    leader.store(false);
+    Lead(false);
     ZeroGauges();
     pqxx::nontransaction q(s.conn, "outbox_relay_unlock");
     q.exec1(kUnlockSql);
@@ -500,6 +582,18 @@ struct OutboxRelay::Impl {
     return outcome;
   }
 
+  // Waits up to poll_interval for a wake-up: a commit of this process's writers (the waker), a
+  // NOTIFY from another process's, or Stop(). Notifications that arrived during the last
+  // statements are already buffered by libpq: those count without waiting.
+  void AwaitWake(pqxx::connection& conn) {
+    if (conn.get_notifs() > 0) return;
+    pollfd fds[2] = {{conn.sock(), POLLIN, 0}, {waker.fd(), POLLIN, 0}};
+    const int ready = ::poll(fds, 2, static_cast<int>(options.poll_interval.count()));
+    if (ready <= 0) return;
+    if (fds[1].revents != 0) waker.Drain();
+    if (fds[0].revents != 0) conn.get_notifs();
+  }
+
   // Leaving the connection: with an error, close it, so that the session (and the lock, should
   // it still be held) ends here and never goes back to the pool.
   struct LeaveGuard {
@@ -507,7 +601,7 @@ struct OutboxRelay::Impl {
     Session& s;
     bool clean = false;
     ~LeaveGuard() {
-      impl.leader.store(false);
+      impl.Lead(false);
       impl.ZeroGauges();
       if (!clean) {
         s.leads = false;
@@ -530,9 +624,11 @@ struct OutboxRelay::Impl {
             LookUpMetrics(r[0].as<std::string>());
             channel = r[1].as<std::string>();
           }
-          WakeReceiver receiver(conn, channel);
+          // LISTEN only while leading: a relay that does not lead has nothing to be woken for.
+          std::optional<WakeReceiver> listening;
           while (!stop.stop_requested()) {
             if (!s.leads) TryLead(s);
+            if (s.leads && !listening) listening.emplace(conn, channel);
             BatchOutcome outcome;
             if (s.leads) {
               Measure(s);
@@ -548,18 +644,16 @@ struct OutboxRelay::Impl {
             // More waiting: a batch carried over, or rows after a parked one. A batch that
             // carried nothing over found the outbox empty; a later commit NOTIFYs.
             if (outcome.parked > 0 || !s.next.empty()) continue;
-            auto wait_us =
-                std::chrono::duration_cast<std::chrono::microseconds>(options.poll_interval)
-                    .count();
-            conn.await_notification(wait_us / 1'000'000, wait_us % 1'000'000);
+            AwaitWake(conn);
           }
+          listening.reset();
           Drain(s);
           Resign(s);  // now, so another instance takes over without waiting for this session
           guard.clean = true;
         });
       } catch (const std::exception& e) {
         failures.fetch_add(1);
-        leader.store(false);
+        Lead(false);
         spdlog::warn("outbox relay: {}; retrying in {} ms", e.what(), backoff.count());
         internal::SleepUnlessStopped(backoff, stop);
         backoff = std::min(backoff * 2, options.max_error_backoff);
@@ -600,6 +694,7 @@ void OutboxRelay::Start() {
 void OutboxRelay::Stop() {
   if (!impl_->thread.joinable()) return;
   impl_->thread.request_stop();
+  impl_->waker.Wake();  // out of its wait now, not at the next poll
   impl_->thread.join();
 }
 

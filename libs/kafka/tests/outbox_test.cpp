@@ -234,6 +234,87 @@ TEST_F(OutboxTest, RunningRelay_WakesOnCommit_WithinLatencyBudget) {
   relay.Stop();
 }
 
+// A session LISTENing on the test schema's outbox channel, counting the NOTIFYs it gets.
+class ChannelListener {
+ public:
+  explicit ChannelListener(const std::string& url) : conn_(url), receiver_(conn_, *this) {}
+  // Notifications received within `wait`.
+  int Received(milliseconds wait) {
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (std::chrono::steady_clock::now() < deadline) conn_.await_notification(0, 20'000);
+    return count_;
+  }
+
+ private:
+  struct Receiver : pqxx::notification_receiver {
+    Receiver(pqxx::connection& c, ChannelListener& l)
+        : pqxx::notification_receiver(c, "livedrop_outbox_outboxtest"), listener(l) {}
+    void operator()(const std::string&, int) override { ++listener.count_; }
+    ChannelListener& listener;
+  };
+  pqxx::connection conn_;
+  Receiver receiver_;
+  int count_ = 0;
+};
+
+// How long a write through `pool` (committed by `write`) takes to be relayed by `relay`.
+template <class Write>
+std::chrono::steady_clock::duration TimeToRelay(OutboxRelay& relay, Write write) {
+  const uint64_t before = relay.relayed();
+  const auto started = std::chrono::steady_clock::now();
+  write();
+  livedrop::testing::Eventually([&] { return relay.relayed() > before; }, milliseconds(5000),
+                                milliseconds(1));
+  return std::chrono::steady_clock::now() - started;
+}
+
+TEST_F(OutboxTest, WriteThroughTheLeadingRelaysPool_WakesItInProcess_WithoutANotify) {
+  TopicReader reader(cluster_, "in-process-reader");
+  OutboxRelayOptions options = FastRelay();
+  options.poll_interval = milliseconds(2000);  // so only a wake-up can explain a fast relay
+  producer_->ProduceSync(kTopic, "warm-up", "x", milliseconds(5000));
+  OutboxRelay relay(*pool_, *producer_, options);
+  relay.Start();
+  ASSERT_TRUE(WaitFor([&] { return relay.leader(); }));
+  livedrop::testing::Idle(milliseconds(300), "the relay is now waiting");
+  ChannelListener listener(url_);
+
+  const auto in_transaction = TimeToRelay(relay, [&] {
+    pool_->Transact([&](pqxx::work& tx) { EnqueueEvent(tx, kTopic, Event("drop-1", "a")); });
+  });
+  const auto autocommitted = TimeToRelay(relay, [&] {
+    pool_->AutoCommit([&](pqxx::nontransaction& tx) {
+      EnqueueEvents(tx, kTopic, {Event("drop-2", "b"), Event("drop-3", "c")});
+    });
+  });
+  EXPECT_LT(in_transaction, milliseconds(250)) << "the relay waited for its poll";
+  EXPECT_LT(autocommitted, milliseconds(250)) << "the relay waited for its poll";
+  EXPECT_EQ(listener.Received(milliseconds(300)), 0)
+      << "a NOTIFY was sent although the relay that leads is in this process";
+  livedrop::testing::Eventually([&] { return reader.Size() >= 4; }, milliseconds(5000));
+  relay.Stop();
+}
+
+TEST_F(OutboxTest, WriteThroughAnotherPool_NotifiesTheRelayThatLeads) {
+  OutboxRelayOptions options = FastRelay();
+  options.poll_interval = milliseconds(2000);
+  producer_->ProduceSync(kTopic, "warm-up", "x", milliseconds(5000));
+  OutboxRelay relay(*pool_, *producer_, options);
+  relay.Start();
+  ASSERT_TRUE(WaitFor([&] { return relay.leader(); }));
+  livedrop::testing::Idle(milliseconds(300), "the relay is now waiting");
+  ChannelListener listener(url_);
+  // Another process's writes, as far as this one's relay can tell.
+  pg::Pool elsewhere(pg::PoolOptions{url_, "outboxtest", 2});
+
+  const auto latency = TimeToRelay(relay, [&] {
+    elsewhere.Transact([&](pqxx::work& tx) { EnqueueEvent(tx, kTopic, Event("drop-4", "d")); });
+  });
+  EXPECT_LT(latency, milliseconds(250)) << "the relay waited for its poll instead of NOTIFY";
+  EXPECT_EQ(listener.Received(milliseconds(300)), 1);
+  relay.Stop();
+}
+
 TEST_F(OutboxTest, TwoRelays_DeliverEachRowOnce_InPerKeyOrder) {
   TopicReader reader(cluster_, "two-relays-reader");
   OutboxRelay first(*pool_, *producer_, FastRelay());

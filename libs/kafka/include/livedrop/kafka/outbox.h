@@ -27,9 +27,10 @@ class Producer;
 const std::vector<pg::Migration>& OutboxMigrations();
 
 // Writes `envelope` to the outbox inside the caller's business transaction, keyed by
-// envelope.subject(), and wakes the relay when that transaction commits (NOTIFY). A rolled
-// back transaction leaves no trace. Throws Error(kInvalidArgument) for an empty topic or a
-// non-UUID envelope id.
+// envelope.subject(), and wakes the relay that leads once that transaction commits: in-process
+// when it leads in this process for the pool running `tx` (pg::AfterCommit; no NOTIFY is sent,
+// see OutboxRelay), else by a NOTIFY sent in the same statement. A rolled back transaction
+// leaves no trace. Throws Error(kInvalidArgument) for an empty topic or a non-UUID envelope id.
 void EnqueueEvent(pqxx::transaction_base& tx, const std::string& topic,
                   const events::v1::Envelope& envelope);
 
@@ -41,10 +42,11 @@ void EnqueueEvents(pqxx::transaction_base& tx, const std::string& topic,
 
 struct OutboxRelayOptions {
   int batch_size = 100;
-  // Longest wait between looks at an idle outbox. Every commit that writes a row NOTIFYs the
-  // relay's LISTEN connection, so this is only the backstop (and how often an instance that
-  // does not lead asks for the lead while nothing is written): each look is one autocommit
-  // statement, and at 50 ms seven idle relays cost PostgreSQL 169 commits a second.
+  // Longest wait between looks at an idle outbox. Every commit that writes a row wakes the
+  // relay that leads (in-process, or by NOTIFY from another process), so this is only the
+  // backstop (and how often an instance that does not lead asks for the lead): each look is
+  // one autocommit statement, and at 50 ms seven idle relays cost PostgreSQL 169 commits a
+  // second.
   std::chrono::milliseconds poll_interval{1000};
   // How long a batch waits for Kafka's acknowledgements before it counts as failed.
   std::chrono::milliseconds produce_timeout{10000};
@@ -60,12 +62,20 @@ struct OutboxRelayOptions {
 
 // Moves committed outbox rows to Kafka, oldest first, at least once.
 //
-// Leadership: the relay keeps one connection (it LISTENs on it) and, on that connection, tries
-// the session-level advisory lock pg_try_advisory_lock(hashtext('livedrop.outbox'),
-// hashtext(<schema>)). With several instances exactly one holds it and relays; the others try
-// again every poll interval or NOTIFY. The leader keeps the lock until Stop() (after draining)
-// or until its connection drops: its session then ends, the server releases the lock and
-// another instance (or this one, on a fresh connection) takes over.
+// Leadership: the relay keeps one connection and, on that connection, tries the session-level
+// advisory lock pg_try_advisory_lock(hashtext('livedrop.outbox'), hashtext(<schema>)). With
+// several instances exactly one holds it and relays; the others try again every poll interval.
+//
+// Wake-ups: PostgreSQL signals every LISTENing session of a database for each NOTIFY, whatever
+// the channel, and each signalled session reads the queue in a transaction of its own (a
+// commit in pg_stat_database): with every service's relay on one database, a NOTIFY cost seven
+// wake-ups. So a relay LISTENs only while it leads, and a write through the pool of a relay that
+// leads in the same process sends no NOTIFY: EnqueueEvent wakes that relay in-process after the
+// commit (pg::AfterCommit, an eventfd the relay waits on beside its connection). Only writes
+// from processes whose relay does not lead (with several replicas) NOTIFY the one that does. The
+// leader keeps the lock until Stop() (after draining) or until its connection drops: its session
+// then ends, the server releases the lock and another instance (or this one, on a fresh connection)
+// takes over.
 //
 // A batch: the oldest rows are read in one autocommit statement; they are produced and the
 // acknowledgements awaited (up to produce_timeout) with NO transaction open; then the rows
