@@ -7,6 +7,7 @@
 #include <cmath>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <pqxx/pqxx>
 #include <set>
@@ -100,6 +101,20 @@ class OutboxTest : public ::testing::Test {
   int64_t OutboxRows() {
     return pool_->Transact(
         [](pqxx::work& tx) { return tx.exec1("SELECT count(*) FROM outbox")[0].as<int64_t>(); });
+  }
+
+  // A relay that leads and waits for a wake-up, polling only every 2 s: only a wake-up can
+  // explain a row relayed sooner. The producer is warmed up (metadata, producer id) as a running
+  // service's would be.
+  std::unique_ptr<OutboxRelay> StartWaitingRelay() {
+    OutboxRelayOptions options = FastRelay();
+    options.poll_interval = milliseconds(2000);
+    producer_->ProduceSync(kTopic, "warm-up", "x", milliseconds(5000));
+    auto relay = std::make_unique<OutboxRelay>(*pool_, *producer_, options);
+    relay->Start();
+    EXPECT_TRUE(WaitFor([&] { return relay->leader(); }));
+    livedrop::testing::Idle(milliseconds(300), "the relay is now waiting");
+    return relay;
   }
 
   OutboxRelayOptions FastRelay() {
@@ -270,19 +285,13 @@ std::chrono::steady_clock::duration TimeToRelay(OutboxRelay& relay, Write write)
 
 TEST_F(OutboxTest, WriteThroughTheLeadingRelaysPool_WakesItInProcess_WithoutANotify) {
   TopicReader reader(cluster_, "in-process-reader");
-  OutboxRelayOptions options = FastRelay();
-  options.poll_interval = milliseconds(2000);  // so only a wake-up can explain a fast relay
-  producer_->ProduceSync(kTopic, "warm-up", "x", milliseconds(5000));
-  OutboxRelay relay(*pool_, *producer_, options);
-  relay.Start();
-  ASSERT_TRUE(WaitFor([&] { return relay.leader(); }));
-  livedrop::testing::Idle(milliseconds(300), "the relay is now waiting");
+  auto relay = StartWaitingRelay();
   ChannelListener listener(url_);
 
-  const auto in_transaction = TimeToRelay(relay, [&] {
+  const auto in_transaction = TimeToRelay(*relay, [&] {
     pool_->Transact([&](pqxx::work& tx) { EnqueueEvent(tx, kTopic, Event("drop-1", "a")); });
   });
-  const auto autocommitted = TimeToRelay(relay, [&] {
+  const auto autocommitted = TimeToRelay(*relay, [&] {
     pool_->AutoCommit([&](pqxx::nontransaction& tx) {
       EnqueueEvents(tx, kTopic, {Event("drop-2", "b"), Event("drop-3", "c")});
     });
@@ -292,27 +301,21 @@ TEST_F(OutboxTest, WriteThroughTheLeadingRelaysPool_WakesItInProcess_WithoutANot
   EXPECT_EQ(listener.Received(milliseconds(300)), 0)
       << "a NOTIFY was sent although the relay that leads is in this process";
   livedrop::testing::Eventually([&] { return reader.Size() >= 4; }, milliseconds(5000));
-  relay.Stop();
+  relay->Stop();
 }
 
 TEST_F(OutboxTest, WriteThroughAnotherPool_NotifiesTheRelayThatLeads) {
-  OutboxRelayOptions options = FastRelay();
-  options.poll_interval = milliseconds(2000);
-  producer_->ProduceSync(kTopic, "warm-up", "x", milliseconds(5000));
-  OutboxRelay relay(*pool_, *producer_, options);
-  relay.Start();
-  ASSERT_TRUE(WaitFor([&] { return relay.leader(); }));
-  livedrop::testing::Idle(milliseconds(300), "the relay is now waiting");
+  auto relay = StartWaitingRelay();
   ChannelListener listener(url_);
   // Another process's writes, as far as this one's relay can tell.
   pg::Pool elsewhere(pg::PoolOptions{url_, "outboxtest", 2});
 
-  const auto latency = TimeToRelay(relay, [&] {
+  const auto latency = TimeToRelay(*relay, [&] {
     elsewhere.Transact([&](pqxx::work& tx) { EnqueueEvent(tx, kTopic, Event("drop-4", "d")); });
   });
   EXPECT_LT(latency, milliseconds(250)) << "the relay waited for its poll instead of NOTIFY";
   EXPECT_EQ(listener.Received(milliseconds(300)), 1);
-  relay.Stop();
+  relay->Stop();
 }
 
 TEST_F(OutboxTest, TwoRelays_DeliverEachRowOnce_InPerKeyOrder) {

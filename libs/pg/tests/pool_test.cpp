@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <latch>
 #include <pqxx/pqxx>
 #include <stdexcept>
@@ -66,20 +67,21 @@ TEST(Pool, AutoCommit_EachStatementStandsAlone) {
             1);
 }
 
-TEST(Pool, Transact_RetriesSerializationFailures) {
-  Pool pool(Options());
+// Two transactions that both read the counter before either writes, serializable: one of them
+// must fail to serialize, and only the retry of its whole fn (which then reads 1) gets the
+// counter to 2. `each_attempt` runs at the start of every attempt. Returns the attempts made.
+int BumpTwiceInConflict(Pool& pool, const std::function<void(pqxx::work&)>& each_attempt) {
   pool.Transact([](pqxx::work& tx) {
     tx.exec("CREATE TABLE counter (n int)");
     tx.exec("INSERT INTO counter VALUES (0)");
   });
-  // Both transactions read 0 before either writes, so one of them must fail to serialize;
-  // only the retry of the whole fn (which then reads 1) gets the counter to 2.
   std::atomic<int> attempts{0};
   std::latch both_read(2);
   auto bump = [&] {
     bool first = true;
     pool.Transact([&](pqxx::work& tx) {
       attempts++;
+      each_attempt(tx);
       tx.exec("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
       const int n = tx.exec1("SELECT n FROM counter")[0].as<int>();
       if (std::exchange(first, false)) both_read.arrive_and_wait();
@@ -92,7 +94,12 @@ TEST(Pool, Transact_RetriesSerializationFailures) {
   EXPECT_EQ(
       pool.Transact([](pqxx::work& tx) { return tx.exec1("SELECT n FROM counter")[0].as<int>(); }),
       2);
-  EXPECT_EQ(attempts.load(), 3);
+  return attempts.load();
+}
+
+TEST(Pool, Transact_RetriesSerializationFailures) {
+  Pool pool(Options());
+  EXPECT_EQ(BumpTwiceInConflict(pool, [](pqxx::work&) {}), 3);
 }
 
 // What a callback registered with AfterCommit sees: whether another connection already
@@ -127,28 +134,11 @@ TEST(Pool, AfterCommit_RunsOnceTheTransactionCommitted_NeverForOneRolledBack) {
 
 TEST(Pool, AfterCommit_NotForAnAttemptThatIsRetried) {
   Pool pool(Options());
-  pool.Transact([](pqxx::work& tx) {
-    tx.exec("CREATE TABLE counter (n int)");
-    tx.exec("INSERT INTO counter VALUES (0)");
-  });
-  std::atomic<int> attempts{0}, ran{0};
-  std::latch both_read(2);
-  auto bump = [&] {
-    bool first = true;
-    pool.Transact([&](pqxx::work& tx) {
-      attempts++;
-      AfterCommit(tx, [&] { ran++; });
-      tx.exec("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
-      const int n = tx.exec1("SELECT n FROM counter")[0].as<int>();
-      if (std::exchange(first, false)) both_read.arrive_and_wait();
-      tx.exec_params("UPDATE counter SET n = $1", n + 1);
-    });
-  };
-  std::thread a(bump), b(bump);
-  a.join();
-  b.join();
-  EXPECT_EQ(attempts.load(), 3);  // one attempt failed to serialize and was run again
-  EXPECT_EQ(ran.load(), 2);       // once per committed transaction
+  std::atomic<int> ran{0};
+  const int attempts =
+      BumpTwiceInConflict(pool, [&](pqxx::work& tx) { AfterCommit(tx, [&] { ran++; }); });
+  EXPECT_EQ(attempts, 3);    // one attempt failed to serialize and was run again
+  EXPECT_EQ(ran.load(), 2);  // once per committed transaction
 }
 
 TEST(Pool, AfterCommit_AutoCommit_RunsAfterFn_EvenWhenALaterStatementFailed) {
