@@ -9,6 +9,7 @@
 #include "inventory_events.h"
 #include "inventory_store.h"
 #include "livedrop/core/error.h"
+#include "livedrop/core/ids.h"
 #include "livedrop/grpc/reason.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/pg/pool.h"
@@ -168,26 +169,29 @@ ReservationRow InventoryApp::Reserve(const std::string& drop_id, const std::stri
       Submit(drop_id, StockRequest{StockRequest::Kind::kReserve, order_id, buyer_id, quantity}));
 }
 
-// Confirm and Release first read the reservation to learn its drop (which never changes); a
-// final state is answered from that read (DecideFromFinalState), a held one in the batch.
-ReservationRow InventoryApp::Confirm(const std::string& order_id) {
+// Confirm and Release go to the batch of the reservation's drop. Told the drop, they go there
+// at once (the batch answers final states and reservations of other drops too); else they read
+// the reservation to learn it (which never changes), and a final state is answered from that
+// read (DecideFromFinalState).
+ReservationRow InventoryApp::Settle(StockRequest::Kind kind, const std::string& order_id,
+                                    const std::string& drop_id) {
+  if (!drop_id.empty()) {
+    RequireUuid("drop_id", drop_id);
+    return Resolve(Submit(drop_id, StockRequest{kind, order_id}));
+  }
   const auto r = pool_.AutoCommit(
       [&](pqxx::nontransaction& tx) { return InventoryStore::FindReservation(tx, order_id); });
   if (!r) throw ReservationNotFound();
-  if (auto answer = DecideFromFinalState(StockRequest::Kind::kConfirm, *r)) {
-    return Resolve(std::move(*answer));
-  }
-  return Resolve(Submit(r->drop_id, StockRequest{StockRequest::Kind::kConfirm, order_id}));
+  if (auto answer = DecideFromFinalState(kind, *r)) return Resolve(std::move(*answer));
+  return Resolve(Submit(r->drop_id, StockRequest{kind, order_id}));
 }
 
-ReservationRow InventoryApp::Release(const std::string& order_id) {
-  const auto r = pool_.AutoCommit(
-      [&](pqxx::nontransaction& tx) { return InventoryStore::FindReservation(tx, order_id); });
-  if (!r) throw ReservationNotFound();
-  if (auto answer = DecideFromFinalState(StockRequest::Kind::kRelease, *r)) {
-    return Resolve(std::move(*answer));
-  }
-  return Resolve(Submit(r->drop_id, StockRequest{StockRequest::Kind::kRelease, order_id}));
+ReservationRow InventoryApp::Confirm(const std::string& order_id, const std::string& drop_id) {
+  return Settle(StockRequest::Kind::kConfirm, order_id, drop_id);
+}
+
+ReservationRow InventoryApp::Release(const std::string& order_id, const std::string& drop_id) {
+  return Settle(StockRequest::Kind::kRelease, order_id, drop_id);
 }
 
 // Expiry batches by itself (everything due, grouped by drop), so it does not queue in the

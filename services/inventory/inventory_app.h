@@ -65,8 +65,11 @@ class InventoryApp {
   std::vector<StockRow> GetStocks(const std::vector<std::string>& drop_ids);
   ReservationRow Reserve(const std::string& drop_id, const std::string& order_id,
                          const std::string& buyer_id, int quantity);
-  ReservationRow Confirm(const std::string& order_id);
-  ReservationRow Release(const std::string& order_id);
+  // `drop_id`: the order's drop when the caller knows it (orders does), so the request goes to
+  // the drop's batch without reading the reservation first; a reservation of another drop is
+  // not found there. Empty: read to learn it.
+  ReservationRow Confirm(const std::string& order_id, const std::string& drop_id = "");
+  ReservationRow Release(const std::string& order_id, const std::string& drop_id = "");
   // Returns the stock of held reservations past their expiry (at most expiry_batch); returns
   // how many expired. Everything due, one transaction per drop. Safe with several instances
   // sweeping: whether a reservation is still held is decided again under its drop's stock row
@@ -82,6 +85,9 @@ class InventoryApp {
 
  private:
   StockOutcome Submit(const std::string& drop_id, StockRequest request);
+  // Confirm or Release (`kind`), as their comment says.
+  ReservationRow Settle(StockRequest::Kind kind, const std::string& order_id,
+                        const std::string& drop_id);
   std::vector<StockOutcome> CommitBatch(const std::string& drop_id,
                                         const std::vector<StockRequest>& batch);
   std::vector<StockOutcome> ApplyInTransaction(pqxx::transaction_base& tx,

@@ -38,7 +38,7 @@ constexpr int kMaxStocksPerCall = 100;
                                       v1::ConfirmResponse* resp) {
   return rpc::Serve(ctx, "Confirm", [&] {
     RequireUuid("order_id", req->order_id());
-    ToProto(app_.Confirm(req->order_id()), *resp->mutable_reservation());
+    ToProto(app_.Confirm(req->order_id(), req->drop_id()), *resp->mutable_reservation());
   });
 }
 
@@ -46,7 +46,7 @@ constexpr int kMaxStocksPerCall = 100;
                                       v1::ReleaseResponse* resp) {
   return rpc::Serve(ctx, "Release", [&] {
     RequireUuid("order_id", req->order_id());
-    ToProto(app_.Release(req->order_id()), *resp->mutable_reservation());
+    ToProto(app_.Release(req->order_id(), req->drop_id()), *resp->mutable_reservation());
   });
 }
 

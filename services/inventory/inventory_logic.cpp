@@ -203,7 +203,9 @@ BatchDecision DecideBatch(const std::optional<StockRow>& stock,
       o.changed = true;
       continue;
     }
-    if (it == known.end()) {
+    // A Confirm or Release told another drop than the reservation's (or of a drop without
+    // stock, above) finds nothing here: this batch must not move another drop's units.
+    if (it == known.end() || it->second.row.drop_id != stock->drop_id) {
       o.error = ReservationNotFound();
       continue;
     }

@@ -92,13 +92,15 @@ void OrderSaga::Step(const OrderRow& order, Then<OrderRow> next) {
                              Decide<Payment>(order, std::move(next), &OrderSaga::Charged));
     case Stage::kCharged:
       return inventory_.Confirm(
-          order.id, Decide<std::optional<HoldGone>>(order, std::move(next), &OrderSaga::Confirmed));
+          order.id, order.drop_id,
+          Decide<std::optional<HoldGone>>(order, std::move(next), &OrderSaga::Confirmed));
     case Stage::kRefunding:
       return payment_.Refund(order.id,
                              Decide<Payment>(order, std::move(next), &OrderSaga::Refunded));
     case Stage::kReleasing:
       return inventory_.Release(
-          order.id, Decide<std::optional<HoldGone>>(order, std::move(next), &OrderSaga::Released));
+          order.id, order.drop_id,
+          Decide<std::optional<HoldGone>>(order, std::move(next), &OrderSaga::Released));
     case Stage::kDone:
       break;
   }

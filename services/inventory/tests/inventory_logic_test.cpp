@@ -293,6 +293,17 @@ TEST(DecideBatchTest, UnknownOrder_IsNotFoundForConfirmReleaseAndExpire) {
   EXPECT_FALSE(d.StockChanged());
 }
 
+TEST(DecideBatchTest, ReservationOfAnotherDrop_IsNotFoundHere_AndMovesNoUnits) {
+  // A Confirm or Release told the wrong drop reaches this drop's batch with a reservation of
+  // another: it must not sell or return that drop's units from this one's stock.
+  ReservationRow elsewhere = Held("o1", "b1", 2);
+  elsewhere.drop_id = "another-drop";
+  const auto d = Decide(Stock(10, 8, 5, 2), {Confirm("o1"), Release("o1")}, {elsewhere});
+  EXPECT_EQ(Codes(d), (std::vector<std::string>{"not_found", "not_found"}));
+  EXPECT_FALSE(d.StockChanged());
+  EXPECT_TRUE(d.state_changes.empty());
+}
+
 TEST(DecideBatchTest, NoStockRow_AnswersNotFoundAndWritesNothing) {
   const auto d =
       DecideBatch(std::nullopt, {}, {}, {Reserve("o1", "b1", 1), Confirm("o2")}, kNow, kHold);

@@ -261,6 +261,35 @@ TEST_F(InventoryTest, ConfirmAndRelease_AreIdempotentAndKeepTheInvariant) {
   EXPECT_EQ(ErrorCodeOf([&] { inventory.Confirm(NewUuid()); }), "not_found");
 }
 
+TEST_F(InventoryTest, ConfirmAndRelease_ToldTheDrop_AnswerAsWithout_AnotherDropFindsNothing) {
+  InventoryApp inventory(*pool_, InventoryOptions{});
+  const std::string drop = NewUuid(), other = NewUuid();
+  inventory.CreateStock(drop, 5, 5);
+  inventory.CreateStock(other, 5, 5);
+  const auto kept = inventory.Reserve(drop, NewUuid(), NewUuid(), 2);
+  const auto dropped = inventory.Reserve(drop, NewUuid(), NewUuid(), 3);
+  // Told another drop, neither moves anything, in either drop.
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Confirm(kept.order_id, other); }), "not_found");
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Release(dropped.order_id, other); }), "not_found");
+  EXPECT_EQ(inventory.GetStock(drop).reserved, 5);
+  EXPECT_EQ(inventory.GetStock(other).available, 5);
+  // Told the right one: as without, final states included.
+  EXPECT_EQ(inventory.Confirm(kept.order_id, drop).state, ReservationState::kConfirmed);
+  EXPECT_EQ(inventory.Confirm(kept.order_id, drop).state, ReservationState::kConfirmed);
+  EXPECT_EQ(inventory.Release(dropped.order_id, drop).state, ReservationState::kReleased);
+  EXPECT_EQ(inventory.Release(dropped.order_id, drop).state, ReservationState::kReleased);
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Release(kept.order_id, drop); }), "reservation_confirmed");
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Confirm(dropped.order_id, drop); }),
+            "reservation_not_held");
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Confirm(NewUuid(), drop); }), "not_found");
+  EXPECT_EQ(ErrorCodeOf([&] { inventory.Confirm(kept.order_id, "not-a-uuid"); }),
+            "validation_failed");
+  const auto stock = inventory.GetStock(drop);
+  ExpectInvariant(stock);
+  EXPECT_EQ(stock.sold, 2);
+  EXPECT_EQ(stock.available, 3);
+}
+
 TEST_F(InventoryTest, SoldOut_IsRefusedFromMemoryAndForgottenOnRestock) {
   InventoryApp inventory(*pool_, InventoryOptions{300s, 10, 60s});
   const std::string drop = NewUuid();

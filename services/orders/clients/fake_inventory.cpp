@@ -8,12 +8,14 @@ void FakeInventory::Reserve(const ReserveRequest& request, Then<ReserveResult> t
   then(Reply<ReserveResult>::From([&] { return reserve.Next(); }));
 }
 
-void FakeInventory::Confirm(const std::string& order_id, Then<std::optional<HoldGone>> then) {
+void FakeInventory::Confirm(const std::string& order_id, const std::string&,
+                            Then<std::optional<HoldGone>> then) {
   calls_.push_back("Confirm " + order_id);
   then(Reply<std::optional<HoldGone>>::From([&] { return confirm.Next(); }));
 }
 
-void FakeInventory::Release(const std::string& order_id, Then<std::optional<HoldGone>> then) {
+void FakeInventory::Release(const std::string& order_id, const std::string&,
+                            Then<std::optional<HoldGone>> then) {
   calls_.push_back("Release " + order_id);
   then(Reply<std::optional<HoldGone>>::From([&] { return release.Next(); }));
 }

@@ -18,8 +18,10 @@ class FakeInventory final : public InventoryPort {
   FakeScript<std::optional<HoldGone>> release{std::nullopt};
 
   void Reserve(const ReserveRequest& request, Then<ReserveResult> then) override;
-  void Confirm(const std::string& order_id, Then<std::optional<HoldGone>> then) override;
-  void Release(const std::string& order_id, Then<std::optional<HoldGone>> then) override;
+  void Confirm(const std::string& order_id, const std::string& drop_id,
+               Then<std::optional<HoldGone>> then) override;
+  void Release(const std::string& order_id, const std::string& drop_id,
+               Then<std::optional<HoldGone>> then) override;
 
   const std::vector<std::string>& calls() const { return calls_; }
   const std::vector<ReserveRequest>& reserved() const { return reserved_; }

@@ -91,9 +91,11 @@ void InventoryGrpcClient::Reserve(const ReserveRequest& request, Then<ReserveRes
       });
 }
 
-void InventoryGrpcClient::Confirm(const std::string& order_id, Then<std::optional<HoldGone>> then) {
+void InventoryGrpcClient::Confirm(const std::string& order_id, const std::string& drop_id,
+                                  Then<std::optional<HoldGone>> then) {
   inventory::v1::ConfirmRequest req;
   req.set_order_id(order_id);
+  req.set_drop_id(drop_id);
   rpc::CallAsync<inventory::v1::ConfirmRequest, inventory::v1::ConfirmResponse>(
       timeout_, std::move(req),
       [this](auto* ctx, auto* req, auto* resp, auto done) {
@@ -109,9 +111,11 @@ void InventoryGrpcClient::Confirm(const std::string& order_id, Then<std::optiona
       });
 }
 
-void InventoryGrpcClient::Release(const std::string& order_id, Then<std::optional<HoldGone>> then) {
+void InventoryGrpcClient::Release(const std::string& order_id, const std::string& drop_id,
+                                  Then<std::optional<HoldGone>> then) {
   inventory::v1::ReleaseRequest req;
   req.set_order_id(order_id);
+  req.set_drop_id(drop_id);
   rpc::CallAsync<inventory::v1::ReleaseRequest, inventory::v1::ReleaseResponse>(
       timeout_, std::move(req),
       [this](auto* ctx, auto* req, auto* resp, auto done) {

@@ -19,8 +19,10 @@ class InventoryGrpcClient final : public InventoryPort {
   ~InventoryGrpcClient() override;
 
   void Reserve(const ReserveRequest& request, Then<ReserveResult> then) override;
-  void Confirm(const std::string& order_id, Then<std::optional<HoldGone>> then) override;
-  void Release(const std::string& order_id, Then<std::optional<HoldGone>> then) override;
+  void Confirm(const std::string& order_id, const std::string& drop_id,
+               Then<std::optional<HoldGone>> then) override;
+  void Release(const std::string& order_id, const std::string& drop_id,
+               Then<std::optional<HoldGone>> then) override;
 
  private:
   struct Stub;

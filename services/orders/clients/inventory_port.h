@@ -46,11 +46,14 @@ class InventoryPort {
  public:
   virtual ~InventoryPort() = default;
   virtual void Reserve(const ReserveRequest& request, Then<ReserveResult> then) = 0;
-  // Nothing when the reservation is confirmed (now or before).
-  virtual void Confirm(const std::string& order_id, Then<std::optional<HoldGone>> then) = 0;
+  // Nothing when the reservation is confirmed (now or before). `drop_id` is the order's drop
+  // (inventory then need not read the reservation to learn it).
+  virtual void Confirm(const std::string& order_id, const std::string& drop_id,
+                       Then<std::optional<HoldGone>> then) = 0;
   // Nothing when the stock is back (released now, or released or lapsed before); kNoReservation
   // when inventory never recorded one; kConfirmed when it was confirmed (not released).
-  virtual void Release(const std::string& order_id, Then<std::optional<HoldGone>> then) = 0;
+  virtual void Release(const std::string& order_id, const std::string& drop_id,
+                       Then<std::optional<HoldGone>> then) = 0;
 };
 
 // For logs.

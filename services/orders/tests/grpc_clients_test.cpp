@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <vector>
 
 #include "clients/drops_grpc_client.h"
 #include "clients/inventory_grpc_client.h"
@@ -27,13 +28,14 @@ using testing::ErrorCodeOf;
 ReserveResult Reserve(InventoryPort& client, const ReserveRequest& request) {
   return Await<ReserveResult>([&](Then<ReserveResult> then) { client.Reserve(request, then); });
 }
+constexpr char kDropId[] = "8d3b0a57-2f1e-4c55-9a6b-0c1d2e3f4a5b";
 std::optional<HoldGone> Confirm(InventoryPort& client, const std::string& order_id) {
   return Await<std::optional<HoldGone>>(
-      [&](Then<std::optional<HoldGone>> then) { client.Confirm(order_id, then); });
+      [&](Then<std::optional<HoldGone>> then) { client.Confirm(order_id, kDropId, then); });
 }
 std::optional<HoldGone> Release(InventoryPort& client, const std::string& order_id) {
   return Await<std::optional<HoldGone>>(
-      [&](Then<std::optional<HoldGone>> then) { client.Release(order_id, then); });
+      [&](Then<std::optional<HoldGone>> then) { client.Release(order_id, kDropId, then); });
 }
 Payment Charge(PaymentPort& client, const ChargeRequest& request) {
   return Await<Payment>([&](Then<Payment> then) { client.Charge(request, then); });
@@ -47,6 +49,7 @@ class ScriptedInventory final : public inventory::v1::InventoryService::Service 
  public:
   std::map<std::string, Error> errors;  // by order id
   inventory::v1::ReservationState state = inventory::v1::RESERVATION_STATE_HELD;
+  std::vector<std::string> drops_told;  // the drop_id of each Confirm and Release
 
   ::grpc::Status Reserve(::grpc::ServerContext*, const inventory::v1::ReserveRequest* req,
                          inventory::v1::ReserveResponse* resp) override {
@@ -55,10 +58,12 @@ class ScriptedInventory final : public inventory::v1::InventoryService::Service 
   }
   ::grpc::Status Confirm(::grpc::ServerContext*, const inventory::v1::ConfirmRequest* req,
                          inventory::v1::ConfirmResponse*) override {
+    drops_told.push_back(req->drop_id());
     return Answer(req->order_id());
   }
   ::grpc::Status Release(::grpc::ServerContext*, const inventory::v1::ReleaseRequest* req,
                          inventory::v1::ReleaseResponse*) override {
+    drops_told.push_back(req->drop_id());
     return Answer(req->order_id());
   }
 
@@ -172,6 +177,8 @@ TEST_F(GrpcClientsTest,
   inventory_service_.errors.emplace(
       "broken", Error(ErrorKind::kFailedPrecondition, "reservation_mismatch", "other"));
   EXPECT_EQ(ErrorCodeOf([&] { Release(client, "broken"); }), "reservation_mismatch");
+  // Every call told inventory the order's drop, so it need not read the reservation to learn it.
+  EXPECT_EQ(inventory_service_.drops_told, std::vector<std::string>(7, kDropId));
 }
 
 TEST_F(GrpcClientsTest, PaymentCharge_FailureCodes_BecomeDeclineReasons) {
