@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 #include <unordered_set>
 
+#include "livedrop/grpc/call.h"
 #include "livedrop/kafka/outbox.h"
 #include "livedrop/metrics/registry.h"
 #include "livedrop/pg/batch_writes.h"
@@ -134,14 +135,14 @@ OrderWriteOutcome OrderWriter::Submit(const std::string& spread_by, OrderWrite w
 
 std::variant<OrderRow, OrdersStore::KeyRow> OrderWriter::Place(PlaceWrite write) {
   const std::string buyer = write.order.buyer_id;
-  auto outcome = Submit(buyer, OrderWrite{std::move(write), CurrentTraceParent()});
+  auto outcome = Submit(buyer, OrderWrite{std::move(write), rpc::CurrentTraceParent()});
   if (outcome.existing_key) return *outcome.existing_key;
   return std::move(*outcome.row);
 }
 
 std::optional<OrderRow> OrderWriter::Advance(MoveWrite write) {
   const std::string id = write.order.id;
-  return Submit(id, OrderWrite{std::move(write), CurrentTraceParent()}).row;
+  return Submit(id, OrderWrite{std::move(write), rpc::CurrentTraceParent()}).row;
 }
 
 }  // namespace livedrop::orders

@@ -21,11 +21,6 @@ events::v1::Envelope Envelope(const char* type, const OrderRow& order,
 
 }  // namespace
 
-std::string CurrentTraceParent() {
-  const auto* call = rpc::CurrentInboundCall();
-  return call != nullptr ? call->trace_parent : "";
-}
-
 events::v1::Envelope OrderPlacedEvent(const OrderRow& order, const std::string& trace_parent) {
   v1::OrderPlaced e;
   ToProto(order, *e.mutable_order());
@@ -64,11 +59,11 @@ events::v1::Envelope OrderOutcomeEvent(const OrderRow& order, const std::string&
 }
 
 void EmitOrderPlaced(pqxx::transaction_base& tx, const OrderRow& order) {
-  kafka::EnqueueEvent(tx, kOrdersTopic, OrderPlacedEvent(order, CurrentTraceParent()));
+  kafka::EnqueueEvent(tx, kOrdersTopic, OrderPlacedEvent(order, rpc::CurrentTraceParent()));
 }
 
 void EmitOrderOutcome(pqxx::transaction_base& tx, const OrderRow& order) {
-  kafka::EnqueueEvent(tx, kOrdersTopic, OrderOutcomeEvent(order, CurrentTraceParent()));
+  kafka::EnqueueEvent(tx, kOrdersTopic, OrderOutcomeEvent(order, rpc::CurrentTraceParent()));
 }
 
 }  // namespace livedrop::orders

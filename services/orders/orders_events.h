@@ -25,7 +25,4 @@ extern const char* const kOrdersTopic;
 events::v1::Envelope OrderPlacedEvent(const OrderRow& order, const std::string& trace_parent);
 events::v1::Envelope OrderOutcomeEvent(const OrderRow& order, const std::string& trace_parent);
 
-// The trace parent of the gRPC call this thread serves ("" outside one).
-std::string CurrentTraceParent();
-
 }  // namespace livedrop::orders

@@ -56,9 +56,4 @@ events::v1::Envelope PaymentFinishedEvent(const PaymentRow& payment,
               "payment " + payment.order_id + " is neither succeeded nor failed");
 }
 
-std::string CurrentTraceParent() {
-  const auto* call = rpc::CurrentInboundCall();
-  return call != nullptr ? call->trace_parent : "";
-}
-
 }  // namespace livedrop::payment

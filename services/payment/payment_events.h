@@ -26,7 +26,4 @@ void EmitPaymentRefunded(pqxx::transaction_base& tx, const PaymentRow& payment);
 events::v1::Envelope PaymentFinishedEvent(const PaymentRow& payment,
                                           const std::string& trace_parent);
 
-// The trace parent of the call served on this thread ("" outside one).
-std::string CurrentTraceParent();
-
 }  // namespace livedrop::payment

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "livedrop/core/error.h"
+#include "livedrop/grpc/call.h"
 #include "livedrop/kafka/outbox.h"
 #include "livedrop/kafka/topics.h"
 #include "livedrop/metrics/registry.h"
@@ -181,7 +182,8 @@ PaymentWriteOutcome PaymentWriter::Submit(const std::string& order_id, PaymentWr
 }
 
 PaymentRow PaymentWriter::RecordPending(const PaymentRow& fresh) {
-  return Submit(fresh.order_id, PaymentWrite{PendingWrite{fresh}, CurrentTraceParent()}).payment;
+  return Submit(fresh.order_id, PaymentWrite{PendingWrite{fresh}, rpc::CurrentTraceParent()})
+      .payment;
 }
 
 std::optional<PaymentRow> PaymentWriter::Find(const std::string& order_id) {
@@ -191,7 +193,7 @@ std::optional<PaymentRow> PaymentWriter::Find(const std::string& order_id) {
 
 PaymentChange PaymentWriter::MarkSucceeded(const std::string& order_id) {
   auto outcome = Submit(order_id, PaymentWrite{FinishWrite{order_id, PaymentState::kSucceeded, ""},
-                                               CurrentTraceParent()});
+                                               rpc::CurrentTraceParent()});
   return PaymentChange{std::move(outcome.payment), outcome.changed};
 }
 
@@ -199,7 +201,7 @@ PaymentChange PaymentWriter::MarkFailed(const std::string& order_id,
                                         const std::string& failure_code) {
   auto outcome =
       Submit(order_id, PaymentWrite{FinishWrite{order_id, PaymentState::kFailed, failure_code},
-                                    CurrentTraceParent()});
+                                    rpc::CurrentTraceParent()});
   return PaymentChange{std::move(outcome.payment), outcome.changed};
 }
 

@@ -104,6 +104,10 @@ class CallScope {
 
 const InboundCall* CurrentInboundCall() { return current_call; }
 
+std::string CurrentTraceParent() {
+  return current_call != nullptr ? current_call->trace_parent : std::string();
+}
+
 void RequireActingUser(std::string_view user_id) {
   const InboundCall* call = CurrentInboundCall();
   if (call == nullptr) return;

@@ -88,6 +88,9 @@ struct InboundCall {
   std::string user_role;  // and its role
 };
 const InboundCall* CurrentInboundCall();
+// The W3C traceparent of the call being served on this thread, for the events it causes; empty
+// when none is.
+std::string CurrentTraceParent();
 
 // A request field that names the acting user (buyer_id, user_id, creator_id, ...) must be the
 // user the gateway verified: a call from the gateway for another user, or for no user, is
