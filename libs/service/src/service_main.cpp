@@ -76,7 +76,7 @@ int ServiceMain(const ServiceSpec& spec, int argc, char** argv, const AddOptions
 
   try {
     kafka::SetProcessSecurity(kafka::SecurityFrom(cfg));  // every producer and consumer
-    // One more connection than asked: the outbox relay keeps one for LISTEN.
+    // One more connection than asked: the outbox relay keeps one (its lead, and LISTEN).
     pg::PoolOptions pool_options{cfg.GetString("pg-url"), spec.schema,
                                  static_cast<int>(cfg.GetInt("pg-pool-size")) + 1};
     pool_options.statement_timeout = cfg.GetDuration("pg-statement-timeout");
