@@ -9,6 +9,9 @@ constexpr const char* kDatabaseCounters =
     "SELECT xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted, tup_fetched, "
     "       tup_returned "
     "  FROM pg_stat_database WHERE datname = current_database()";
+// The next transaction id to be handed out, read without taking one.
+constexpr const char* kNextTransactionId =
+    "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint";
 constexpr const char* kPreloaded =
     "SELECT 'pg_stat_statements' = ANY(string_to_array(replace("
     "  current_setting('shared_preload_libraries'), ' ', ''), ','))";
@@ -34,6 +37,7 @@ DbCounters ReadDbCounters(const std::string& pg_url, std::string* note) {
   c.deleted = r[4].as<long long>();
   c.fetched = r[5].as<long long>();
   c.returned = r[6].as<long long>();
+  c.write_transactions = tx.exec1(kNextTransactionId)[0].as<long long>();
   if (!tx.exec1(kPreloaded)[0].as<bool>()) {
     if (note) {
       *note = "pg_stat_statements not preloaded (shared_preload_libraries): statements not counted";

@@ -13,6 +13,10 @@ namespace livedrop::loadgen {
 struct DbCounters {
   long long commits = 0, rollbacks = 0;
   long long inserted = 0, updated = 0, deleted = 0, fetched = 0, returned = 0;
+  // Transaction ids handed out (pg_current_snapshot's xmax; the whole server): transactions
+  // that wrote or locked a row. pg_stat_database's commits also count every read-only
+  // transaction and autocommitted read; these are the ones that had something to commit.
+  long long write_transactions = 0;
   // pg_stat_statements, when the server preloads it: calls per statement (query text, as
   // normalized by the extension, of the platform's database only).
   std::optional<std::map<std::string, long long>> calls;

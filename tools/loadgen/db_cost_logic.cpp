@@ -39,6 +39,7 @@ DbCounters CountersDelta(const DbCounters& before, const DbCounters& after) {
   d.deleted = after.deleted - before.deleted;
   d.fetched = after.fetched - before.fetched;
   d.returned = after.returned - before.returned;
+  d.write_transactions = after.write_transactions - before.write_transactions;
   if (before.calls && after.calls) {
     std::map<std::string, long long> calls;
     for (const auto& [query, n] : *after.calls) {
@@ -61,6 +62,7 @@ DbCounters Scaled(const DbCounters& c, double factor) {
   s.deleted = scale(c.deleted);
   s.fetched = scale(c.fetched);
   s.returned = scale(c.returned);
+  s.write_transactions = scale(c.write_transactions);
   if (c.calls) {
     std::map<std::string, long long> calls;
     for (const auto& [query, n] : *c.calls) calls[query] = scale(n);
@@ -84,6 +86,8 @@ json::object ReportDbCost(const DbCost& cost, std::ostream& out, int top_stateme
     return (*idle).*field;
   };
   std::vector<Row> rows{{"commits", d.commits, idle_of(&DbCounters::commits)},
+                        {"write transactions", d.write_transactions,
+                         idle_of(&DbCounters::write_transactions)},
                         {"rollbacks", d.rollbacks, idle_of(&DbCounters::rollbacks)},
                         {"tuples inserted", d.inserted, idle_of(&DbCounters::inserted)},
                         {"tuples updated", d.updated, idle_of(&DbCounters::updated)},

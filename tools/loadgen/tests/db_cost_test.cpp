@@ -14,6 +14,7 @@ DbCounters Counters(long long commits, long long rollbacks,
   c.commits = commits;
   c.rollbacks = rollbacks;
   c.inserted = commits * 2;
+  c.write_transactions = commits / 2;
   c.calls = std::move(calls);
   return c;
 }
@@ -26,6 +27,7 @@ TEST(CountersDelta, SubtractsEveryCounterAndStatementByStatement) {
   EXPECT_EQ(d.commits, 60);
   EXPECT_EQ(d.rollbacks, 3);
   EXPECT_EQ(d.inserted, 120);
+  EXPECT_EQ(d.write_transactions, 30);
   ASSERT_TRUE(d.calls);
   EXPECT_EQ(d.calls->at("SELECT 1"), 4);
   EXPECT_EQ(d.calls->at("INSERT"), 4);  // first seen after `before`: counted from 0
@@ -41,6 +43,7 @@ TEST(Scaled, RoundsEachCounter) {
   const auto s = Scaled(Counters(10, 3, std::map<std::string, long long>{{"x", 5}}), 1.5);
   EXPECT_EQ(s.commits, 15);
   EXPECT_EQ(s.rollbacks, 5);  // 4.5 rounds away from zero
+  EXPECT_EQ(s.write_transactions, 8);
   EXPECT_EQ(s.calls->at("x"), 8);
 }
 
@@ -55,6 +58,9 @@ TEST(ReportDbCost, DividesByConfirmedOrdersAndSubtractsTheIdleCost) {
   const auto j = ReportDbCost(cost, out);
   EXPECT_DOUBLE_EQ(j.at("per_confirmed_order").at("commits").as_double(), 3.0);
   EXPECT_DOUBLE_EQ(j.at("per_confirmed_order").at("rollbacks").as_double(), 0.4);
+  EXPECT_DOUBLE_EQ(j.at("per_confirmed_order").at("write transactions").as_double(), 1.5);
+  EXPECT_DOUBLE_EQ(j.at("net_of_idle_per_confirmed_order").at("write transactions").as_double(),
+                   1.0);
   EXPECT_DOUBLE_EQ(j.at("net_of_idle_per_confirmed_order").at("commits").as_double(), 2.0);
   EXPECT_DOUBLE_EQ(j.at("per_confirmed_order").at("statement calls").as_double(), 5.0);
   EXPECT_EQ(j.at("finished_orders").as_int64(), 120);
