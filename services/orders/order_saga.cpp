@@ -86,14 +86,9 @@ void OrderSaga::Step(const OrderRow& order, Then<OrderRow> next) {
     case Stage::kReserved:
       return next(Reply<OrderRow>::From([&] { return Move(order, Stage::kCharging); }));
     case Stage::kCharging:
-      // The charge is idempotent: when it fails, the next try learns the outcome.
-      return payment_.Charge(ChargeRequest{order.id, order.buyer_id, order.amount, order.currency,
-                                           order.payment_token},
-                             Decide<Payment>(order, std::move(next), &OrderSaga::Charged));
-    case Stage::kCharged:
-      return inventory_.Confirm(
-          order.id, order.drop_id,
-          Decide<std::optional<HoldGone>>(order, std::move(next), &OrderSaga::Confirmed));
+      return Charge(order, std::move(next));
+    case Stage::kCharged:  // persisted by builds before the charge went straight on to Confirm
+      return Confirm(order, std::move(next));
     case Stage::kRefunding:
       return payment_.Refund(order.id,
                              Decide<Payment>(order, std::move(next), &OrderSaga::Refunded));
@@ -112,14 +107,19 @@ OrderRow OrderSaga::Move(const OrderRow& order, Stage to, OrderStatus status,
   const auto moved = orders_.Advance(order, to, status, failure_code);
   if (!moved) return Reload(order.id);  // someone else moved it: carry on from there
   if (to == Stage::kDone) Finished(moved->status).Inc();
+  CrashPoint(to, order.id);
+  return *moved;
+}
+
+void OrderSaga::CrashPoint([[maybe_unused]] Stage point,
+                           [[maybe_unused]] const std::string& order_id) const {
 #ifdef LIVEDROP_FAULT_INJECTION
-  if (options_.crash_after && *options_.crash_after == to) {
-    spdlog::critical("fault injection: exiting after stage {} of order {}", StageName(to),
-                     order.id);
+  if (options_.crash_after && *options_.crash_after == point) {
+    spdlog::critical("fault injection: exiting after stage {} of order {}", StageName(point),
+                     order_id);
     std::_Exit(70);
   }
 #endif
-  return *moved;
 }
 
 OrderRow OrderSaga::Reload(const std::string& id) {
@@ -180,13 +180,36 @@ OrderRow OrderSaga::Reserved(const OrderRow& order, const ReserveResult& result)
                                                           : common::v1::REASON_VALIDATION_FAILED);
 }
 
-OrderRow OrderSaga::Charged(const OrderRow& order, const Payment& payment) {
+void OrderSaga::Charge(const OrderRow& order, Then<OrderRow> next) {
+  // The charge is idempotent: when it fails, the next try learns the outcome. A succeeded
+  // charge is not persisted as a stage of its own (one write fewer per order): the order stays
+  // charging until Confirm's answer moves it, and a driver that takes it over from there asks
+  // payment again, which answers the same payment without charging twice.
+  const ChargeRequest request{order.id, order.buyer_id, order.amount, order.currency,
+                              order.payment_token};
+  payment_.Charge(request, executor_.Continue<Payment>([this, order,
+                                                        next](Reply<Payment> reply) {
+    if (!reply.ok()) return next(Reply<OrderRow>::Failed(reply.error()));
+    const Payment payment = std::move(reply).Get();
+    if (payment.state != PaymentState::kSucceeded) {
+      return next(Reply<OrderRow>::From([&] { return NotCharged(order, payment); }));
+    }
+    CrashPoint(Stage::kCharged, order.id);
+    Confirm(order, next);
+  }));
+}
+
+void OrderSaga::Confirm(const OrderRow& order, Then<OrderRow> next) {
+  inventory_.Confirm(order.id, order.drop_id,
+                     Decide<std::optional<HoldGone>>(order, std::move(next), &OrderSaga::Confirmed));
+}
+
+OrderRow OrderSaga::NotCharged(const OrderRow& order, const Payment& payment) {
   switch (payment.state) {
-    case PaymentState::kSucceeded:
-      return Move(order, Stage::kCharged);
     case PaymentState::kFailed:
       return Move(order, Stage::kReleasing, OrderStatus::kPending,
                   DeclineReasonName(payment.decline.value_or(DeclineReason::kOther)));
+    case PaymentState::kSucceeded:  // Charge confirms those
     case PaymentState::kPending:
     case PaymentState::kRefunded:
       break;

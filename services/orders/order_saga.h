@@ -96,6 +96,9 @@ class OrderSaga {
   // else moved it).
   void Step(const OrderRow& order, Then<OrderRow> next);
   void Reserve(const OrderRow& order, int attempt, Then<OrderRow> next);
+  // Charges a charging order; a succeeded charge goes straight on to Confirm (Charge).
+  void Charge(const OrderRow& order, Then<OrderRow> next);
+  void Confirm(const OrderRow& order, Then<OrderRow> next);
   // A Then for a port's reply that continues on the executor with `decide`.
   template <class T>
   Then<T> Decide(const OrderRow& order, Then<OrderRow> next,
@@ -103,7 +106,8 @@ class OrderSaga {
 
   // What each reply decides: the stage the order moves to.
   OrderRow Reserved(const OrderRow& order, const ReserveResult& result);
-  OrderRow Charged(const OrderRow& order, const Payment& payment);
+  // A charge that did not succeed (declined, or not settled yet).
+  OrderRow NotCharged(const OrderRow& order, const Payment& payment);
   OrderRow Confirmed(const OrderRow& order, const std::optional<HoldGone>& gone);
   OrderRow Refunded(const OrderRow& order, const Payment& payment);
   OrderRow Released(const OrderRow& order, const std::optional<HoldGone>& gone);
@@ -111,6 +115,8 @@ class OrderSaga {
   OrderRow Move(const OrderRow& order, Stage to, OrderStatus status = OrderStatus::kPending,
                 const std::string& failure_code = "");
   OrderRow Reload(const std::string& id);
+  // Fault injection (options_.crash_after): the process exits once the order got past `point`.
+  void CrashPoint(Stage point, const std::string& order_id) const;
 
   OrdersRepository& orders_;
   DropCatalog& catalog_;

@@ -60,7 +60,8 @@ struct OrdersOptions {
   int key_sweep_batch = 1000;
 
   // Tests only: the process exits right after persisting this stage (kReserved: between
-  // reserve and charge; kCharged: between charge and confirm). Set by --fault-crash-after,
+  // reserve and charge; kCharged: once the charge succeeded, before confirm — the order
+  // is then still charging, as the charged stage is not persisted). Set by --fault-crash-after,
   // which only builds with LIVEDROP_FAULT_INJECTION have; ignored by the others.
   std::optional<Stage> crash_after;
 
