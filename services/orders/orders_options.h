@@ -59,10 +59,11 @@ struct OrdersOptions {
   std::chrono::milliseconds key_sweep_interval = std::chrono::minutes(1);
   int key_sweep_batch = 1000;
 
-  // Tests only: the process exits right after persisting this stage (kReserved: between
-  // reserve and charge; kCharged: once the charge succeeded, before confirm — the order
-  // is then still charging, as the charged stage is not persisted). Set by --fault-crash-after,
-  // which only builds with LIVEDROP_FAULT_INJECTION have; ignored by the others.
+  // Tests only: the process exits at this point of an order (kReserved: once the stock is
+  // reserved, before charging is stored — the order is then still placed; kCharged: once
+  // the charge succeeded, before confirm — still charging: neither stage is stored). Set by
+  // --fault-crash-after, which only builds with LIVEDROP_FAULT_INJECTION have; ignored by the
+  // others.
   std::optional<Stage> crash_after;
 
   static void Declare(config::Spec& spec);

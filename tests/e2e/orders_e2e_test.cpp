@@ -351,7 +351,10 @@ TEST_F(OrdersE2E, Crash_BetweenReserveAndCharge_RecoveryConfirmsOnce) {
   EXPECT_GE(crashed.status, 500) << crashed.body;
   testing::Eventually([&] { return !platform_->Orders().Running(); }, 5s);
   EXPECT_EQ(platform_->Orders().ExitCode(), 70);
-  EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders WHERE stage = 'reserved'"), 1);
+  // Reserved, not charged: the order is still placed (reserved is not a stage stored), its
+  // stock held.
+  EXPECT_EQ(Sql("SELECT count(*) FROM orders.orders WHERE stage = 'placed'"), 1);
+  EXPECT_EQ(Sql("SELECT count(*) FROM inventory.reservations WHERE state = 'held'"), 1);
 
   platform_->RestartOrders({});
   const auto done = AwaitOutcome(buyer, "crash", drop);
@@ -385,7 +388,7 @@ TEST_F(OrdersE2E, Crash_BetweenChargeAndConfirm_RecoveryConfirmsWithoutChargingT
   ExpectStockAccounted(drop);
 }
 
-TEST_F(OrdersE2E, Expiry_ReturnsStockOfAnAbandonedReservation_AndTheLateOrderIsRefunded) {
+TEST_F(OrdersE2E, Expiry_ReturnsStockOfAnAbandonedReservation_AndTheLateOrderFailsUncharged) {
   REQUIRE_FAULT_INJECTION();
   Platform::Options options;
   options.orders_env = {{"LIVEDROP_FAULT_CRASH_AFTER", "reserved"}};
@@ -400,7 +403,7 @@ TEST_F(OrdersE2E, Expiry_ReturnsStockOfAnAbandonedReservation_AndTheLateOrderIsR
   EXPECT_EQ(Sql("SELECT count(*) FROM inventory.reservations WHERE state = 'expired'"), 1);
   ExpectStockAccounted(drop);
 
-  // Recovery charges, finds the hold gone, refunds: the buyer is never charged for nothing.
+  // Recovery reserves again, finds the hold gone and ends the order before any charge.
   platform_->RestartOrders({});
   HttpResult done;
   testing::Eventually(
@@ -410,8 +413,30 @@ TEST_F(OrdersE2E, Expiry_ReturnsStockOfAnAbandonedReservation_AndTheLateOrderIsR
       },
       30s, 100ms);
   ExpectProblem(done, 409, "reservation_expired");
+  EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments"), 0);
+  EXPECT_EQ(Available(drop, 3), 3);
+  ExpectStockAccounted(drop);
+}
+
+TEST_F(OrdersE2E, HoldLapsesWhileThePaymentRuns_TheOrderIsRefundedAndTheStockReturned) {
+  Platform::Options options;
+  options.inventory_env = {{"LIVEDROP_RESERVATION_HOLD", "1s"}, {"LIVEDROP_EXPIRY_SWEEP", "100ms"}};
+  options.payment_env = {{"LIVEDROP_PROVIDER_LATENCY", "2s"}};
+  Start(options);
+  const auto drop = LiveDrop(3, 3);
+  const auto buyer = RegisterAccount(http());
+  HttpResult done;
+  testing::Eventually(
+      [&] {
+        done = PlaceOrder(http(), buyer, "slow", drop, 2);
+        return done.status != 202;
+      },
+      30s, 100ms);
+  // Charged after the sweeper took the hold back: refunded, never confirmed.
+  ExpectProblem(done, 409, "reservation_expired");
   EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'refunded'"), 1);
   EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded'"), 0);
+  EXPECT_EQ(Sql("SELECT count(*) FROM inventory.reservations WHERE state = 'expired'"), 1);
   EXPECT_EQ(Available(drop, 3), 3);
   ExpectStockAccounted(drop);
 }

@@ -108,9 +108,9 @@ TEST_F(OrderSagaTest, Drive_EveryStepAnswers_ReservesChargesConfirmsAndEndsConfi
 
   EXPECT_EQ(done.status, OrderStatus::kConfirmed);
   EXPECT_EQ(done.stage, Stage::kDone);
-  // A succeeded charge goes straight on to Confirm: no stage stored between them.
-  EXPECT_EQ(orders_.Stages(order.id),
-            (Stages{Stage::kPlaced, Stage::kReserved, Stage::kCharging, Stage::kDone}));
+  // A reservation goes straight on to charging, a succeeded charge to Confirm: neither
+  // reserved nor charged is stored.
+  EXPECT_EQ(orders_.Stages(order.id), (Stages{Stage::kPlaced, Stage::kCharging, Stage::kDone}));
   EXPECT_EQ(inventory_.calls(), Inventory({"Reserve", "Confirm"}, order));
   ASSERT_EQ(inventory_.reserved().size(), 1u);
   EXPECT_EQ(inventory_.reserved()[0].drop_id, drop_.id);
@@ -290,8 +290,8 @@ TEST_F(OrderSagaTest, Charge_Declined_ReleasesTheStockAndEndsFailedWithTheReason
   EXPECT_EQ(OutcomeCode(done), "payment_declined");
   ASSERT_TRUE(OutcomeError(done).has_value());
   EXPECT_EQ(OutcomeError(done)->metadata().at("reason"), "insufficient_funds");
-  EXPECT_EQ(orders_.Stages(order.id), (Stages{Stage::kPlaced, Stage::kReserved, Stage::kCharging,
-                                              Stage::kReleasing, Stage::kDone}));
+  EXPECT_EQ(orders_.Stages(order.id),
+            (Stages{Stage::kPlaced, Stage::kCharging, Stage::kReleasing, Stage::kDone}));
   EXPECT_EQ(inventory_.calls(), Inventory({"Reserve", "Release"}, order));
   EXPECT_EQ(payment_.charges(), 0);
   EXPECT_FALSE(catalog_.KnownSoldOut(drop_.id));
@@ -329,8 +329,8 @@ TEST_F(OrderSagaTest, Confirm_HoldLapsedDuringThePayment_RefundsReleasesAndEndsE
   EXPECT_EQ(done.failure_code, "reservation_expired");
   EXPECT_EQ(OutcomeCode(done), "reservation_expired");
   EXPECT_EQ(orders_.Stages(order.id),
-            (Stages{Stage::kPlaced, Stage::kReserved, Stage::kCharging, Stage::kRefunding,
-                    Stage::kReleasing, Stage::kDone}));
+            (Stages{Stage::kPlaced, Stage::kCharging, Stage::kRefunding, Stage::kReleasing,
+                    Stage::kDone}));
   EXPECT_EQ(payment_.calls(), (Calls{"Charge " + order.id, "Refund " + order.id}));
   EXPECT_EQ(inventory_.calls(), Inventory({"Reserve", "Confirm", "Release"}, order));
   EXPECT_EQ(Events(), (std::vector<std::string>{"order_failed:reservation_expired"}));
@@ -388,6 +388,7 @@ TEST_F(OrderSagaTest, Recovery_FromPlaced_ReservesChargesAndConfirms) {
   EXPECT_EQ(payment_.charges(), 1);
 }
 
+// kReserved is no longer stored, but rows an earlier build stored there are still driven on.
 TEST_F(OrderSagaTest, Recovery_FromReserved_ChargesWithoutReservingAgain) {
   const auto order = Order(Stage::kReserved);
   orders_.Lapse(order.id);
