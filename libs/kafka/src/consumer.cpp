@@ -8,6 +8,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <span>
 #include <string_view>
 #include <thread>
 
@@ -242,28 +243,25 @@ struct Consumer::Impl {
     return *dlq;
   }
 
-  // Returns false when stopped before the message was done with.
-  bool Handle(const Message& msg, const Handler& handler, const std::stop_token& stop) {
+  // How many of `batch`, from its start, are done with (all of them unless stopped first).
+  size_t Handle(std::span<const Message> batch, const BatchHandler& handler,
+                const std::stop_token& stop) {
     milliseconds backoff = options.retry_initial_backoff;
-    auto next_backoff = [&] {
-      milliseconds current = backoff;
-      backoff = std::min(backoff * 2, options.retry_max_backoff);
-      return current;
-    };
     std::string poison_reason;
     while (true) {
       try {
-        handler(msg);
-        handled.fetch_add(1);
-        return true;
+        handler(batch);
+        handled.fetch_add(batch.size());
+        return batch.size();
       } catch (const Error& e) {
         if (!IsRetryable(e.kind())) {
           poison_reason = e.code() + ": " + e.what();
           break;
         }
         retries.fetch_add(1);
-        spdlog::warn("kafka consumer {}: {}/{}@{} failed ({}: {}), retrying", options.group_id,
-                     msg.topic, msg.partition, msg.offset, e.code(), e.what());
+        spdlog::warn("kafka consumer {}: {}/{}@{} (a batch of {}) failed ({}: {}), retrying",
+                     options.group_id, batch.front().topic, batch.front().partition,
+                     batch.front().offset, batch.size(), e.code(), e.what());
       } catch (const std::exception& e) {
         poison_reason = e.what();
         break;
@@ -271,9 +269,30 @@ struct Consumer::Impl {
         poison_reason = "unknown exception";
         break;
       }
-      if (!internal::SleepUnlessStopped(next_backoff(), stop)) return false;
+      if (!internal::SleepUnlessStopped(NextBackoff(backoff), stop)) return 0;
     }
+    if (batch.size() == 1) return DeadLetter(batch.front(), poison_reason, stop) ? 1 : 0;
+    // Which message is at fault is not known: each alone, so that only it is dead-lettered.
+    spdlog::warn(
+        "kafka consumer {}: a batch of {} from {}/{}@{} failed ({}), handling it one "
+        "message at a time",
+        options.group_id, batch.size(), batch.front().topic, batch.front().partition,
+        batch.front().offset, poison_reason);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (Handle(batch.subspan(i, 1), handler, stop) == 0) return i;
+    }
+    return batch.size();
+  }
 
+  milliseconds NextBackoff(milliseconds& backoff) const {
+    milliseconds current = backoff;
+    backoff = std::min(backoff * 2, options.retry_max_backoff);
+    return current;
+  }
+
+  // Returns false when stopped before the message was published.
+  bool DeadLetter(const Message& msg, const std::string& poison_reason,
+                  const std::stop_token& stop) {
     spdlog::error("kafka consumer {}: poison message {}/{}@{} key={} sent to {}{}: {}",
                   options.group_id, msg.topic, msg.partition, msg.offset, msg.key, msg.topic,
                   options.dlq_suffix, poison_reason);
@@ -283,7 +302,7 @@ struct Consumer::Impl {
     headers.emplace_back("livedrop-dlq-offset", std::to_string(msg.offset));
     headers.emplace_back("livedrop-dlq-group", options.group_id);
     headers.emplace_back("livedrop-dlq-error", poison_reason);
-    backoff = options.retry_initial_backoff;
+    milliseconds backoff = options.retry_initial_backoff;
     while (true) {
       try {
         DlqProducer().ProduceSync(msg.topic + options.dlq_suffix, msg.key, msg.payload,
@@ -295,8 +314,58 @@ struct Consumer::Impl {
         spdlog::warn("kafka consumer {}: cannot dead-letter {}/{}@{}: {}", options.group_id,
                      msg.topic, msg.partition, msg.offset, e.what());
       }
-      if (!internal::SleepUnlessStopped(next_backoff(), stop)) return false;
+      if (!internal::SleepUnlessStopped(NextBackoff(backoff), stop)) return false;
     }
+  }
+
+  // The next message of the consumer, or null: none within `timeout_ms`, or an error (logged).
+  MessagePtr Poll(int timeout_ms) {
+    MessagePtr m(rd_kafka_consumer_poll(rk, timeout_ms));
+    if (m && m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      spdlog::warn("kafka consumer {}: {}", options.group_id, rd_kafka_message_errstr(m.get()));
+      m.reset();
+    }
+    return m;
+  }
+
+  // Batches of up to `max_batch` until `stop` is requested, then Close().
+  void Run(const BatchHandler& handler, size_t max_batch, const std::stop_token& stop) {
+    if (closed) {
+      throw Error(ErrorKind::kFailedPrecondition, "consumer_closed", "a Consumer runs only once");
+    }
+    max_batch = std::max<size_t>(max_batch, 1);
+    while (options.broadcast && assigned == 0 && !AssignEveryPartition()) {
+      if (!internal::SleepUnlessStopped(milliseconds(200), stop)) break;
+    }
+    std::vector<MessagePtr> polled;
+    std::vector<Message> batch;
+    auto last_commit = SteadyClock::now();
+    while (!stop.stop_requested()) {
+      polled.clear();
+      batch.clear();
+      // Waits for the first message only: the rest are those already fetched, so a batch
+      // never holds a message back for company.
+      for (MessagePtr m = Poll(100); m; m = polled.size() < max_batch ? Poll(0) : nullptr) {
+        ObserveLag(*m);
+        batch.push_back(ToMessage(*m));
+        polled.push_back(std::move(m));
+      }
+      if (!batch.empty()) {
+        const size_t done = Handle(batch, handler, stop);
+        if (!options.broadcast) {
+          for (size_t i = 0; i < done; ++i) StoreOffset(*polled[i]);
+        }
+        if (done < batch.size()) break;
+      }
+      // Commit when idle or every commit_interval, not per batch: one round trip per batch
+      // would cap throughput, and at-least-once only needs the commit to follow the handler.
+      if (uncommitted &&
+          (batch.empty() || SteadyClock::now() - last_commit >= options.commit_interval)) {
+        CommitAsync();
+        last_commit = SteadyClock::now();
+      }
+    }
+    Close();
   }
 };
 
@@ -359,44 +428,35 @@ Consumer::Consumer(ConsumerOptions options) : impl_(std::make_unique<Impl>()) {
 
 Consumer::~Consumer() { Stop(); }
 
-void Consumer::Run(const Handler& handler, std::stop_token stop) {
-  Impl& impl = *impl_;
-  if (impl.closed) {
-    throw Error(ErrorKind::kFailedPrecondition, "consumer_closed", "a Consumer runs only once");
-  }
-  while (impl.options.broadcast && impl.assigned == 0 && !impl.AssignEveryPartition()) {
-    if (!internal::SleepUnlessStopped(milliseconds(200), stop)) break;
-  }
-  auto last_commit = SteadyClock::now();
-  while (!stop.stop_requested()) {
-    MessagePtr m(rd_kafka_consumer_poll(impl.rk, 100));
-    if (m && m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      spdlog::warn("kafka consumer {}: {}", impl.options.group_id,
-                   rd_kafka_message_errstr(m.get()));
-      m.reset();
-    }
-    if (m) {
-      impl.ObserveLag(*m);
-      if (!impl.Handle(ToMessage(*m), handler, stop)) break;
-      if (!impl.options.broadcast) impl.StoreOffset(*m);
-    }
-    // Commit when idle or every commit_interval, not per message: one round trip per message
-    // would cap throughput, and at-least-once only needs the commit to follow the handler.
-    if (impl.uncommitted &&
-        (!m || SteadyClock::now() - last_commit >= impl.options.commit_interval)) {
-      impl.CommitAsync();
-      last_commit = SteadyClock::now();
-    }
-  }
-  impl.Close();
+namespace {
+
+// A per-message handler as a batch handler, for batches of one.
+Consumer::BatchHandler OneAtATime(Consumer::Handler handler) {
+  return [handler = std::move(handler)](std::span<const Message> batch) { handler(batch.front()); };
 }
 
-void Consumer::Start(Handler handler) {
+}  // namespace
+
+void Consumer::Run(const Handler& handler, std::stop_token stop) {
+  impl_->Run(OneAtATime(handler), 1, stop);
+}
+
+void Consumer::RunBatches(const BatchHandler& handler, std::stop_token stop) {
+  impl_->Run(handler, impl_->options.max_batch, stop);
+}
+
+void Consumer::Start(Handler handler) { StartThread(OneAtATime(std::move(handler)), 1); }
+
+void Consumer::StartBatches(BatchHandler handler) {
+  StartThread(std::move(handler), impl_->options.max_batch);
+}
+
+void Consumer::StartThread(BatchHandler handler, size_t max_batch) {
   if (impl_->thread.joinable() || impl_->closed) {
     throw Error(ErrorKind::kFailedPrecondition, "consumer_started", "a Consumer runs only once");
   }
-  impl_->thread = std::jthread(
-      [this, handler = std::move(handler)](std::stop_token stop) { Run(handler, stop); });
+  impl_->thread = std::jthread([this, handler = std::move(handler), max_batch](
+                                   std::stop_token stop) { impl_->Run(handler, max_batch, stop); });
 }
 
 void Consumer::Stop() {

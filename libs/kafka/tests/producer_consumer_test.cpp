@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -320,6 +321,180 @@ TEST(Consumer, PoisonMessage_PublishedToDlqAndCommitted) {
   EXPECT_EQ(after.Size(), 1u);
 }
 
+// Collects the batches a batch handler saw, thread-safely.
+class Batches {
+ public:
+  void Add(std::span<const Message> batch) {
+    std::lock_guard lock(mu_);
+    batches_.emplace_back(batch.begin(), batch.end());
+  }
+  std::vector<std::vector<Message>> Snapshot() const {
+    std::lock_guard lock(mu_);
+    return batches_;
+  }
+  size_t Messages() const {
+    std::lock_guard lock(mu_);
+    size_t n = 0;
+    for (const auto& batch : batches_) n += batch.size();
+    return n;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::vector<Message>> batches_;
+};
+
+// librdkafka hands a fetch over to the polling thread message by message, so the first poll
+// can race it and see one message; messages already produced are all fetched while the first
+// call lasts this long, and the calls after it see them together.
+constexpr milliseconds kFirstCallLasts{300};
+
+std::vector<std::string> Payloads(const std::vector<Message>& messages) {
+  std::vector<std::string> out;
+  for (const auto& m : messages) out.push_back(m.payload);
+  return out;
+}
+
+void ProduceNumbered(Producer& producer, const std::string& topic, int n) {
+  for (int i = 0; i < n; ++i) {
+    producer.ProduceSync(topic, "k", "m" + std::to_string(i), milliseconds(10000));
+  }
+}
+
+// What a new member of `group` receives once `marker` is produced after what it reads: every
+// message the group committed is behind it.
+std::vector<std::string> LeftForTheGroup(const MockCluster& cluster, Producer& producer,
+                                         const std::string& group, const std::string& topic) {
+  producer.ProduceSync(topic, "k", "marker", milliseconds(10000));
+  Received after;
+  Consumer restarted(ConsumerFor(cluster, group, {topic}));
+  restarted.Start([&](const Message& m) { after.Add(m); });
+  EXPECT_TRUE(WaitFor([&] {
+    const auto got = after.Snapshot();
+    return !got.empty() && got.back().payload == "marker";
+  }));
+  restarted.Stop();
+  auto payloads = Payloads(after.Snapshot());
+  payloads.pop_back();
+  return payloads;
+}
+
+TEST(Consumer, Batches_MessagesAlreadyFetched_ComeInOneCallUpToMaxBatch_AllCommitted) {
+  MockCluster cluster;
+  cluster.CreateTopic("batched", 1);
+  Producer producer(ProducerFor(cluster));
+  ProduceNumbered(producer, "batched", 20);
+
+  Batches batches;
+  {
+    auto options = ConsumerFor(cluster, "batched-group", {"batched"});
+    options.max_batch = 8;
+    Consumer consumer(options);
+    consumer.StartBatches([&](std::span<const Message> batch) {
+      batches.Add(batch);
+      if (batches.Snapshot().size() == 1) std::this_thread::sleep_for(kFirstCallLasts);
+    });
+    ASSERT_TRUE(WaitFor([&] { return consumer.handled() == 20; })) << consumer.handled();
+    consumer.Stop();
+  }
+  size_t largest = 0;
+  std::vector<std::string> seen;
+  for (const auto& batch : batches.Snapshot()) {
+    largest = std::max(largest, batch.size());
+    for (const auto& payload : Payloads(batch)) seen.push_back(payload);
+  }
+  EXPECT_EQ(largest, 8u) << "20 messages waiting: batches up to max_batch";
+  std::vector<std::string> sent;
+  for (int i = 0; i < 20; ++i) sent.push_back("m" + std::to_string(i));
+  EXPECT_EQ(seen, sent) << "each once, in order";
+  EXPECT_THAT(LeftForTheGroup(cluster, producer, "batched-group", "batched"), ::testing::IsEmpty());
+}
+
+TEST(Consumer, Batches_RetryableFailure_RetriesTheSameBatchAndLosesNothing) {
+  MockCluster cluster;
+  cluster.CreateTopic("batched-flaky", 1);
+  Producer producer(ProducerFor(cluster));
+  ProduceNumbered(producer, "batched-flaky", 10);
+
+  Batches attempts, done;
+  {
+    Consumer consumer(ConsumerFor(cluster, "batched-flaky-group", {"batched-flaky"}));
+    consumer.StartBatches([&](std::span<const Message> batch) {
+      attempts.Add(batch);
+      const size_t call = attempts.Snapshot().size();
+      if (call == 1) std::this_thread::sleep_for(kFirstCallLasts);
+      if (call == 2 || call == 3) throw Error(ErrorKind::kUnavailable, "db_down", "down");
+      done.Add(batch);
+    });
+    ASSERT_TRUE(WaitFor([&] { return consumer.handled() == 10; })) << consumer.handled();
+    consumer.Stop();
+    EXPECT_EQ(consumer.retries(), 2u);
+    EXPECT_EQ(consumer.dead_lettered(), 0u);
+  }
+  const auto tried = attempts.Snapshot();
+  ASSERT_GE(tried.size(), 4u);
+  EXPECT_GT(tried[1].size(), 1u) << "the failure should be a batch's";
+  EXPECT_EQ(Payloads(tried[2]), Payloads(tried[1]));
+  EXPECT_EQ(Payloads(tried[3]), Payloads(tried[1]));
+  std::vector<std::string> handled;
+  for (const auto& batch : done.Snapshot()) {
+    for (const auto& payload : Payloads(batch)) handled.push_back(payload);
+  }
+  std::vector<std::string> sent;
+  for (int i = 0; i < 10; ++i) sent.push_back("m" + std::to_string(i));
+  EXPECT_EQ(handled, sent);
+  EXPECT_THAT(LeftForTheGroup(cluster, producer, "batched-flaky-group", "batched-flaky"),
+              ::testing::IsEmpty());
+}
+
+TEST(Consumer, Batches_PoisonMessageInABatch_DeadLetteredAlone_OthersHandledOnceEach) {
+  MockCluster cluster;
+  cluster.CreateTopic("batched-orders", 1);
+  Producer producer(ProducerFor(cluster));
+  for (const char* payload : {"a", "b", "bad", "c", "d"}) {
+    producer.ProduceSync("batched-orders", "k", payload, milliseconds(10000));
+  }
+
+  Batches calls, done;
+  {
+    Consumer consumer(ConsumerFor(cluster, "batched-orders-group", {"batched-orders"}));
+    consumer.StartBatches([&](std::span<const Message> batch) {
+      calls.Add(batch);
+      if (calls.Snapshot().size() == 1) std::this_thread::sleep_for(kFirstCallLasts);
+      for (const auto& m : batch) {
+        if (m.payload == "bad") throw std::runtime_error("cannot parse");  // none of it stays
+      }
+      done.Add(batch);
+    });
+    ASSERT_TRUE(WaitFor([&] { return consumer.handled() + consumer.dead_lettered() == 5; }));
+    consumer.Stop();
+    EXPECT_EQ(consumer.dead_lettered(), 1u);
+    EXPECT_EQ(consumer.handled(), 4u);
+  }
+  bool bad_among_others = false;
+  for (const auto& batch : calls.Snapshot()) {
+    const auto payloads = Payloads(batch);
+    bad_among_others |=
+        payloads.size() > 1 && std::find(payloads.begin(), payloads.end(), "bad") != payloads.end();
+  }
+  EXPECT_TRUE(bad_among_others) << "the poison message never came in a batch with others";
+  std::multiset<std::string> handled;
+  for (const auto& batch : done.Snapshot()) {
+    for (const auto& payload : Payloads(batch)) handled.insert(payload);
+  }
+  EXPECT_EQ(handled, (std::multiset<std::string>{"a", "b", "c", "d"}));
+
+  Received dlq;
+  Consumer dlq_reader(ConsumerFor(cluster, "batched-dlq-reader", {"batched-orders.dlq"}));
+  dlq_reader.Start([&](const Message& m) { dlq.Add(m); });
+  ASSERT_TRUE(WaitFor([&] { return dlq.Size() >= 1; }));
+  livedrop::testing::Idle(milliseconds(500), "another dead letter would have arrived by now");
+  dlq_reader.Stop();
+  EXPECT_EQ(Payloads(dlq.Snapshot()), std::vector<std::string>{"bad"});
+  EXPECT_THAT(LeftForTheGroup(cluster, producer, "batched-orders-group", "batched-orders"),
+              ::testing::IsEmpty());
+}
+
 // The gateway's feeds: every instance reads every partition, from where the topic ended when it
 // started, with no group to join; two of them with the same group id do not share partitions.
 TEST(Consumer, Broadcast_EveryInstanceReadsEveryPartitionFromItsStart) {
@@ -336,9 +511,8 @@ TEST(Consumer, Broadcast_EveryInstanceReadsEveryPartitionFromItsStart) {
   Received got_first, got_second;
   first.Start([&](const Message& m) { got_first.Add(m); });
   second.Start([&](const Message& m) { got_second.Add(m); });
-  ASSERT_TRUE(WaitFor([&] {
-    return first.assigned_partitions() == 3 && second.assigned_partitions() == 3;
-  }));
+  ASSERT_TRUE(WaitFor(
+      [&] { return first.assigned_partitions() == 3 && second.assigned_partitions() == 3; }));
   std::set<std::string> sent;
   for (int i = 0; i < 20; ++i) {
     const std::string payload = "after-" + std::to_string(i);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ struct ConsumerOptions {
   std::chrono::milliseconds retry_max_backoff{5000};
   // Handled offsets are committed at least this often (and on stop and on rebalance).
   std::chrono::milliseconds commit_interval{500};
+  // Most messages a batch handler (RunBatches, StartBatches) gets at once: the one a poll
+  // waited for plus those already fetched, taken without waiting for more (no linger).
+  size_t max_batch = 64;
   std::string dlq_suffix = ".dlq";
   // Every instance reads every partition, from the end as it was when it started: no group to
   // join (so no rebalance delay, 3 s on a new group, and no group left behind per instance) and
@@ -63,25 +67,32 @@ struct ConsumerOptions {
 };
 
 // A consumer-group member (or, with `broadcast`, a reader of every partition) with at-least-once
-// delivery: an offset is committed only after
-// the handler returned for that message.
+// delivery: an offset is committed only after the handler returned for that message.
+//
+// A handler gets a batch: one message (Run, Start), or with RunBatches/StartBatches the one a
+// poll waited for and those already fetched behind it, up to max_batch (taken without waiting,
+// so an idle consumer's latency is a single message's).
 //
 // Handler outcomes:
-//  - returns: the message is done; its offset is stored and committed soon after.
-//  - throws livedrop::Error with a retryable kind: the same message is retried with capped
+//  - returns: every message of the batch is done; their offsets are stored and committed soon
+//    after.
+//  - throws livedrop::Error with a retryable kind: the same batch is retried with capped
 //    exponential backoff until it succeeds or the consumer stops; it is never skipped, and
 //    nothing after it on this consumer is handled meanwhile.
-//  - throws anything else: a poison message. It is logged, published to `<topic><dlq_suffix>`
-//    with headers naming its origin and the error, then committed.
+//  - throws anything else, for a batch of several: the batch is handled again one message at a
+//    time, each with these outcomes, so that only the message at fault is dead-lettered.
+//  - throws anything else, for one message: a poison message. It is logged, published to
+//    `<topic><dlq_suffix>` with headers naming its origin and the error, then committed.
 //
 // A message retried for longer than max.poll.interval.ms (5 min by default) costs this member
 // its partitions; the new owner starts again from the last commit, so nothing is lost.
 //
 // A Consumer runs once: Run() (or Start()/Stop()) ends by committing what was handled and
-// leaving the group. Handlers run on the consuming thread, one message at a time.
+// leaving the group. Handlers run on the consuming thread, one batch at a time.
 class Consumer {
  public:
   using Handler = std::function<void(const Message&)>;
+  using BatchHandler = std::function<void(std::span<const Message>)>;
 
   explicit Consumer(ConsumerOptions options);
   ~Consumer();  // Stop()s if started
@@ -90,18 +101,21 @@ class Consumer {
 
   // Consumes on the calling thread until `stop` is requested.
   void Run(const Handler& handler, std::stop_token stop);
+  void RunBatches(const BatchHandler& handler, std::stop_token stop);
 
   // Runs on a background thread; Stop() requests the stop and waits for the clean exit.
   void Start(Handler handler);
+  void StartBatches(BatchHandler handler);
   void Stop();
 
-  uint64_t handled() const;         // handler returned
+  uint64_t handled() const;         // messages whose handler returned
   uint64_t retries() const;         // retryable failures
   uint64_t dead_lettered() const;   // poison messages sent to the DLQ
   int assigned_partitions() const;  // partitions this member owns now (0 before it joined)
 
  private:
   struct Impl;
+  void StartThread(BatchHandler handler, size_t max_batch);
   std::unique_ptr<Impl> impl_;
 };
 
