@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "notifications_logic.h"
 
 namespace livedrop::drops::v1 {
@@ -29,6 +31,11 @@ namespace livedrop::notifications {
 class EventSink {
  public:
   virtual ~EventSink() = default;
+
+  // Runs `each`, which calls the use cases of several events, so that they take effect
+  // together: NotificationsApp stores them in one transaction, all or none, and may run `each`
+  // again from the start (a retried transaction). By default, just runs it.
+  virtual void Together(const std::function<void()>& each) { each(); }
 
   // Every drop_* event teaches whom the drop belongs to (and resolves parked stock events);
   // drop_started and drop_ended also become broadcasts of its creator.

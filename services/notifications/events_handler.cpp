@@ -132,26 +132,45 @@ const std::vector<ConsumerLane>& EventsHandler::Lanes() {
 bool EventsHandler::Knows(std::string_view type) { return FindRoute(type) != nullptr; }
 
 EventsHandler::Outcome EventsHandler::Handle(const Envelope& envelope) {
+  const auto outcome = Apply(envelope);
+  Count(outcome);
+  return outcome;
+}
+
+EventsHandler::Outcome EventsHandler::Apply(const Envelope& envelope) {
   if (!IsUuid(envelope.id())) throw MalformedEvent(envelope, "the envelope id is not a UUID");
-  auto& m = GetMetrics();
   const auto route = FindRoute(envelope.type());
   if (route == nullptr) {
-    m.unknown.Inc();
     spdlog::warn("event {} of unknown type '{}' from {} skipped", envelope.id(), envelope.type(),
                  envelope.source());
     Outcome outcome;
     outcome.unknown = 1;
     return outcome;
   }
-  const auto outcome = route(sink_, envelope);
+  return route(sink_, envelope);
+}
+
+void EventsHandler::Count(const Outcome& outcome) {
+  auto& m = GetMetrics();
   for (const auto& type : outcome.stored) m.Stored(type);
   m.duplicates.Inc(outcome.duplicates);
   m.parked.Inc(outcome.parked);
-  return outcome;
+  m.unknown.Inc(outcome.unknown);
 }
 
-void EventsHandler::operator()(const kafka::Message& message) {
-  Handle(kafka::ParseEnvelope(message.payload));
+void EventsHandler::operator()(const kafka::Message& message) { (*this)({&message, 1}); }
+
+void EventsHandler::operator()(std::span<const kafka::Message> batch) {
+  std::vector<Envelope> envelopes;
+  envelopes.reserve(batch.size());
+  for (const auto& message : batch) envelopes.push_back(kafka::ParseEnvelope(message.payload));
+  // Counted once the batch committed: a retried transaction runs every event again.
+  std::vector<Outcome> outcomes;
+  sink_.Together([&] {
+    outcomes.clear();
+    for (const auto& envelope : envelopes) outcomes.push_back(Apply(envelope));
+  });
+  for (const auto& outcome : outcomes) Count(outcome);
 }
 
 }  // namespace livedrop::notifications

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,17 +39,21 @@ struct ConsumerLane {
 // non-retryable Error, dead-lettered, never taken for another event). A type missing from
 // the table is counted (livedrop_notifications_unknown_events_total), logged and skipped.
 // Malformed events throw a non-retryable Error; database trouble surfaces as retryable
-// errors (the consumer retries).
+// errors (the consumer retries). A consumer's batch is run Together (NotificationsApp: one
+// transaction); a malformed event fails the whole batch, non-retryable, and the consumer
+// handles it again one message at a time, so only that event is dead-lettered. Metrics are
+// counted once the batch is done.
 class EventsHandler {
  public:
   using Outcome = EventOutcome;
 
   explicit EventsHandler(EventSink& sink);
   void operator()(const kafka::Message& message);
+  void operator()(std::span<const kafka::Message> batch);
 
   static const std::vector<std::string>& Topics();
   // Topics() split over consumers that run side by side, each on its own thread and group, so
-  // a backlog on one does not hold up another: a wave of follows (one transaction each) or an
+  // a backlog on one does not hold up another: a wave of follows (a transaction per batch) or an
   // order storm no longer sits in front of drop_started. Drops and inventory share a lane: a
   // stock event parked until its drop is known is resolved by that lane's drop events. Each
   // topic is in exactly one lane; per-key order holds within a topic, the only order relied on.
@@ -60,6 +65,9 @@ class EventsHandler {
   Outcome Handle(const events::v1::Envelope& envelope);
 
  private:
+  Outcome Apply(const events::v1::Envelope& envelope);  // counts nothing
+  static void Count(const Outcome& outcome);
+
   EventSink& sink_;
 };
 

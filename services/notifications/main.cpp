@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
         for (const auto& lane : notifications::EventsHandler::Lanes()) {
           consumers.push_back(
               std::make_shared<kafka::Consumer>(rt.Consumer(lane.group_id, lane.topics)));
-          consumers.back()->Start(notifications::EventsHandler(*app));
+          consumers.back()->StartBatches(notifications::EventsHandler(*app));
         }
         auto grpc = std::make_shared<notifications::NotificationsGrpc>(*app);
         // Who may call which method (certificate names): the gateway acts for end users;

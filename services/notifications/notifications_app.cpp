@@ -20,6 +20,18 @@ namespace {
 
 using events::v1::Envelope;
 
+// The transaction Together opened on this thread, for the app that opened it: the three
+// consumer lanes share one app, each on its own thread.
+struct OpenTransaction {
+  const NotificationsApp* app;
+  pqxx::work* tx;
+};
+thread_local const OpenTransaction* t_open = nullptr;
+
+pqxx::work* OpenFor(const NotificationsApp* app) {
+  return t_open != nullptr && t_open->app == app ? t_open->tx : nullptr;
+}
+
 // Stores `row` and, only when it was not stored before, publishes it in the same transaction:
 // a redelivered source event is stored and published once.
 void Deliver(pqxx::transaction_base& tx, NotificationRow row, const Envelope& source,
@@ -102,8 +114,26 @@ std::int64_t NotificationsApp::MarkRead(const std::string& user_id, const std::s
   });
 }
 
+void NotificationsApp::Together(const std::function<void()>& each) {
+  if (OpenFor(this) != nullptr) return each();
+  pool_.Transact([&](pqxx::work& tx) {
+    const OpenTransaction open{this, &tx};
+    const OpenTransaction* const outer = t_open;
+    t_open = &open;
+    struct Restore {
+      const OpenTransaction* outer;
+      ~Restore() { t_open = outer; }
+    } restore{outer};
+    each();
+  });
+}
+
 EventOutcome NotificationsApp::InTransaction(const Apply& apply) {
   EventOutcome outcome;
+  if (pqxx::work* tx = OpenFor(this)) {
+    apply(*tx, outcome);
+    return outcome;
+  }
   pool_.Transact([&](pqxx::work& tx) {
     outcome = {};
     apply(tx, outcome);

@@ -38,9 +38,9 @@ struct SincePage {
 // The use cases of notifications: a user's inbox (personal notifications merged with the
 // broadcasts of the creators they follow) and its read mark; and, as the EventSink of
 // EventsHandler, each source event turned into what it means here — one transaction per
-// event, the notification stored under its source event's id and published
-// (notifications_events) in the same transaction only when it was new. The only layer that
-// opens transactions.
+// event, or one for all the events run Together (a consumer's batch), the notification stored
+// under its source event's id and published (notifications_events) in the same transaction
+// only when it was new. The only layer that opens transactions.
 class NotificationsApp final : public EventSink {
  public:
   explicit NotificationsApp(pg::Pool& pool);
@@ -54,6 +54,8 @@ class NotificationsApp final : public EventSink {
   // returns how many items became read.
   std::int64_t MarkRead(const std::string& user_id, const std::string& up_to_id, bool all);
 
+  // One transaction for every use case `each` calls on this thread; retried as a whole.
+  void Together(const std::function<void()>& each) override;
   EventOutcome OnDropScheduled(const events::v1::Envelope& source,
                                const drops::v1::DropScheduled& event) override;
   EventOutcome OnDropStarted(const events::v1::Envelope& source,
@@ -77,7 +79,8 @@ class NotificationsApp final : public EventSink {
 
  private:
   using Apply = std::function<void(pqxx::transaction_base& tx, EventOutcome& outcome)>;
-  // One transaction; a retried one starts its outcome over.
+  // One transaction (the one Together opened on this thread, if any); a retried one starts its
+  // outcome over.
   EventOutcome InTransaction(const Apply& apply);
   // The broadcast a drop event makes, given what is known of the drop (none: it makes none).
   using DropBroadcast = std::function<NotificationRow(const DropOwner& owner)>;

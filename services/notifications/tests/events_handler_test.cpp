@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
+#include <span>
 
 #include "livedrop/grpc/proto_values.h"
 #include "livedrop/kafka/envelope.h"
@@ -50,6 +51,15 @@ class EventsHandlerTest : public ::testing::Test {
     kafka::Message message;
     message.payload = kafka::SerializeEnvelope(envelope);
     (*handler_)(message);
+  }
+
+  // Handles `envelopes` as one batch of the consumer.
+  void HandleBatch(const std::vector<Envelope>& envelopes) {
+    std::vector<kafka::Message> batch(envelopes.size());
+    for (size_t i = 0; i < envelopes.size(); ++i) {
+      batch[i].payload = kafka::SerializeEnvelope(envelopes[i]);
+    }
+    (*handler_)(std::span<const kafka::Message>(batch));
   }
 
   std::int64_t Count(const std::string& sql) {
@@ -258,6 +268,78 @@ TEST_F(EventsHandlerTest, MalformedEvents_AreNotRetryable) {
   garbage.payload = "\xff\xff not an envelope";
   EXPECT_THROW((*handler_)(garbage), Error);
   EXPECT_TRUE(Outbox().empty());
+}
+
+double StoredCounter(const std::string& type) {
+  return metrics::Registry::Default()
+      .GetCounter("livedrop_notifications_stored_total", "", {{"type", type}})
+      .Value();
+}
+
+// xmin: the transaction that wrote a row. Events stored one by one would each have their own.
+TEST_F(EventsHandlerTest, Batch_IsStoredInOneTransaction) {
+  const std::string buyer = NewUuid();
+  HandleBatch({DropScheduled(drop_, creator_), DropStarted(drop_, creator_), OrderConfirmed(buyer),
+               OrderFailed(buyer, "payment_declined"), Followed(NewUuid(), creator_)});
+  EXPECT_EQ(Count("SELECT count(*) FROM broadcasts"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM personal_notifications"), 2);
+  EXPECT_EQ(Outbox().size(), 3u);
+  EXPECT_EQ(Count("SELECT count(DISTINCT xmin::text) FROM (SELECT xmin FROM broadcasts UNION ALL "
+                  "SELECT xmin FROM personal_notifications) AS stored"),
+            1);
+}
+
+// The consumer then handles the batch one message at a time: each good event is stored and
+// counted once, and only the malformed one fails (and is dead-lettered).
+TEST_F(EventsHandlerTest, BatchWithAMalformedEvent_StoresNothingAndIsNotRetryable) {
+  const double stored_before = StoredCounter("order_confirmed");
+  const auto first = OrderConfirmed(NewUuid()), last = OrderConfirmed(NewUuid());
+  auto malformed = OrderConfirmed(NewUuid());
+  malformed.set_id("not-a-uuid");
+  try {
+    HandleBatch({first, malformed, last});
+    FAIL() << "a batch with a malformed event was handled";
+  } catch (const Error& e) {
+    EXPECT_FALSE(IsRetryable(e.kind())) << e.code();
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM personal_notifications"), 0) << "half a batch stored";
+  EXPECT_TRUE(Outbox().empty());
+  EXPECT_EQ(StoredCounter("order_confirmed"), stored_before);
+
+  auto& duplicates =
+      metrics::Registry::Default().GetCounter("livedrop_notifications_duplicates_total", "");
+  const double duplicates_before = duplicates.Value();
+  HandleBatch({first});
+  EXPECT_THROW(HandleBatch({malformed}), Error);
+  HandleBatch({last});
+  EXPECT_EQ(Count("SELECT count(*) FROM personal_notifications"), 2);
+  EXPECT_EQ(Outbox().size(), 2u);
+  EXPECT_EQ(StoredCounter("order_confirmed"), stored_before + 2);
+  EXPECT_EQ(duplicates.Value(), duplicates_before);
+}
+
+// A serialization failure on the batch's second insert, once: the pool retries the whole
+// transaction, which runs every event of the batch again.
+TEST_F(EventsHandlerTest, RetriedBatch_CountsItsStoredNotificationsOnce) {
+  pool_->Transact([](pqxx::work& tx) {
+    tx.exec(R"(
+      CREATE SEQUENCE inserts_seen;
+      CREATE FUNCTION fail_second_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF nextval('inserts_seen') = 2 THEN
+          RAISE EXCEPTION 'injected' USING ERRCODE = 'serialization_failure';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER fail_second_insert BEFORE INSERT ON personal_notifications
+        FOR EACH ROW EXECUTE FUNCTION fail_second_insert();)");
+  });
+  const double stored_before = StoredCounter("order_confirmed");
+  HandleBatch({OrderConfirmed(NewUuid()), OrderConfirmed(NewUuid()), OrderConfirmed(NewUuid())});
+  EXPECT_GT(Count("SELECT last_value FROM inserts_seen"), 3) << "the batch was not retried";
+  EXPECT_EQ(Count("SELECT count(*) FROM personal_notifications"), 3);
+  EXPECT_EQ(Outbox().size(), 3u);
+  EXPECT_EQ(StoredCounter("order_confirmed"), stored_before + 3);
 }
 
 }  // namespace
