@@ -7,12 +7,16 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <pqxx/pqxx>
+#include <span>
+#include <thread>
 
 #include "events_handler.h"
 #include "livedrop/kafka/mock_cluster.h"
 #include "livedrop/kafka/outbox.h"
 #include "livedrop/kafka/producer.h"
 #include "livedrop/kafka/topics.h"
+#include "livedrop/metrics/registry.h"
 #include "livedrop/notifications/v1/notifications.pb.h"
 #include "livedrop/testing/eventually.h"
 #include "livedrop/testing/service_database.h"
@@ -110,6 +114,58 @@ TEST(NotificationsConsumer, EventsBecomeNotificationsPublishedOnceKeyedByAudienc
   EXPECT_EQ(by_id[confirmed.id()].notification.user_id(), buyer);
   EXPECT_EQ(by_id[confirmed.id()].notification.type(), "order_confirmed");
   for (const auto& r : received) EXPECT_GT(r.notification.seq(), 0);
+}
+
+// A consumer's batch stored in one transaction: a malformed event in it rolls the batch back,
+// and the consumer's one-at-a-time fallback stores the others once and dead-letters it alone.
+TEST(NotificationsConsumer, BatchWithAMalformedEvent_OthersStoredOnce_OnlyItDeadLettered) {
+  kafka::MockCluster cluster;
+  cluster.CreateTopic(topics::kOrders, 1);
+  livedrop::testing::ServiceDatabase db("notifications", Migrations(), 2);
+  kafka::Producer producer({cluster.BootstrapServers(), "notifications-test"});
+  auto malformed = OrderConfirmed(NewUuid());
+  malformed.set_id("not-a-uuid");
+  for (const auto& e : {OrderConfirmed(NewUuid()), OrderConfirmed(NewUuid()), malformed,
+                        OrderConfirmed(NewUuid())}) {
+    producer.ProduceSync(topics::kOrders, e.subject(), kafka::SerializeEnvelope(e), 10s);
+  }
+  auto& registry = metrics::Registry::Default();
+  auto& stored =
+      registry.GetCounter("livedrop_notifications_stored_total", "", {{"type", "order_confirmed"}});
+  auto& duplicates = registry.GetCounter("livedrop_notifications_duplicates_total", "");
+  const double stored_before = stored.Value(), duplicates_before = duplicates.Value();
+
+  NotificationsApp app(db.pool());
+  EventsHandler handler(app);
+  std::mutex mu;
+  int calls = 0;
+  bool malformed_among_others = false;
+  kafka::Consumer consumer(ConsumerOn(cluster, "livedrop-notifications-orders", {topics::kOrders}));
+  consumer.StartBatches([&](std::span<const kafka::Message> batch) {
+    {
+      std::lock_guard lock(mu);
+      // The first poll may race the fetch and get one message; the rest are fetched meanwhile.
+      if (++calls == 1) std::this_thread::sleep_for(300ms);
+      for (const auto& m : batch) {
+        malformed_among_others |=
+            batch.size() > 1 && m.payload.find("not-a-uuid") != m.payload.npos;
+      }
+    }
+    handler(batch);
+  });
+  ASSERT_TRUE(WaitFor([&] { return consumer.handled() + consumer.dead_lettered() == 4; }));
+  consumer.Stop();
+
+  EXPECT_TRUE(malformed_among_others) << "the malformed event never came in a batch with others";
+  EXPECT_EQ(consumer.dead_lettered(), 1u);
+  EXPECT_EQ(consumer.handled(), 3u);
+  EXPECT_EQ(db.pool().Transact([](pqxx::work& tx) {
+    return tx.exec1("SELECT count(*) FROM personal_notifications")[0].as<int>();
+  }),
+            3);
+  EXPECT_EQ(db.OutboxSize(), 3);
+  EXPECT_EQ(stored.Value(), stored_before + 3);
+  EXPECT_EQ(duplicates.Value(), duplicates_before) << "part of the failed batch was kept";
 }
 
 }  // namespace
