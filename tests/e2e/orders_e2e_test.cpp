@@ -79,11 +79,11 @@ class OrdersE2E : public ::testing::Test {
   }
   // Retries the same request (same key and body) until the order is done, as a client would.
   HttpResult AwaitOutcome(const Account& buyer, const std::string& key, const std::string& drop,
-                          const std::string& token = "tok_visa") {
+                          int quantity = 1) {
     HttpResult r;
     const bool done = testing::Eventually(
         [&] {
-          r = PlaceOrder(http(), buyer, key, drop, 1, token);
+          r = PlaceOrder(http(), buyer, key, drop, quantity);
           return r.status != 503 && r.status != 504 && r.status != 202;
         },
         60s, 100ms);
@@ -405,14 +405,7 @@ TEST_F(OrdersE2E, Expiry_ReturnsStockOfAnAbandonedReservation_AndTheLateOrderFai
 
   // Recovery reserves again, finds the hold gone and ends the order before any charge.
   platform_->RestartOrders({});
-  HttpResult done;
-  testing::Eventually(
-      [&] {
-        done = PlaceOrder(http(), buyer, "abandoned", drop, 2);
-        return done.status != 202;
-      },
-      30s, 100ms);
-  ExpectProblem(done, 409, "reservation_expired");
+  ExpectProblem(AwaitOutcome(buyer, "abandoned", drop, 2), 409, "reservation_expired");
   EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments"), 0);
   EXPECT_EQ(Available(drop, 3), 3);
   ExpectStockAccounted(drop);
@@ -425,15 +418,8 @@ TEST_F(OrdersE2E, HoldLapsesWhileThePaymentRuns_TheOrderIsRefundedAndTheStockRet
   Start(options);
   const auto drop = LiveDrop(3, 3);
   const auto buyer = RegisterAccount(http());
-  HttpResult done;
-  testing::Eventually(
-      [&] {
-        done = PlaceOrder(http(), buyer, "slow", drop, 2);
-        return done.status != 202;
-      },
-      30s, 100ms);
   // Charged after the sweeper took the hold back: refunded, never confirmed.
-  ExpectProblem(done, 409, "reservation_expired");
+  ExpectProblem(AwaitOutcome(buyer, "slow", drop, 2), 409, "reservation_expired");
   EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'refunded'"), 1);
   EXPECT_EQ(Sql("SELECT count(*) FROM payment.payments WHERE state = 'succeeded'"), 0);
   EXPECT_EQ(Sql("SELECT count(*) FROM inventory.reservations WHERE state = 'expired'"), 1);
