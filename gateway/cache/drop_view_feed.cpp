@@ -17,14 +17,17 @@ double SecondsSince(const google::protobuf::Timestamp& t) {
   return std::chrono::duration<double>(std::chrono::system_clock::now() - at).count();
 }
 
-// From the event's creation (for stock_changed: when inventory published it, right after the
-// commit or at the end of its coalescing interval) to the views here.
-void ObserveLag(const events::v1::Envelope& envelope, const char* kind) {
+// From `since` to the views here. event "drop" and "stock": since the event's creation (for
+// stock_changed: when inventory published it, right after the commit or at the end of its
+// coalescing interval); "stock_commit": since the oldest change a stock_changed carries was
+// committed (its changed_at), coalescing included.
+void ObserveLag(const google::protobuf::Timestamp& since, const char* kind) {
   metrics::Registry::Default()
       .GetHistogram("livedrop_gateway_drop_view_event_lag_seconds",
-                    "From a drop or stock event's creation to the drop views of this gateway",
+                    "From a drop or stock event's creation (event=stock_commit: from the stock "
+                    "change's commit) to the drop views of this gateway",
                     metrics::DefaultLatencyBuckets(), {{"event", kind}})
-      .Observe(SecondsSince(envelope.time()));
+      .Observe(SecondsSince(since));
 }
 
 }  // namespace
@@ -47,7 +50,8 @@ void DropViewFeed::Apply(DropViewStore& store, const kafka::Message& message) {
   if (type == event_types::kStockChanged) {
     const auto e = kafka::UnpackPayload<inventory::v1::StockChanged>(envelope);
     store.ApplyStock(e.drop_id(), e.available(), e.version());
-    ObserveLag(envelope, "stock");
+    ObserveLag(envelope.time(), "stock");
+    if (e.has_changed_at()) ObserveLag(e.changed_at(), "stock_commit");
     return;
   }
   if (type == event_types::kDropStarted) {
@@ -59,7 +63,7 @@ void DropViewFeed::Apply(DropViewStore& store, const kafka::Message& message) {
   } else {
     return;  // drop_scheduled creates a drop no view holds yet; other types change no view
   }
-  ObserveLag(envelope, "drop");
+  ObserveLag(envelope.time(), "drop");
 }
 
 void DropViewFeed::Start() {

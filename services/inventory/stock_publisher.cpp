@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "livedrop/core/periodic.h"
+#include "livedrop/core/time.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/inventory/v1/inventory.pb.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/producer.h"
@@ -22,19 +24,20 @@ std::optional<StockRow> StockCoalescer::Offer(const StockRow& row, Clock::time_p
     drop.pending.reset();
     return row;
   }
+  if (!drop.pending) drop.pending_since = now;
   if (!drop.pending || drop.pending->version < row.version) drop.pending = row;
   return std::nullopt;
 }
 
-std::vector<StockRow> StockCoalescer::Due(Clock::time_point now) {
+std::vector<StockCoalescer::DueRow> StockCoalescer::Due(Clock::time_point now) {
   std::lock_guard lock(mutex_);
-  std::vector<StockRow> due;
+  std::vector<DueRow> due;
   for (auto it = drops_.begin(); it != drops_.end();) {
     auto& drop = it->second;
     if (now - drop.last_sent < interval_) {
       ++it;
     } else if (drop.pending) {
-      due.push_back(std::move(*drop.pending));
+      due.push_back(DueRow{std::move(*drop.pending), drop.pending_since});
       drop.pending.reset();
       drop.last_sent = now;
       ++it;
@@ -49,7 +52,9 @@ StockPublisher::StockPublisher(kafka::Producer& producer, std::chrono::milliseco
     : producer_(producer),
       coalescer_(interval),
       flusher_(std::make_unique<Periodic>("stock_changed flush", interval, [this] {
-        for (const auto& row : coalescer_.Due(StockCoalescer::Clock::now())) Publish(row);
+        for (const auto& due : coalescer_.Due(StockCoalescer::Clock::now())) {
+          Publish(due.row, due.first_change);
+        }
       })) {}
 
 StockPublisher::~StockPublisher() { Stop(); }
@@ -59,10 +64,11 @@ void StockPublisher::Start() { flusher_->Start(); }
 void StockPublisher::Stop() { flusher_->Stop(); }
 
 void StockPublisher::Changed(const StockRow& after) {
-  if (auto row = coalescer_.Offer(after, StockCoalescer::Clock::now())) Publish(*row);
+  const auto now = StockCoalescer::Clock::now();
+  if (auto row = coalescer_.Offer(after, now)) Publish(*row, now);
 }
 
-void StockPublisher::Publish(const StockRow& row) {
+void StockPublisher::Publish(const StockRow& row, StockCoalescer::Clock::time_point changed_at) {
   static auto& failed = metrics::Registry::Default().GetCounter(
       "livedrop_inventory_stock_events_failed_total",
       "stock_changed snapshots not handed to Kafka (readers' TTL makes them good)");
@@ -71,6 +77,10 @@ void StockPublisher::Publish(const StockRow& row) {
   e.set_available(row.available);
   e.set_total(row.total);
   e.set_version(row.version);
+  // The steady clock measured the wait; the wall clock is what another process can compare.
+  const auto waited = StockCoalescer::Clock::now() - changed_at;
+  rpc::SetTimestamp(std::chrono::time_point_cast<TimePoint::duration>(Now() - waited),
+                    e.mutable_changed_at());
   try {
     const auto envelope =
         kafka::MakeEnvelope(event_types::kStockChanged, "livedrop-inventory", row.drop_id, e);

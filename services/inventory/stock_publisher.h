@@ -27,17 +27,24 @@ class StockCoalescer {
   using Clock = std::chrono::steady_clock;
   explicit StockCoalescer(std::chrono::milliseconds interval);
 
+  // A pending row, and when the oldest change it carries was offered.
+  struct DueRow {
+    StockRow row;
+    Clock::time_point first_change;
+  };
+
   // The row to publish now, or nullopt: it is then the drop's pending row (the highest version
   // offered wins).
   std::optional<StockRow> Offer(const StockRow& row, Clock::time_point now);
   // The pending rows whose drop's interval has run out by `now`, now counted as published.
   // Forgets drops quiet for a whole interval, so memory follows the drops changing.
-  std::vector<StockRow> Due(Clock::time_point now);
+  std::vector<DueRow> Due(Clock::time_point now);
 
  private:
   struct Drop {
     Clock::time_point last_sent;
     std::optional<StockRow> pending;
+    Clock::time_point pending_since;  // when the first change behind `pending` was offered
   };
   std::chrono::milliseconds interval_;
   std::mutex mutex_;
@@ -59,7 +66,8 @@ class StockPublisher {
   void Changed(const StockRow& after);
 
  private:
-  void Publish(const StockRow& row);
+  // `changed_at`: when the oldest change `row` carries was committed.
+  void Publish(const StockRow& row, StockCoalescer::Clock::time_point changed_at);
 
   kafka::Producer& producer_;
   StockCoalescer coalescer_;

@@ -3,6 +3,8 @@
 // move the view it serves.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "api.h"
 #include "livedrop/core/ids.h"
 #include "livedrop/testing/eventually.h"
@@ -58,6 +60,14 @@ TEST(DropViewsE2E, StockChangesAndGoingLive_ReachTheHeldViewThroughKafka) {
   EXPECT_EQ(again.status, 304);
   EXPECT_TRUE(again.body.empty());
   EXPECT_EQ(again.Header("etag"), etag);
+
+  // The stock changes carried when they were committed: the gateway measured its lag from there.
+  const std::string commit_lag =
+      "livedrop_gateway_drop_view_event_lag_seconds_count{event=\"stock_commit\"} ";
+  const auto metrics = platform.Metrics("gateway");
+  const auto at = metrics.find(commit_lag);
+  ASSERT_NE(at, std::string::npos) << metrics;
+  EXPECT_GE(std::stod(metrics.substr(at + commit_lag.size())), 2);
 }
 
 }  // namespace

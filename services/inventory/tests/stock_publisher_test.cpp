@@ -38,8 +38,9 @@ TEST(StockCoalescer, ChangesWithinTheInterval_OnlyTheLatestGoesWhenItEnds) {
   EXPECT_TRUE(c.Due(t0 + 19ms).empty());
   const auto due = c.Due(t0 + 20ms);
   ASSERT_EQ(due.size(), 1u);
-  EXPECT_EQ(due[0].available, 97);
-  EXPECT_EQ(due[0].version, 4);
+  EXPECT_EQ(due[0].row.available, 97);
+  EXPECT_EQ(due[0].row.version, 4);
+  EXPECT_EQ(due[0].first_change, t0 + 5ms);  // how far behind its oldest change it is
   EXPECT_TRUE(c.Due(t0 + 40ms).empty());
 }
 
@@ -60,7 +61,8 @@ TEST(StockCoalescer, DropsAreCoalescedApart) {
   EXPECT_FALSE(c.Offer(Row("d1", 8, 3), t0 + 2ms));
   const auto due = c.Due(t0 + 20ms);
   ASSERT_EQ(due.size(), 1u);
-  EXPECT_EQ(due[0].drop_id, "d1");
+  EXPECT_EQ(due[0].row.drop_id, "d1");
+  EXPECT_EQ(due[0].first_change, t0 + 2ms);
 }
 
 }  // namespace
