@@ -1,7 +1,9 @@
 #include "cache/drop_view_feed.h"
 
 #include "cache/drop_view_store.h"
+#include "livedrop/core/time.h"
 #include "livedrop/drops/v1/drops.pb.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/inventory/v1/inventory.pb.h"
 #include "livedrop/kafka/consumer.h"
 #include "livedrop/kafka/envelope.h"
@@ -12,9 +14,7 @@ namespace livedrop::gateway {
 namespace {
 
 double SecondsSince(const google::protobuf::Timestamp& t) {
-  const auto at = std::chrono::system_clock::time_point(std::chrono::seconds(t.seconds()) +
-                                                        std::chrono::nanoseconds(t.nanos()));
-  return std::chrono::duration<double>(std::chrono::system_clock::now() - at).count();
+  return std::chrono::duration<double>(Now() - rpc::FromTimestamp(t)).count();
 }
 
 // From `since` to the views here. event "drop" and "stock": since the event's creation (for
