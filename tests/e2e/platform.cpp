@@ -213,6 +213,9 @@ void Platform::AwaitReady(const Slot& slot) {
 // /metrics): a new group waits out the broker's initial rebalance delay (3 s) before its first
 // assignment, and a test acting before then would see its events handled only later. Only at
 // the platform's start: a restarted member rejoins while the group still waits for the old one.
+// With replicas, each member joining a group that already has one makes the mock broker wait
+// out a rebalance of session.timeout - 1 s (9 s) for the others to rejoin; instances starting
+// a moment apart can cost a group several such rounds (one CI run saw 27 s), hence 60 s.
 void Platform::AwaitJoined(const Slot& slot) {
   const auto joined = [&] {
     const auto metrics = HttpClient(slot.admin_port).Get("/metrics");
@@ -223,7 +226,7 @@ void Platform::AwaitJoined(const Slot& slot) {
     }
     return true;
   };
-  if (!testing::Eventually(joined, 30s, 20ms)) {
+  if (!testing::Eventually(joined, 60s, 20ms)) {
     throw std::runtime_error(slot.binary + " did not join its consumer groups:\n" +
                              (*slot.process)->ReadLog());
   }
