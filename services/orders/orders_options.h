@@ -46,8 +46,11 @@ struct OrdersOptions {
   // one, at most this many waiting (beyond: overloaded).
   CoalescerOptions write_batching{256, 4096};
   // Batches of different lanes run at once (an order's writes keep to one lane, by its id; a
-  // new order's by its buyer, so a buyer's retries meet in one batch).
-  int write_lanes = 4;
+  // new order's by its buyer, so a buyer's retries meet in one batch). One: a batch gathers
+  // every write that arrives while the one before commits, so batches grow with the load;
+  // more lanes split the same writes into smaller batches that contend for PostgreSQL at once
+  // (docs/BENCHMARKS.md, 2026-12-07: four lanes cost 5.7 commits per order, one 2.9-3.1).
+  int write_lanes = 1;
 
   // Threads that drive orders between their calls to inventory and payment (stage changes,
   // key reads: PostgreSQL). No thread waits for those calls, so orders in flight are bounded

@@ -24,14 +24,14 @@ struct PaymentOptions {
   // --payment-threads: threads for the database steps of charges and refunds. No thread waits
   // for the processor, so charges in flight are not bounded by threads; but a step's thread
   // waits in the write batch it joined, so threads bound how many steps can share a commit
-  // (16: four per lane at the default lanes).
+  // (16).
   int threads = 16;
   // --write-batch-max: the writes of concurrent charges (pending rows, transitions) share a
   // commit: at most this many in one, at most this many waiting (beyond: overloaded).
   CoalescerOptions write_batching{256, 4096};
   // --write-lanes: write batches that may commit at once (a payment's writes keep to one lane,
-  // by its order id).
-  int write_lanes = 4;
+  // by its order id). One, as orders' (OrdersOptions::write_lanes says why).
+  int write_lanes = 1;
   // --provider-threads: threads of the test processor (its ledger's statements; as above, a
   // thread waits in the ledger batch it joined). --provider-write-lanes: ledger batches that
   // may commit at once (test_provider.ledger_lanes).

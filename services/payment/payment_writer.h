@@ -49,7 +49,7 @@ struct PaymentWriteOutcome {
 class PaymentWriter final : public PaymentsRepository {
  public:
   // `lanes` batches may run at once (1: one at a time in this process).
-  explicit PaymentWriter(pg::Pool& pool, CoalescerOptions options = {}, int lanes = 4);
+  explicit PaymentWriter(pg::Pool& pool, CoalescerOptions options = {}, int lanes = 1);
   ~PaymentWriter() override;
   PaymentWriter(const PaymentWriter&) = delete;
   PaymentWriter& operator=(const PaymentWriter&) = delete;

@@ -35,7 +35,7 @@ struct TestProviderOptions {
   // most this many waiting (beyond: the charge fails overloaded, nothing decided).
   CoalescerOptions ledger_batching{256, 4096};
   // Ledger batches that may commit at once (keys spread over them by hash).
-  int ledger_lanes = 2;
+  int ledger_lanes = 1;
 };
 
 // One charge as the ledger decides it, and its answer (a batch of them shares a transaction).
