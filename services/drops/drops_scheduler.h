@@ -32,7 +32,7 @@ class DropsScheduler {
  public:
   using Pass = std::function<SchedulerPass()>;
 
-  explicit DropsScheduler(std::chrono::milliseconds max_sleep = std::chrono::milliseconds(50),
+  explicit DropsScheduler(std::chrono::milliseconds max_sleep = std::chrono::seconds(1),
                           std::chrono::milliseconds retry = std::chrono::milliseconds(500));
   ~DropsScheduler();  // Stop()
 
