@@ -160,6 +160,14 @@ int main(int argc, char** argv) {
     ws_options.max_queued_bytes = static_cast<std::size_t>(o.ws_send_queue_kib) * 1024;
     ws_options.idle_timeout = o.ws_idle_timeout;
     ws_options.socket_send_buffer_bytes = o.ws_socket_send_buffer_kib * 1024;
+    auto& send_wait = metrics::Registry::Default().GetHistogram(
+        "livedrop_ws_send_wait_seconds",
+        "From WebSocket::Send to its frame written to the connection (a fan-out's frames queue "
+        "behind each other and the HTTP work of the same I/O threads)",
+        metrics::DefaultLatencyBuckets());
+    ws_options.on_frame_written = [&send_wait](std::chrono::steady_clock::duration waited) {
+      send_wait.Observe(std::chrono::duration<double>(waited).count());
+    };
     http::WebSocketServer websockets(server, ws_options,
                                      [&](std::shared_ptr<http::UpgradeRequest> upgrade) {
                                        if (upgrade->request().path == "/graphql") {

@@ -13,10 +13,6 @@
 namespace livedrop::gateway {
 namespace {
 
-double SecondsSince(const google::protobuf::Timestamp& t) {
-  return std::chrono::duration<double>(Now() - rpc::FromTimestamp(t)).count();
-}
-
 // From `since` to the views here. event "drop" and "stock": since the event's creation (for
 // stock_changed: when inventory published it, right after the commit or at the end of its
 // coalescing interval); "stock_commit": since the oldest change a stock_changed carries was
@@ -27,7 +23,7 @@ void ObserveLag(const google::protobuf::Timestamp& since, const char* kind) {
                     "From a drop or stock event's creation (event=stock_commit: from the stock "
                     "change's commit) to the drop views of this gateway",
                     metrics::DefaultLatencyBuckets(), {{"event", kind}})
-      .Observe(SecondsSince(since));
+      .Observe(rpc::SecondsSince(since));
 }
 
 }  // namespace

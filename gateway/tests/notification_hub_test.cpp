@@ -7,7 +7,9 @@
 #include <mutex>
 
 #include "livedrop/http/websocket.h"
+#include "livedrop/metrics/registry.h"
 #include "ws/frames.h"
+#include "ws/notification_feed.h"
 
 namespace livedrop::gateway {
 namespace {
@@ -76,6 +78,40 @@ TEST(NotificationHub, Personal_ReachesOnlyItsUser) {
   hub.Deliver(F("order"), Audience{"", "buyer"});
   EXPECT_EQ(buyer.socket->sent().back(), "order");
   EXPECT_EQ(other.socket->sent().size(), 1u);
+}
+
+std::uint64_t FanoutCount() {
+  return metrics::Registry::Default()
+      .GetHistogram("livedrop_ws_fanout_seconds",
+                    "Time to hand one broadcast notification to every socket of its audience at "
+                    "this gateway (queued, not yet written)",
+                    metrics::DefaultLatencyBuckets())
+      .Count();
+}
+
+TEST(NotificationHub, Broadcast_IsTimedOnceForAllItsSockets_PersonalIsNot) {
+  NotificationHub hub;
+  auto fan = Live(hub, "u1", {"creator-a"});
+  auto other_fan = Live(hub, "u2", {"creator-a"});
+  auto third_fan = Live(hub, "u3", {"creator-a"});
+  const auto before = FanoutCount();
+  hub.Deliver(F("broadcast"), Audience{"creator-a", ""});
+  EXPECT_EQ(FanoutCount(), before + 1);
+  hub.Deliver(F("personal"), Audience{"", "u1"});
+  EXPECT_EQ(FanoutCount(), before + 1);
+  hub.Deliver(F("nobody-follows"), Audience{"creator-z", ""});
+  EXPECT_EQ(FanoutCount(), before + 1);
+  EXPECT_EQ(other_fan.socket->sent().back(), "broadcast");
+}
+
+TEST(NotificationFeed, LagLabel_IsTheKnownTypeOrOther) {
+  for (const std::string type : {"drop_started", "drop_ended", "sold_out", "low_stock",
+                                 "order_confirmed", "order_failed", "order_refunded"}) {
+    EXPECT_EQ(std::string(NotificationLagLabel(type)), type);
+  }
+  EXPECT_EQ(std::string(NotificationLagLabel("")), "other");
+  EXPECT_EQ(std::string(NotificationLagLabel("drop_started_v2")), "other");
+  EXPECT_EQ(std::string(NotificationLagLabel("DROP_STARTED")), "other");
 }
 
 TEST(NotificationHub, SameIdTwice_IsDeliveredOnce) {

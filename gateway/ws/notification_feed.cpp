@@ -1,6 +1,12 @@
 #include "ws/notification_feed.h"
 
+#include <array>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include "livedrop/followers/v1/followers.pb.h"
+#include "livedrop/grpc/proto_values.h"
 #include "livedrop/kafka/consumer.h"
 #include "livedrop/kafka/envelope.h"
 #include "livedrop/kafka/topics.h"
@@ -11,13 +17,19 @@
 namespace livedrop::gateway {
 namespace {
 
-double SecondsSince(const google::protobuf::Timestamp& t) {
-  const auto at = std::chrono::system_clock::time_point(std::chrono::seconds(t.seconds()) +
-                                                        std::chrono::nanoseconds(t.nanos()));
-  return std::chrono::duration<double>(std::chrono::system_clock::now() - at).count();
-}
+constexpr std::array<const char*, 7> kNotificationTypes = {
+    "drop_started",    "drop_ended",   "sold_out",      "low_stock",
+    "order_confirmed", "order_failed", "order_refunded"};
+constexpr const char* kOtherType = "other";
 
 }  // namespace
+
+const char* NotificationLagLabel(const std::string& type) {
+  for (const char* known : kNotificationTypes) {
+    if (type == known) return known;
+  }
+  return kOtherType;
+}
 
 NotificationFeed::NotificationFeed(NotificationHub& hub, const std::string& brokers) : hub_(hub) {
   kafka::ConsumerOptions options;
@@ -32,18 +44,32 @@ NotificationFeed::NotificationFeed(NotificationHub& hub, const std::string& brok
 NotificationFeed::~NotificationFeed() { Stop(); }
 
 void NotificationFeed::Start() {
-  auto& lag = metrics::Registry::Default().GetHistogram(
-      "livedrop_ws_notification_lag_seconds",
-      "From a notification's source event to its fan-out at this gateway",
-      metrics::DefaultLatencyBuckets());
+  // One histogram per label value, looked up here once: the handler only compares strings.
+  std::vector<std::pair<const char*, metrics::Histogram*>> lag_by_type;
+  for (const char* type : kNotificationTypes) lag_by_type.emplace_back(type, nullptr);
+  lag_by_type.emplace_back(kOtherType, nullptr);
+  for (auto& [type, histogram] : lag_by_type) {
+    histogram = &metrics::Registry::Default().GetHistogram(
+        "livedrop_ws_notification_lag_seconds",
+        "From a notification's time (its source event) to its arrival at this gateway's feed, "
+        "just before the hub fans it out, by notification type (other: a type not listed)",
+        metrics::DefaultLatencyBuckets(), {{"type", type}});
+  }
   auto& unknown = metrics::Registry::Default().GetCounter(
       "livedrop_ws_feed_unknown_events_total",
       "Events on the notification feed's topics of a type this gateway does not handle");
-  consumer_->Start([this, &lag, &unknown](const kafka::Message& message) {
+  consumer_->Start([this, lag_by_type = std::move(lag_by_type),
+                    &unknown](const kafka::Message& message) {
     const auto envelope = kafka::ParseEnvelope(message.payload);
     if (envelope.type() == event_types::kNotification) {
       const auto n = kafka::UnpackPayload<notifications::v1::Notification>(envelope);
-      lag.Observe(SecondsSince(n.time()));
+      const char* label = NotificationLagLabel(n.type());
+      for (const auto& [type, histogram] : lag_by_type) {
+        if (type == label) {  // the same pointer: NotificationLagLabel returns the list's own
+          histogram->Observe(rpc::SecondsSince(n.time()));
+          break;
+        }
+      }
       hub_.Deliver(frames::FromNotification(n), frames::AudienceOf(n));
     } else if (envelope.type() == event_types::kFollowed) {
       const auto e = kafka::UnpackPayload<followers::v1::Followed>(envelope);

@@ -1,6 +1,9 @@
 #include "ws/notification_hub.h"
 
+#include <chrono>
+
 #include "livedrop/http/websocket.h"
+#include "livedrop/metrics/registry.h"
 
 namespace livedrop::gateway {
 namespace {
@@ -9,6 +12,15 @@ constexpr std::size_t kMaxHeld = 1000;  // frames held back for one subscriber c
 // Ids of the latest replayed frames kept per subscriber catching up: a held frame is recent,
 // so if the replay had it, it was among the last ones.
 constexpr std::size_t kRecentReplayed = 2 * kMaxHeld;
+
+metrics::Histogram& FanoutSeconds() {
+  static auto& histogram = metrics::Registry::Default().GetHistogram(
+      "livedrop_ws_fanout_seconds",
+      "Time to hand one broadcast notification to every socket of its audience at this gateway "
+      "(queued, not yet written)",
+      metrics::DefaultLatencyBuckets());
+  return histogram;
+}
 
 }  // namespace
 
@@ -134,8 +146,13 @@ void NotificationHub::Deliver(const Frame& frame, const Audience& audience) {
   const auto& index = audience.creator_id.empty() ? by_user_ : by_creator_;
   const auto& key = audience.creator_id.empty() ? audience.user_id : audience.creator_id;
   const auto it = index.find(key);
-  if (it == index.end()) return;
+  if (it == index.end() || it->second.empty()) return;
+  const auto start = std::chrono::steady_clock::now();
   for (Subscriber* s : it->second) SendOrHold(*s, frame);
+  if (!audience.creator_id.empty()) {  // a broadcast: the fan-out the hop metrics take apart
+    FanoutSeconds().Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
 }
 
 void NotificationHub::Follow(const std::string& user_id, const std::string& creator_id) {

@@ -58,7 +58,9 @@ class NotificationHub {
   // they come. Returns how many notifications were sent.
   std::size_t GoLive(const SubscriberPtr& subscriber);
 
-  // A frame seen before (Kafka redelivers after a rebalance) goes to nobody.
+  // A frame seen before (Kafka redelivers after a rebalance) goes to nobody. A broadcast that
+  // reaches at least one subscriber observes livedrop_ws_fanout_seconds: the time to queue it on
+  // all of them (Send returns once queued; the writes come after).
   void Deliver(const Frame& frame, const Audience& audience);
   void Follow(const std::string& user_id, const std::string& creator_id);
   void Unfollow(const std::string& user_id, const std::string& creator_id);

@@ -27,6 +27,10 @@ TimePoint FromTimestamp(const google::protobuf::Timestamp& ts) {
                    std::chrono::microseconds(ts.nanos() / 1000));
 }
 
+double SecondsSince(const google::protobuf::Timestamp& t) {
+  return std::chrono::duration<double>(Now() - FromTimestamp(t)).count();
+}
+
 std::string Rfc3339(const google::protobuf::Timestamp& ts) {
   return FormatRfc3339(FromTimestamp(ts));
 }

@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <chrono>
 #include <deque>
 
 #include "session_registry.h"
@@ -25,6 +26,12 @@ namespace bhttp = boost::beast::http;
 namespace websocket = boost::beast::websocket;
 
 constexpr int kCloseAbnormal = 1006;  // never sent: the connection ended without a close frame
+
+// A frame waiting in a session's send queue, with when Send accepted it.
+struct Queued {
+  std::shared_ptr<const std::string> text;
+  std::chrono::steady_clock::time_point sent_at;
+};
 
 class Session {
  public:
@@ -63,9 +70,11 @@ class WsSession final : public WebSocket,
       Close(kCloseSlowConsumer, "send queue overflow: the client reads too slowly");
       return false;
     }
-    asio::post(ws_.get_executor(), [self = this->shared_from_this(), text = std::move(text)] {
-      self->Enqueue(std::move(text));
-    });
+    asio::post(ws_.get_executor(),
+               [self = this->shared_from_this(),
+                frame = Queued{std::move(text), std::chrono::steady_clock::now()}]() mutable {
+                 self->Enqueue(std::move(frame));
+               });
     return true;
   }
 
@@ -150,16 +159,16 @@ class WsSession final : public WebSocket,
     if (!queue_.empty()) Write();
   }
 
-  void Enqueue(std::shared_ptr<const std::string> text) {
-    if (state_ == State::kClosing || state_ == State::kDone) return Drop(*text);
-    queue_.push_back(std::move(text));
+  void Enqueue(Queued frame) {
+    if (state_ == State::kClosing || state_ == State::kDone) return Drop(*frame.text);
+    queue_.push_back(std::move(frame));
     if (state_ == State::kOpen && !writing_) Write();
   }
 
   void Write() {
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(asio::buffer(*queue_.front()),
+    ws_.async_write(asio::buffer(*queue_.front().text),
                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                       self->OnWritten(ec);
                     });
@@ -167,9 +176,13 @@ class WsSession final : public WebSocket,
 
   void OnWritten(beast::error_code ec) {
     writing_ = false;
-    Drop(*queue_.front());
+    const auto sent_at = queue_.front().sent_at;
+    Drop(*queue_.front().text);
     queue_.pop_front();
     if (ec) return HardClose();
+    if (server_->options.on_frame_written) {
+      server_->options.on_frame_written(std::chrono::steady_clock::now() - sent_at);
+    }
     if (state_ == State::kClosing) return SendCloseFrame();
     if (!queue_.empty()) return Write();
     auto drained = std::move(drained_);
@@ -207,7 +220,7 @@ class WsSession final : public WebSocket,
     close_reason_ = reason;
     // What has not started to go out is dropped; what is being written finishes first.
     while (queue_.size() > (writing_ ? 1u : 0u)) {
-      Drop(*queue_.back());
+      Drop(*queue_.back().text);
       queue_.pop_back();
     }
     const State was = state_;
@@ -250,7 +263,7 @@ class WsSession final : public WebSocket,
   asio::steady_timer close_timer_;
   beast::flat_buffer buffer_;
   WebSocketHandlers handlers_;
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::deque<Queued> queue_;
   std::vector<std::function<void()>> drained_;  // WhenDrained callbacks waiting for the queue
   std::atomic<std::size_t> queued_bytes_{0}, queued_messages_{0};
   std::atomic<bool> closing_{false};

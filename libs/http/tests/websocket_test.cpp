@@ -88,6 +88,27 @@ TEST(WebSocket, Accept_FramesArriveInOrderAndClientMessagesReachTheHandler) {
   socket.reset();  // sessions must not outlive the server
 }
 
+// The wait of a frame in the send queue is what a fan-out benchmark reads per hop.
+TEST(WebSocket, AWrittenFrame_IsReportedToOnFrameWritten) {
+  std::atomic<int> written{0};
+  WebSocketOptions options;
+  options.on_frame_written = [&](std::chrono::steady_clock::duration waited) {
+    if (waited >= std::chrono::steady_clock::duration::zero()) ++written;
+  };
+  std::shared_ptr<WebSocket> socket;
+  Fixture f(
+      [&](std::shared_ptr<UpgradeRequest> up) {
+        socket = up->Accept({nullptr, nullptr});
+        socket->Send(std::make_shared<std::string>("one"));
+      },
+      options);
+  Client c(f.server.port());
+  EXPECT_EQ(c.Read(), "one");
+  // The client can read the frame just before the server's write completion runs.
+  EXPECT_TRUE(testing::Eventually([&] { return written.load() == 1; }, 10s, 1ms));
+  socket.reset();
+}
+
 // Paging a long answer through the bounded queue: each page waits for the last to be written.
 // 5,000 frames through a queue of 16: without WhenDrained the queue would overflow (4008).
 TEST(WebSocket, WhenDrained_PagesALongAnswerThroughASmallQueueWithoutOverflow) {

@@ -17,6 +17,8 @@ namespace livedrop::rpc {
 
 void SetTimestamp(TimePoint t, google::protobuf::Timestamp* out);
 TimePoint FromTimestamp(const google::protobuf::Timestamp& ts);
+// Seconds from `t` to Now() (negative if `t` is ahead of this clock): the lag of an event.
+double SecondsSince(const google::protobuf::Timestamp& t);
 // RFC 3339 UTC with milliseconds, as every JSON time is written.
 std::string Rfc3339(const google::protobuf::Timestamp& ts);
 
