@@ -1,9 +1,6 @@
 #include "ws/notification_feed.h"
 
 #include <array>
-#include <string_view>
-#include <utility>
-#include <vector>
 
 #include "livedrop/followers/v1/followers.pb.h"
 #include "livedrop/grpc/proto_values.h"
@@ -17,18 +14,25 @@
 namespace livedrop::gateway {
 namespace {
 
-constexpr std::array<const char*, 7> kNotificationTypes = {
-    "drop_started",    "drop_ended",   "sold_out",      "low_stock",
-    "order_confirmed", "order_failed", "order_refunded"};
-constexpr const char* kOtherType = "other";
+// The label values of livedrop_ws_notification_lag_seconds: a notification's type is its source
+// event's (event_types), and anything else is counted as the last, "other".
+constexpr std::array<const char*, 8> kLagLabels = {
+    event_types::kDropStarted,    event_types::kDropEnded,
+    event_types::kSoldOut,        event_types::kLowStock,
+    event_types::kOrderConfirmed, event_types::kOrderFailed,
+    event_types::kOrderRefunded,  "other"};
+
+std::size_t LagLabelIndex(const std::string& type) {
+  for (std::size_t i = 0; i + 1 < kLagLabels.size(); ++i) {
+    if (type == kLagLabels[i]) return i;
+  }
+  return kLagLabels.size() - 1;
+}
 
 }  // namespace
 
 const char* NotificationLagLabel(const std::string& type) {
-  for (const char* known : kNotificationTypes) {
-    if (type == known) return known;
-  }
-  return kOtherType;
+  return kLagLabels[LagLabelIndex(type)];
 }
 
 NotificationFeed::NotificationFeed(NotificationHub& hub, const std::string& brokers) : hub_(hub) {
@@ -44,32 +48,23 @@ NotificationFeed::NotificationFeed(NotificationHub& hub, const std::string& brok
 NotificationFeed::~NotificationFeed() { Stop(); }
 
 void NotificationFeed::Start() {
-  // One histogram per label value, looked up here once: the handler only compares strings.
-  std::vector<std::pair<const char*, metrics::Histogram*>> lag_by_type;
-  for (const char* type : kNotificationTypes) lag_by_type.emplace_back(type, nullptr);
-  lag_by_type.emplace_back(kOtherType, nullptr);
-  for (auto& [type, histogram] : lag_by_type) {
-    histogram = &metrics::Registry::Default().GetHistogram(
+  // One histogram per label value, looked up here once.
+  std::array<metrics::Histogram*, kLagLabels.size()> lag{};
+  for (std::size_t i = 0; i < kLagLabels.size(); ++i) {
+    lag[i] = &metrics::Registry::Default().GetHistogram(
         "livedrop_ws_notification_lag_seconds",
         "From a notification's time (its source event) to its arrival at this gateway's feed, "
         "just before the hub fans it out, by notification type (other: a type not listed)",
-        metrics::DefaultLatencyBuckets(), {{"type", type}});
+        metrics::DefaultLatencyBuckets(), {{"type", kLagLabels[i]}});
   }
   auto& unknown = metrics::Registry::Default().GetCounter(
       "livedrop_ws_feed_unknown_events_total",
       "Events on the notification feed's topics of a type this gateway does not handle");
-  consumer_->Start([this, lag_by_type = std::move(lag_by_type),
-                    &unknown](const kafka::Message& message) {
+  consumer_->Start([this, lag, &unknown](const kafka::Message& message) {
     const auto envelope = kafka::ParseEnvelope(message.payload);
     if (envelope.type() == event_types::kNotification) {
       const auto n = kafka::UnpackPayload<notifications::v1::Notification>(envelope);
-      const char* label = NotificationLagLabel(n.type());
-      for (const auto& [type, histogram] : lag_by_type) {
-        if (type == label) {  // the same pointer: NotificationLagLabel returns the list's own
-          histogram->Observe(rpc::SecondsSince(n.time()));
-          break;
-        }
-      }
+      lag[LagLabelIndex(n.type())]->Observe(rpc::SecondsSince(n.time()));
       hub_.Deliver(frames::FromNotification(n), frames::AudienceOf(n));
     } else if (envelope.type() == event_types::kFollowed) {
       const auto e = kafka::UnpackPayload<followers::v1::Followed>(envelope);
