@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "cpu_cost.h"
 #include "db_cost.h"
 #include "gateway_api.h"
 #include "http_connection.h"
@@ -369,6 +370,10 @@ int RunDropStorm(int argc, char** argv) {
         out << "baseline: FAILED (" << b.error << ")\n";
         baseline_json["error"] = b.error;
       }
+      if (b.ok) {
+        baseline_json["cpu"] = ReportCpuCost(
+            b.cpu, b.cpu_seconds, b.report.transactions.value_or(0), "pgbench transaction", out);
+      }
       baseline_json["tps"] = OptionalNumber(b.report.tps);
       baseline_json["latency_avg_ms"] = OptionalNumber(b.report.latency_avg_ms);
       baseline_json["command"] = b.command;
@@ -426,6 +431,7 @@ int RunDropStorm(int argc, char** argv) {
 
     // The race, then the refusals after sell-out.
     Race race(o, drop_id, std::move(buyers));
+    const auto cpu_before_storm = ReadCpuCounters();
     race.start = SteadyClock::now();
     const auto storm_deadline = race.start + o.plan.duration;
     PhaseStats storm = RunPhase(race, [&](long long i) {
@@ -439,23 +445,27 @@ int RunDropStorm(int argc, char** argv) {
       }
       return false;
     });
+    const auto cpu_storm = CpuDelta(cpu_before_storm, ReadCpuCounters());
     // Backends report their counters at most once a second: wait for the last of the storm.
     std::this_thread::sleep_for(kStatsFlush);
     DbCost db_cost;
     db_cost.delta = CountersDelta(db_before, ReadDbCounters(o.pg_url));
     db_cost.seconds = std::chrono::duration<double>(SteadyClock::now() - db_start).count();
     if (idle_delta) {
-      db_cost.idle = Scaled(*idle_delta, db_cost.seconds / std::chrono::duration<double>(
-                                                               o.idle_window).count());
+      db_cost.idle = Scaled(*idle_delta,
+                            db_cost.seconds / std::chrono::duration<double>(o.idle_window).count());
     }
     const auto finished = ReadFinishedOrders(o.pg_url, drop_id);
     db_cost.confirmed_orders = finished.confirmed;
     db_cost.finished_orders = finished.done;
 
     std::optional<PhaseStats> refusals;
+    std::optional<CpuUse> cpu_refusals;
     if (race.first_sold_out_us >= 0 && o.refusal.count() > 0) {
+      const auto cpu_before_refusals = ReadCpuCounters();
       const auto deadline = SteadyClock::now() + o.refusal;
       refusals = RunPhase(race, [&](long long) { return SteadyClock::now() < deadline; });
+      cpu_refusals = CpuDelta(cpu_before_refusals, ReadCpuCounters());
     }
 
     PhaseStats all = storm;  // both phases together
@@ -557,8 +567,7 @@ int RunDropStorm(int argc, char** argv) {
       out << "\n";
     }
     out << "replays: " << all.replays.sent << " sent, " << all.replays.mismatches << " mismatches, "
-        << all.replays.not_comparable
-        << " not comparable (first answer 202/429/503/504/none), "
+        << all.replays.not_comparable << " not comparable (first answer 202/429/503/504/none), "
         << all.replays.without_header << " matching but without Idempotent-Replayed: true\n";
     for (const auto& e : all.replays.examples) out << "  mismatch: " << e << "\n";
 
@@ -587,6 +596,15 @@ int RunDropStorm(int argc, char** argv) {
         << " sold; settled in " << Fixed(ledger.settle_seconds, 2) << " s\n";
 
     result["db_cost"] = ReportDbCost(db_cost, out);
+    out << "\n";
+    json::object cpu_json{
+        {"storm", ReportCpuCost(cpu_storm, storm.seconds, db_cost.confirmed_orders,
+                                "confirmed order", out)}};
+    if (refusals) {
+      cpu_json["after_sell_out"] = ReportCpuCost(
+          *cpu_refusals, refusals->seconds, refusals->Count(Outcome::kSoldOut), "refusal", out);
+    }
+    result["cpu_cost"] = cpu_json;
 
     json::array checks_json;
     out << "\n";

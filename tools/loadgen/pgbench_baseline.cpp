@@ -137,7 +137,12 @@ BaselineResult RunPgbenchBaseline(const std::string& pg_url, int clients,
                                          script.string(),
                                          WithDatabase(pg_url, kBenchDatabase)};
   for (const auto& a : argv) result.command += (result.command.empty() ? "" : " ") + a;
+  const auto cpu_before = ReadCpuCounters();
+  const auto started = std::chrono::steady_clock::now();
   const auto run = RunCapturingOutput(argv);
+  result.cpu_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.cpu = CpuDelta(cpu_before, ReadCpuCounters());
   std::filesystem::remove(script);
   result.report = ParsePgbenchOutput(run.output);
   if (run.exit_code != 0 || !result.report.tps) {

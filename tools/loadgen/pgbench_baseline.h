@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "cpu_cost.h"
 #include "pgbench_report.h"
 
 namespace livedrop::loadgen {
@@ -12,6 +13,10 @@ struct BaselineResult {
   std::string error;  // why there is no tps
   std::string command;
   PgbenchReport report;
+  // The machine's CPU while pgbench ran (pgbench and its backends end inside the window: their
+  // time is in the machine's busy time, in no group).
+  CpuUse cpu;
+  double cpu_seconds = 0;
 };
 
 // Runs pgbench at `clients` connections for `duration` with the naive order transaction
