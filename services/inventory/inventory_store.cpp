@@ -34,10 +34,6 @@ constexpr char kFindReservation[] =
 constexpr char kLockReservations[] =
     "SELECT " LIVEDROP_RESERVATION_COLUMNS
     " FROM reservations WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE";
-constexpr char kHeldOrBought[] =
-    "SELECT buyer_id::text, sum(quantity)::int FROM reservations "
-    "WHERE drop_id = $1 AND buyer_id = ANY($2::uuid[]) AND state IN ('held', 'confirmed') "
-    "GROUP BY buyer_id";
 constexpr char kInsertReservations[] =
     "INSERT INTO reservations (order_id, drop_id, buyer_id, quantity, state, expires_at) "
     "SELECT o, d, b, q, s, to_timestamp(e::double precision / 1000000) "
@@ -174,7 +170,7 @@ std::map<std::string, int> InventoryStore::HeldOrBought(pqxx::transaction_base& 
                                                         const std::vector<std::string>& buyer_ids) {
   std::map<std::string, int> out;
   if (buyer_ids.empty()) return out;
-  for (const auto& r : tx.exec_params(kHeldOrBought, drop_id, ArrayLiteral(buyer_ids))) {
+  for (const auto& r : tx.exec_params(kHeldOrBoughtSql, drop_id, ArrayLiteral(buyer_ids))) {
     out[r[0].as<std::string>()] = r[1].as<int>();
   }
   return out;

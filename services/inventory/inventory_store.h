@@ -43,6 +43,10 @@ class InventoryStore {
   static std::vector<ReservationRow> LockReservations(pqxx::transaction_base& tx,
                                                       const std::vector<std::string>& order_ids);
   // Units each buyer holds or bought of the drop (buyers without any are absent).
+  static constexpr const char* kHeldOrBoughtSql =
+      "SELECT buyer_id::text, sum(quantity)::int FROM reservations "
+      "WHERE buyer_id = ANY($2::uuid[]) AND drop_id = $1 AND state IN ('held', 'confirmed') "
+      "GROUP BY buyer_id";
   static std::map<std::string, int> HeldOrBought(pqxx::transaction_base& tx,
                                                  const std::string& drop_id,
                                                  const std::vector<std::string>& buyer_ids);
