@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "cpu_cost.h"
 #include "fan_out_logic.h"
 #include "gateway_api.h"
 #include "http_connection.h"
@@ -368,12 +369,23 @@ int RunRehearsal(int argc, char** argv) {
     out << "drop " << drop_id << " starts " << FormatRfc3339(scheduled) << "\n" << std::flush;
     result["drop_id"] = drop_id;
     Readers readers(o, drop_id);
+    const auto cpu_at_reads = ReadCpuCounters();
+    const auto reads_started = SteadyClock::now();
     readers.Start();
     const auto captures_before = ScrapeCaptures(o.payment_metrics);
+    // The machine's CPU at T0, read beside the storm: the readers' share before, everything's
+    // after.
+    CpuCounters cpu_at_t0;
+    std::jthread t0_reading([&] {  // joined below, or on the way out if the storm throws
+      std::this_thread::sleep_until(t0);
+      cpu_at_t0 = ReadCpuCounters();
+    });
 
     // T0: the storm (blocks until every buyer has an answer), the deliveries meanwhile.
     auto storm = Storm(o, drop_id, users, t0);
     const auto storm_end = storm.last_answer;
+    const auto cpu_at_storm_end = ReadCpuCounters();
+    t0_reading.join();
     const auto deadline =
         scheduled + std::chrono::duration_cast<std::chrono::microseconds>(o.receive_timeout);
     while (o.followers > 0 && Now() < deadline && fleet.MatchedCount() < fleet.ReadyCount()) {
@@ -444,6 +456,13 @@ int RunRehearsal(int argc, char** argv) {
         << " followers, " << deliveries.duplicates << " duplicates; reads: " << reads.all.reads
         << " sent, " << reads.all.errors << " not 200; storm: T0 -> last answer "
         << Fixed(storm_s, 2) << " s\n";
+    const double reads_s = std::chrono::duration<double>(t0 - reads_started).count();
+    json::object cpu_json{
+        {"before_start", ReportCpuCost(CpuDelta(cpu_at_reads, cpu_at_t0), reads_s,
+                                       reads.before_start.reads, "read (before T0)", out)},
+        {"storm", ReportCpuCost(CpuDelta(cpu_at_t0, cpu_at_storm_end), storm_s, storm.attempts,
+                                "order (T0 -> last answer, everything at once)", out)}};
+    result["cpu_cost"] = cpu_json;
     out << "HTTP status of orders:";
     json::object statuses_json;
     for (const auto& [status, n] : storm.statuses) {
