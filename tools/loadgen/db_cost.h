@@ -22,6 +22,13 @@ struct DbCounters {
   std::optional<std::map<std::string, long long>> calls;
 };
 
+// The test processor's ledger (the payment database's test_processor_charges table) stands in
+// for a payment processor's own database, which a deployment does not have: its statements run
+// autocommitted, one commit each, so their calls are the commits of the stand-in, reported apart
+// from the platform's.
+inline constexpr const char* kTestProcessorLedger = "test_processor_charges";
+long long TestProcessorCommits(const std::map<std::string, long long>& calls);
+
 // after − before, statement by statement (statements first seen after `before` count from 0).
 DbCounters CountersDelta(const DbCounters& before, const DbCounters& after);
 

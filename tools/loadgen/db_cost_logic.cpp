@@ -30,6 +30,14 @@ std::string OneLine(std::string query, std::size_t width) {
 
 }  // namespace
 
+long long TestProcessorCommits(const std::map<std::string, long long>& calls) {
+  long long n = 0;
+  for (const auto& [query, c] : calls) {
+    if (query.find(kTestProcessorLedger) != std::string::npos) n += c;
+  }
+  return n;
+}
+
 DbCounters CountersDelta(const DbCounters& before, const DbCounters& after) {
   DbCounters d;
   d.commits = after.commits - before.commits;
@@ -85,15 +93,27 @@ json::object ReportDbCost(const DbCost& cost, std::ostream& out, int top_stateme
     if (!idle) return std::nullopt;
     return (*idle).*field;
   };
-  std::vector<Row> rows{{"commits", d.commits, idle_of(&DbCounters::commits)},
-                        {"write transactions", d.write_transactions,
-                         idle_of(&DbCounters::write_transactions)},
-                        {"rollbacks", d.rollbacks, idle_of(&DbCounters::rollbacks)},
-                        {"tuples inserted", d.inserted, idle_of(&DbCounters::inserted)},
-                        {"tuples updated", d.updated, idle_of(&DbCounters::updated)},
-                        {"tuples deleted", d.deleted, idle_of(&DbCounters::deleted)},
-                        {"tuples fetched", d.fetched, idle_of(&DbCounters::fetched)},
-                        {"tuples returned", d.returned, idle_of(&DbCounters::returned)}};
+  std::vector<Row> rows{{"commits", d.commits, idle_of(&DbCounters::commits)}};
+  if (d.calls) {
+    const long long stand_in = TestProcessorCommits(*d.calls);
+    const std::optional<long long> idle_stand_in =
+        idle && idle->calls ? std::optional<long long>(TestProcessorCommits(*idle->calls))
+                            : std::nullopt;
+    const auto idle_platform = [&]() -> std::optional<long long> {
+      if (!idle || !idle_stand_in) return std::nullopt;
+      return idle->commits - *idle_stand_in;
+    };
+    rows.push_back({"commits: test processor", stand_in, idle_stand_in});
+    rows.push_back({"commits: the platform", d.commits - stand_in, idle_platform()});
+  }
+  rows.insert(rows.end(), {{"write transactions", d.write_transactions,
+                            idle_of(&DbCounters::write_transactions)},
+                           {"rollbacks", d.rollbacks, idle_of(&DbCounters::rollbacks)},
+                           {"tuples inserted", d.inserted, idle_of(&DbCounters::inserted)},
+                           {"tuples updated", d.updated, idle_of(&DbCounters::updated)},
+                           {"tuples deleted", d.deleted, idle_of(&DbCounters::deleted)},
+                           {"tuples fetched", d.fetched, idle_of(&DbCounters::fetched)},
+                           {"tuples returned", d.returned, idle_of(&DbCounters::returned)}});
   if (d.calls) {
     rows.push_back(
         {"statement calls", Total(*d.calls),
@@ -103,14 +123,14 @@ json::object ReportDbCost(const DbCost& cost, std::ostream& out, int top_stateme
   out << "\ndatabase cost over the storm (" << Fixed(cost.seconds, 2) << " s; "
       << cost.confirmed_orders << " orders confirmed, " << cost.finished_orders
       << " reached done; pg_stat_database" << (d.calls ? " + pg_stat_statements" : "") << ")\n"
-      << std::left << std::setw(18) << "counter" << std::right << std::setw(12) << "in window"
+      << std::left << std::setw(24) << "counter" << std::right << std::setw(12) << "in window"
       << std::setw(12) << "idle cost" << std::setw(16) << "per confirmed" << std::setw(16)
       << "net of idle"
       << "\n";
   json::object per_confirmed, net_per_confirmed, window;
   for (const auto& r : rows) {
     const double gross = static_cast<double>(r.window) * per;
-    out << std::left << std::setw(18) << r.name << std::right << std::setw(12) << r.window
+    out << std::left << std::setw(24) << r.name << std::right << std::setw(12) << r.window
         << std::setw(12) << (r.idle ? std::to_string(*r.idle) : "-") << std::setw(16)
         << Fixed(gross, 2) << std::setw(16)
         << (r.idle ? Fixed(static_cast<double>(r.window - *r.idle) * per, 2) : "-") << "\n";

@@ -68,6 +68,24 @@ TEST(ReportDbCost, DividesByConfirmedOrdersAndSubtractsTheIdleCost) {
   EXPECT_NE(out.str().find("UPDATE orders"), std::string::npos);
 }
 
+TEST(ReportDbCost, TheTestProcessorsLedgerIsCountedApartFromThePlatform) {
+  DbCost cost;
+  const std::string ledger =
+      "INSERT INTO test_processor_charges (idempotency_key) SELECT k FROM unnest($1::text[])";
+  cost.delta = Counters(300, 0, std::map<std::string, long long>{{ledger, 60}, {"UPDATE x", 500}});
+  cost.idle = Counters(20, 0, std::map<std::string, long long>{{"SELECT 1", 20}});
+  cost.confirmed_orders = 100;
+  std::ostringstream out;
+  const auto j = ReportDbCost(cost, out);
+  const auto& per = j.at("per_confirmed_order");
+  EXPECT_DOUBLE_EQ(per.at("commits").as_double(), 3.0);
+  EXPECT_DOUBLE_EQ(per.at("commits: test processor").as_double(), 0.6);
+  EXPECT_DOUBLE_EQ(per.at("commits: the platform").as_double(), 2.4);
+  EXPECT_DOUBLE_EQ(j.at("net_of_idle_per_confirmed_order").at("commits: the platform").as_double(),
+                   2.2);
+  EXPECT_EQ(TestProcessorCommits({{ledger, 7}, {"SELECT * FROM orders", 9}}), 7);
+}
+
 TEST(ReportDbCost, NothingConfirmedGivesNoRatio) {
   DbCost cost;
   cost.delta = Counters(5, 0);
