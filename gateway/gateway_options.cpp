@@ -135,6 +135,10 @@ void GatewayOptions::Declare(config::Spec& spec) {
       .String("token-audience", "Expected aud claim of access tokens", d.token_audience)
       .Duration("token-leeway", "Clock skew allowed on the exp, iat and nbf of access tokens",
                 d.token_leeway)
+      .Int("remembered-tokens",
+           "Access tokens whose signature was checked, remembered so that the next request with "
+           "the same token skips the check (the least recently used go first; 0: off)",
+           d.remembered_tokens, 0, 10000000)
       .Duration("jwks-refresh", "How often to refresh access-token keys", d.jwks_refresh)
       .Duration("shutdown-grace", "Time in-flight requests get to finish on SIGTERM",
                 d.shutdown_grace);
@@ -172,6 +176,7 @@ GatewayOptions GatewayOptions::From(const config::Config& cfg) {
   o.token_issuer = cfg.GetString("token-issuer");
   o.token_audience = cfg.GetString("token-audience");
   o.token_leeway = cfg.GetDuration("token-leeway");
+  o.remembered_tokens = static_cast<int>(cfg.GetInt("remembered-tokens"));
   o.jwks_refresh = cfg.GetDuration("jwks-refresh");
   o.shutdown_grace = cfg.GetDuration("shutdown-grace");
   ReadLimits(cfg, o);

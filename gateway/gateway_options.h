@@ -53,6 +53,9 @@ struct GatewayOptions {
   std::string token_issuer = "livedrop";
   std::string token_audience = "livedrop-api";
   std::chrono::milliseconds token_leeway = std::chrono::seconds(30);
+  // Access tokens whose signature was checked, remembered so the next request with the same
+  // token skips the check (0: every request checks it).
+  int remembered_tokens = 20000;
   std::chrono::milliseconds jwks_refresh = std::chrono::minutes(5);
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(10);
 

@@ -77,7 +77,9 @@ int main(int argc, char** argv) {
     gateway::NotificationsClient notifications(
         rpc::MakeChannel<notifications::v1::NotificationsService>(o.notifications_addr), timeout);
     auth::JwtVerifier verifier(o.token_issuer, o.token_audience,
-                               std::chrono::duration_cast<std::chrono::seconds>(o.token_leeway));
+                               std::chrono::duration_cast<std::chrono::seconds>(o.token_leeway),
+                               static_cast<std::size_t>(o.remembered_tokens),
+                               metrics::CacheEvictionCounter("access_tokens"));
     // One JWKS source per auth address: the gateway verifies with every key any instance
     // publishes (a name that resolves to several instances is one source).
     std::vector<std::unique_ptr<gateway::AuthClient>> key_sources;

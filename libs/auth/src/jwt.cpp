@@ -2,10 +2,16 @@
 
 #include <sodium.h>
 
+#include <array>
+#include <atomic>
 #include <boost/json.hpp>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
+#include <vector>
 
+#include "livedrop/core/bounded_cache.h"
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
 
@@ -121,16 +127,104 @@ std::string SignJwt(const Claims& claims, const SigningKey& key) {
   return SignJwtPayload(json::serialize(payload), key);
 }
 
+namespace {
+
+// Tokens verified before, by their exact text: their claims, the signature already checked.
+// Sixteen shards, each a BoundedCache under its own lock, so no lock is shared by every request.
+class RememberedTokens {
+ public:
+  RememberedTokens(std::size_t capacity, const std::function<void()>& on_evict)
+      : enabled_(capacity > 0), shards_(MakeShards((capacity + kShards - 1) / kShards, on_evict)) {}
+
+  bool enabled() const { return enabled_; }
+
+  std::optional<Claims> Find(std::string_view token) {
+    Shard& s = ShardOf(token);
+    std::lock_guard lock(s.mutex);
+    const Claims* claims = s.claims.Find(std::string(token));
+    if (claims == nullptr) return std::nullopt;
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    return *claims;
+  }
+  void Put(std::string_view token, const Claims& claims) {
+    Shard& s = ShardOf(token);
+    std::lock_guard lock(s.mutex);
+    s.claims.Put(std::string(token), claims);
+  }
+  void Forget(std::string_view token) {
+    Shard& s = ShardOf(token);
+    std::lock_guard lock(s.mutex);
+    s.claims.Erase(std::string(token));
+  }
+  // Every token (the key set changed).
+  void ForgetAll() {
+    for (auto& s : shards_) {
+      std::lock_guard lock(s->mutex);
+      s->claims = BoundedCache<std::string, Claims>(s->claims.capacity(), s->on_evict);
+    }
+  }
+  std::size_t size() {
+    std::size_t n = 0;
+    for (auto& s : shards_) {
+      std::lock_guard lock(s->mutex);
+      n += s->claims.size();
+    }
+    return n;
+  }
+  std::uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
+
+ private:
+  static constexpr std::size_t kShards = 16;
+  struct Shard {
+    Shard(std::size_t capacity, std::function<void()> evicted)
+        : on_evict(std::move(evicted)), claims(capacity, on_evict) {}
+    std::mutex mutex;
+    std::function<void()> on_evict;
+    BoundedCache<std::string, Claims> claims;
+  };
+  static std::vector<std::unique_ptr<Shard>> MakeShards(std::size_t per_shard,
+                                                        const std::function<void()>& on_evict) {
+    std::vector<std::unique_ptr<Shard>> shards;
+    for (std::size_t i = 0; i < kShards; ++i) {
+      shards.push_back(std::make_unique<Shard>(per_shard, on_evict));
+    }
+    return shards;
+  }
+  Shard& ShardOf(std::string_view token) {
+    return *shards_[std::hash<std::string_view>{}(token) % kShards];
+  }
+
+  bool enabled_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  std::atomic<std::uint64_t> hits_{0};
+};
+
+}  // namespace
+
 struct JwtVerifier::Impl {
   std::string issuer;
   std::string audience;
   std::chrono::seconds leeway;
   mutable std::shared_mutex mutex;
   std::map<std::string, std::string, std::less<>> keys;  // kid → public key
+  RememberedTokens remembered;
+
+  Impl(std::size_t remembered_tokens, const std::function<void()>& on_evict)
+      : remembered(remembered_tokens, on_evict) {}
+
+  // The checks of a token's times, made on every call, remembered or not.
+  void CheckTimes(const Claims& claims, TimePoint now) const {
+    if (claims.issued_at > now + leeway) throw Invalid("issued in the future");
+    if (claims.not_before && now + leeway < *claims.not_before) throw Invalid("not valid yet");
+    if (now > claims.expires_at + leeway) {
+      throw Error(ErrorKind::kUnauthenticated, "token_expired", "access token has expired");
+    }
+  }
 };
 
-JwtVerifier::JwtVerifier(std::string issuer, std::string audience, std::chrono::seconds leeway)
-    : impl_(std::make_unique<Impl>()) {
+JwtVerifier::JwtVerifier(std::string issuer, std::string audience, std::chrono::seconds leeway,
+                         std::size_t remembered_tokens, std::function<void()> on_evict)
+    : impl_(std::make_unique<Impl>(remembered_tokens, on_evict)) {
   EnsureSodium();
   impl_->issuer = std::move(issuer);
   impl_->audience = std::move(audience);
@@ -145,8 +239,15 @@ void JwtVerifier::SetKeys(std::vector<PublicKey> keys) {
     if (k.public_key.size() == crypto_sign_PUBLICKEYBYTES) next[k.kid] = std::move(k.public_key);
   }
   std::unique_lock lock(impl_->mutex);
+  if (next == impl_->keys) return;
   impl_->keys = std::move(next);
+  // Under the lock: no verification with the old keys can remember a token after this.
+  impl_->remembered.ForgetAll();
 }
+
+std::size_t JwtVerifier::remembered() const { return impl_->remembered.size(); }
+
+std::uint64_t JwtVerifier::remembered_hits() const { return impl_->remembered.hits(); }
 
 bool JwtVerifier::HasKey(std::string_view kid) const {
   std::shared_lock lock(impl_->mutex);
@@ -164,6 +265,17 @@ std::string JwtVerifier::KeyIdOf(std::string_view token) {
 }
 
 Claims JwtVerifier::Verify(std::string_view token, TimePoint now) const {
+  if (impl_->remembered.enabled()) {
+    if (auto claims = impl_->remembered.Find(token)) {
+      try {
+        impl_->CheckTimes(*claims, now);
+      } catch (const Error&) {
+        impl_->remembered.Forget(token);  // expired: no use remembering it
+        throw;
+      }
+      return std::move(*claims);
+    }
+  }
   Parts parts;
   if (token.size() > 8192 || !Split(token, parts)) throw Invalid("not a JWT");
   const auto header = DecodeObject(parts.header);
@@ -174,17 +286,18 @@ Claims JwtVerifier::Verify(std::string_view token, TimePoint now) const {
   if (!Base64UrlDecode(parts.signature, signature) || signature.size() != crypto_sign_BYTES) {
     throw Invalid("bad signature");
   }
+  // The keys' lock is held to the end, so a change of keys (which forgets every remembered
+  // token) cannot come between this check and remembering the token.
+  std::shared_lock keys_lock(impl_->mutex);
   {
-    std::shared_lock lock(impl_->mutex);
     const auto it = impl_->keys.find(kid);
     if (it == impl_->keys.end()) throw Invalid("unknown key");
     const std::string_view signing_input =
         token.substr(0, parts.header.size() + 1 + parts.payload.size());
-    if (crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(signature.data()),
-                                    reinterpret_cast<const unsigned char*>(signing_input.data()),
-                                    signing_input.size(),
-                                    reinterpret_cast<const unsigned char*>(it->second.data())) !=
-        0) {
+    if (crypto_sign_verify_detached(
+            reinterpret_cast<const unsigned char*>(signature.data()),
+            reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(),
+            reinterpret_cast<const unsigned char*>(it->second.data())) != 0) {
       throw Invalid("bad signature");
     }
   }
@@ -201,15 +314,12 @@ Claims JwtVerifier::Verify(std::string_view token, TimePoint now) const {
   if (claims.issuer != impl_->issuer) throw Invalid("wrong issuer");
   if (!NamesAudience(payload, impl_->audience)) throw Invalid("wrong audience");
   claims.audience = impl_->audience;
-  if (claims.issued_at > now + impl_->leeway) throw Invalid("issued in the future");
   if (const auto* nbf = payload.if_contains("nbf")) {
     if (!nbf->is_int64()) throw Invalid("bad nbf");
     claims.not_before = FromUnixSeconds(nbf->as_int64());
-    if (now + impl_->leeway < *claims.not_before) throw Invalid("not valid yet");
   }
-  if (now > claims.expires_at + impl_->leeway) {
-    throw Error(ErrorKind::kUnauthenticated, "token_expired", "access token has expired");
-  }
+  impl_->CheckTimes(claims, now);
+  if (impl_->remembered.enabled()) impl_->remembered.Put(token, claims);
   return claims;
 }
 

@@ -1,6 +1,7 @@
+#include "livedrop/auth/jwt.h"
+
 #include <gtest/gtest.h>
 
-#include "livedrop/auth/jwt.h"
 #include "livedrop/core/error.h"
 #include "livedrop/core/ids.h"
 
@@ -81,12 +82,12 @@ TEST_F(JwtTest, Verify_TokenFromAnotherKey_IsRejected) {
 }
 
 TEST_F(JwtTest, Verify_AlgNone_IsRejected) {
-  const std::string header = Base64UrlEncode(R"({"alg":"none","typ":"JWT","kid":")" + key.kid +
-                                             R"("})");
-  const std::string payload = Base64UrlEncode(R"({"sub":"u","iss":"livedrop","iat":1,"exp":9999999999})");
+  const std::string header =
+      Base64UrlEncode(R"({"alg":"none","typ":"JWT","kid":")" + key.kid + R"("})");
+  const std::string payload =
+      Base64UrlEncode(R"({"sub":"u","iss":"livedrop","iat":1,"exp":9999999999})");
   std::string code;
-  EXPECT_EQ(KindOf(verifier, header + "." + payload + ".", now, code),
-            ErrorKind::kUnauthenticated);
+  EXPECT_EQ(KindOf(verifier, header + "." + payload + ".", now, code), ErrorKind::kUnauthenticated);
 }
 
 TEST_F(JwtTest, Verify_Garbage_IsRejected) {
@@ -116,9 +117,9 @@ TEST_F(JwtTest, Verify_WrongOrMissingAudience_IsTokenInvalid) {
 }
 
 TEST_F(JwtTest, Verify_AudienceArrayNamingUs_IsAccepted) {
-  const std::string payload = R"({"sub":"u","iss":"livedrop","aud":["other","livedrop-api"],"iat":)" +
-                              std::to_string(Unix(now)) + R"(,"exp":)" +
-                              std::to_string(Unix(now + 15min)) + "}";
+  const std::string payload =
+      R"({"sub":"u","iss":"livedrop","aud":["other","livedrop-api"],"iat":)" +
+      std::to_string(Unix(now)) + R"(,"exp":)" + std::to_string(Unix(now + 15min)) + "}";
   EXPECT_EQ(verifier.Verify(SignJwtPayload(payload, key), now).subject, "u");
   const std::string others = R"({"sub":"u","iss":"livedrop","aud":["other"],"iat":)" +
                              std::to_string(Unix(now)) + R"(,"exp":)" +
@@ -143,8 +144,7 @@ TEST_F(JwtTest, Verify_WithoutIssuedAt_IsTokenInvalid) {
   const std::string payload = R"({"sub":"u","iss":"livedrop","aud":"livedrop-api","exp":)" +
                               std::to_string(Unix(now + 15min)) + "}";
   std::string code;
-  EXPECT_EQ(KindOf(verifier, SignJwtPayload(payload, key), now, code),
-            ErrorKind::kUnauthenticated);
+  EXPECT_EQ(KindOf(verifier, SignJwtPayload(payload, key), now, code), ErrorKind::kUnauthenticated);
   EXPECT_EQ(code, "token_invalid");
 }
 
@@ -181,6 +181,82 @@ TEST_F(JwtTest, SetKeys_RotatingAwayAKey_InvalidatesItsTokens) {
   EXPECT_FALSE(verifier.HasKey(key.kid));
   std::string code;
   EXPECT_EQ(KindOf(verifier, token, now, code), ErrorKind::kUnauthenticated);
+}
+
+// The same verifier remembering the tokens it verified.
+class RememberingJwtTest : public JwtTest {
+ protected:
+  JwtVerifier remembering{"livedrop", kAudience, 30s, 64};
+  void SetUp() override {
+    JwtTest::SetUp();
+    remembering.SetKeys({{key.kid, key.public_key}});
+  }
+};
+
+TEST_F(RememberingJwtTest, TheSameTokenAgain_IsAnsweredFromMemoryWithTheSameClaims) {
+  const auto token = SignJwt(SampleClaims(now), key);
+  const auto first = remembering.Verify(token, now);
+  EXPECT_EQ(remembering.remembered_hits(), 0u);
+  const auto again = remembering.Verify(token, now + 1s);
+  EXPECT_EQ(remembering.remembered_hits(), 1u);
+  EXPECT_EQ(again.subject, first.subject);
+  EXPECT_EQ(again.role, first.role);
+  EXPECT_EQ(again.expires_at, first.expires_at);
+  // Without remembering, every call checks the signature.
+  verifier.Verify(token, now);
+  verifier.Verify(token, now);
+  EXPECT_EQ(verifier.remembered_hits(), 0u);
+  EXPECT_EQ(verifier.remembered(), 0u);
+}
+
+TEST_F(RememberingJwtTest, ARememberedToken_StillExpires_AndIsForgotten) {
+  const auto token = SignJwt(SampleClaims(now), key);
+  remembering.Verify(token, now);
+  std::string code;
+  EXPECT_EQ(KindOf(remembering, token, now + 16min, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(code, "token_expired");
+  EXPECT_EQ(remembering.remembered(), 0u);
+}
+
+TEST_F(RememberingJwtTest, AnotherTokenOfTheSameBearer_IsCheckedAfresh) {
+  auto claims = SampleClaims(now);
+  const auto token = SignJwt(claims, key);
+  remembering.Verify(token, now);
+  // The same header and signature on another payload: not the remembered token's bytes.
+  claims.role = "admin";
+  const auto forged = SignJwt(claims, key);
+  const auto dot = token.rfind('.');
+  const auto tampered = forged.substr(0, forged.rfind('.')) + token.substr(dot);
+  std::string code;
+  EXPECT_EQ(KindOf(remembering, tampered, now, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(code, "token_invalid");
+}
+
+TEST_F(RememberingJwtTest, RotatingAwayAKey_ForgetsItsTokens_TheSameKeysAgainDoNot) {
+  const auto token = SignJwt(SampleClaims(now), key);
+  remembering.Verify(token, now);
+  remembering.SetKeys({{key.kid, key.public_key}});  // a refresh that found nothing new
+  EXPECT_EQ(remembering.remembered(), 1u);
+  const auto next = SigningKey::Generate();
+  remembering.SetKeys({{next.kid, next.public_key}});
+  EXPECT_EQ(remembering.remembered(), 0u);
+  std::string code;
+  EXPECT_EQ(KindOf(remembering, token, now, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(code, "token_invalid");
+}
+
+TEST_F(RememberingJwtTest, RememberedTokens_AreBounded_EachTokenThatLeftIsCounted) {
+  int evicted = 0;
+  JwtVerifier bounded{"livedrop", kAudience, 30s, 64, [&] { ++evicted; }};
+  bounded.SetKeys({{key.kid, key.public_key}});
+  for (int i = 0; i < 500; ++i) {
+    auto claims = SampleClaims(now);
+    claims.subject = "user-" + std::to_string(i);
+    bounded.Verify(SignJwt(claims, key), now);
+  }
+  EXPECT_GT(bounded.remembered(), 0u);
+  EXPECT_LE(bounded.remembered(), 64u);
+  EXPECT_EQ(static_cast<std::size_t>(evicted), 500 - bounded.remembered());
 }
 
 }  // namespace

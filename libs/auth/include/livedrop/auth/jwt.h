@@ -1,6 +1,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -50,14 +53,27 @@ std::string SignJwtPayload(std::string_view payload_json, const SigningKey& key)
 // A token must name `issuer` (iss) and `audience` (aud: the string, or an array holding it),
 // carry iat no later than now, and, if it has nbf, be past it; `leeway` absorbs clock skew
 // between hosts on exp, iat and nbf alike.
+//
+// With `remembered_tokens` > 0 it remembers the claims of up to that many tokens it verified
+// (the whole token, byte for byte, is the key), so a client's next request with the same token
+// skips the signature check (an Ed25519 verification, the larger part of a verify); the times
+// (exp, nbf, iat) are checked again on every call. A change of the key set forgets them all, so a
+// key taken out of the set stops its tokens at once. Bounded: 16 shards, each a BoundedCache of
+// its share (the least recently used token leaves first; `on_evict` runs once per token that
+// left to make room: the hook for livedrop_cache_evictions_total).
 class JwtVerifier {
  public:
   JwtVerifier(std::string issuer, std::string audience,
-              std::chrono::seconds leeway = std::chrono::seconds(30));
+              std::chrono::seconds leeway = std::chrono::seconds(30),
+              std::size_t remembered_tokens = 0, std::function<void()> on_evict = {});
   ~JwtVerifier();
 
   void SetKeys(std::vector<PublicKey> keys);
   bool HasKey(std::string_view kid) const;
+
+  // Tokens remembered now, and calls answered from them since the start.
+  std::size_t remembered() const;
+  std::uint64_t remembered_hits() const;
 
   // Throws livedrop::Error(kUnauthenticated) with code "token_invalid" or "token_expired".
   Claims Verify(std::string_view token, TimePoint now) const;
