@@ -138,19 +138,6 @@ LimitCheck RateLimits::PerIp(const ratelimit::Policy& policy, const http::Reques
 
 bool RateLimits::Post(std::function<void()> job) { return workers_->Post(std::move(job)); }
 
-std::optional<http::Response> RateLimits::Decide(const std::vector<LimitCheck>& checks,
-                                                 const std::string& request_id) {
-  for (const auto& check : checks) {
-    if (check.key.empty() || !check.policy->enabled()) continue;
-    const auto decision = limiter_.Take(*check.policy, check.key);
-    if (!decision.allowed) {
-      CountRefusal(check.policy->name);
-      return TooManyRequests(*check.policy, decision, request_id);
-    }
-  }
-  return std::nullopt;
-}
-
 std::function<void()> RateLimits::ReleaseLater(std::shared_ptr<ratelimit::Lease> lease) {
   return [this, lease] {
     if (!lease) return;
@@ -177,10 +164,25 @@ http::Response InFlightRefusal(const std::string& name, int cap, const std::stri
 
 }  // namespace
 
+std::optional<http::Response> RateLimits::Refusal(const ratelimit::Admission& admission,
+                                                  const std::vector<LimitCheck>& checks,
+                                                  const std::string& cap_name, int cap,
+                                                  const std::string& request_id) const {
+  if (admission.admitted) return std::nullopt;
+  if (admission.refused_by) {
+    const auto& policy = *checks[*admission.refused_by].policy;
+    CountRefusal(policy.name);
+    return TooManyRequests(policy, admission.decision, request_id);
+  }
+  return InFlightRefusal(cap_name, cap, request_id);
+}
+
 void RateLimits::Admit(const CallPtr& call, std::vector<LimitCheck> checks,
                        std::function<void()> then) {
   const bool posted = Post([this, call, checks = std::move(checks), then = std::move(then)] {
-    if (auto refusal = Decide(checks, call->request_id())) return call->Reply(std::move(*refusal));
+    if (auto refusal = Refusal(limiter_.Admit(checks), checks, "", 0, call->request_id())) {
+      return call->Reply(std::move(*refusal));
+    }
     try {
       then();
     } catch (const Error& e) {
@@ -229,13 +231,12 @@ void RateLimits::Check(
     std::function<void(std::optional<http::Response>, std::function<void()>)> done) {
   auto job = [this, checks = std::move(checks), name = std::move(name), key = std::move(key), cap,
               ttl, request_id, done] {
-    if (auto refusal = Decide(checks, request_id)) return done(std::move(refusal), [] {});
-    std::shared_ptr<ratelimit::Lease> lease;
-    if (cap > 0 && !key.empty()) {
-      lease = limiter_.Acquire(name, key, cap, ttl);
-      if (!lease) return done(InFlightRefusal(name, cap, request_id), [] {});
+    // The limits and the cap in one round trip to Redis.
+    auto admission = limiter_.Admit(checks, ratelimit::InFlight{name, key, cap, ttl});
+    if (auto refusal = Refusal(admission, checks, name, cap, request_id)) {
+      return done(std::move(refusal), [] {});
     }
-    done(std::nullopt, ReleaseLater(std::move(lease)));
+    done(std::nullopt, ReleaseLater(std::shared_ptr<ratelimit::Lease>(std::move(admission.lease))));
   };
   if (!Post(std::move(job))) done(Overloaded(request_id), [] {});
 }

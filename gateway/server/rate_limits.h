@@ -47,10 +47,7 @@ struct RateLimitOptions {
 };
 
 // One limit to pass: a policy and the key it counts (an IP, an account, a user id).
-struct LimitCheck {
-  const ratelimit::Policy* policy;
-  std::string key;
-};
+using LimitCheck = ratelimit::Limit;
 
 // The key of an account or a secret (an email, a refresh token) in Redis: a BLAKE2b digest
 // (hex), so that neither is kept there; emails are compared lower-cased.
@@ -108,8 +105,11 @@ class RateLimits {
 
  private:
   struct Workers;
-  std::optional<http::Response> Decide(const std::vector<LimitCheck>& checks,
-                                       const std::string& request_id);
+  // The 429 of an admission that was refused, by a limit or by a full cap.
+  std::optional<http::Response> Refusal(const ratelimit::Admission& admission,
+                                        const std::vector<LimitCheck>& checks,
+                                        const std::string& cap_name, int cap,
+                                        const std::string& request_id) const;
   std::function<void()> ReleaseLater(std::shared_ptr<ratelimit::Lease> lease);
   bool Post(std::function<void()> job);
 

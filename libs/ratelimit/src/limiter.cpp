@@ -14,36 +14,40 @@
 namespace livedrop::ratelimit {
 namespace {
 
-// GCRA on Redis's clock. KEYS[1] the limit's key; ARGV interval and window in ms.
-// Answers {allowed, remaining, retry_after_ms, reset_ms}; the key lives as long as its TAT
-// is in the future, so an idle limit costs nothing.
-constexpr char kGcraScript[] = R"lua(
+// One admission on Redis's clock. KEYS: the limits' keys, then the cap's (when ARGV[n*2+2], the
+// cap, is above 0). ARGV: n, then each limit's interval and window in ms, then cap, ttl ms and
+// the lease id. GCRA for each limit in turn (a key lives as long as its TAT is in the future, so
+// an idle limit costs nothing); the first refusal answers {0, i, 0, retry_after_ms, reset_ms}.
+// Then the cap, a sorted set of lease id → expiry in ms, expired leases dropped first: full
+// answers {2}. Admitted answers {1, remaining, reset_ms} of the last limit.
+constexpr char kAdmitScript[] = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local tat = now
-local stored = redis.call('GET', KEYS[1])
-if stored then tat = math.max(tonumber(stored), now) end
-local next_tat = tat + interval
-local allow_at = next_tat - window
-if now < allow_at then
-  return {0, 0, allow_at - now, tat - now}
+local n = tonumber(ARGV[1])
+local remaining, reset = 0, 0
+for i = 1, n do
+  local interval = tonumber(ARGV[i * 2])
+  local window = tonumber(ARGV[i * 2 + 1])
+  local tat = now
+  local stored = redis.call('GET', KEYS[i])
+  if stored then tat = math.max(tonumber(stored), now) end
+  local next_tat = tat + interval
+  local allow_at = next_tat - window
+  if now < allow_at then
+    return {0, i, 0, allow_at - now, tat - now}
+  end
+  redis.call('SET', KEYS[i], next_tat, 'PX', next_tat - now)
+  remaining, reset = math.floor((now - allow_at) / interval), next_tat - now
 end
-redis.call('SET', KEYS[1], next_tat, 'PX', next_tat - now)
-return {1, math.floor((now - allow_at) / interval), 0, next_tat - now}
-)lua";
-
-// A place among at most ARGV[1] leases of KEYS[1] (a sorted set: lease id → expiry in ms);
-// expired leases are dropped first. ARGV: cap, ttl ms, lease id. Answers 1 (held) or 0.
-constexpr char kAcquireScript[] = R"lua(
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
-return 1
+local cap = tonumber(ARGV[n * 2 + 2])
+if cap > 0 then
+  local key, ttl = KEYS[n + 1], tonumber(ARGV[n * 2 + 3])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  if redis.call('ZCARD', key) >= cap then return {2} end
+  redis.call('ZADD', key, now + ttl, ARGV[n * 2 + 4])
+  redis.call('PEXPIRE', key, ttl)
+end
+return {1, remaining, reset}
 )lua";
 
 std::int64_t NowMs() {
@@ -91,8 +95,7 @@ struct Limiter::Impl {
   redis::Pool* pool;
   LimiterOptions options;
   MemoryStore memory;
-  Script gcra{kGcraScript};
-  Script acquire{kAcquireScript};
+  Script admit{kAdmitScript};
   std::atomic<bool> last_from_redis{false};
   std::atomic<bool> logged_fallback{false};
   metrics::Counter& from_redis;
@@ -140,48 +143,105 @@ Limiter::Limiter(redis::Pool* pool, LimiterOptions options)
 
 Limiter::~Limiter() = default;
 
+Admission Limiter::Admit(const std::vector<Limit>& limits, const InFlight& in_flight) {
+  const std::string& prefix = impl_->options.key_prefix;
+  std::vector<std::size_t> asked;  // indexes of the limits checked
+  for (std::size_t i = 0; i < limits.size(); ++i) {
+    if (limits[i].policy->enabled() && !limits[i].key.empty()) asked.push_back(i);
+  }
+  const auto full_key = [&](std::size_t i) {
+    return prefix + limits[i].policy->name + ":" + limits[i].key;
+  };
+  const bool capped = in_flight.cap > 0 && !in_flight.key.empty();
+  Admission a;
+  if (capped) {
+    a.lease = std::make_unique<Lease>();
+    a.lease->key = prefix + in_flight.name + ":" + in_flight.key;
+    a.lease->id = NewUuid();
+  }
+  const auto refused_by = [&](std::size_t i, const Decision& d) {
+    a.refused_by = i;
+    a.decision = d;
+    a.lease.reset();
+  };
+  const bool done = impl_->TryRedis([&] {
+    std::vector<std::string> keys_and_args;
+    for (const auto i : asked) keys_and_args.push_back(full_key(i));
+    if (capped) keys_and_args.push_back(a.lease->key);
+    keys_and_args.push_back(std::to_string(asked.size()));
+    for (const auto i : asked) {
+      const std::int64_t interval = limits[i].policy->interval_ms();
+      keys_and_args.push_back(std::to_string(interval));
+      keys_and_args.push_back(std::to_string(interval * limits[i].policy->quota));
+    }
+    keys_and_args.push_back(std::to_string(capped ? in_flight.cap : 0));
+    keys_and_args.push_back(std::to_string(in_flight.ttl.count()));
+    keys_and_args.push_back(capped ? a.lease->id : "");
+    const auto r = impl_->admit.Run(*impl_->pool, std::move(keys_and_args),
+                                    static_cast<int>(asked.size() + (capped ? 1 : 0)));
+    const auto number = [&](std::size_t k) {
+      if (r.type != redis::Reply::Type::kArray || r.elements.size() <= k) {
+        throw Error(ErrorKind::kInternal, "cache_error", "unexpected rate-limit script answer");
+      }
+      return r.elements[k].integer;
+    };
+    switch (number(0)) {
+      case 0: {
+        const auto which = static_cast<std::size_t>(number(1)) - 1;
+        if (which >= asked.size()) {
+          throw Error(ErrorKind::kInternal, "cache_error", "unexpected rate-limit script answer");
+        }
+        refused_by(asked[which], Decision{false, 0, std::chrono::milliseconds(number(3)),
+                                          std::chrono::milliseconds(number(4))});
+        return;
+      }
+      case 2:
+        a.lease.reset();
+        return;
+      default: {
+        // Read the whole answer before changing `a`: a malformed one falls back to memory.
+        const Decision d{true, static_cast<int>(number(1)), std::chrono::milliseconds(0),
+                         std::chrono::milliseconds(number(2))};
+        a.admitted = true;
+        a.decision = d;
+        if (a.lease) a.lease->in_redis = true;
+      }
+    }
+  });
+  if (done) return a;
+  impl_->FromMemory();
+  const std::int64_t now = NowMs();
+  for (const auto i : asked) {
+    const Decision d = impl_->memory.Take(now, *limits[i].policy, full_key(i));
+    if (!d.allowed) {
+      refused_by(i, d);
+      return a;
+    }
+    a.decision = d;
+  }
+  if (capped && !impl_->memory.Acquire(now, a.lease->key, a.lease->id, in_flight.cap,
+                                       in_flight.ttl.count())) {
+    a.lease.reset();
+    return a;
+  }
+  a.admitted = true;
+  return a;
+}
+
 Decision Limiter::Take(const Policy& policy, const std::string& key) {
   if (!policy.enabled()) return Decision{};
-  const std::string full_key = impl_->options.key_prefix + policy.name + ":" + key;
-  Decision d;
-  const std::int64_t interval = policy.interval_ms();
-  const bool done = impl_->TryRedis([&] {
-    const auto r = impl_->gcra.Run(
-        *impl_->pool,
-        {full_key, std::to_string(interval), std::to_string(interval * policy.quota)}, 1);
-    if (r.type != redis::Reply::Type::kArray || r.elements.size() != 4) {
-      throw Error(ErrorKind::kInternal, "cache_error", "unexpected rate-limit script answer");
-    }
-    d.allowed = r.elements[0].integer == 1;
-    d.remaining = static_cast<int>(r.elements[1].integer);
-    d.retry_after = std::chrono::milliseconds(r.elements[2].integer);
-    d.reset = std::chrono::milliseconds(r.elements[3].integer);
-  });
-  if (done) return d;
-  impl_->FromMemory();
-  return impl_->memory.Take(NowMs(), policy, full_key);
+  return Admit({{&policy, key}}).decision;
 }
 
 std::unique_ptr<Lease> Limiter::Acquire(const std::string& name, const std::string& key, int cap,
                                         std::chrono::milliseconds ttl) {
-  auto lease = std::make_unique<Lease>();
-  lease->key = impl_->options.key_prefix + name + ":" + key;
-  lease->id = NewUuid();
-  if (cap <= 0) return lease;
-  bool held = false;
-  const bool done = impl_->TryRedis([&] {
-    const auto r = impl_->acquire.Run(
-        *impl_->pool, {lease->key, std::to_string(cap), std::to_string(ttl.count()), lease->id}, 1);
-    held = r.integer == 1;
-  });
-  if (done) {
-    lease->in_redis = true;
-  } else {
-    impl_->FromMemory();
-    held = impl_->memory.Acquire(NowMs(), lease->key, lease->id, cap, ttl.count());
+  if (cap <= 0 || key.empty()) {
+    auto lease = std::make_unique<Lease>();
+    lease->key = impl_->options.key_prefix + name + ":" + key;
+    lease->id = NewUuid();
+    return lease;
   }
-  if (!held) return nullptr;
-  return lease;
+  return Admit({}, InFlight{name, key, cap, ttl}).lease;
 }
 
 void Limiter::Release(const Lease& lease) {
