@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/json.hpp>
@@ -40,6 +41,9 @@ TimePoint FromUnixSeconds(std::int64_t s) {
   if (s < 0 || s > kLastNumericDate) throw Invalid("date out of range");
   return TimePoint(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::seconds(s)));
 }
+
+// Longer is no token of ours, and is not worth decoding (nor remembering).
+constexpr std::size_t kMaxTokenBytes = 8192;
 
 struct Parts {
   std::string_view header, payload, signature;
@@ -239,10 +243,16 @@ void JwtVerifier::SetKeys(std::vector<PublicKey> keys) {
     if (k.public_key.size() == crypto_sign_PUBLICKEYBYTES) next[k.kid] = std::move(k.public_key);
   }
   std::unique_lock lock(impl_->mutex);
-  if (next == impl_->keys) return;
+  // Every remembered token was verified with a key of the set it replaces: they stay true only
+  // if each of those keys is still there, unchanged (a rotation that only publishes the next key
+  // ahead of time forgets nothing).
+  const bool kept = std::all_of(impl_->keys.begin(), impl_->keys.end(), [&](const auto& k) {
+    const auto it = next.find(k.first);
+    return it != next.end() && it->second == k.second;
+  });
   impl_->keys = std::move(next);
-  // Under the lock: no verification with the old keys can remember a token after this.
-  impl_->remembered.ForgetAll();
+  // Under the lock: no verification with a removed key can remember a token after this.
+  if (!kept) impl_->remembered.ForgetAll();
 }
 
 std::size_t JwtVerifier::remembered() const { return impl_->remembered.size(); }
@@ -265,6 +275,7 @@ std::string JwtVerifier::KeyIdOf(std::string_view token) {
 }
 
 Claims JwtVerifier::Verify(std::string_view token, TimePoint now) const {
+  if (token.size() > kMaxTokenBytes) throw Invalid("not a JWT");
   if (impl_->remembered.enabled()) {
     if (auto claims = impl_->remembered.Find(token)) {
       try {
@@ -277,7 +288,7 @@ Claims JwtVerifier::Verify(std::string_view token, TimePoint now) const {
     }
   }
   Parts parts;
-  if (token.size() > 8192 || !Split(token, parts)) throw Invalid("not a JWT");
+  if (!Split(token, parts)) throw Invalid("not a JWT");
   const auto header = DecodeObject(parts.header);
   if (StringField(header, "alg") != "EdDSA") throw Invalid("unsupported algorithm");
   const std::string kid = StringField(header, "kid");

@@ -232,13 +232,27 @@ TEST_F(RememberingJwtTest, AnotherTokenOfTheSameBearer_IsCheckedAfresh) {
   EXPECT_EQ(code, "token_invalid");
 }
 
-TEST_F(RememberingJwtTest, RotatingAwayAKey_ForgetsItsTokens_TheSameKeysAgainDoNot) {
+TEST_F(RememberingJwtTest, RotatingAwayAKey_ForgetsItsTokens_AddingOneDoesNot) {
   const auto token = SignJwt(SampleClaims(now), key);
   remembering.Verify(token, now);
   remembering.SetKeys({{key.kid, key.public_key}});  // a refresh that found nothing new
   EXPECT_EQ(remembering.remembered(), 1u);
+  // The next key published ahead of the rotation: the current one still verifies its tokens.
   const auto next = SigningKey::Generate();
-  remembering.SetKeys({{next.kid, next.public_key}});
+  remembering.SetKeys({{key.kid, key.public_key}, {next.kid, next.public_key}});
+  EXPECT_EQ(remembering.remembered(), 1u);
+  remembering.SetKeys({{next.kid, next.public_key}});  // the current key retired
+  EXPECT_EQ(remembering.remembered(), 0u);
+  std::string code;
+  EXPECT_EQ(KindOf(remembering, token, now, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(code, "token_invalid");
+}
+
+TEST_F(RememberingJwtTest, AKidThatNowNamesAnotherKey_ForgetsItsTokens) {
+  const auto token = SignJwt(SampleClaims(now), key);
+  remembering.Verify(token, now);
+  const auto other = SigningKey::Generate();
+  remembering.SetKeys({{key.kid, other.public_key}});
   EXPECT_EQ(remembering.remembered(), 0u);
   std::string code;
   EXPECT_EQ(KindOf(remembering, token, now, code), ErrorKind::kUnauthenticated);

@@ -54,13 +54,14 @@ std::string SignJwtPayload(std::string_view payload_json, const SigningKey& key)
 // carry iat no later than now, and, if it has nbf, be past it; `leeway` absorbs clock skew
 // between hosts on exp, iat and nbf alike.
 //
-// With `remembered_tokens` > 0 it remembers the claims of up to that many tokens it verified
+// With `remembered_tokens` > 0 it remembers the claims of about that many tokens it verified
 // (the whole token, byte for byte, is the key), so a client's next request with the same token
 // skips the signature check (an Ed25519 verification, the larger part of a verify); the times
-// (exp, nbf, iat) are checked again on every call. A change of the key set forgets them all, so a
-// key taken out of the set stops its tokens at once. Bounded: 16 shards, each a BoundedCache of
-// its share (the least recently used token leaves first; `on_evict` runs once per token that
-// left to make room: the hook for livedrop_cache_evictions_total).
+// (exp, nbf, iat) are checked again on every call. A key set that drops or changes a key forgets
+// them all, so a key taken out of the set stops its tokens at once (one that only adds keys
+// forgets nothing). Bounded: 16 shards, each a BoundedCache of its share rounded up (the least
+// recently used token of a shard leaves first; `on_evict` runs once per token that left to make
+// room: the hook for livedrop_cache_evictions_total).
 class JwtVerifier {
  public:
   JwtVerifier(std::string issuer, std::string audience,
