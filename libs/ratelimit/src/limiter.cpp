@@ -179,18 +179,23 @@ Admission Limiter::Admit(const std::vector<Limit>& limits, const InFlight& in_fl
     keys_and_args.push_back(capped ? a.lease->id : "");
     const auto r = impl_->admit.Run(*impl_->pool, std::move(keys_and_args),
                                     static_cast<int>(asked.size() + (capped ? 1 : 0)));
+    // A malformed answer throws before `a` changes, and the request is decided from memory.
+    // (So does an answer lost on the way back, after the script ran: then the request counts
+    // twice and its place in Redis waits for its ttl; rare, and on the safe side.)
+    const auto unexpected = [] {
+      return Error(ErrorKind::kInternal, "cache_error", "unexpected rate-limit script answer");
+    };
     const auto number = [&](std::size_t k) {
-      if (r.type != redis::Reply::Type::kArray || r.elements.size() <= k) {
-        throw Error(ErrorKind::kInternal, "cache_error", "unexpected rate-limit script answer");
+      if (r.type != redis::Reply::Type::kArray || r.elements.size() <= k ||
+          r.elements[k].type != redis::Reply::Type::kInteger) {
+        throw unexpected();
       }
       return r.elements[k].integer;
     };
     switch (number(0)) {
       case 0: {
         const auto which = static_cast<std::size_t>(number(1)) - 1;
-        if (which >= asked.size()) {
-          throw Error(ErrorKind::kInternal, "cache_error", "unexpected rate-limit script answer");
-        }
+        if (which >= asked.size()) throw unexpected();
         refused_by(asked[which], Decision{false, 0, std::chrono::milliseconds(number(3)),
                                           std::chrono::milliseconds(number(4))});
         return;
@@ -198,14 +203,16 @@ Admission Limiter::Admit(const std::vector<Limit>& limits, const InFlight& in_fl
       case 2:
         a.lease.reset();
         return;
-      default: {
-        // Read the whole answer before changing `a`: a malformed one falls back to memory.
+      case 1: {
         const Decision d{true, static_cast<int>(number(1)), std::chrono::milliseconds(0),
                          std::chrono::milliseconds(number(2))};
         a.admitted = true;
         a.decision = d;
         if (a.lease) a.lease->in_redis = true;
+        return;
       }
+      default:
+        throw unexpected();
     }
   });
   if (done) return a;
