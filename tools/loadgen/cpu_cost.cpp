@@ -43,7 +43,7 @@ CpuCounters ReadCpuCounters() {
     const auto p = ParseProcStat(ReadAll(entry.path() / "stat"));
     if (!p) continue;  // ended between the listing and the read
     c.processes[std::stoi(name)] = {CpuGroup(p->comm, FirstWord(entry.path() / "cmdline")),
-                                    static_cast<double>(p->ticks) * tick};
+                                    static_cast<double>(p->ticks) * tick, p->started};
   }
   return c;
 }

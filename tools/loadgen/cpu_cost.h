@@ -16,12 +16,13 @@ struct CpuCounters {
   double busy_seconds = 0;  // every CPU's user + nice + system + irq + softirq + steal
   double idle_seconds = 0;  // every CPU's idle + iowait
   int cpus = 0;
-  // Each process alive at the reading, by pid: its group (CpuGroup) and CPU time (user +
-  // system, every thread). Kept by pid because a name may change (a kernel worker's does with
-  // its work) and a pid may be reused.
+  // Each process alive at the reading, by pid: its group (CpuGroup), when it started (clock
+  // ticks after boot) and its CPU time (user + system, every thread). Kept by pid and start
+  // because a name may change (a kernel worker's does with its work) and a pid may be reused.
   struct Process {
     std::string group;
     double seconds = 0;
+    long long started = 0;
   };
   std::map<int, Process> processes;
 };
@@ -34,12 +35,13 @@ struct CpuUse {
   std::map<std::string, double> by_group;
 };
 
-// One line of /proc/<pid>/stat: the command name and the process's user + system clock ticks.
-// The name is between the first '(' and the last ')' (it may hold either); nullopt when the
-// line is not of that shape.
+// One line of /proc/<pid>/stat: the command name, the process's user + system clock ticks and
+// its start time (clock ticks after boot). The name is between the first '(' and the last ')'
+// (it may hold either); nullopt when the line is not of that shape.
 struct ProcStat {
   std::string comm;
   long long ticks = 0;
+  long long started = 0;
 };
 std::optional<ProcStat> ParseProcStat(std::string_view line);
 
@@ -56,8 +58,8 @@ std::optional<CpuTicks> ParseCpuLine(std::string_view line);
 // "kernel threads".
 std::string CpuGroup(std::string_view comm, std::string_view argv0);
 
-// after − before, summed by group: a process first seen after `before` (or a pid now another
-// group's) counts from 0, a process gone counts nothing.
+// after − before, summed by group: a process first seen after `before` (or a pid reused since:
+// another start time) counts from 0, a process gone counts nothing.
 CpuUse CpuDelta(const CpuCounters& before, const CpuCounters& after);
 
 // Prints "machine CPU per <unit>" over a window: the machine's busy share of its CPUs, the

@@ -43,14 +43,15 @@ std::optional<ProcStat> ParseProcStat(std::string_view line) {
   if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
     return std::nullopt;
   }
-  // After the name: state (field 3), then ppid ... utime is field 14 and stime field 15.
+  // After the name: state (field 3), then ppid ...: utime is field 14, stime 15, starttime 22.
   const auto rest = Fields(line.substr(close + 1));
-  constexpr std::size_t kUtime = 14 - 3, kStime = 15 - 3;
-  if (rest.size() <= kStime) return std::nullopt;
+  constexpr std::size_t kUtime = 14 - 3, kStime = 15 - 3, kStart = 22 - 3;
+  if (rest.size() <= kStart) return std::nullopt;
   const auto utime = Number(rest[kUtime]);
   const auto stime = Number(rest[kStime]);
-  if (!utime || !stime) return std::nullopt;
-  return ProcStat{std::string(line.substr(open + 1, close - open - 1)), *utime + *stime};
+  const auto started = Number(rest[kStart]);
+  if (!utime || !stime || !started) return std::nullopt;
+  return ProcStat{std::string(line.substr(open + 1, close - open - 1)), *utime + *stime, *started};
 }
 
 std::optional<CpuTicks> ParseCpuLine(std::string_view line) {
@@ -83,7 +84,7 @@ CpuUse CpuDelta(const CpuCounters& before, const CpuCounters& after) {
   d.cpus = after.cpus;
   for (const auto& [pid, p] : after.processes) {
     const auto it = before.processes.find(pid);
-    const bool same = it != before.processes.end() && it->second.group == p.group;
+    const bool same = it != before.processes.end() && it->second.started == p.started;
     const double grew = p.seconds - (same ? it->second.seconds : 0.0);
     if (grew > 0) d.by_group[p.group] += grew;
   }

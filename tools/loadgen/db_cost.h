@@ -25,7 +25,8 @@ struct DbCounters {
 // The test processor's ledger (the payment database's test_processor_charges table) stands in
 // for a payment processor's own database, which a deployment does not have: its statements run
 // autocommitted, one commit each, so their calls are the commits of the stand-in, reported apart
-// from the platform's.
+// from the platform's. (A refund's two ledger statements share one transaction and count as two;
+// a storm refunds nothing.)
 inline constexpr const char* kTestProcessorLedger = "test_processor_charges";
 long long TestProcessorCommits(const std::map<std::string, long long>& calls);
 

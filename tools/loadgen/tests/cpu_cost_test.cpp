@@ -10,12 +10,14 @@ namespace {
 
 TEST(ParseProcStat, TakesTheNameBetweenTheParenthesesAndAddsUserAndSystemTicks) {
   // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+  // ... cutime cstime priority nice num_threads itrealvalue starttime vsize rss
   const auto p = ParseProcStat(
       "4242 (livedrop-gatewa) S 1 4242 4242 0 -1 4194560 900 0 0 0 "
-      "1234 567 0 0 20 0 9 0 100 0 0\n");
+      "1234 567 0 0 20 0 9 0 7777 100 0\n");
   ASSERT_TRUE(p);
   EXPECT_EQ(p->comm, "livedrop-gatewa");
   EXPECT_EQ(p->ticks, 1234 + 567);
+  EXPECT_EQ(p->started, 7777);
 }
 
 TEST(ParseProcStat, ANameWithSpacesAndParenthesesEndsAtTheLastParenthesis) {
@@ -23,12 +25,14 @@ TEST(ParseProcStat, ANameWithSpacesAndParenthesesEndsAtTheLastParenthesis) {
   ASSERT_TRUE(p);
   EXPECT_EQ(p->comm, "a) b (c");
   EXPECT_EQ(p->ticks, 30);
+  EXPECT_EQ(p->started, 5);
 }
 
 TEST(ParseProcStat, ALineOfAnotherShapeIsNothing) {
   EXPECT_FALSE(ParseProcStat(""));
   EXPECT_FALSE(ParseProcStat("12 (short) S 1 2 3"));
-  EXPECT_FALSE(ParseProcStat("12 (bad) S 1 2 3 0 -1 0 0 0 0 0 x 20 0"));
+  EXPECT_FALSE(ParseProcStat("12 (bad) S 1 2 3 0 -1 0 0 0 0 0 x 20 0 0 20 0 1 0 5 0 0"));
+  EXPECT_FALSE(ParseProcStat("12 (no start) S 1 2 3 0 -1 0 0 0 0 0 10 20 0"));
 }
 
 TEST(ParseCpuLine, BusyIsEverythingButIdleAndIowait) {
@@ -63,9 +67,10 @@ CpuCounters Counters(double busy, double idle, std::map<int, CpuCounters::Proces
 }
 
 TEST(CpuDelta, SubtractsTheMachineAndEachProcessThenSumsByGroup) {
-  const auto d =
-      CpuDelta(Counters(10, 20, {{1, {"postgres", 1}}, {2, {"postgres", 2}}, {3, {"gone", 5}}}),
-               Counters(13, 21, {{1, {"postgres", 1.5}}, {2, {"postgres", 3}}, {4, {"new", 0.5}}}));
+  const auto d = CpuDelta(
+      Counters(10, 20, {{1, {"postgres", 1, 9}}, {2, {"postgres", 2, 9}}, {3, {"gone", 5, 9}}}),
+      Counters(13, 21,
+               {{1, {"postgres", 1.5, 9}}, {2, {"postgres", 3, 9}}, {4, {"new", 0.5, 50}}}));
   EXPECT_DOUBLE_EQ(d.busy_seconds, 3);
   EXPECT_DOUBLE_EQ(d.idle_seconds, 1);
   EXPECT_DOUBLE_EQ(d.by_group.at("postgres"), 1.5);
@@ -73,12 +78,14 @@ TEST(CpuDelta, SubtractsTheMachineAndEachProcessThenSumsByGroup) {
   EXPECT_EQ(d.by_group.count("gone"), 0u);
 }
 
-TEST(CpuDelta, APidThatIsAnotherGroupNowCountsFromZero) {
-  // A reused pid: its time since it started is the new process's, not a difference with the
-  // old one's.
-  const auto d = CpuDelta(Counters(0, 0, {{7, {"pgbench", 9}}}),
-                          Counters(1, 0, {{7, {"redis-server", 0.25}}}));
+TEST(CpuDelta, AReusedPidCountsFromZero) {
+  // Another process on the same pid (another start time): its time since it started is the new
+  // process's, not a difference with the old one's, whether or not it is of another program.
+  const auto d =
+      CpuDelta(Counters(0, 0, {{7, {"pgbench", 9, 100}}, {8, {"postgres", 4, 100}}}),
+               Counters(1, 0, {{7, {"redis-server", 0.25, 300}}, {8, {"postgres", 0.5, 300}}}));
   EXPECT_DOUBLE_EQ(d.by_group.at("redis-server"), 0.25);
+  EXPECT_DOUBLE_EQ(d.by_group.at("postgres"), 0.5);  // a new backend: not 0.5 - 4
   EXPECT_EQ(d.by_group.count("pgbench"), 0u);
 }
 
