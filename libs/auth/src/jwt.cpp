@@ -164,7 +164,7 @@ class RememberedTokens {
   void ForgetAll() {
     for (auto& s : shards_) {
       std::lock_guard lock(s->mutex);
-      s->claims = BoundedCache<std::string, Claims>(s->claims.capacity(), s->on_evict);
+      s->claims.Clear();
     }
   }
   std::size_t size() {
@@ -180,10 +180,9 @@ class RememberedTokens {
  private:
   static constexpr std::size_t kShards = 16;
   struct Shard {
-    Shard(std::size_t capacity, std::function<void()> evicted)
-        : on_evict(std::move(evicted)), claims(capacity, on_evict) {}
+    Shard(std::size_t capacity, std::function<void()> on_evict)
+        : claims(capacity, std::move(on_evict)) {}
     std::mutex mutex;
-    std::function<void()> on_evict;
     BoundedCache<std::string, Claims> claims;
   };
   static std::vector<std::unique_ptr<Shard>> MakeShards(std::size_t per_shard,

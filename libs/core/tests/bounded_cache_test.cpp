@@ -81,6 +81,22 @@ TEST(BoundedCache, Erase_RemovesOnlyThatKey) {
   EXPECT_EQ(cache.size(), 1u);
 }
 
+TEST(BoundedCache, Clear_EmptiesItWithoutCountingEvictions_AndKeepsTheCapacity) {
+  int evicted = 0;
+  Cache cache(2, [&] { ++evicted; });
+  cache.Put("a", 1);
+  cache.Put("b", 2);
+  cache.Clear();
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(cache.Find("a"), nullptr);
+  EXPECT_EQ(evicted, 0);
+  cache.Put("c", 3);
+  cache.Put("d", 4);
+  cache.Put("e", 5);  // the bound still holds: one evicted
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(evicted, 1);
+}
+
 TEST(BoundedCache, LongRun_StaysWithinItsCapacity) {
   Cache cache(100);
   for (int i = 0; i < 100000; ++i) cache.Put(std::to_string(i), i);

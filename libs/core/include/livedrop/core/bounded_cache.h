@@ -70,6 +70,12 @@ class BoundedCache {
     return true;
   }
 
+  // Every entry gone (not evictions: `on_evict` does not run), the capacity kept.
+  void Clear() {
+    index_.clear();
+    order_.clear();
+  }
+
   // Entries held, counting expired ones not looked up since (eviction reaches them in time).
   std::size_t size() const { return index_.size(); }
   std::size_t capacity() const { return capacity_; }
