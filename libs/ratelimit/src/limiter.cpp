@@ -50,6 +50,15 @@ end
 return {1, remaining, reset}
 )lua";
 
+// A place for `key` under the cap `name`, with its own id (not yet held anywhere).
+std::unique_ptr<Lease> NewLease(const std::string& prefix, const std::string& name,
+                                const std::string& key) {
+  auto lease = std::make_unique<Lease>();
+  lease->key = prefix + name + ":" + key;
+  lease->id = NewUuid();
+  return lease;
+}
+
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -154,11 +163,7 @@ Admission Limiter::Admit(const std::vector<Limit>& limits, const InFlight& in_fl
   };
   const bool capped = in_flight.cap > 0 && !in_flight.key.empty();
   Admission a;
-  if (capped) {
-    a.lease = std::make_unique<Lease>();
-    a.lease->key = prefix + in_flight.name + ":" + in_flight.key;
-    a.lease->id = NewUuid();
-  }
+  if (capped) a.lease = NewLease(prefix, in_flight.name, in_flight.key);
   const auto refused_by = [&](std::size_t i, const Decision& d) {
     a.refused_by = i;
     a.decision = d;
@@ -242,12 +247,7 @@ Decision Limiter::Take(const Policy& policy, const std::string& key) {
 
 std::unique_ptr<Lease> Limiter::Acquire(const std::string& name, const std::string& key, int cap,
                                         std::chrono::milliseconds ttl) {
-  if (cap <= 0 || key.empty()) {
-    auto lease = std::make_unique<Lease>();
-    lease->key = impl_->options.key_prefix + name + ":" + key;
-    lease->id = NewUuid();
-    return lease;
-  }
+  if (cap <= 0 || key.empty()) return NewLease(impl_->options.key_prefix, name, key);  // no cap
   return Admit({}, InFlight{name, key, cap, ttl}).lease;
 }
 
