@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "drops_options.h"
 #include "livedrop/core/time.h"
 
 namespace livedrop::drops {
@@ -32,8 +33,9 @@ class DropsScheduler {
  public:
   using Pass = std::function<SchedulerPass()>;
 
-  explicit DropsScheduler(std::chrono::milliseconds max_sleep = std::chrono::seconds(1),
-                          std::chrono::milliseconds retry = std::chrono::milliseconds(500));
+  // The defaults are the service's (DropsOptions), written once there.
+  explicit DropsScheduler(std::chrono::milliseconds max_sleep = DropsOptions{}.scheduler_max_sleep,
+                          std::chrono::milliseconds retry = DropsOptions{}.scheduler_retry);
   ~DropsScheduler();  // Stop()
 
   void Start(Pass pass);
