@@ -183,6 +183,14 @@ TEST_F(JwtTest, SetKeys_RotatingAwayAKey_InvalidatesItsTokens) {
   EXPECT_EQ(KindOf(verifier, token, now, code), ErrorKind::kUnauthenticated);
 }
 
+// `v` refuses `token` at `now` as unauthenticated with `code`.
+void ExpectRefused(const JwtVerifier& v, const std::string& token, TimePoint now,
+                   const std::string& expected_code) {
+  std::string code;
+  EXPECT_EQ(KindOf(v, token, now, code), ErrorKind::kUnauthenticated);
+  EXPECT_EQ(code, expected_code);
+}
+
 // The same verifier remembering the tokens it verified.
 class RememberingJwtTest : public JwtTest {
  protected:
@@ -212,9 +220,7 @@ TEST_F(RememberingJwtTest, TheSameTokenAgain_IsAnsweredFromMemoryWithTheSameClai
 TEST_F(RememberingJwtTest, ARememberedToken_StillExpires_AndIsForgotten) {
   const auto token = SignJwt(SampleClaims(now), key);
   remembering.Verify(token, now);
-  std::string code;
-  EXPECT_EQ(KindOf(remembering, token, now + 16min, code), ErrorKind::kUnauthenticated);
-  EXPECT_EQ(code, "token_expired");
+  ExpectRefused(remembering, token, now + 16min, "token_expired");
   EXPECT_EQ(remembering.remembered(), 0u);
 }
 
@@ -227,9 +233,7 @@ TEST_F(RememberingJwtTest, AnotherTokenOfTheSameBearer_IsCheckedAfresh) {
   const auto forged = SignJwt(claims, key);
   const auto dot = token.rfind('.');
   const auto tampered = forged.substr(0, forged.rfind('.')) + token.substr(dot);
-  std::string code;
-  EXPECT_EQ(KindOf(remembering, tampered, now, code), ErrorKind::kUnauthenticated);
-  EXPECT_EQ(code, "token_invalid");
+  ExpectRefused(remembering, tampered, now, "token_invalid");
 }
 
 TEST_F(RememberingJwtTest, RotatingAwayAKey_ForgetsItsTokens_AddingOneDoesNot) {
@@ -243,9 +247,7 @@ TEST_F(RememberingJwtTest, RotatingAwayAKey_ForgetsItsTokens_AddingOneDoesNot) {
   EXPECT_EQ(remembering.remembered(), 1u);
   remembering.SetKeys({{next.kid, next.public_key}});  // the current key retired
   EXPECT_EQ(remembering.remembered(), 0u);
-  std::string code;
-  EXPECT_EQ(KindOf(remembering, token, now, code), ErrorKind::kUnauthenticated);
-  EXPECT_EQ(code, "token_invalid");
+  ExpectRefused(remembering, token, now, "token_invalid");
 }
 
 TEST_F(RememberingJwtTest, AKidThatNowNamesAnotherKey_ForgetsItsTokens) {
@@ -254,9 +256,7 @@ TEST_F(RememberingJwtTest, AKidThatNowNamesAnotherKey_ForgetsItsTokens) {
   const auto other = SigningKey::Generate();
   remembering.SetKeys({{key.kid, other.public_key}});
   EXPECT_EQ(remembering.remembered(), 0u);
-  std::string code;
-  EXPECT_EQ(KindOf(remembering, token, now, code), ErrorKind::kUnauthenticated);
-  EXPECT_EQ(code, "token_invalid");
+  ExpectRefused(remembering, token, now, "token_invalid");
 }
 
 TEST_F(RememberingJwtTest, RememberedTokens_AreBounded_EachTokenThatLeftIsCounted) {
