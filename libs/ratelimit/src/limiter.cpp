@@ -59,6 +59,44 @@ std::unique_ptr<Lease> NewLease(const std::string& prefix, const std::string& na
   return lease;
 }
 
+// kAdmitScript's answer, read: {1, remaining, reset} admitted, {0, i, 0, retry_after, reset}
+// refused by the i-th of `limits` limits (1-based), {2} the cap full. Anything else throws.
+struct AdmitAnswer {
+  enum Outcome { kAdmitted, kRefused, kCapFull } outcome = kAdmitted;
+  std::size_t limit = 0;  // kRefused: which of the limits asked (0-based)
+  Decision decision;
+};
+
+AdmitAnswer ReadAdmitAnswer(const redis::Reply& r, std::size_t limits) {
+  const auto unexpected = [] {
+    return Error(ErrorKind::kInternal, "cache_error", "unexpected rate-limit script answer");
+  };
+  const auto number = [&](std::size_t k) {
+    if (r.type != redis::Reply::Type::kArray || r.elements.size() <= k ||
+        r.elements[k].type != redis::Reply::Type::kInteger) {
+      throw unexpected();
+    }
+    return r.elements[k].integer;
+  };
+  using std::chrono::milliseconds;
+  switch (number(0)) {
+    case 0: {
+      const auto which = static_cast<std::size_t>(number(1)) - 1;  // 0 wraps: out of range too
+      if (which >= limits) throw unexpected();
+      return {AdmitAnswer::kRefused, which,
+              Decision{false, 0, milliseconds(number(3)), milliseconds(number(4))}};
+    }
+    case 1:
+      return {
+          AdmitAnswer::kAdmitted, 0,
+          Decision{true, static_cast<int>(number(1)), milliseconds(0), milliseconds(number(2))}};
+    case 2:
+      return {AdmitAnswer::kCapFull, 0, Decision{}};
+    default:
+      throw unexpected();
+  }
+}
+
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -187,37 +225,17 @@ Admission Limiter::Admit(const std::vector<Limit>& limits, const InFlight& in_fl
     // A malformed answer throws before `a` changes, and the request is decided from memory.
     // (So does an answer lost on the way back, after the script ran: then the request counts
     // twice and its place in Redis waits for its ttl; rare, and on the safe side.)
-    const auto unexpected = [] {
-      return Error(ErrorKind::kInternal, "cache_error", "unexpected rate-limit script answer");
-    };
-    const auto number = [&](std::size_t k) {
-      if (r.type != redis::Reply::Type::kArray || r.elements.size() <= k ||
-          r.elements[k].type != redis::Reply::Type::kInteger) {
-        throw unexpected();
-      }
-      return r.elements[k].integer;
-    };
-    switch (number(0)) {
-      case 0: {
-        const auto which = static_cast<std::size_t>(number(1)) - 1;
-        if (which >= asked.size()) throw unexpected();
-        refused_by(asked[which], Decision{false, 0, std::chrono::milliseconds(number(3)),
-                                          std::chrono::milliseconds(number(4))});
-        return;
-      }
-      case 2:
+    const AdmitAnswer answer = ReadAdmitAnswer(r, asked.size());
+    switch (answer.outcome) {
+      case AdmitAnswer::kRefused:
+        return refused_by(asked[answer.limit], answer.decision);
+      case AdmitAnswer::kCapFull:
         a.lease.reset();
         return;
-      case 1: {
-        const Decision d{true, static_cast<int>(number(1)), std::chrono::milliseconds(0),
-                         std::chrono::milliseconds(number(2))};
+      case AdmitAnswer::kAdmitted:
         a.admitted = true;
-        a.decision = d;
+        a.decision = answer.decision;
         if (a.lease) a.lease->in_redis = true;
-        return;
-      }
-      default:
-        throw unexpected();
     }
   });
   if (done) return a;
